@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Text;
+using CdaCheck.Core.Input;
+using CdaCheck.Core.Reference;
+using CdaCheck.Core.Reporting;
+using CdaCheck.Core.Rules;
+using CdaCheck.Core.Validation;
+
+namespace CdaCheck.Cli;
+
+public static class ValidateCommand
+{
+    public static readonly string[] Formats = ["text", "json", "sarif", "junit", "html"];
+
+    public sealed class CommonOptions
+    {
+        public readonly Option<string> Format = new("--format", "-f") { Description = "Report format: " + string.Join(", ", Formats), DefaultValueFactory = _ => "text" };
+        public readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (written whole or not at all)." };
+        public readonly Option<string> FailOn = new("--fail-on") { Description = "Lowest severity that makes a document non-conformant: error or warning.", DefaultValueFactory = _ => "error" };
+        public readonly Option<string> Profile = new("--profile") { Description = "dmp (default), mss or evidence.", DefaultValueFactory = _ => "dmp" };
+        public readonly Option<bool> AllowTestIns = new("--allow-test-ins") { Description = "Accept INS under the test OIDs (1.2.250.1.213.1.4.10/.11) as qualified." };
+        public readonly Option<bool> Reveal = new("--reveal-identity") { Description = "Show identity values (matricule, names, birth date and place) in reports. Masked by default." };
+        public readonly Option<bool> Historical = new("--historical") { Description = "The documents are historical documents taken back from the DPI (no DataMatrix required)." };
+        public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Text format: only non-conformant documents and their failing findings." };
+        public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
+        public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
+
+        public CommonOptions()
+        {
+            Format.AcceptOnlyFromAmong(Formats);
+            FailOn.AcceptOnlyFromAmong("error", "warning", "info");
+            Profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
+        }
+
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas];
+
+        public ValidationOptions ToOptions(ParseResult pr)
+        {
+            SeverityExtensions.TryParse(pr.GetValue(FailOn), out var failOn);
+            return new ValidationOptions
+            {
+                FailOn = failOn,
+                Profile = pr.GetValue(Profile) switch { "mss" => Core.Validation.Profile.Mss, "evidence" => Core.Validation.Profile.Evidence, _ => Core.Validation.Profile.Dmp },
+                AllowTestIns = pr.GetValue(AllowTestIns),
+                RevealIdentity = pr.GetValue(Reveal),
+                Historical = pr.GetValue(Historical),
+            };
+        }
+    }
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var o = new CommonOptions();
+        var paths = new Argument<string[]>("paths") { Description = "CDA files, PDF files, XDM zips, .eml messages, folders (recursive) or globs.", Arity = ArgumentArity.OneOrMore };
+        var cmd = new Command("validate", "Validate documents and packages; exit 0 when all are conformant, 1 otherwise.") { paths };
+        foreach (var opt in o.All) cmd.Options.Add(opt);
+        cmd.SetAction(pr =>
+        {
+            var options = o.ToOptions(pr);
+            var data = ReferenceData.Load(pr.GetValue(o.Schemas));
+            var expansion = InputExpander.Expand(pr.GetValue(paths)!);
+            foreach (var u in expansion.Unmatched) stderr.WriteLine($"error: no such file, folder or match: {u}");
+            if (expansion.Unmatched.Count > 0) return CliApp.ExitUsage;
+            if (expansion.Files.Count == 0) { stderr.WriteLine("error: no input documents found."); return CliApp.ExitUsage; }
+            var validator = new Validator(data, options);
+            return Run(expansion.Files, validator.ValidateFile, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+        });
+        return cmd;
+    }
+
+    /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
+    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr)
+    {
+        AtomicFile? file = null;
+        try
+        {
+            Stream stream;
+            TextWriter? text = null;
+            if (output is not null) { file = new AtomicFile(output); stream = file.Stream; }
+            else stream = new TextWriterStream(stdout);
+            using var writer = CreateWriter(format, stream, ctx, quiet, out text);
+            var summary = new ReportSummary();
+            writer.Begin();
+            BatchRunner.Run(files, validate, (_, r) =>
+            {
+                summary.Add(r, ctx.Options.FailOn);
+                writer.Write(r);
+            }, parallel);
+            writer.End(summary);
+            text?.Flush();
+            stream.Flush();
+            file?.Commit();
+            if (output is not null)
+                stderr.WriteLine($"{summary.Documents} document(s): {summary.Conformant} conformant, {summary.NonConformant} non-conformant. Report: {output}");
+            return summary.NonConformant == 0 ? CliApp.ExitOk : CliApp.ExitNonConformant;
+        }
+        catch (IOException ex)
+        {
+            stderr.WriteLine("error: " + ex.Message);
+            return CliApp.ExitError;
+        }
+        finally
+        {
+            file?.Dispose();
+        }
+    }
+
+    public static IReportWriter CreateWriter(string format, Stream stream, ReportContext ctx, bool quiet, out TextWriter? text)
+    {
+        text = null;
+        switch (format)
+        {
+            case "json": return new JsonReportWriter(stream, ctx);
+            default:
+                var tw = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
+                text = tw;
+                return ReportWriters.Create(format, stream, tw, ctx, quiet);
+        }
+    }
+}
+
+/// <summary>Formats other than JSON; extended as formats are added.</summary>
+public static class ReportWriters
+{
+    public static IReportWriter Create(string format, Stream stream, TextWriter text, ReportContext ctx, bool quiet) => format switch
+    {
+        _ => new TextReportWriter(text, ctx, quiet),
+    };
+}

@@ -1,0 +1,106 @@
+using System.Xml;
+using System.Xml.Linq;
+using CdaCheck.Core.Rules;
+using CdaCheck.Core.Validation;
+
+namespace CdaCheck.Core.Cda;
+
+/// <summary>
+/// The only way the engine reads XML: no DTD (a DOCTYPE is refused and reported), no external
+/// resolution, bounded size and depth, line information kept for findings.
+/// </summary>
+public static class SecureXml
+{
+    public static XmlReaderSettings Settings(Limits limits) => new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+        MaxCharactersInDocument = limits.MaxXmlChars,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = false,
+        IgnoreWhitespace = false,
+        CloseInput = false,
+    };
+
+    /// <summary>
+    /// Parses XML bytes. Returns null and reports a finding when the input is refused or is not
+    /// well-formed; never throws for bad input.
+    /// </summary>
+    public static XDocument? Load(ReadOnlyMemory<byte> bytes, FindingSink sink, Limits limits)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            return Load(stream, sink, limits);
+        }
+        catch (OutOfMemoryException)
+        {
+            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.Length, limits.MaxXmlChars);
+            return null;
+        }
+    }
+
+    public static XDocument? Load(Stream stream, FindingSink sink, Limits limits)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(stream, Settings(limits));
+            var doc = XDocument.Load(reader, LoadOptions.SetLineInfo);
+            var depth = MaxDepth(doc, limits.MaxXmlDepth + 1);
+            if (depth > limits.MaxXmlDepth)
+            {
+                sink.Report(SecurityRules.XmlTooDeep, Location.None, limits.MaxXmlDepth);
+                return null;
+            }
+            return doc;
+        }
+        catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
+        {
+            sink.Report(SecurityRules.DoctypeRefused, new Location { Line = NullIfZero(ex.LineNumber), Column = NullIfZero(ex.LinePosition) });
+            return null;
+        }
+        catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal)
+                                      || ex.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("characters", StringComparison.OrdinalIgnoreCase))
+        {
+            sink.Report(SecurityRules.InputTooLarge, Location.None, "?", limits.MaxXmlChars);
+            return null;
+        }
+        catch (XmlException ex)
+        {
+            sink.Report(ParseRules.NotWellFormed, new Location { Line = NullIfZero(ex.LineNumber), Column = NullIfZero(ex.LinePosition) }, Sanitize(ex.Message));
+            return null;
+        }
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            sink.Report(ParseRules.NotWellFormed, Location.None, Sanitize(ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>Depth of the deepest element, stopping as soon as <paramref name="stopAt"/> is reached. Iterative.</summary>
+    public static int MaxDepth(XDocument doc, int stopAt)
+    {
+        if (doc.Root is null) return 0;
+        int max = 0;
+        var stack = new Stack<(XElement e, int d)>();
+        stack.Push((doc.Root, 1));
+        while (stack.Count > 0)
+        {
+            var (e, d) = stack.Pop();
+            if (d > max) { max = d; if (max >= stopAt) return max; }
+            for (var c = e.LastNode; c is not null; c = c.PreviousNode)
+                if (c is XElement ce) stack.Push((ce, d + 1));
+        }
+        return max;
+    }
+
+    private static int? NullIfZero(int v) => v == 0 ? null : v;
+
+    /// <summary>XML parser messages can quote document content; keep them short.</summary>
+    private static string Sanitize(string message)
+    {
+        var m = message.ReplaceLineEndings(" ");
+        return m.Length > 200 ? m[..200] + "…" : m;
+    }
+}

@@ -1,0 +1,25 @@
+using CdaCheck.Core.Cda;
+using CdaCheck.Core.Ins;
+using CdaCheck.Core.Reference;
+
+namespace CdaCheck.Core.Validation;
+
+/// <summary>
+/// The order in which layers run. Data flows one way: input → Cda (header, type, body) → Ins →
+/// Pdf → DataMatrix; packages (Xdm, MSSanté) are input handlers that call back into the validator
+/// for each document they hold.
+/// </summary>
+public static class Pipeline
+{
+    public static IReadOnlyList<ICdaCheck> CdaChecks(ReferenceData data) =>
+    [
+        new HeaderChecks(data),
+        new DocumentTypeChecks(data),
+        new InsChecks(data),
+        new BodyChecks(data),
+    ];
+
+    public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
+    [
+    ];
+}

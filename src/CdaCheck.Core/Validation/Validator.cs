@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using CdaCheck.Core.Cda;
+using CdaCheck.Core.Reference;
+using CdaCheck.Core.Rules;
+
+namespace CdaCheck.Core.Validation;
+
+/// <summary>
+/// Validates one input: sniffs its kind, runs the layers in order (CDA → INS → PDF → DataMatrix,
+/// or the package handlers), and always returns a result — a failure inside one input becomes a
+/// finding on that input, never an exception to the caller. Thread-safe: one instance serves a batch.
+/// </summary>
+public sealed class Validator
+{
+    private readonly IReadOnlyList<ICdaCheck> _cdaChecks;
+    private readonly IReadOnlyList<IInputHandler> _handlers;
+
+    public Validator(ReferenceData data, ValidationOptions options)
+    {
+        Data = data;
+        Options = options;
+        _cdaChecks = Pipeline.CdaChecks(data);
+        _handlers = Pipeline.InputHandlers(data);
+    }
+
+    public ReferenceData Data { get; }
+    public ValidationOptions Options { get; }
+
+    public DocumentResult ValidateFile(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > Options.Limits.MaxInputBytes)
+            {
+                var r = new DocumentResult(path, InputKind.Unknown) { Size = info.Length };
+                var sink = new FindingSink(Options);
+                sink.Report(SecurityRules.InputTooLarge, Location.None, info.Length, Options.Limits.MaxInputBytes);
+                r.Findings.AddRange(sink.Findings);
+                return r;
+            }
+            return Validate(path, File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var r = new DocumentResult(path, InputKind.Unknown);
+            var sink = new FindingSink(Options);
+            sink.Report(SecurityRules.UnreadableInput, Location.None, ex.GetType().Name);
+            r.Findings.AddRange(sink.Findings);
+            return r;
+        }
+    }
+
+    /// <summary>Validates bytes. <paramref name="entry"/> is the zip entry or MIME part they came from, if any.</summary>
+    public DocumentResult Validate(string path, byte[] bytes, string? entry = null, ValidationContext? parent = null)
+    {
+        var result = new DocumentResult(path, InputKind.Unknown)
+        {
+            Size = bytes.LongLength,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+        };
+        var sink = new FindingSink(Options, entry);
+        var ctx = parent ?? new ValidationContext(Data, Options);
+        try
+        {
+            var head = bytes.AsSpan(0, Math.Min(bytes.Length, 1024));
+            IInputHandler? handler = null;
+            foreach (var h in _handlers)
+                if (h.CanHandle(head, path)) { handler = h; break; }
+            if (handler is not null)
+                handler.Handle(path, bytes, result, sink, ctx, this);
+            else if (LooksLikeXml(head))
+                ValidateCda(bytes, result, sink, ctx, entry);
+            else
+            {
+                sink.Report(ParseRules.UnknownInput, Location.None, Printable(head));
+            }
+        }
+        catch (BudgetExceededException ex)
+        {
+            sink.Report(SecurityRules.TimeBudgetExceeded, Location.None, ex.BudgetMs);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The exception message may quote document content: report its type only.
+            sink.Report(SecurityRules.InternalError, Location.None, ex.GetType().Name);
+        }
+        catch (OutOfMemoryException)
+        {
+            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.LongLength, Options.Limits.MaxInputBytes);
+        }
+        result.Findings.AddRange(sink.Findings);
+        return result;
+    }
+
+    /// <summary>Parses and checks CDA XML bytes into <paramref name="result"/>.</summary>
+    public void ValidateCda(byte[] bytes, DocumentResult result, FindingSink sink, ValidationContext ctx, string? entry)
+    {
+        result.Kind = InputKind.Cda;
+        var xml = SecureXml.Load(bytes, sink, Options.Limits);
+        if (xml is null) return;
+        var root = CdaDocument.FindClinicalDocument(xml);
+        if (root is null)
+        {
+            sink.Report(ParseRules.NotClinicalDocument, XmlLocation.Of(xml.Root, entry), xml.Root?.Name.ToString() ?? "(none)");
+            return;
+        }
+        var doc = new CdaDocument(xml, root, entry, !ReferenceEquals(root, xml.Root));
+        foreach (var check in _cdaChecks)
+        {
+            ctx.CheckBudget();
+            check.Check(doc, result, sink, ctx);
+        }
+    }
+
+    internal static bool LooksLikeXml(ReadOnlySpan<byte> head)
+    {
+        int i = 0;
+        if (head.Length >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
+        if (head.Length >= 2 && (head[0] == 0xFE && head[1] == 0xFF || head[0] == 0xFF && head[1] == 0xFE)) return true;
+        while (i < head.Length && (head[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) i++;
+        return i < head.Length && head[i] == (byte)'<';
+    }
+
+    private static string Printable(ReadOnlySpan<byte> head)
+    {
+        var sb = new StringBuilder();
+        foreach (var b in head[..Math.Min(head.Length, 8)])
+            sb.Append(b is >= 0x20 and < 0x7F ? (char)b : '.');
+        return sb.ToString();
+    }
+}

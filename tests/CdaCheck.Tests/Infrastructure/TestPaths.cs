@@ -1,0 +1,23 @@
+namespace CdaCheck.Tests.Infrastructure;
+
+/// <summary>Locations of the repository, its schemas and the shared ANS corpus.</summary>
+public static class TestPaths
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string Schemas => Path.Combine(RepoRoot, "schemas");
+
+    /// <summary>../shared/anchors/ans-examples (third-party ANS examples, read in place, never copied).</summary>
+    public static string AnsExamples => Path.Combine(RepoRoot, "..", "shared", "anchors", "ans-examples");
+
+    public static bool HasAnsExamples => Directory.Exists(AnsExamples);
+
+    public static string TestData => Path.Combine(RepoRoot, "testdata");
+
+    private static string FindRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "CdaCheck.sln"))) return d.FullName;
+        throw new InvalidOperationException("CdaCheck.sln not found above " + AppContext.BaseDirectory);
+    }
+}
