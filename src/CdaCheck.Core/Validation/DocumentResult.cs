@@ -114,8 +114,10 @@ public sealed class DocumentResult
     public InsInfo Ins { get; } = new();
     public List<EmbeddedFile> EmbeddedFiles { get; } = new();
 
-    /// <summary>PDF facts (set by the PDF stage).</summary>
+    /// <summary>PDF facts (set by the PDF stage): the main PDF (N1 body, or the first embedded one).</summary>
     public PdfSummary? Pdf { get; set; }
+    /// <summary>Every embedded PDF parsed by the PDF stage, with page content for the DataMatrix stage (not serialised).</summary>
+    public List<Pdf.ParsedPdf> ParsedPdfs { get; } = new();
     /// <summary>DataMatrix facts (set by the DataMatrix stage).</summary>
     public DataMatrixSummary DataMatrix { get; } = new();
 

@@ -1,0 +1,70 @@
+using CdaCheck.Core.Rules;
+
+namespace CdaCheck.Core.Pdf;
+
+// Neutral page-content model: the PDF reader (Pdf/) produces it, the DataMatrix locator
+// (DataMatrix/) and the cartouche text checks consume it. Coordinates are PDF user-space points
+// of the page (origin bottom-left), after applying the current transformation matrix.
+
+/// <summary>An affine matrix [a b c d e f] as in PDF (x' = a·x + c·y + e, y' = b·x + d·y + f).</summary>
+public readonly record struct Matrix(double A, double B, double C, double D, double E, double F)
+{
+    public static readonly Matrix Identity = new(1, 0, 0, 1, 0, 0);
+
+    /// <summary>this × other (apply this first, then other), as PDF concatenates 'cm'.</summary>
+    public Matrix Multiply(in Matrix o) => new(
+        A * o.A + B * o.C, A * o.B + B * o.D,
+        C * o.A + D * o.C, C * o.B + D * o.D,
+        E * o.A + F * o.C + o.E, E * o.B + F * o.D + o.F);
+
+    public (double X, double Y) Apply(double x, double y) => (A * x + C * y + E, B * x + D * y + F);
+}
+
+/// <summary>
+/// A filled area that is an axis-aligned rectangle on the page (from 're f', or a closed 4-point
+/// path), with its fill colour reduced to luminance (0 = black, 1 = white).
+/// </summary>
+public readonly record struct FilledRect(double X, double Y, double Width, double Height, double Luminance);
+
+/// <summary>
+/// An image painted on the page: samples decoded to 8-bit gray (0 = black, 255 = white), row-major
+/// from the top row, and the matrix mapping the unit square to the page (the CTM at 'Do'/'EI').
+/// </summary>
+public sealed record PlacedImage(int Width, int Height, byte[] Gray, Matrix Transform, string? Name = null)
+{
+    /// <summary>Bounding box on the page.</summary>
+    public Box Bounds
+    {
+        get
+        {
+            var pts = new[] { Transform.Apply(0, 0), Transform.Apply(1, 0), Transform.Apply(0, 1), Transform.Apply(1, 1) };
+            double x0 = pts.Min(p => p.X), x1 = pts.Max(p => p.X), y0 = pts.Min(p => p.Y), y1 = pts.Max(p => p.Y);
+            return new Box(x0, y0, x1 - x0, y1 - y0);
+        }
+    }
+}
+
+/// <summary>A run of text as shown on the page (decoded to Unicode), with its origin and font size in points.</summary>
+public readonly record struct TextRun(string Text, double X, double Y, double FontSize);
+
+/// <summary>What one page paints: filled rectangles, images and text.</summary>
+public sealed class PageContent
+{
+    public int PageNumber { get; init; }
+    public double Width { get; init; }
+    public double Height { get; init; }
+    public List<FilledRect> Rects { get; } = new();
+    public List<PlacedImage> Images { get; } = new();
+    public List<TextRun> Texts { get; } = new();
+}
+
+/// <summary>An embedded PDF after the PDF stage: its facts, where it came from, and the content of the pages that were scanned (page 1 at least).</summary>
+public sealed class ParsedPdf
+{
+    public required string Origin { get; init; }
+    public required Location Location { get; init; }
+    public required Validation.PdfSummary Summary { get; init; }
+    public List<PageContent> Pages { get; } = new();
+    /// <summary>False when the PDF could not be read far enough to scan page 1.</summary>
+    public bool Readable { get; init; } = true;
+}
