@@ -111,6 +111,8 @@ public static class ValidateCommand
         switch (format)
         {
             case "json": return new JsonReportWriter(stream, ctx);
+            case "sarif": return new SarifReportWriter(stream, ctx);
+            case "junit": return new JUnitReportWriter(stream, ctx);
             default:
                 var tw = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
                 text = tw;
