@@ -23,7 +23,7 @@ public static class CliApp
                 stderr.WriteLine("Run 'cdacheck --help' for usage.");
                 return ExitUsage;
             }
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (ReferenceDataException ex)
         {
@@ -34,6 +34,17 @@ public static class CliApp
         {
             stderr.WriteLine("error: " + ex.Message);
             return ExitUsage;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine("error: " + ex.Message);
+            return ExitError;
+        }
+        catch (Exception ex)
+        {
+            // Internal error: the type only (a message could quote document content).
+            stderr.WriteLine("internal error: " + ex.GetType().Name);
+            return ExitError;
         }
     }
 }

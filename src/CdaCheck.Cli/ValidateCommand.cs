@@ -10,7 +10,7 @@ namespace CdaCheck.Cli;
 
 public static class ValidateCommand
 {
-    public static readonly string[] Formats = ["text", "json", "sarif", "junit", "html"];
+    public static readonly string[] Formats = ["text", "json", "jsonl", "sarif", "junit", "html"];
 
     public sealed class CommonOptions
     {
@@ -24,6 +24,7 @@ public static class ValidateCommand
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Text format: only non-conformant documents and their failing findings." };
         public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
         public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
+        public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
 
         public CommonOptions()
         {
@@ -32,7 +33,7 @@ public static class ValidateCommand
             Profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
@@ -62,10 +63,21 @@ public static class ValidateCommand
             foreach (var u in expansion.Unmatched) stderr.WriteLine($"error: no such file, folder or match: {u}");
             if (expansion.Unmatched.Count > 0) return CliApp.ExitUsage;
             if (expansion.Files.Count == 0) { stderr.WriteLine("error: no input documents found."); return CliApp.ExitUsage; }
+            var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard));
             var validator = new Validator(data, options);
-            return Run(expansion.Files, validator.ValidateFile, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            return Run(files, validator.ValidateFile, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
         });
         return cmd;
+    }
+
+    /// <summary>Keeps the inputs of share k of n (1-based), by position in the sorted list: stable across machines.</summary>
+    public static IReadOnlyList<string> ApplyShard(IReadOnlyList<string> files, string? shard)
+    {
+        if (string.IsNullOrEmpty(shard)) return files;
+        var parts = shard.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var k) || !int.TryParse(parts[1], out var n) || n < 1 || k < 1 || k > n)
+            throw new UsageException($"--shard takes k/n with 1 <= k <= n, not '{shard}'.");
+        return files.Where((_, i) => i % n == k - 1).ToList();
     }
 
     /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
@@ -78,15 +90,17 @@ public static class ValidateCommand
             TextWriter? text = null;
             if (output is not null) { file = new AtomicFile(output); stream = file.Stream; }
             else stream = new TextWriterStream(stdout);
-            using var writer = CreateWriter(format, stream, ctx, quiet, out text);
             var summary = new ReportSummary();
-            writer.Begin();
-            BatchRunner.Run(files, validate, (_, r) =>
+            using (var writer = CreateWriter(format, stream, ctx, quiet, out text))
             {
-                summary.Add(r, ctx.Options.FailOn);
-                writer.Write(r);
-            }, parallel);
-            writer.End(summary);
+                writer.Begin();
+                BatchRunner.Run(files, validate, (_, r) =>
+                {
+                    summary.Add(r, ctx.Options.FailOn);
+                    writer.Write(r);
+                }, parallel);
+                writer.End(summary);
+            }
             text?.Flush();
             stream.Flush();
             file?.Commit();
@@ -111,6 +125,7 @@ public static class ValidateCommand
         switch (format)
         {
             case "json": return new JsonReportWriter(stream, ctx);
+            case "jsonl": return new JsonReportWriter(stream, ctx, lines: true);
             case "sarif": return new SarifReportWriter(stream, ctx);
             case "junit": return new JUnitReportWriter(stream, ctx);
             default:

@@ -12,17 +12,27 @@ namespace CdaCheck.Core.Reporting;
 /// </summary>
 public sealed class JsonReportWriter : IReportWriter
 {
-    private readonly Utf8JsonWriter _w;
+    private Utf8JsonWriter _w;
     private readonly ReportContext _ctx;
+    private readonly Stream _output;
+    private readonly bool _lines;
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    public JsonReportWriter(Stream output, ReportContext ctx)
+    /// <param name="lines">JSON Lines: one compact document object per line, then one summary line (for sharded runs merged afterwards).</param>
+    public JsonReportWriter(Stream output, ReportContext ctx, bool lines = false)
     {
         _ctx = ctx;
-        _w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _output = output;
+        _lines = lines;
+        _w = new Utf8JsonWriter(output, Options(lines));
     }
+
+    private static JsonWriterOptions Options(bool lines) =>
+        new() { Indented = !lines, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Begin()
     {
+        if (_lines) return;
         _w.WriteStartObject();
         _w.WriteStartObject("tool");
         _w.WriteString("name", ReportContext.ToolName);
@@ -42,6 +52,13 @@ public sealed class JsonReportWriter : IReportWriter
     {
         WriteDocument(r);
         _w.Flush();
+        if (_lines) NextLine();
+    }
+
+    private void NextLine()
+    {
+        _output.Write(NewLine);
+        _w.Reset(_output);
     }
 
     private void WriteDocument(DocumentResult r)
@@ -165,8 +182,26 @@ public sealed class JsonReportWriter : IReportWriter
 
     public void End(ReportSummary s)
     {
+        if (_lines)
+        {
+            _w.WriteStartObject();
+            WriteSummaryFields(s);
+            _w.WriteEndObject();
+            _w.Flush();
+            _output.Write(NewLine);
+            return;
+        }
         _w.WriteEndArray();
         _w.WriteStartObject("summary");
+        WriteSummaryFields(s);
+        _w.WriteEndObject();
+        _w.WriteEndObject();
+        _w.Flush();
+    }
+
+    private void WriteSummaryFields(ReportSummary s)
+    {
+        if (_lines) _w.WriteString("summary", ReportContext.ToolName + " " + ReportContext.ToolVersion);
         _w.WriteNumber("documents", s.Documents);
         _w.WriteNumber("conformant", s.Conformant);
         _w.WriteNumber("nonConformant", s.NonConformant);
@@ -179,9 +214,6 @@ public sealed class JsonReportWriter : IReportWriter
         _w.WriteStartObject("byKind");
         foreach (var (k, v) in s.ByKind) _w.WriteNumber(k, v);
         _w.WriteEndObject();
-        _w.WriteEndObject();
-        _w.WriteEndObject();
-        _w.Flush();
     }
 
     public void Dispose() => _w.Dispose();

@@ -139,3 +139,31 @@ public class ReportFormatTests
         md.ShouldContain("### INS-004");
     }
 }
+
+public class ShardAndLinesTests
+{
+    [Fact]
+    public void Shards_partition_the_inputs_and_jsonl_gives_one_line_per_document()
+    {
+        if (!TestPaths.HasAnsExamples) return;
+        var all = new List<string>();
+        for (int k = 1; k <= 3; k++)
+        {
+            var run = CliRunner.Invoke("validate", "--format", "jsonl", "--shard", $"{k}/3", TestPaths.AnsExamples);
+            var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var docs = lines[..^1].Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!).ToList();
+            System.Text.Json.JsonDocument.Parse(lines[^1]).RootElement.GetProperty("documents").GetInt32().ShouldBe(docs.Count);
+            all.AddRange(docs);
+        }
+        var whole = System.Text.Json.JsonDocument.Parse(CliRunner.Invoke("validate", "--format", "json", TestPaths.AnsExamples).Stdout)
+            .RootElement.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("path").GetString()!).ToList();
+        all.Order(StringComparer.Ordinal).ShouldBe(whole);
+    }
+
+    [Fact]
+    public void Bad_shard_is_a_usage_error()
+    {
+        if (!TestPaths.HasAnsExamples) return;
+        CliRunner.Invoke("validate", "--shard", "4/3", TestPaths.AnsExamples).ExitCode.ShouldBe(2);
+    }
+}
