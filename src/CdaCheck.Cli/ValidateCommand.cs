@@ -128,6 +128,7 @@ public static class ValidateCommand
             case "jsonl": return new JsonReportWriter(stream, ctx, lines: true);
             case "sarif": return new SarifReportWriter(stream, ctx);
             case "junit": return new JUnitReportWriter(stream, ctx);
+            case "html": return new HtmlReportWriter(stream, ctx);
             default:
                 var tw = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
                 text = tw;

@@ -157,4 +157,8 @@ public sealed class DataMatrixSummary
     public int? Columns { get; set; }
     /// <summary>Module grid (true = dark) for the HTML report.</summary>
     public bool[,]? Modules { get; set; }
+    /// <summary>Decoded payload fields by identifier (S1…S7), raw values: render through the masker only.</summary>
+    public IReadOnlyDictionary<string, string>? Fields { get; set; }
+    /// <summary>Identity traits found in the page-1 text layer (trait name → text found), raw values.</summary>
+    public Dictionary<string, string> TextLayerTraits { get; } = new(StringComparer.Ordinal);
 }
