@@ -1,10 +1,12 @@
+using System.Text.Json;
+using System.Xml.Linq;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
 namespace CdaCheck.Core.Cda;
 
-/// <summary>Body: N1 (nonXMLBody) or N3 (structuredBody); embedded files collected for the PDF stage.</summary>
+/// <summary>Body: N1 (nonXMLBody) or N3 (structuredBody); formatCode; embedded files collected for the PDF stage.</summary>
 public sealed class BodyChecks(ReferenceData data) : ICdaCheck
 {
     public static readonly RuleDescriptor NoBody = new(
@@ -14,13 +16,265 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         "HL7 CDA R2 §4.3; CI-SIS Structuration minimale (component 1..1)",
         "Put the content in component/nonXMLBody (N1, PDF in base64) or component/structuredBody (N3).");
 
+    public static readonly RuleDescriptor N1TextMissing = new(
+        "DOC-031", Severity.Error,
+        "nonXMLBody/text is required, with @mediaType and @representation",
+        "nonXMLBody: {0}.",
+        "HL7 CDA R2 (nonXMLBody/text ED 1..1); CI-SIS Structuration minimale (N1 body)",
+        "Write <nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">…base64…</text></nonXMLBody>.");
+
+    public static readonly RuleDescriptor MediaType = new(
+        "DOC-032", Severity.Error,
+        "The N1 body media type must be application/pdf",
+        "nonXMLBody/text/@mediaType is '{0}'{1}.",
+        "ANS NOS ASS_A12 (N1 media types: application/pdf, text/plain, text/rtf, image/jpeg, image/tiff); Ségur documents are PDF (DataMatrix INS)",
+        "Embed the document as a PDF (mediaType=\"application/pdf\").");
+
+    public static readonly RuleDescriptor Representation = new(
+        "DOC-033", Severity.Error,
+        "An embedded file must use representation B64",
+        "{0}/@representation is '{1}', expected 'B64'.",
+        "HL7 CDA R2 (ED representation B64); CI-SIS N1 body (text[@representation='B64'])",
+        "Encode the file in base64 and set representation=\"B64\".");
+
+    public static readonly RuleDescriptor Base64Invalid = new(
+        "DOC-034", Severity.Error,
+        "The embedded base64 content does not decode",
+        "{0}: {1}.",
+        "RFC 4648 base64; HL7 CDA R2 (ED B64)",
+        "Write plain base64 (A-Z, a-z, 0-9, +, /, = padding; line breaks allowed) of the whole file.");
+
+    public static readonly RuleDescriptor NotPdf = new(
+        "DOC-035", Severity.Error,
+        "An embedded application/pdf file must be a complete PDF (%PDF- … %%EOF)",
+        "{0}: the decoded bytes {1}.",
+        "ISO 32000 (header %PDF-, trailer %%EOF); CI-SIS N1 body",
+        "Embed the complete PDF file, unmodified, in base64.");
+
+    public static readonly RuleDescriptor N1Templates = new(
+        "DOC-036", Severity.Error,
+        "An N1 document has exactly the templateIds HL7 France, Structuration minimale and XDS-SD",
+        "N1 document templateIds: {0}.",
+        "CI-SIS Structuration minimale (nonXMLBody: templateId 1.3.6.1.4.1.19376.1.2.20 replaces the volet templateId; exactly 3 templateIds)",
+        "For a nonXMLBody use exactly 2.16.840.1.113883.2.8.2.1, 1.2.250.1.213.1.1.1.1 and 1.3.6.1.4.1.19376.1.2.20.");
+
+    public static readonly RuleDescriptor N3Empty = new(
+        "DOC-037", Severity.Error,
+        "A structuredBody must contain at least one section",
+        "structuredBody: {0}.",
+        "HL7 CDA R2 (structuredBody/component/section 1..*)",
+        "Put the content in structuredBody/component/section elements.");
+
+    public static readonly RuleDescriptor BioTemplates = new(
+        "DOC-038", Severity.Error,
+        "A structured CR de biologie carries the XD-LAB and CR-BIO templateIds",
+        "CR-BIO N3 document: templateId {0} is missing.",
+        "CI-SIS volet CR-BIO (IHE PaLM XD-LAB 1.3.6.1.4.1.19376.1.3.3 and CI-SIS 1.2.250.1.213.1.1.1.55)",
+        "Declare templateIds 1.3.6.1.4.1.19376.1.3.3 and 1.2.250.1.213.1.1.1.55 (with the volet version as extension).");
+
+    public static readonly RuleDescriptor BioSection = new(
+        "DOC-039", Severity.Error,
+        "A structured CR de biologie needs a laboratory section with entries",
+        "CR-BIO N3 document: {0}.",
+        "IHE PaLM XD-LAB (Laboratory Specialty Section 1.3.6.1.4.1.19376.1.3.3.2.1 / Report Item Section .2.2 with Laboratory Report Data Processing Entry); CI-SIS volet CR-BIO",
+        "Put the results in a laboratory specialty section (templateId 1.3.6.1.4.1.19376.1.3.3.2.1) with at least one entry.");
+
+    public static readonly RuleDescriptor XdsSdOnN3 = new(
+        "DOC-040", Severity.Error,
+        "A structured (N3) document must not declare the XDS-SD (N1) templateId",
+        "The document has a structuredBody but declares templateId 1.3.6.1.4.1.19376.1.2.20 (scanned/non-structured document).",
+        "CI-SIS Structuration minimale (1.3.6.1.4.1.19376.1.2.20 is the N1 templateId); IHE XDS-SD",
+        "Remove templateId 1.3.6.1.4.1.19376.1.2.20 and declare the volet templateId of the structured content.");
+
+    public const string XdsSd = "1.3.6.1.4.1.19376.1.2.20";
+    public const string XdLab = "1.3.6.1.4.1.19376.1.3.3";
+    public const string CrBio = "1.2.250.1.213.1.1.1.55";
+    public const int MaxEmbeddedFiles = 1000;
+    private static readonly string[] OtherCisisMediaTypes = ["text/plain", "text/rtf", "image/jpeg", "image/tiff"];
+
+    private readonly FormatCodes _formats = FormatCodes.From(data);
+
     public void Check(CdaDocument doc, DocumentResult result, FindingSink sink, ValidationContext ctx)
     {
-        var component = doc.Root.El("component");
+        var components = doc.Root.Els("component").ToList();
+        var component = components.FirstOrDefault();
         var n1 = component.El("nonXMLBody");
         var n3 = component.El("structuredBody");
-        if (n1 is not null) result.Level = "N1";
-        else if (n3 is not null) result.Level = "N3";
+        if (components.Count > 1) { sink.Report(NoBody, doc.Loc(components[1]), $"{components.Count} component elements (expected 1)"); }
+        if (n1 is not null && n3 is not null) { sink.Report(NoBody, doc.Loc(n3), "both a nonXMLBody and a structuredBody"); }
+        if (n1 is not null) { result.Level = "N1"; CheckN1(doc, n1, result, sink, ctx); }
+        else if (n3 is not null) { result.Level = "N3"; CheckN3(doc, n3, result, sink, ctx); }
         else sink.Report(NoBody, doc.Missing(doc.Root, "component"), component is null ? "no component" : "neither nonXMLBody nor structuredBody");
+    }
+
+    private void CheckN1(CdaDocument doc, XElement n1, DocumentResult result, FindingSink sink, ValidationContext ctx)
+    {
+        var templates = doc.Root.Els("templateId").Select(t => t.Attr("root") ?? "").ToList();
+        var expected = new[] { HeaderChecks.HL7France, HeaderChecks.StrucMin, XdsSd };
+        var extra = templates.Where(t => !expected.Contains(t)).Distinct().ToList();
+        if (!templates.Contains(XdsSd))
+            sink.Report(N1Templates, doc.Missing(doc.Root, "templateId"), $"{XdsSd} (XDS-SD) is missing");
+        else if (extra.Count > 0)
+            sink.Report(N1Templates, doc.Loc(doc.Root.Els("templateId").First(t => extra.Contains(t.Attr("root") ?? ""))),
+                $"{extra.Count} templateId(s) other than the three allowed (e.g. '{Short(extra[0])}'); XDS-SD replaces the volet templateId");
+        else if (templates.Count != 3)
+            sink.Report(N1Templates, doc.Loc(doc.Root.Els("templateId").Last()), $"{templates.Count} templateIds, expected exactly 3");
+
+        var text = n1.El("text");
+        if (text is null) { sink.Report(N1TextMissing, doc.Missing(n1, "text"), "no text element"); return; }
+        var media = text.Attr("mediaType");
+        var rep = text.Attr("representation");
+        if (media is null) sink.Report(N1TextMissing, doc.Loc(text), "text has no @mediaType");
+        else if (media != "application/pdf")
+        {
+            if (OtherCisisMediaTypes.Contains(media))
+                sink.Report(MediaType, Severity.Warning, doc.Loc(text.Attribute("mediaType")), media, " (allowed by CI-SIS ASS_A12, but a Ségur document and its DataMatrix need a PDF)");
+            else
+                sink.Report(MediaType, doc.Loc(text.Attribute("mediaType")), Short(media), " (not a CI-SIS N1 media type)");
+        }
+        result.FormatCode = media is null ? null : _formats.ForMediaType(media);
+        if (rep is null) { sink.Report(N1TextMissing, doc.Loc(text), "text has no @representation"); return; }
+        if (rep != "B64") { sink.Report(Representation, doc.Loc(text.Attribute("representation")), "nonXMLBody/text", Short(rep)); return; }
+        var bytes = Decode(doc, text, "nonXMLBody/text", sink, ctx);
+        if (bytes is null) return;
+        if (bytes.Length == 0) { sink.Report(Base64Invalid, doc.Loc(text), "nonXMLBody/text", "the content is empty"); return; }
+        if (media == "application/pdf") CheckPdfBytes(doc, text, "nonXMLBody/text", bytes, sink);
+        result.EmbeddedFiles.Add(new EmbeddedFile(media ?? "application/octet-stream", bytes, doc.Loc(text), "nonXMLBody"));
+    }
+
+    private void CheckN3(CdaDocument doc, XElement n3, DocumentResult result, FindingSink sink, ValidationContext ctx)
+    {
+        var templates = doc.Root.Els("templateId").Select(t => t.Attr("root") ?? "").ToList();
+        if (templates.Contains(XdsSd)) sink.Report(XdsSdOnN3, doc.Loc(doc.Root.Els("templateId").First(t => t.Attr("root") == XdsSd)));
+        result.FormatCode = _formats.ForTemplates(templates);
+        var sections = n3.Els("component").Select(c => c.El("section")).Where(s => s is not null).ToList();
+        if (sections.Count == 0) sink.Report(N3Empty, doc.Loc(n3), "no component/section");
+
+        if (result.TypeCode == "11502-2")
+        {
+            if (!templates.Contains(XdLab)) sink.Report(BioTemplates, doc.Missing(doc.Root, "templateId"), XdLab + " (IHE XD-LAB)");
+            if (!templates.Contains(CrBio)) sink.Report(BioTemplates, doc.Missing(doc.Root, "templateId"), CrBio + " (CI-SIS CR-BIO)");
+            CheckLabSections(doc, n3, sink, ctx);
+        }
+
+        // Every embedded file: any element with a mediaType and representation B64 (observationMedia/value, ED values, …).
+        int count = 0, depth = 0;
+        foreach (var e in n3.Descendants())
+        {
+            if ((++depth & 0x3FF) == 0) ctx.CheckBudget();
+            var media = e.Attribute("mediaType")?.Value;
+            if (media is null) continue;
+            var rep = e.Attribute("representation")?.Value;
+            if (media != "application/pdf") continue;
+            var name = e.Parent?.Name.LocalName == "observationMedia" ? "observationMedia/value" : e.Name.LocalName;
+            if (rep != "B64")
+            {
+                if (rep is not null || e.Value.Trim().Length > 0)
+                    sink.Report(Representation, doc.Loc(e.Attribute("representation") ?? (XObject)e), name, rep ?? "(none: TXT)");
+                continue;
+            }
+            if (++count > MaxEmbeddedFiles) { sink.Report(SecurityRules.InputTooLarge, doc.Loc(e), count, MaxEmbeddedFiles + " embedded files"); break; }
+            var bytes = Decode(doc, e, name, sink, ctx);
+            if (bytes is null) continue;
+            if (bytes.Length == 0) { sink.Report(Base64Invalid, doc.Loc(e), name, "the content is empty"); continue; }
+            CheckPdfBytes(doc, e, name, bytes, sink);
+            result.EmbeddedFiles.Add(new EmbeddedFile(media, bytes, doc.Loc(e), e.Parent?.Name.LocalName == "observationMedia" ? "observationMedia" : e.Name.LocalName));
+        }
+    }
+
+    private static void CheckLabSections(CdaDocument doc, XElement n3, FindingSink sink, ValidationContext ctx)
+    {
+        const string specialty = "1.3.6.1.4.1.19376.1.3.3.2.1";
+        const string item = "1.3.6.1.4.1.19376.1.3.3.2.2";
+        bool anyLab = false;
+        foreach (var section in n3.Descendants(CdaDocument.V3 + "section"))
+        {
+            var roots = section.Els("templateId").Select(t => t.Attr("root")).ToList();
+            if (!roots.Contains(specialty) && !roots.Contains(item)) continue;
+            anyLab = true;
+            if (section.Descendants(CdaDocument.V3 + "entry").Any()) return;
+        }
+        sink.Report(BioSection, doc.Loc(n3), anyLab ? "the laboratory sections have no entry" : $"no laboratory section (templateId {specialty})");
+    }
+
+    /// <summary>Decodes base64 text (whitespace ignored), bounded by Limits.MaxEmbeddedBytes. Reports and returns null on failure.</summary>
+    private static byte[]? Decode(CdaDocument doc, XElement e, string name, FindingSink sink, ValidationContext ctx)
+    {
+        var raw = e.Value;
+        long significant = 0;
+        foreach (var ch in raw) if (!char.IsWhiteSpace(ch)) significant++;
+        long estimate = significant / 4 * 3;
+        if (estimate > ctx.Limits.MaxEmbeddedBytes)
+        {
+            sink.Report(SecurityRules.InputTooLarge, doc.Loc(e), estimate, ctx.Limits.MaxEmbeddedBytes);
+            return null;
+        }
+        var chars = new char[significant];
+        int n = 0;
+        foreach (var ch in raw) if (!char.IsWhiteSpace(ch)) chars[n++] = ch;
+        if (n % 4 != 0) { sink.Report(Base64Invalid, doc.Loc(e), name, $"the base64 length ({n} characters) is not a multiple of 4"); return null; }
+        var bytes = new byte[n / 4 * 3];
+        if (!Convert.TryFromBase64Chars(chars, bytes, out int written))
+        {
+            int bad = Array.FindIndex(chars, c => !(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='));
+            sink.Report(Base64Invalid, doc.Loc(e), name, bad >= 0 ? $"character at position {bad} is not base64" : "the padding is invalid");
+            return null;
+        }
+        return written == bytes.Length ? bytes : bytes.AsSpan(0, written).ToArray();
+    }
+
+    private static void CheckPdfBytes(CdaDocument doc, XElement e, string name, byte[] bytes, FindingSink sink)
+    {
+        var head = bytes.AsSpan(0, Math.Min(bytes.Length, 1024));
+        int start = head.IndexOf("%PDF-"u8);
+        if (start != 0)
+        {
+            sink.Report(NotPdf, doc.Loc(e), name, start > 0 ? $"start with {start} bytes before the %PDF- header" : "do not start with %PDF-");
+            return;
+        }
+        var tail = bytes.AsSpan(Math.Max(0, bytes.Length - 1024));
+        if (tail.LastIndexOf("%%EOF"u8) < 0)
+            sink.Report(NotPdf, doc.Loc(e), name, "do not end with %%EOF (truncated PDF?)");
+    }
+
+    private static string Short(string v) => v.Length > 60 ? v[..60] + "…" : v;
+}
+
+/// <summary>ASS_A11 (volet templateId → formatCode) and ASS_A12 (N1 mediaType → formatCode), from schemas/formatcodes.json.</summary>
+public sealed class FormatCodes
+{
+    public required IReadOnlyDictionary<string, string> ByTemplate { get; init; }
+    public required IReadOnlyDictionary<string, string> ByMediaType { get; init; }
+    public required string Fallback { get; init; }
+    public required string Version { get; init; }
+
+    public string? ForMediaType(string mediaType) => ByMediaType.TryGetValue(mediaType, out var f) ? f : null;
+
+    /// <summary>The formatCode of the first templateId that ASS_A11 maps, or the "hors profils" code.</summary>
+    public string ForTemplates(IEnumerable<string> templateIds)
+    {
+        foreach (var t in templateIds)
+            if (ByTemplate.TryGetValue(t, out var f)) return f;
+        return Fallback;
+    }
+
+    public static FormatCodes From(ReferenceData data) => data.Get("formatcodes.json", Parse);
+
+    private static FormatCodes Parse(JsonElement root)
+    {
+        var t = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in root.GetProperty("templates").EnumerateArray())
+            t[e.GetProperty("templateId").GetString()!] = e.GetProperty("formatCode").GetString()!;
+        var m = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in root.GetProperty("mediaTypes").EnumerateArray())
+            m[e.GetProperty("mediaType").GetString()!] = e.GetProperty("formatCode").GetString()!;
+        if (t.Count == 0 || m.Count == 0) throw new ReferenceDataException("formatcodes.json has no templates or no media types.");
+        return new FormatCodes
+        {
+            ByTemplate = t,
+            ByMediaType = m,
+            Fallback = root.GetProperty("fallbackStructured").GetString()!,
+            Version = root.GetProperty("version").GetString()!,
+        };
     }
 }

@@ -52,6 +52,13 @@ public sealed class DocumentTypeChecks(ReferenceData data) : ICdaCheck
         "ANS NOS ASS_X04-CorrespondanceType-Classe-CISIS v20240426120000",
         "Agree the classCode with the receiving system until ANS publishes the mapping.");
 
+    public static readonly RuleDescriptor NotLetterOfLiaison = new(
+        "DOC-016", Severity.Info,
+        "A synthèse or hospital report is not a lettre de liaison de sortie",
+        "Type code '{0}' ({1}) does not count as a lettre de liaison de sortie (11490-0) for the Ségur indicators.",
+        "Ségur SUN-ES / HOP'EN 2 indicators (LDL = 11490-0); CI-SIS volet LDL-SES",
+        "If this document is the lettre de liaison given at discharge, type it 11490-0 (LDL-SES).");
+
     private readonly ValueSet _j07 = data.ValueSet("J07-typecode");
     private readonly SegurKinds _kinds = SegurKinds.From(data);
 
@@ -90,10 +97,26 @@ public sealed class DocumentTypeChecks(ReferenceData data) : ICdaCheck
             result.ClassCode = concept.Str("classCode");
             if (result.ClassCode is null) sink.Report(NoClassMapping, doc.Loc(code), c);
         }
+        if (NotLdlCodes().TryGetValue(c, out var label)) sink.Report(NotLetterOfLiaison, doc.Loc(code), c, label);
         var kind = _kinds.ForTypeCode(c);
         result.SegurKind = kind?.Id ?? "other";
         result.Indicators = kind?.Indicators ?? Array.Empty<string>();
     }
+
+    private sealed class NotLdl(Dictionary<string, string> map)
+    {
+        public Dictionary<string, string> Map { get; } = map;
+    }
+
+    /// <summary>segur-kinds.json "notLetterOfLiaison": types often mistaken for a lettre de liaison.</summary>
+    private Dictionary<string, string> NotLdlCodes() => data.Get("segur-kinds.json", root =>
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("notLetterOfLiaison", out var arr))
+            foreach (var e in arr.EnumerateArray())
+                map[e.GetProperty("code").GetString()!] = e.GetProperty("display").GetString()!;
+        return new NotLdl(map);
+    }).Map;
 
     private sealed class LegacyMap(Dictionary<string, string> map)
     {

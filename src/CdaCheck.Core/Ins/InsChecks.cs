@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using CdaCheck.Core.Cda;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Rules;
@@ -5,8 +8,8 @@ using CdaCheck.Core.Validation;
 
 namespace CdaCheck.Core.Ins;
 
-/// <summary>Qualified INS in recordTarget: OID, matricule layout and key, identity traits.</summary>
-public sealed class InsChecks(ReferenceData data) : ICdaCheck
+/// <summary>Qualified INS in recordTarget: OID, matricule layout and key, identity traits, consistency with the NIR.</summary>
+public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 {
     public static readonly RuleDescriptor KeyInvalid = new(
         "INS-004", Severity.Error,
@@ -15,29 +18,260 @@ public sealed class InsChecks(ReferenceData data) : ICdaCheck
         "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex",
         "Take the matricule as returned by the INSi teleservice; never type it by hand.");
 
+    public static readonly RuleDescriptor LayoutInvalid = new(
+        "INS-005", Severity.Error,
+        "The matricule INS must have the 15-character NIR/NIA layout",
+        "Matricule INS {0} under {1} is not a NIR/NIA: {2}.",
+        "CI-SIS INS annex; ANS PDSm MatriculeINS (15 characters: sex, YY, MM, department (2A/2B), commune/country, order, key)",
+        "Send the 15-character matricule returned by INSi (13 characters + 2-digit key), without spaces.");
+
+    public static readonly RuleDescriptor InsCNotIns = new(
+        "INS-006", Severity.Error,
+        "INS-C (1.2.250.1.213.1.4.2) is not an INS",
+        "patientRole/id uses the INS-C root 1.2.250.1.213.1.4.2{0}.",
+        "CI-SIS Prise en charge de l'INS (INS-C abandoned; only 1.2.250.1.213.1.4.8/.9 are INS, .10/.11 in tests)",
+        "Qualify the identity with INSi and send the matricule INS under 1.2.250.1.213.1.4.8 (NIR) or .9 (NIA); drop the INS-C.");
+
+    public static readonly RuleDescriptor InsAbsent = new(
+        "INS-007", Severity.Error,
+        "No INS in recordTarget: the document cannot be shared as a Ségur document",
+        "No patientRole/id under an INS root (1.2.250.1.213.1.4.8, .9, or test .10, .11){0}.",
+        "CI-SIS Prise en charge de l'INS; Ségur DSR (documents for the DMP and MSSanté carry the qualified INS)",
+        "Qualify the patient identity with the INSi teleservice and add <id root=\"1.2.250.1.213.1.4.8\" extension=\"matricule\"/>.");
+
+    public static readonly RuleDescriptor TraitMissing = new(
+        "INS-008", Severity.Error,
+        "With an INS, the identity traits are required",
+        "With an INS, {0} is required ({1}).",
+        "CI-SIS Structuration minimale (CI-SISRecordTarget, INS rule: family BR, given BR, given without qualifier, birthTime, administrativeGenderCode, birthplace/place/addr/county)",
+        "Copy the traits returned by INSi: nom de naissance (family BR), premier prénom (given BR), liste des prénoms (given), date, sexe, lieu de naissance (COG).");
+
+    public static readonly RuleDescriptor BirthTimeInvalid = new(
+        "INS-009", Severity.Error,
+        "The birth date must be a real date (YYYYMMDD)",
+        "patient/birthTime {0} is not a real date with day precision.",
+        "CI-SIS Structuration minimale (birthTime TS ^[0-9]{4,14}); INS traits (date de naissance)",
+        "Write the INSi birth date as YYYYMMDD.");
+
+    public static readonly RuleDescriptor SexInvalid = new(
+        "INS-010", Severity.Error,
+        "administrativeGenderCode must be M, F or UN (JDV_J143)",
+        "administrativeGenderCode {0} is not in JDV_J143 (M, F, UN) with codeSystem 2.16.840.1.113883.5.1{1}.",
+        "CI-SIS Structuration minimale; ANS JDV_J143-AdministrativeGender-CISIS (1.2.250.1.213.1.1.5.590)",
+        "Use code M, F or UN with codeSystem 2.16.840.1.113883.5.1.");
+
+    public static readonly RuleDescriptor BirthPlaceInvalid = new(
+        "INS-011", Severity.Error,
+        "The birth place must be a 5-character COG code (commune, or 99xxx for a country)",
+        "birthplace/place/addr/county {0} is not a COG code (5 characters: 2 digits or 2A/2B + 3 digits; 99xxx abroad).",
+        "CI-SIS INS annex (lieu de naissance: code officiel géographique INSEE); ANS TDDUI recordTarget",
+        "Use the INSi birth place code: the commune COG code, or the 99xxx country code for persons born abroad.");
+
+    public static readonly RuleDescriptor QualifierInvalid = new(
+        "INS-012", Severity.Error,
+        "Patient name parts may only carry the qualifiers BR or CL; every family needs one",
+        "patient/name/{0} {1}.",
+        "CI-SIS Structuration minimale (patient name: family @qualifier required, BR or CL; given: none, BR or CL)",
+        "Use BR for the birth name and first birth given name, CL for the used name/given name; no other qualifier (SP, etc.).");
+
+    public static readonly RuleDescriptor NirSexMismatch = new(
+        "INS-013", Severity.Warning,
+        "The NIR sex digit disagrees with administrativeGenderCode",
+        "Matricule INS {0} starts with {1} but administrativeGenderCode is {2}.",
+        "INSEE NIR layout (1 = male, 2 = female); INS traits",
+        "Check that the traits and the matricule come from the same INSi answer.");
+
+    public static readonly RuleDescriptor NirBirthMismatch = new(
+        "INS-014", Severity.Warning,
+        "The NIR birth year/month disagree with birthTime",
+        "Matricule INS {0} encodes year/month {1} but birthTime is {2}.",
+        "INSEE NIR layout (positions 2-5: YY MM; months 20+ are fictitious and not compared)",
+        "Check that the traits and the matricule come from the same INSi answer.");
+
+    public static readonly RuleDescriptor NirPlaceMismatch = new(
+        "INS-015", Severity.Warning,
+        "The NIR department (99 = born abroad) disagrees with the birth place",
+        "Matricule INS {0} {1} but birthplace county is {2}.",
+        "INSEE NIR layout (department 99 = born abroad, then a country code); INS traits (lieu de naissance)",
+        "Check that the birth place and the matricule come from the same INSi answer.");
+
+    public static readonly RuleDescriptor TestOid = new(
+        "INS-016", Severity.Warning,
+        "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11)",
+        "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins.",
+        "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)",
+        "Use the production OIDs 1.2.250.1.213.1.4.8 (NIR) / .9 (NIA) for real patients.");
+
+    public static readonly RuleDescriptor SeveralIns = new(
+        "INS-017", Severity.Warning,
+        "patientRole carries several INS ids with different matricules",
+        "patientRole has {0} INS ids with different matricules; the first one is used.",
+        "FR Core INS profile (one official INS); CI-SIS INS annex",
+        "Send only the INS returned by INSi for this patient.");
+
+    public const string InsC = "1.2.250.1.213.1.4.2";
+
     private readonly ValueSet _insOids = data.ValueSet("ins-oids");
+    private readonly ValueSet _gender = data.ValueSet("J143-gender");
+
+    [GeneratedRegex("^(?:[0-9]{2}|2[AB])[0-9]{3}$")]
+    private static partial Regex Cog();
 
     public void Check(CdaDocument doc, DocumentResult result, FindingSink sink, ValidationContext ctx)
     {
         var role = doc.Root.Path("recordTarget/patientRole");
         var ins = result.Ins;
-        foreach (var id in role.Els("id"))
+        ins.Status = InsStatus.Absent;
+        var insIds = role.Els("id").Where(id => _insOids.Find(id.Attr("root")) is not null).ToList();
+        var insC = role.Els("id").FirstOrDefault(id => id.Attr("root") == InsC);
+        if (insIds.Count == 0)
         {
-            var concept = _insOids.Find(id.Attr("root"));
-            if (concept is null) continue;
-            ins.Oid = concept.Code;
-            ins.Kind = concept.Str("kind");
-            ins.Matricule = id.Attr("extension");
-            bool production = concept.Bool("production") == true;
-            ins.Status = production ? InsStatus.Qualified : InsStatus.QualifiedTest;
-            if (Nir.HasValidLayout(ins.Matricule) && !Nir.HasValidKey(ins.Matricule))
-            {
-                sink.Report(KeyInvalid, production ? Severity.Error : Severity.Warning, doc.Loc(id.Attribute("extension")),
-                    Identity.Matricule(ins.Matricule), concept.Code, ins.Matricule![13..], Nir.ComputeKey(ins.Matricule)!.Value.ToString("00"));
-                if (production) ins.Status = InsStatus.Invalid;
-            }
-            break;
+            if (insC is not null) sink.Report(InsCNotIns, doc.Loc(insC), ", and no INS is given");
+            else sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? " (no recordTarget/patientRole)" : "");
+            ins.CountsAsQualified = false;
+            return;
         }
+        if (insC is not null) sink.Report(InsCNotIns, Severity.Warning, doc.Loc(insC), " next to the INS; it should not be sent");
+
+        bool valid = true;
+        var first = insIds[0];
+        var concept = _insOids.Find(first.Attr("root"))!;
+        bool production = concept.Bool("production") == true;
+        ins.Oid = concept.Code;
+        ins.Kind = concept.Str("kind");
+        ins.Matricule = first.Attr("extension");
+        if (insIds.Select(i => i.Attr("extension")).Distinct(StringComparer.Ordinal).Count() > 1)
+            sink.Report(SeveralIns, doc.Loc(insIds[1]), insIds.Count);
+
+        foreach (var id in insIds)
+        {
+            var c = _insOids.Find(id.Attr("root"))!;
+            bool prod = c.Bool("production") == true;
+            var m = id.Attr("extension");
+            var at = doc.Loc(id.Attribute("extension") ?? (XObject)id);
+            if (!Nir.HasValidLayout(m))
+            {
+                sink.Report(LayoutInvalid, at, Identity.Matricule(m), c.Code, LayoutProblem(m));
+                valid = false;
+            }
+            else if (!Nir.HasValidKey(m))
+            {
+                sink.Report(KeyInvalid, prod ? Severity.Error : Severity.Warning, at,
+                    Identity.Matricule(m), c.Code, Identity.Matricule(m![13..]), Identity.Matricule(Nir.ComputeKey(m)!.Value.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
+                valid = false;
+            }
+        }
+        if (!production) sink.Report(TestOid, ctx.Options.AllowTestIns ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code);
+
+        var patient = role.El("patient");
+        valid &= CheckTraits(doc, patient, ins, sink);
+        if (valid) CheckConsistency(doc, patient, ins, sink);
+
+        ins.Status = !valid ? InsStatus.Invalid : production ? InsStatus.Qualified : InsStatus.QualifiedTest;
         ins.CountsAsQualified = ins.Status == InsStatus.Qualified || ins.Status == InsStatus.QualifiedTest && ctx.Options.AllowTestIns;
+    }
+
+    private static string LayoutProblem(string? m)
+    {
+        if (string.IsNullOrEmpty(m)) return "the extension is empty";
+        if (m.Length != 15) return $"{m.Length} characters instead of 15";
+        if (m[0] is not ('1' or '2' or '3' or '4' or '7' or '8')) return "the first character (sex) is not a NIR sex digit";
+        return "only digits are allowed, with 2A/2B at positions 6-7";
+    }
+
+    /// <summary>Required traits (INS-008..012). Fills the trait fields of <paramref name="ins"/>. Returns true when all are valid.</summary>
+    private bool CheckTraits(CdaDocument doc, XElement? patient, InsInfo ins, FindingSink sink)
+    {
+        bool ok = true;
+        if (patient is null)
+        {
+            sink.Report(TraitMissing, doc.Missing(doc.Root, "recordTarget/patientRole/patient"), "patient", "no patient element");
+            return false;
+        }
+        var name = patient.El("name");
+        var families = name.Els("family").ToList();
+        var givens = name.Els("given").ToList();
+        XElement? Find(List<XElement> es, string? q) => es.FirstOrDefault(e => e.Attr("qualifier") == q && !e.HasNullFlavor() && e.Text() is not null);
+        var famBr = Find(families, "BR");
+        var givBr = Find(givens, "BR");
+        var givAll = givens.FirstOrDefault(e => e.Attribute("qualifier") is null && !e.HasNullFlavor() && e.Text() is not null);
+        ins.BirthFamily = famBr.Text();
+        ins.FirstBirthGiven = givBr.Text();
+        ins.BirthGivens = givAll.Text();
+        ins.UsedFamily = Find(families, "CL").Text();
+        ins.UsedGiven = Find(givens, "CL").Text();
+        var nameLoc = name is null ? doc.Missing(patient, "name") : doc.Missing(name, "family");
+        if (famBr is null) { sink.Report(TraitMissing, nameLoc, "family[@qualifier='BR']", "nom de naissance"); ok = false; }
+        if (givBr is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given[@qualifier='BR']", "premier prénom de l'acte de naissance"); ok = false; }
+        if (givAll is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given without qualifier", "prénoms de l'acte de naissance"); ok = false; }
+        else if (givBr is not null && !StartsWithWord(givAll.Text()!, givBr.Text()!))
+            sink.Report(TraitMissing, Severity.Warning, doc.Loc(givAll), "given without qualifier beginning with the first birth given name", "the list of birth given names does not start with given[@qualifier='BR']");
+
+        foreach (var f in families)
+        {
+            var q = f.Attr("qualifier");
+            if (q is null) { sink.Report(QualifierInvalid, doc.Loc(f), "family", "has no @qualifier (BR or CL required)"); ok = false; }
+            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", $"has qualifier '{Trim(q)}' (only BR or CL)"); ok = false; }
+        }
+        foreach (var g in givens)
+        {
+            var q = g.Attr("qualifier");
+            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", $"has qualifier '{Trim(q)}' (only BR or CL, or none)"); ok = false; }
+        }
+
+        var bt = patient.El("birthTime");
+        ins.BirthTime = bt.Attr("value");
+        if (bt is null || bt.HasNullFlavor() || ins.BirthTime is null) { sink.Report(TraitMissing, bt is null ? doc.Missing(patient, "birthTime") : doc.Loc(bt), "birthTime/@value", "date de naissance"); ok = false; }
+        else if (!HlTs.IsFullDate(ins.BirthTime) || string.CompareOrdinal(ins.BirthTime[..8], DateTime.UtcNow.AddDays(1).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)) > 0)
+        { sink.Report(BirthTimeInvalid, doc.Loc(bt.Attribute("value")), Identity.BirthDate(ins.BirthTime)); ok = false; }
+
+        var gender = patient.El("administrativeGenderCode");
+        ins.Sex = gender.Attr("code");
+        if (gender is null || gender.HasNullFlavor() || ins.Sex is null) { sink.Report(TraitMissing, gender is null ? doc.Missing(patient, "administrativeGenderCode") : doc.Loc(gender), "administrativeGenderCode/@code", "sexe"); ok = false; }
+        else
+        {
+            var cs = gender.Attr("codeSystem");
+            if (!_gender.Contains(ins.Sex)) { sink.Report(SexInvalid, doc.Loc(gender.Attribute("code")), Identity.Sex(Trim(ins.Sex)), ""); ok = false; }
+            else if (cs is not null && cs != "2.16.840.1.113883.5.1") { sink.Report(SexInvalid, doc.Loc(gender.Attribute("codeSystem")), Identity.Sex(ins.Sex), $" (codeSystem is '{Trim(cs)}')"); ok = false; }
+        }
+
+        var county = patient.Path("birthplace/place/addr/county");
+        ins.BirthPlaceCode = county.Text();
+        if (county is null || county.HasNullFlavor() || ins.BirthPlaceCode is null) { sink.Report(TraitMissing, county is null ? doc.Missing(patient, "birthplace/place/addr/county") : doc.Loc(county), "birthplace/place/addr/county", "lieu de naissance, code COG"); ok = false; }
+        else if (!Cog().IsMatch(ins.BirthPlaceCode)) { sink.Report(BirthPlaceInvalid, doc.Loc(county), Identity.Place(ins.BirthPlaceCode)); ok = false; }
+        return ok;
+    }
+
+    private static bool StartsWithWord(string all, string first) =>
+        all.Equals(first, StringComparison.OrdinalIgnoreCase)
+        || all.StartsWith(first, StringComparison.OrdinalIgnoreCase) && all.Length > first.Length && all[first.Length] is ' ' or ',';
+
+    private static string Trim(string v) => v.Length > 20 ? v[..20] + "…" : v;
+
+    /// <summary>Warnings (INS-013..015): NIR sex digit, YY/MM, department 99 vs the traits. Only called when matricule and traits are valid.</summary>
+    private static void CheckConsistency(CdaDocument doc, XElement? patient, InsInfo ins, FindingSink sink)
+    {
+        var m = ins.Matricule!;
+        var loc = doc.Loc(doc.Root.Path("recordTarget/patientRole")?.Els("id").FirstOrDefault(i => i.Attr("extension") == m));
+        char sexDigit = m[0];
+        var expected = sexDigit switch { '1' or '3' or '7' => "M", '2' or '4' or '8' => "F", _ => null };
+        if (expected is not null && ins.Sex is "M" or "F" && ins.Sex != expected)
+            sink.Report(NirSexMismatch, loc, Identity.Matricule(m), Identity.Matricule(sexDigit.ToString()), Identity.Sex(ins.Sex));
+        var yy = m.Substring(1, 2);
+        var mm = m.Substring(3, 2);
+        int month = int.Parse(mm, System.Globalization.CultureInfo.InvariantCulture);
+        var bt = ins.BirthTime!;
+        if (month is >= 1 and <= 12)
+        {
+            if (bt.Substring(2, 2) != yy || bt.Substring(4, 2) != mm)
+                sink.Report(NirBirthMismatch, loc, Identity.Matricule(m), Identity.BirthDate(yy + "/" + mm), Identity.BirthDate(bt));
+        }
+        else if (bt.Substring(2, 2) != yy)
+            sink.Report(NirBirthMismatch, loc, Identity.Matricule(m), Identity.BirthDate(yy + "/" + mm), Identity.BirthDate(bt));
+        var place = ins.BirthPlaceCode!;
+        bool nirAbroad = m.Substring(5, 2) == "99";
+        bool traitAbroad = place.StartsWith("99", StringComparison.Ordinal);
+        if (nirAbroad != traitAbroad)
+            sink.Report(NirPlaceMismatch, loc, Identity.Matricule(m), nirAbroad ? "has department 99 (born abroad)" : "has a French department", Identity.Place(place));
     }
 }

@@ -1,0 +1,29 @@
+namespace CdaCheck.TestData.Cda;
+
+/// <summary>Writes the bundled conformant sample set (testdata/samples): one N1 document per Ségur kind, plus N3 variants.</summary>
+public static class SampleWriter
+{
+    /// <summary>File name → builder of every sample.</summary>
+    public static IReadOnlyList<(string File, CdaBuilder Builder)> Samples()
+    {
+        var list = new List<(string, CdaBuilder)>();
+        int n = 1;
+        foreach (var t in CdaBuilder.SegurTypes)
+            list.Add(($"{t.Kind}-n1.xml", CdaBuilder.ForKind(t.Kind).N1().WithDocumentId($"SAMPLE-{n++:000}")));
+        list.Add(("ods-presc-kine-n1.xml", CdaBuilder.Ods().WithType(CdaBuilder.PrescriptionTypes.First(p => p.Code == "PRESC-KINE")).WithDocumentId($"SAMPLE-{n++:000}")));
+        list.Add(("bio-n3.xml", CdaBuilder.Bio().N3().WithDocumentId($"SAMPLE-{n++:000}")));
+        list.Add(("ldl-n3.xml", CdaBuilder.Ldl().N3().WithDocumentId($"SAMPLE-{n++:000}")));
+        return list;
+    }
+
+    public static int Write(string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        foreach (var (file, b) in Samples())
+        {
+            File.WriteAllText(Path.Combine(outDir, file), b.ToXml());
+            Console.WriteLine(Path.Combine(outDir, file));
+        }
+        return 0;
+    }
+}
