@@ -13,6 +13,7 @@ public static class CliApp
         var root = new RootCommand("CdaCheck: conformance of CDA R2 documents, INS DataMatrix and IHE XDM packages for the DMP and MSSanté (Ségur SUN-ES, HOP'EN 2).");
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(RulesCommand.Create(stdout));
+        root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
         foreach (var extra in ExtraCommands.All(stdout, stderr)) root.Subcommands.Add(extra);
         try
         {

@@ -1,3 +1,4 @@
 global using Shouldly;
 global using Xunit;
 global using CdaCheck.Tests.Infrastructure;
+global using System.Xml.Linq;
