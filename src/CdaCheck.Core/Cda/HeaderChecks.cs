@@ -505,7 +505,16 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (enc is null) { sink.Report(ComponentOf, doc.Missing(cos[0], "encompassingEncounter"), "no encompassingEncounter"); return; }
         var ets = enc.Els("effectiveTime").ToList();
         if (ets.Count != 1) sink.Report(ComponentOf, ets.Count == 0 ? doc.Missing(enc, "effectiveTime") : doc.Loc(ets[1]), $"encompassingEncounter has {ets.Count} effectiveTime elements, expected 1");
-        else CheckInterval(doc, sink, ets[0], ComponentOf, "encompassingEncounter/effectiveTime");
+        else
+        {
+            // SM requires the element only (ANS examples use nullFlavor NA or only a high); given values must be valid TS.
+            var et = ets[0];
+            if (et.Attribute("value") is not null) CheckTs(doc, sink, et, "encompassingEncounter/effectiveTime");
+            foreach (var bound in new[] { "low", "high" })
+                if (et.El(bound) is { } b && b.Attribute("value") is not null) CheckTs(doc, sink, b, "encompassingEncounter/effectiveTime/" + bound);
+            if (!et.HasNullFlavor() && et.Attribute("value") is null && et.El("low")?.Attribute("value") is null && et.El("high")?.Attribute("value") is null)
+                sink.Report(ComponentOf, doc.Loc(et), "encompassingEncounter/effectiveTime gives no @value, low or high (use a nullFlavor if unknown)");
+        }
         var hcf = enc.Path("location/healthCareFacility");
         if (hcf is null) { sink.Report(ComponentOf, doc.Missing(enc, "location/healthCareFacility"), "no location/healthCareFacility"); return; }
         var code = hcf.El("code");
