@@ -19,6 +19,9 @@ public enum FaultScope
 /// </summary>
 public sealed record Fault(string Name, string Rule, string Severity, FaultScope Scope, Action<CdaBuilder> Apply)
 {
+    /// <summary>The same fault as a plain XML mutation (null when the fault needs the builder, e.g. another type code).</summary>
+    public Action<XDocument>? Xml { get; init; }
+
     public string Family => Rule[..Rule.IndexOf('-')];
     public bool IsError => Severity == "error";
 
@@ -39,7 +42,7 @@ public static class Faults
     private const string Text = P + "/h:component/h:nonXMLBody/h:text";
 
     private static Fault F(string name, string rule, string severity, Action<XDocument> m, FaultScope scope = FaultScope.Any) =>
-        new(name, rule, severity, scope, b => b.Mutate(m));
+        new(name, rule, severity, scope, b => b.Mutate(m)) { Xml = m };
 
     private static Fault B(string name, string rule, string severity, Action<CdaBuilder> apply, FaultScope scope = FaultScope.Any) =>
         new(name, rule, severity, scope, apply);
@@ -142,7 +145,7 @@ public static class Faults
         F("code displayName removed", "DOC-010", "error", d => Attr(d, P + "/h:code", "displayName", null)),
         F("code codeSystem removed", "DOC-010", "error", d => Attr(d, P + "/h:code", "codeSystem", null)),
         F("code not in J07", "DOC-011", "error", d => Attr(d, P + "/h:code", "code", "99999-9")),
-        F("code codeSystem mismatch", "DOC-012", "error", d => Attr(d, P + "/h:code", "codeSystem", "1.2.250.1.213.1.1.4.12"), FaultScope.N1 | FaultScope.N3),
+        F("code codeSystem mismatch", "DOC-012", "error", d => Attr(d, P + "/h:code", "codeSystem", "1.2.250.1.213.1.1.4.1")),
         F("code displayName differs", "DOC-013", "warning", d => Attr(d, P + "/h:code", "displayName", "Autre libellé")),
         B("type not in DMP J66", "DOC-014", "warning", b => b.WithType("PIECE-IDENTITE", CdaBuilder.AnsTypes, "Copie pièce d'identité"), FaultScope.N1),
         B("type without class mapping", "DOC-015", "info", b => b.WithType("34876-3", CdaBuilder.Loinc, "Évaluation préopératoire et note de suivi"), FaultScope.N1),
@@ -169,7 +172,7 @@ public static class Faults
         F("CR-BIO without XD-LAB templateId", "DOC-038", "error", d => Remove(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.3.3']"), FaultScope.BioN3),
         F("CR-BIO without CR-BIO templateId", "DOC-038", "error", d => Remove(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.55']"), FaultScope.BioN3),
         F("CR-BIO lab section without entries", "DOC-039", "error", d => Remove(d, "//h:section[h:templateId/@root='1.3.6.1.4.1.19376.1.3.3.2.1']/h:entry"), FaultScope.BioN3),
-        F("CR-BIO without lab section", "DOC-039", "error", d => Remove(d, "//h:section[h:templateId/@root='1.3.6.1.4.1.19376.1.3.3.2.1']/h:templateId"), FaultScope.BioN3),
+        F("CR-BIO without lab section", "DOC-039", "error", d => Remove(d, "//h:section/h:templateId[@root='1.3.6.1.4.1.19376.1.3.3.2.1' or @root='1.3.6.1.4.1.19376.1.3.3.2.2']"), FaultScope.BioN3),
         F("N3 with XDS-SD templateId", "DOC-040", "error", d => AddAfter(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.1']", E("templateId", new XAttribute("root", "1.3.6.1.4.1.19376.1.2.20"))), FaultScope.N3 | FaultScope.BioN3),
         F("N3 embedded PDF not a PDF", "DOC-035", "error", d => d.SetText("//h:observationMedia/h:value", Base64("plain text")), FaultScope.BioN3),
         F("N3 embedded PDF bad base64", "DOC-034", "error", d => d.SetText("//h:observationMedia/h:value", "%%%%"), FaultScope.BioN3),
