@@ -173,6 +173,13 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         "CI-SIS Structuration minimale; ANS NOS JDV_J02-XdsHealthcareFacilityTypeCode-CISIS (1.2.250.1.213.1.1.5.466), TRE_R02-SecteurActivite (1.2.250.1.71.4.2.4)",
         "Use a J02 code such as SA01 (Etablissement public de santé) with codeSystem 1.2.250.1.71.4.2.4.");
 
+    public static readonly RuleDescriptor ClassMood = new(
+        "HDR-024", Severity.Error,
+        "ClinicalDocument classCode and moodCode, when given, are DOCCLIN and EVN",
+        "ClinicalDocument/@{0} is '{1}', expected '{2}'.",
+        "HL7 CDA R2 (ClinicalDocument classCode DOCCLIN, moodCode EVN); CI-SIS Structuration minimale",
+        "Remove the attribute or set classCode=\"DOCCLIN\" moodCode=\"EVN\".");
+
     public const string RppsRoot = "1.2.250.1.71.4.2.1";
     public const string StructRoot = "1.2.250.1.71.4.2.2";
     public const string PatientHostRoot = "1.2.250.1.213.4.1";
@@ -189,7 +196,11 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         else if (realms.Count > 1) sink.Report(RealmCode, doc.Loc(realms[1]), $"{realms.Count} elements, expected 1");
         else if (realms[0].Attr("code") != "FR") sink.Report(RealmCode, doc.Loc(realms[0]), $"code is '{realms[0].Attr("code")}', expected 'FR'");
 
-        var typeId = root.El("typeId");
+        var typeIds = root.Els("typeId").ToList();
+        var typeId = typeIds.FirstOrDefault();
+        if (typeIds.Count > 1) sink.Report(TypeId, doc.Loc(typeIds[1]), $"{typeIds.Count} elements, expected 1");
+        if (root.Attr("classCode") is { } cc && cc != "DOCCLIN") sink.Report(ClassMood, doc.Loc(root.Attribute("classCode")), "classCode", Short(cc), "DOCCLIN");
+        if (root.Attr("moodCode") is { } mc && mc != "EVN") sink.Report(ClassMood, doc.Loc(root.Attribute("moodCode")), "moodCode", Short(mc), "EVN");
         if (typeId is null) sink.Report(TypeId, doc.Missing(root, "typeId"), "missing");
         else if (typeId.Attr("root") != "2.16.840.1.113883.1.3" || typeId.Attr("extension") != "POCD_HD000040")
             sink.Report(TypeId, doc.Loc(typeId), $"root '{typeId.Attr("root")}' extension '{typeId.Attr("extension")}'");
@@ -501,6 +512,7 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
     {
         var cos = doc.Root.Els("componentOf").ToList();
         if (cos.Count == 0) { sink.Report(ComponentOf, doc.Missing(doc.Root, "componentOf"), "missing"); return; }
+        if (cos.Count > 1) sink.Report(ComponentOf, doc.Loc(cos[1]), $"{cos.Count} componentOf elements, expected 1");
         var enc = cos[0].El("encompassingEncounter");
         if (enc is null) { sink.Report(ComponentOf, doc.Missing(cos[0], "encompassingEncounter"), "no encompassingEncounter"); return; }
         var ets = enc.Els("effectiveTime").ToList();
