@@ -490,7 +490,17 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         var performers = se.Els("performer").ToList();
         if (performers.Count != 1) sink.Report(DocumentationOf, performers.Count == 0 ? doc.Missing(se, "performer") : doc.Loc(performers[1]), $"the first serviceEvent has {performers.Count} performer elements, expected 1");
         else if (performers[0].El("assignedEntity") is null) sink.Report(DocumentationOf, doc.Missing(performers[0], "assignedEntity"), "the performer has no assignedEntity");
-        else foreach (var id in performers[0].El("assignedEntity").Els("id")) if (!id.HasNullFlavor()) CheckPsId(doc, sink, id, "documentationOf/serviceEvent/performer/assignedEntity/id");
+        else
+        {
+            var pids = performers[0].El("assignedEntity").Els("id").ToList();
+            if (pids.Count == 0) sink.Report(DocumentationOf, doc.Missing(performers[0].El("assignedEntity"), "id"), "the performer's assignedEntity has no id");
+            foreach (var id in pids)
+            {
+                if (id.HasNullFlavor()) continue;
+                if (!Uid.IsUid(id.Attr("root"))) sink.Report(DocumentationOf, doc.Loc(id), "the performer's assignedEntity/id has no uid @root");
+                else CheckPsId(doc, sink, id, "documentationOf/serviceEvent/performer/assignedEntity/id");
+            }
+        }
         var ets = se.Els("effectiveTime").ToList();
         if (ets.Count != 1) { sink.Report(DocumentationOf, ets.Count == 0 ? doc.Missing(se, "effectiveTime") : doc.Loc(ets[1]), $"the first serviceEvent has {ets.Count} effectiveTime elements, expected 1"); return; }
         CheckInterval(doc, sink, ets[0], DocumentationOf, "documentationOf/serviceEvent/effectiveTime");
@@ -538,6 +548,6 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (concept is null) sink.Report(FacilityCode, doc.Loc(code.Attribute("code")), Short(c), Short(cs), "is not in JDV_J02", _j02.Version);
         else if (concept.CodeSystem == "1.2.250.1.71.4.2.4" && cs != concept.CodeSystem)
             sink.Report(FacilityCode, doc.Loc(code.Attribute("codeSystem")), c, Short(cs), "has the wrong codeSystem (expected 1.2.250.1.71.4.2.4, TRE_R02-SecteurActivite)", _j02.Version);
-        if (code.Attr("displayName") is null) sink.Report(ComponentOf, Severity.Warning, doc.Loc(code), "healthCareFacility/code has no @displayName");
+        if (code.Attr("displayName") is null) sink.Report(ComponentOf, doc.Loc(code), "healthCareFacility/code has no @displayName");
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
     public static readonly RuleDescriptor KeyInvalid = new(
         "INS-004", Severity.Error,
         "The matricule INS control key is wrong",
-        "Matricule INS {0} under {1}: the control key is {2}, but 97 − (N mod 97) gives {3}.",
+        "Matricule INS {0} under {1}: the control key {2} does not match 97 − (N mod 97) = {3}.",
         "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex",
         "Take the matricule as returned by the INSi teleservice; never type it by hand.");
 
@@ -157,7 +157,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
             else if (!Nir.HasValidKey(m))
             {
                 sink.Report(KeyInvalid, prod ? Severity.Error : Severity.Warning, at,
-                    Identity.Matricule(m), c.Code, Identity.Matricule(m![13..]), Identity.Matricule(Nir.ComputeKey(m)!.Value.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
+                    Identity.Matricule(m), c.Code, KeyPart(m![13..]), KeyPart(Nir.ComputeKey(m)!.Value.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
                 valid = false;
             }
         }
@@ -170,6 +170,9 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         ins.Status = !valid ? InsStatus.Invalid : production ? InsStatus.Qualified : InsStatus.QualifiedTest;
         ins.CountsAsQualified = ins.Status == InsStatus.Qualified || ins.Status == InsStatus.QualifiedTest && ctx.Options.AllowTestIns;
     }
+
+    /// <summary>The two key digits are part of the matricule: masked unless identity is revealed.</summary>
+    private static Identity KeyPart(string key) => new(key, IdentityKind.Other);
 
     private static string LayoutProblem(string? m)
     {

@@ -143,6 +143,8 @@ public static class Faults
         F("serviceEvent performer removed", "HDR-021", "error", d => Remove(d, P + "/h:documentationOf/h:serviceEvent/h:performer")),
         F("serviceEvent effectiveTime removed", "HDR-021", "error", d => Remove(d, P + "/h:documentationOf/h:serviceEvent/h:effectiveTime")),
         F("serviceEvent low removed", "HDR-021", "error", d => Remove(d, P + "/h:documentationOf/h:serviceEvent/h:effectiveTime/h:low")),
+        F("performer id removed", "HDR-021", "error", d => Remove(d, P + "/h:documentationOf/h:serviceEvent/h:performer/h:assignedEntity/h:id")),
+        F("healthCareFacility displayName removed", "HDR-022", "error", d => Attr(d, P + "/h:componentOf//h:healthCareFacility/h:code", "displayName", null)),
         F("componentOf removed", "HDR-022", "error", d => Remove(d, P + "/h:componentOf")),
         F("encounter effectiveTime removed", "HDR-022", "error", d => Remove(d, P + "/h:componentOf/h:encompassingEncounter/h:effectiveTime")),
         F("healthCareFacility code removed", "HDR-022", "error", d => Remove(d, P + "/h:componentOf//h:healthCareFacility/h:code")),
