@@ -199,6 +199,7 @@ public static class Faults
         F("matricule empty", "INS-005", "error", d => Attr(d, InsId, "extension", "")),
         F("INS replaced by INS-C", "INS-006", "error", d => Attr(d, InsId, "root", "1.2.250.1.213.1.4.2")),
         F("INS-C next to the INS", "INS-006", "warning", d => AddAfter(d, InsId, E("id", new XAttribute("root", "1.2.250.1.213.1.4.2"), new XAttribute("extension", "0123456789012345678901")))),
+        F("INS replaced by the NSS", "INS-006", "error", d => Attr(d, InsId, "root", "1.2.250.1.213.1.4.13")),
         F("INS id removed", "INS-007", "error", d => Remove(d, InsId)),
         F("INS root unknown", "INS-007", "error", d => Attr(d, InsId, "root", "1.2.250.1.213.1.4.12")),
         F("family BR removed", "INS-008", "error", d => Remove(d, Patient + "/h:name/h:family[@qualifier='BR']")),
