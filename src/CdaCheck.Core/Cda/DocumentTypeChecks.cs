@@ -64,7 +64,9 @@ public sealed class DocumentTypeChecks(ReferenceData data) : ICdaCheck
 
     public void Check(CdaDocument doc, DocumentResult result, FindingSink sink, ValidationContext ctx)
     {
-        var code = doc.Root.El("code");
+        var codes = doc.Root.Els("code").ToList();
+        var code = codes.FirstOrDefault();
+        if (codes.Count > 1) sink.Report(CodeMissing, doc.Loc(codes[1]), $"{codes.Count} code elements, expected 1");
         var c = code.Attr("code");
         var cs = code.Attr("codeSystem");
         var dn = code.Attr("displayName");

@@ -173,6 +173,13 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         "CI-SIS Structuration minimale; ANS NOS JDV_J02-XdsHealthcareFacilityTypeCode-CISIS (1.2.250.1.213.1.1.5.466), TRE_R02-SecteurActivite (1.2.250.1.71.4.2.4)",
         "Use a J02 code such as SA01 (Etablissement public de santé) with codeSystem 1.2.250.1.71.4.2.4.");
 
+    public static readonly RuleDescriptor ClassMood = new(
+        "HDR-024", Severity.Error,
+        "ClinicalDocument classCode and moodCode, when given, are DOCCLIN and EVN",
+        "ClinicalDocument/@{0} is '{1}', expected '{2}'.",
+        "HL7 CDA R2 (ClinicalDocument classCode DOCCLIN, moodCode EVN); CI-SIS Structuration minimale",
+        "Remove the attribute or set classCode=\"DOCCLIN\" moodCode=\"EVN\".");
+
     public const string RppsRoot = "1.2.250.1.71.4.2.1";
     public const string StructRoot = "1.2.250.1.71.4.2.2";
     public const string PatientHostRoot = "1.2.250.1.213.4.1";
@@ -189,7 +196,11 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         else if (realms.Count > 1) sink.Report(RealmCode, doc.Loc(realms[1]), $"{realms.Count} elements, expected 1");
         else if (realms[0].Attr("code") != "FR") sink.Report(RealmCode, doc.Loc(realms[0]), $"code is '{realms[0].Attr("code")}', expected 'FR'");
 
-        var typeId = root.El("typeId");
+        var typeIds = root.Els("typeId").ToList();
+        var typeId = typeIds.FirstOrDefault();
+        if (typeIds.Count > 1) sink.Report(TypeId, doc.Loc(typeIds[1]), $"{typeIds.Count} elements, expected 1");
+        if (root.Attr("classCode") is { } cc && cc != "DOCCLIN") sink.Report(ClassMood, doc.Loc(root.Attribute("classCode")), "classCode", Short(cc), "DOCCLIN");
+        if (root.Attr("moodCode") is { } mc && mc != "EVN") sink.Report(ClassMood, doc.Loc(root.Attribute("moodCode")), "moodCode", Short(mc), "EVN");
         if (typeId is null) sink.Report(TypeId, doc.Missing(root, "typeId"), "missing");
         else if (typeId.Attr("root") != "2.16.840.1.113883.1.3" || typeId.Attr("extension") != "POCD_HD000040")
             sink.Report(TypeId, doc.Loc(typeId), $"root '{typeId.Attr("root")}' extension '{typeId.Attr("extension")}'");
@@ -479,7 +490,17 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         var performers = se.Els("performer").ToList();
         if (performers.Count != 1) sink.Report(DocumentationOf, performers.Count == 0 ? doc.Missing(se, "performer") : doc.Loc(performers[1]), $"the first serviceEvent has {performers.Count} performer elements, expected 1");
         else if (performers[0].El("assignedEntity") is null) sink.Report(DocumentationOf, doc.Missing(performers[0], "assignedEntity"), "the performer has no assignedEntity");
-        else foreach (var id in performers[0].El("assignedEntity").Els("id")) if (!id.HasNullFlavor()) CheckPsId(doc, sink, id, "documentationOf/serviceEvent/performer/assignedEntity/id");
+        else
+        {
+            var pids = performers[0].El("assignedEntity").Els("id").ToList();
+            if (pids.Count == 0) sink.Report(DocumentationOf, doc.Missing(performers[0].El("assignedEntity"), "id"), "the performer's assignedEntity has no id");
+            foreach (var id in pids)
+            {
+                if (id.HasNullFlavor()) continue;
+                if (!Uid.IsUid(id.Attr("root"))) sink.Report(DocumentationOf, doc.Loc(id), "the performer's assignedEntity/id has no uid @root");
+                else CheckPsId(doc, sink, id, "documentationOf/serviceEvent/performer/assignedEntity/id");
+            }
+        }
         var ets = se.Els("effectiveTime").ToList();
         if (ets.Count != 1) { sink.Report(DocumentationOf, ets.Count == 0 ? doc.Missing(se, "effectiveTime") : doc.Loc(ets[1]), $"the first serviceEvent has {ets.Count} effectiveTime elements, expected 1"); return; }
         CheckInterval(doc, sink, ets[0], DocumentationOf, "documentationOf/serviceEvent/effectiveTime");
@@ -501,11 +522,21 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
     {
         var cos = doc.Root.Els("componentOf").ToList();
         if (cos.Count == 0) { sink.Report(ComponentOf, doc.Missing(doc.Root, "componentOf"), "missing"); return; }
+        if (cos.Count > 1) sink.Report(ComponentOf, doc.Loc(cos[1]), $"{cos.Count} componentOf elements, expected 1");
         var enc = cos[0].El("encompassingEncounter");
         if (enc is null) { sink.Report(ComponentOf, doc.Missing(cos[0], "encompassingEncounter"), "no encompassingEncounter"); return; }
         var ets = enc.Els("effectiveTime").ToList();
         if (ets.Count != 1) sink.Report(ComponentOf, ets.Count == 0 ? doc.Missing(enc, "effectiveTime") : doc.Loc(ets[1]), $"encompassingEncounter has {ets.Count} effectiveTime elements, expected 1");
-        else CheckInterval(doc, sink, ets[0], ComponentOf, "encompassingEncounter/effectiveTime");
+        else
+        {
+            // SM requires the element only (ANS examples use nullFlavor NA or only a high); given values must be valid TS.
+            var et = ets[0];
+            if (et.Attribute("value") is not null) CheckTs(doc, sink, et, "encompassingEncounter/effectiveTime");
+            foreach (var bound in new[] { "low", "high" })
+                if (et.El(bound) is { } b && b.Attribute("value") is not null) CheckTs(doc, sink, b, "encompassingEncounter/effectiveTime/" + bound);
+            if (!et.HasNullFlavor() && et.Attribute("value") is null && et.El("low")?.Attribute("value") is null && et.El("high")?.Attribute("value") is null)
+                sink.Report(ComponentOf, doc.Loc(et), "encompassingEncounter/effectiveTime gives no @value, low or high (use a nullFlavor if unknown)");
+        }
         var hcf = enc.Path("location/healthCareFacility");
         if (hcf is null) { sink.Report(ComponentOf, doc.Missing(enc, "location/healthCareFacility"), "no location/healthCareFacility"); return; }
         var code = hcf.El("code");
@@ -517,6 +548,6 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (concept is null) sink.Report(FacilityCode, doc.Loc(code.Attribute("code")), Short(c), Short(cs), "is not in JDV_J02", _j02.Version);
         else if (concept.CodeSystem == "1.2.250.1.71.4.2.4" && cs != concept.CodeSystem)
             sink.Report(FacilityCode, doc.Loc(code.Attribute("codeSystem")), c, Short(cs), "has the wrong codeSystem (expected 1.2.250.1.71.4.2.4, TRE_R02-SecteurActivite)", _j02.Version);
-        if (code.Attr("displayName") is null) sink.Report(ComponentOf, Severity.Warning, doc.Loc(code), "healthCareFacility/code has no @displayName");
+        if (code.Attr("displayName") is null) sink.Report(ComponentOf, doc.Loc(code), "healthCareFacility/code has no @displayName");
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
     public static readonly RuleDescriptor KeyInvalid = new(
         "INS-004", Severity.Error,
         "The matricule INS control key is wrong",
-        "Matricule INS {0} under {1}: the control key is {2}, but 97 − (N mod 97) gives {3}.",
+        "Matricule INS {0} under {1}: the control key {2} does not match 97 − (N mod 97) = {3}.",
         "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex",
         "Take the matricule as returned by the INSi teleservice; never type it by hand.");
 
@@ -27,8 +27,8 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 
     public static readonly RuleDescriptor InsCNotIns = new(
         "INS-006", Severity.Error,
-        "INS-C (1.2.250.1.213.1.4.2) is not an INS",
-        "patientRole/id uses the INS-C root 1.2.250.1.213.1.4.2{0}.",
+        "INS-C (1.2.250.1.213.1.4.2) and the NSS are not an INS",
+        "patientRole/id uses the root {0} ({1}), which is not an INS{2}.",
         "CI-SIS Prise en charge de l'INS (INS-C abandoned; only 1.2.250.1.213.1.4.8/.9 are INS, .10/.11 in tests)",
         "Qualify the identity with INSi and send the matricule INS under 1.2.250.1.213.1.4.8 (NIR) or .9 (NIA); drop the INS-C.");
 
@@ -111,6 +111,22 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 
     public const string InsC = "1.2.250.1.213.1.4.2";
 
+    private sealed class NotInsMap(Dictionary<string, string> map)
+    {
+        public Dictionary<string, string> Map { get; } = map;
+    }
+
+    /// <summary>ins-oids.json "notIns": roots mistaken for the INS (INS-C, NSS-NIR, NSS-NIA).</summary>
+    private Dictionary<string, string> NotIns() => data.Get("valuesets/" + _insOids.File, root =>
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("notIns", out var arr))
+            foreach (var e in arr.EnumerateArray())
+                map[e.GetProperty("code").GetString()!] = e.GetProperty("display").GetString()!;
+        if (!map.ContainsKey(InsC)) throw new ReferenceDataException("ins-oids.json must list the INS-C root in notIns.");
+        return new NotInsMap(map);
+    }).Map;
+
     private readonly ValueSet _insOids = data.ValueSet("ins-oids");
     private readonly ValueSet _gender = data.ValueSet("J143-gender");
 
@@ -123,15 +139,18 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         var ins = result.Ins;
         ins.Status = InsStatus.Absent;
         var insIds = role.Els("id").Where(id => _insOids.Find(id.Attr("root")) is not null).ToList();
-        var insC = role.Els("id").FirstOrDefault(id => id.Attr("root") == InsC);
+        var notIns = NotIns();
+        var wrong = role.Els("id").Where(id => id.Attr("root") is { } r && notIns.ContainsKey(r)).ToList();
         if (insIds.Count == 0)
         {
-            if (insC is not null) sink.Report(InsCNotIns, doc.Loc(insC), ", and no INS is given");
-            else sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? " (no recordTarget/patientRole)" : "");
+            foreach (var w in wrong) sink.Report(InsCNotIns, doc.Loc(w), w.Attr("root"), notIns[w.Attr("root")!], "; no INS is given");
+            if (wrong.Count == 0)
+                sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? " (no recordTarget/patientRole)" : "");
             ins.CountsAsQualified = false;
             return;
         }
-        if (insC is not null) sink.Report(InsCNotIns, Severity.Warning, doc.Loc(insC), " next to the INS; it should not be sent");
+        foreach (var w in wrong.Where(w => w.Attr("root") == InsC))
+            sink.Report(InsCNotIns, Severity.Warning, doc.Loc(w), InsC, notIns[InsC], "; it should not be sent next to the INS");
 
         bool valid = true;
         var first = insIds[0];
@@ -157,7 +176,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
             else if (!Nir.HasValidKey(m))
             {
                 sink.Report(KeyInvalid, prod ? Severity.Error : Severity.Warning, at,
-                    Identity.Matricule(m), c.Code, Identity.Matricule(m![13..]), Identity.Matricule(Nir.ComputeKey(m)!.Value.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
+                    Identity.Matricule(m), c.Code, KeyPart(m![13..]), KeyPart(Nir.ComputeKey(m)!.Value.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
                 valid = false;
             }
         }
@@ -170,6 +189,9 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         ins.Status = !valid ? InsStatus.Invalid : production ? InsStatus.Qualified : InsStatus.QualifiedTest;
         ins.CountsAsQualified = ins.Status == InsStatus.Qualified || ins.Status == InsStatus.QualifiedTest && ctx.Options.AllowTestIns;
     }
+
+    /// <summary>The two key digits are part of the matricule: masked unless identity is revealed.</summary>
+    private static Identity KeyPart(string key) => new(key, IdentityKind.Other);
 
     private static string LayoutProblem(string? m)
     {

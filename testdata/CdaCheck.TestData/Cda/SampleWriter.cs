@@ -26,4 +26,25 @@ public static class SampleWriter
         }
         return 0;
     }
+
+    /// <summary>The conformant document a fault is applied to: LDL N1, or a structured CR-BIO / LDL for N3-only faults.</summary>
+    public static CdaBuilder BaseFor(Fault f) =>
+        f.Scope.HasFlag(FaultScope.N1) ? CdaBuilder.Ldl()
+        : f.Scope.HasFlag(FaultScope.BioN3) ? CdaBuilder.Bio().N3()
+        : CdaBuilder.Ldl().N3();
+
+    /// <summary>Writes one negative variant per fault (file name: rule ID + fault name).</summary>
+    public static int WriteNegatives(string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        foreach (var f in Faults.All)
+        {
+            var b = BaseFor(f);
+            f.Apply(b);
+            var name = f.Rule + "_" + new string(f.Name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()) + ".xml";
+            File.WriteAllText(Path.Combine(outDir, name), b.ToXml());
+            Console.WriteLine(Path.Combine(outDir, name));
+        }
+        return 0;
+    }
 }
