@@ -271,6 +271,7 @@ public sealed class PdfFont
             {
                 text = _differences[code] ?? (_encoding is not null && _encoding[code] != '\0' ? _encoding[code].ToString() : "");
             }
+            else if (Composite && len == 1 && _toUnicode is null) text = PdfEncodings.WinAnsi[code].ToString(); // one-byte identity CMaps (Ghostscript): codes are the source's WinAnsi bytes
             else text = "";
             // width: by CID for composite fonts (Identity mapping assumed), by code for simple fonts
             double w = _widths.TryGetValue((int)code, out var ww) ? ww : _defaultWidth;
