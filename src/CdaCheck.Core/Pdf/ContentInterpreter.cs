@@ -70,7 +70,10 @@ public sealed class ContentInterpreter
             Rotate = page.Rotate,
         };
         var ci = new ContentInterpreter(doc, pc, Matrix.Identity);
-        var data = ContentsOf(doc, doc.Resolve(page.Dict.Get("Contents")));
+        var contents = doc.Resolve(page.Dict.Get("Contents"));
+        if (page.Dict.Get("Contents") is not null && contents is not (PdfStream or PdfArray))
+            throw new PdfFormatException("the page /Contents is missing or unreadable");
+        var data = ContentsOf(doc, contents);
         ci.Run(data, page.Resources, 0);
         return pc;
     }

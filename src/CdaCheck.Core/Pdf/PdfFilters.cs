@@ -152,10 +152,11 @@ public static class PdfFilters
     private static byte[] Tiff(byte[] data, int colors, int bpc, int rowBytes)
     {
         var o = (byte[])data.Clone();
-        int rows = o.Length / rowBytes;
+        int rows = (o.Length + rowBytes - 1) / rowBytes;
         for (int r = 0; r < rows; r++)
         {
-            var row = o.AsSpan(r * rowBytes, rowBytes);
+            var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes));
+            rowBytes = row.Length == rowBytes ? rowBytes : row.Length; // a partial last row
             if (bpc == 8)
             {
                 for (int i = colors; i < rowBytes; i++) row[i] += row[i - colors];
