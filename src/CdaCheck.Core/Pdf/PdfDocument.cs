@@ -469,6 +469,8 @@ public sealed class PdfDocument
                     {
                         _resolving.Remove(num);
                         Recover($"object {num}: {ex.Message}");
+                        if (!_xref.ContainsKey(num))
+                            AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"object {num} is not in the file", num, e.Offset));
                         return GetObject(num);
                     }
                     AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, ex.Message, num, e.Offset));
@@ -477,6 +479,8 @@ public sealed class PdfDocument
             else if (e.Type == 2)
             {
                 var os = LoadObjStm((int)e.Offset);
+                if (os is null || Array.IndexOf(os.Nums, num) < 0)
+                    AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"object {num} is not in object stream {e.Offset}", num));
                 if (os is not null)
                 {
                     int idx = e.Gen;
