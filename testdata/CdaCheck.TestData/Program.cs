@@ -6,9 +6,16 @@ public static class Program
     {
         if (args is ["samples", var outDir]) return Cda.SampleWriter.Write(outDir);
         if (args is ["negatives", var negDir]) return Cda.SampleWriter.WriteNegatives(negDir);
+        switch (args.FirstOrDefault())
+        {
+            case "dump-pdf": return Pdf.PdfDump.Run(args[1..]);
+            case "bench-pdf": return Pdf.PdfBench.Run(args[1..]);
+        }
         Console.Error.WriteLine("usage: CdaCheck.TestData <command> (see testdata/README.md)");
         Console.Error.WriteLine("  samples OUTDIR   write the conformant CDA sample set (one per Ségur kind)");
         Console.Error.WriteLine("  negatives OUTDIR one single-fault variant per CDA rule (see Cda/Faults.cs)");
+        Console.Error.WriteLine("  dump-pdf FILE    print what the PDF reader sees");
+        Console.Error.WriteLine("  bench-pdf        PDF open + page-1 scan timings over the ANS PDFs");
         return 2;
     }
 }

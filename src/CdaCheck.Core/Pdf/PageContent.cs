@@ -53,6 +53,11 @@ public sealed class PageContent
     public int PageNumber { get; init; }
     public double Width { get; init; }
     public double Height { get; init; }
+    /// <summary>Lower-left corner of the MediaBox (usually 0,0).</summary>
+    public double X0 { get; init; }
+    public double Y0 { get; init; }
+    /// <summary>Page /Rotate (0, 90, 180, 270): how a viewer turns the page; coordinates above are not rotated.</summary>
+    public int Rotate { get; init; }
     public List<FilledRect> Rects { get; } = new();
     public List<PlacedImage> Images { get; } = new();
     public List<TextRun> Texts { get; } = new();

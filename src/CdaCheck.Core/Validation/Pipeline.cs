@@ -17,9 +17,11 @@ public static class Pipeline
         new DocumentTypeChecks(data),
         new InsChecks(data),
         new BodyChecks(data),
+        new Pdf.PdfStage(data),
     ];
 
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
     [
+        new Pdf.PdfInputHandler(),
     ];
 }

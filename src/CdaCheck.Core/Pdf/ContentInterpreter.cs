@@ -1,0 +1,571 @@
+using System.Text;
+
+namespace CdaCheck.Core.Pdf;
+
+/// <summary>
+/// Runs a page's content stream (§8–9) far enough to know what it paints: filled axis-aligned rectangles
+/// with their fill luminance, images (decoded to 8-bit gray) with their placement, and text runs with
+/// their position and size. Form XObjects are followed (bounded depth, cycle-safe); every loop is bounded.
+/// </summary>
+public sealed class ContentInterpreter
+{
+    public const int MaxRects = 2_000_000;
+    public const int MaxTexts = 500_000;
+    public const int MaxImages = 10_000;
+    public const int MaxGStateDepth = 256;
+    public const int MaxPathPoints = 1_000_000;
+    public const long MaxImagePixels = 64L * 1024 * 1024;
+
+    private readonly PdfDocument _doc;
+    private readonly PageContent _out;
+    private readonly Action? _budget;
+    private readonly int _maxFormDepth;
+    private readonly Dictionary<PdfDictionary, PdfFont> _fonts = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<object> _activeForms = new(ReferenceEqualityComparer.Instance);
+    private readonly Stack<GState> _stack = new();
+    private GState _gs;
+    private Matrix _tm = Matrix.Identity, _tlm = Matrix.Identity;
+    private readonly List<Subpath> _path = new();
+    private int _pathPoints;
+    private long _ops;
+
+    private sealed class GState
+    {
+        public Matrix Ctm = Matrix.Identity;
+        public PdfColorSpace FillCs = PdfColorSpace.Gray, StrokeCs = PdfColorSpace.Gray;
+        public double[] Fill = [0], Stroke = [0];
+        public PdfFont? Font;
+        public double FontSize = 1, CharSpacing, WordSpacing, HScale = 1, Leading, Rise;
+
+        public GState Clone() => (GState)MemberwiseClone();
+    }
+
+    private sealed class Subpath
+    {
+        public readonly List<(double X, double Y)> Points = new(5);
+        public bool Curved;
+        public bool IsRe;
+    }
+
+    private ContentInterpreter(PdfDocument doc, PageContent output, Matrix initial)
+    {
+        _doc = doc;
+        _out = output;
+        _budget = doc.Options.CheckBudget;
+        _maxFormDepth = Math.Min(doc.Options.MaxDepth, 32);
+        _gs = new GState { Ctm = initial };
+    }
+
+    /// <summary>Scans one page into a <see cref="PageContent"/> (coordinates in the page's default user space).</summary>
+    public static PageContent Scan(PdfDocument doc, PdfPage page)
+    {
+        var box = page.MediaBox;
+        var pc = new PageContent
+        {
+            PageNumber = page.Number,
+            Width = box[2] - box[0],
+            Height = box[3] - box[1],
+            X0 = box[0],
+            Y0 = box[1],
+            Rotate = page.Rotate,
+        };
+        var ci = new ContentInterpreter(doc, pc, Matrix.Identity);
+        var contents = doc.Resolve(page.Dict.Get("Contents"));
+        if (page.Dict.Get("Contents") is not null && contents is not (PdfStream or PdfArray))
+            throw new PdfFormatException("the page /Contents is missing or unreadable");
+        var data = ContentsOf(doc, contents);
+        ci.Run(data, page.Resources, 0);
+        return pc;
+    }
+
+    /// <summary>Runs a content stream (bytes already decoded) into a page model; for tests and Form XObjects.</summary>
+    public static PageContent ScanContent(PdfDocument doc, byte[] content, PdfDictionary? resources, double width = 612, double height = 792)
+    {
+        var pc = new PageContent { PageNumber = 1, Width = width, Height = height };
+        new ContentInterpreter(doc, pc, Matrix.Identity).Run(content, resources, 0);
+        return pc;
+    }
+
+    private static byte[] ContentsOf(PdfDocument doc, object? contents)
+    {
+        if (contents is PdfStream s) return doc.DecodeStream(s).Data;
+        if (contents is PdfArray a)
+        {
+            var ms = new MemoryStream();
+            foreach (var item in a.Take(10_000))
+            {
+                if (doc.Resolve(item) is not PdfStream part) continue;
+                var d = doc.DecodeStream(part).Data;
+                ms.Write(d);
+                ms.WriteByte((byte)'\n');
+                if (ms.Length > doc.Options.MaxDecompressedBytes)
+                    throw new PdfLimitException(PdfIssueKind.DecompressionBomb, "page contents larger than the limit");
+            }
+            return ms.ToArray();
+        }
+        return [];
+    }
+
+    private void Run(byte[] content, PdfDictionary? resources, int depth)
+    {
+        var lx = new PdfLexer(content, 0, _doc.Options.MaxDepth);
+        var ops = new List<object?>(8);
+        while (true)
+        {
+            if ((++_ops & 1023) == 0) _budget?.Invoke();
+            var o = lx.ReadObject(allowRefs: false);
+            if (o == PdfLexer.Eof) break;
+            if (o is not PdfKeyword kw)
+            {
+                if (ops.Count >= 64) ops.Clear(); // garbage: no operator takes that many operands
+                ops.Add(o);
+                continue;
+            }
+            try
+            {
+                Execute(kw.Value, ops, resources, lx, depth);
+            }
+            catch (PdfFormatException) { /* a bad operand list: skip the operator, as viewers do */ }
+            catch (InvalidCastException) { }
+            ops.Clear();
+        }
+    }
+
+    private static double N(List<object?> ops, int i) => i >= 0 && i < ops.Count ? PdfValue.Number(ops[i]) ?? 0 : 0;
+    private static double Last(List<object?> ops, int k) => N(ops, ops.Count - k);
+
+    private void Execute(string op, List<object?> ops, PdfDictionary? res, PdfLexer lx, int depth)
+    {
+        switch (op)
+        {
+            // graphics state
+            case "q":
+                if (_stack.Count < MaxGStateDepth) _stack.Push(_gs.Clone());
+                else throw new PdfLimitException(PdfIssueKind.DepthExceeded, $"graphics state nested deeper than {MaxGStateDepth}");
+                break;
+            case "Q": if (_stack.Count > 0) _gs = _stack.Pop(); break;
+            case "cm":
+                if (ops.Count >= 6)
+                    _gs.Ctm = new Matrix(Last(ops, 6), Last(ops, 5), Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)).Multiply(_gs.Ctm);
+                break;
+
+            // colour
+            case "g": _gs.FillCs = PdfColorSpace.Gray; _gs.Fill = [Last(ops, 1)]; break;
+            case "G": _gs.StrokeCs = PdfColorSpace.Gray; _gs.Stroke = [Last(ops, 1)]; break;
+            case "rg": _gs.FillCs = PdfColorSpace.Rgb; _gs.Fill = [Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
+            case "RG": _gs.StrokeCs = PdfColorSpace.Rgb; _gs.Stroke = [Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
+            case "k": _gs.FillCs = PdfColorSpace.Cmyk; _gs.Fill = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
+            case "K": _gs.StrokeCs = PdfColorSpace.Cmyk; _gs.Stroke = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
+            case "cs":
+                if (ops.Count > 0) { _gs.FillCs = PdfColorSpace.Resolve(ops[^1], res, _doc); _gs.Fill = _gs.FillCs.Initial(); }
+                break;
+            case "CS":
+                if (ops.Count > 0) { _gs.StrokeCs = PdfColorSpace.Resolve(ops[^1], res, _doc); _gs.Stroke = _gs.StrokeCs.Initial(); }
+                break;
+            case "sc": case "scn": _gs.Fill = Numbers(ops); break;
+            case "SC": case "SCN": _gs.Stroke = Numbers(ops); break;
+
+            // path construction
+            case "m": NewSubpath().Points.Add((Last(ops, 2), Last(ops, 1))); _pathPoints++; break;
+            case "l": AddPoint(Last(ops, 2), Last(ops, 1), false); break;
+            case "c": AddPoint(Last(ops, 2), Last(ops, 1), true); break;
+            case "v": case "y": AddPoint(Last(ops, 2), Last(ops, 1), true); break;
+            case "h": break; // closing adds no corner; rectangles are recognised from their 4 corners
+            case "re":
+                {
+                    double x = Last(ops, 4), y = Last(ops, 3), w = Last(ops, 2), h = Last(ops, 1);
+                    var sp = NewSubpath();
+                    sp.IsRe = true;
+                    sp.Points.Add((x, y)); sp.Points.Add((x + w, y)); sp.Points.Add((x + w, y + h)); sp.Points.Add((x, y + h));
+                    _pathPoints += 4;
+                    break;
+                }
+
+            // path painting
+            case "f": case "F": case "f*": case "B": case "B*": case "b": case "b*":
+                FillPath(); ClearPath(); break;
+            case "n": case "S": case "s": ClearPath(); break;
+            case "W": case "W*": break;
+
+            // text
+            case "BT": _tm = _tlm = Matrix.Identity; break;
+            case "ET": break;
+            case "Tf":
+                if (ops.Count >= 2)
+                {
+                    _gs.FontSize = Last(ops, 1);
+                    _gs.Font = LoadFont(ops[^2] as PdfName, res);
+                }
+                break;
+            case "Tc": _gs.CharSpacing = Last(ops, 1); break;
+            case "Tw": _gs.WordSpacing = Last(ops, 1); break;
+            case "Tz": _gs.HScale = Last(ops, 1) / 100.0; break;
+            case "TL": _gs.Leading = Last(ops, 1); break;
+            case "Ts": _gs.Rise = Last(ops, 1); break;
+            case "Tr": break;
+            case "Td": MoveText(Last(ops, 2), Last(ops, 1)); break;
+            case "TD": _gs.Leading = -Last(ops, 1); MoveText(Last(ops, 2), Last(ops, 1)); break;
+            case "Tm":
+                if (ops.Count >= 6)
+                    _tm = _tlm = new Matrix(Last(ops, 6), Last(ops, 5), Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1));
+                break;
+            case "T*": MoveText(0, -_gs.Leading); break;
+            case "Tj": if (ops.Count > 0 && ops[^1] is PdfString s1) ShowText([s1]); break;
+            case "'": MoveText(0, -_gs.Leading); if (ops.Count > 0 && ops[^1] is PdfString s2) ShowText([s2]); break;
+            case "\"":
+                if (ops.Count >= 3)
+                {
+                    _gs.WordSpacing = N(ops, ops.Count - 3); _gs.CharSpacing = N(ops, ops.Count - 2);
+                    MoveText(0, -_gs.Leading);
+                    if (ops[^1] is PdfString s3) ShowText([s3]);
+                }
+                break;
+            case "TJ": if (ops.Count > 0 && ops[^1] is PdfArray arr) ShowText(arr); break;
+
+            // XObjects and inline images
+            case "Do": if (ops.Count > 0 && ops[^1] is PdfName xn) DoXObject(xn.Value, res, depth); break;
+            case "BI": InlineImage(lx, res); break;
+        }
+    }
+
+    private static double[] Numbers(List<object?> ops)
+    {
+        int n = 0;
+        foreach (var o in ops) if (o is long or double) n++;
+        var r = new double[Math.Max(n, 1)];
+        int i = 0;
+        foreach (var o in ops) if (PdfValue.Number(o) is double d) r[i++] = d;
+        return r;
+    }
+
+    // ------------------------------------------------------------------ paths
+
+    private Subpath NewSubpath()
+    {
+        if (_pathPoints > MaxPathPoints) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"a path with more than {MaxPathPoints} points");
+        var sp = new Subpath();
+        _path.Add(sp);
+        return sp;
+    }
+
+    private void AddPoint(double x, double y, bool curve)
+    {
+        var sp = _path.Count > 0 && !_path[^1].IsRe ? _path[^1] : NewSubpath();
+        if (curve) sp.Curved = true;
+        if (sp.Points.Count < 64) sp.Points.Add((x, y)); else sp.Curved = true; // too many points: not a rectangle
+        _pathPoints++;
+    }
+
+    private void ClearPath() { _path.Clear(); _pathPoints = 0; }
+
+    private void FillPath()
+    {
+        if (_path.Count == 0) return;
+        double lum = _gs.FillCs.Luminance(_gs.Fill);
+        Span<(double X, double Y)> p = stackalloc (double, double)[4];
+        foreach (var sp in _path)
+        {
+            if (sp.Curved) continue;
+            var pts = sp.Points;
+            int n = pts.Count;
+            // a closing point equal to the first is not a corner
+            while (n > 4 && Near(pts[n - 1], pts[0])) n--;
+            if (n != 4) continue;
+            // edges axis-aligned in user space after the CTM
+            for (int i = 0; i < 4; i++) p[i] = _gs.Ctm.Apply(pts[i].X, pts[i].Y);
+            bool ok = true;
+            for (int i = 0; i < 4 && ok; i++)
+            {
+                var a = p[i]; var b = p[(i + 1) & 3];
+                bool horiz = Math.Abs(a.Y - b.Y) < 1e-6, vert = Math.Abs(a.X - b.X) < 1e-6;
+                ok = horiz ^ vert;
+            }
+            if (!ok) continue;
+            double x0 = Math.Min(Math.Min(p[0].X, p[1].X), Math.Min(p[2].X, p[3].X));
+            double x1 = Math.Max(Math.Max(p[0].X, p[1].X), Math.Max(p[2].X, p[3].X));
+            double y0 = Math.Min(Math.Min(p[0].Y, p[1].Y), Math.Min(p[2].Y, p[3].Y));
+            double y1 = Math.Max(Math.Max(p[0].Y, p[1].Y), Math.Max(p[2].Y, p[3].Y));
+            if (x1 - x0 <= 0 || y1 - y0 <= 0) continue;
+            if (_out.Rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+            _out.Rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
+        }
+    }
+
+    private static bool Near((double X, double Y) a, (double X, double Y) b) => Math.Abs(a.X - b.X) < 1e-9 && Math.Abs(a.Y - b.Y) < 1e-9;
+
+    // ------------------------------------------------------------------ text
+
+    private PdfFont LoadFont(PdfName? name, PdfDictionary? res)
+    {
+        if (name is null) return PdfFont.Default;
+        var dict = _doc.ResolveDict(_doc.ResolveDict(res?.Get("Font"))?.Get(name.Value));
+        if (dict is null) return PdfFont.Default;
+        if (_fonts.TryGetValue(dict, out var f)) return f;
+        f = PdfFont.Load(dict, _doc);
+        if (_fonts.Count < 4096) _fonts[dict] = f;
+        return f;
+    }
+
+    private void MoveText(double tx, double ty)
+    {
+        _tlm = new Matrix(1, 0, 0, 1, tx, ty).Multiply(_tlm);
+        _tm = _tlm;
+    }
+
+    private void ShowText(IList<object?> items)
+    {
+        var font = _gs.Font ?? PdfFont.Default;
+        double fs = _gs.FontSize, th = _gs.HScale;
+        var start = new Matrix(1, 0, 0, 1, 0, _gs.Rise).Multiply(_tm).Multiply(_gs.Ctm);
+        var sb = new StringBuilder();
+        foreach (var item in items)
+        {
+            if (item is PdfString s)
+            {
+                foreach (var g in font.Decode(s.Bytes))
+                {
+                    sb.Append(g.Text);
+                    double tx = (g.Width * fs + _gs.CharSpacing + (g.Length == 1 && g.Code == 32 ? _gs.WordSpacing : 0)) * th;
+                    _tm = new Matrix(1, 0, 0, 1, tx, 0).Multiply(_tm);
+                }
+            }
+            else if (PdfValue.Number(item) is double adj)
+            {
+                double tx = -adj / 1000.0 * fs * th;
+                _tm = new Matrix(1, 0, 0, 1, tx, 0).Multiply(_tm);
+                if (adj < -250 && sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
+            }
+            if (sb.Length > 100_000) break;
+        }
+        if (sb.Length == 0) return;
+        if (_out.Texts.Count >= MaxTexts) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxTexts} text runs on a page");
+        double size = fs * Math.Sqrt(start.C * start.C + start.D * start.D);
+        _out.Texts.Add(new TextRun(sb.ToString(), start.E, start.F, size));
+    }
+
+    // ------------------------------------------------------------------ XObjects and images
+
+    private void DoXObject(string name, PdfDictionary? res, int depth)
+    {
+        var xobj = _doc.Resolve(_doc.ResolveDict(res?.Get("XObject"))?.Get(name));
+        if (xobj is not PdfStream s) return;
+        var subtype = PdfValue.Name(_doc.Resolve(s.Dict.Get("Subtype")));
+        if (subtype == "Form")
+        {
+            if (depth + 1 > _maxFormDepth)
+                throw new PdfLimitException(PdfIssueKind.DepthExceeded, $"Form XObjects nested deeper than {_maxFormDepth}");
+            if (!_activeForms.Add(s))
+            {
+                _doc.AddIssue(new PdfIssue(PdfIssueKind.DepthExceeded, $"Form XObject {name} draws itself (cycle)", s.ObjectNumber));
+                return;
+            }
+            try
+            {
+                var saved = _gs.Clone();
+                int stackDepth = _stack.Count;
+                if (_doc.Resolve(s.Dict.Get("Matrix")) is PdfArray m && m.Count >= 6)
+                {
+                    var fm = new Matrix(Num(m[0]), Num(m[1]), Num(m[2]), Num(m[3]), Num(m[4]), Num(m[5]));
+                    _gs.Ctm = fm.Multiply(_gs.Ctm);
+                }
+                var formRes = _doc.ResolveDict(s.Dict.Get("Resources")) ?? res;
+                var savedPath = new List<Subpath>(_path);
+                ClearPath();
+                var data = _doc.DecodeStream(s).Data;
+                Run(data, formRes, depth + 1);
+                while (_stack.Count > stackDepth) _stack.Pop();
+                _gs = saved;
+                _path.AddRange(savedPath);
+            }
+            finally { _activeForms.Remove(s); }
+            return;
+        }
+        if (subtype == "Image")
+        {
+            var img = DecodeImage(s.Dict, () => _doc.DecodeStream(s), res, name, s.ObjectNumber);
+            if (img is not null) AddImage(img.Value.W, img.Value.H, img.Value.Gray, name);
+        }
+    }
+
+    private double Num(object? o) => PdfValue.Number(_doc.Resolve(o)) ?? 0;
+
+    private void AddImage(int w, int h, byte[] gray, string? name)
+    {
+        if (_out.Images.Count >= MaxImages) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxImages} images on a page");
+        _out.Images.Add(new PlacedImage(w, h, gray, _gs.Ctm, name));
+    }
+
+    private static readonly Dictionary<string, string> InlineKeys = new(StringComparer.Ordinal)
+    {
+        ["W"] = "Width", ["H"] = "Height", ["BPC"] = "BitsPerComponent", ["CS"] = "ColorSpace", ["D"] = "Decode",
+        ["DP"] = "DecodeParms", ["F"] = "Filter", ["IM"] = "ImageMask", ["I"] = "Interpolate", ["L"] = "Length",
+    };
+
+    private static readonly Dictionary<string, string> InlineNames = new(StringComparer.Ordinal)
+    {
+        ["G"] = "DeviceGray", ["RGB"] = "DeviceRGB", ["CMYK"] = "DeviceCMYK", ["I"] = "Indexed",
+        ["AHx"] = "ASCIIHexDecode", ["A85"] = "ASCII85Decode", ["LZW"] = "LZWDecode", ["Fl"] = "FlateDecode",
+        ["RL"] = "RunLengthDecode", ["CCF"] = "CCITTFaxDecode", ["DCT"] = "DCTDecode",
+    };
+
+    private static object? Expand(object? v) => v switch
+    {
+        PdfName n when InlineNames.TryGetValue(n.Value, out var full) => PdfName.Of(full),
+        PdfArray a => new PdfArray(a.Select(Expand)),
+        _ => v,
+    };
+
+    private void InlineImage(PdfLexer lx, PdfDictionary? res)
+    {
+        var dict = new PdfDictionary();
+        for (int guard = 0; guard < 256; guard++)
+        {
+            var k = lx.ReadObject(false);
+            if (k == PdfLexer.Eof) return;
+            if (k is PdfKeyword { Value: "ID" }) break;
+            if (k is not PdfName kn) continue;
+            var v = lx.ReadObject(false);
+            string key = InlineKeys.TryGetValue(kn.Value, out var full) ? full : kn.Value;
+            dict[key] = key is "ColorSpace" or "Filter" ? Expand(v) : v;
+        }
+        var span = lx.Span;
+        int start = lx.Pos;
+        if (start < span.Length && PdfLexer.IsWhite(span[start])) start++;
+        int end = -1;
+        // unfiltered: the size is known; check "EI" follows
+        if (dict.Get("Filter") is null)
+        {
+            var cs = PdfColorSpace.Resolve(dict.Get("ColorSpace") ?? PdfName.Of("DeviceGray"), res, _doc);
+            bool mask = dict.Get("ImageMask") is true;
+            long w = PdfValue.Integer(dict.Get("Width")) ?? 0, h = PdfValue.Integer(dict.Get("Height")) ?? 0;
+            long bpc = mask ? 1 : PdfValue.Integer(dict.Get("BitsPerComponent")) ?? 8;
+            int nComp = mask ? 1 : Math.Max(1, cs.Components);
+            long len = (w * nComp * bpc + 7) / 8 * h;
+            if (len >= 0 && start + len <= span.Length)
+            {
+                int q = (int)(start + len);
+                while (q < span.Length && PdfLexer.IsWhite(span[q])) q++;
+                if (span[q..].StartsWith("EI"u8)) { end = (int)(start + len); lx.Pos = q + 2; }
+            }
+        }
+        if (end < 0)
+        {
+            int p = start;
+            while (true)
+            {
+                int i = span[p..].IndexOf("EI"u8);
+                if (i < 0) { end = span.Length; lx.Pos = span.Length; break; }
+                int at = p + i;
+                bool before = at > start && PdfLexer.IsWhite(span[at - 1]);
+                bool after = at + 2 >= span.Length || PdfLexer.IsWhite(span[at + 2]);
+                if (before && after) { end = at - 1; lx.Pos = at + 2; break; }
+                p = at + 2;
+            }
+        }
+        var data = lx.Memory[start..Math.Max(start, end)];
+        var img = DecodeImage(dict, () => PdfFilters.Decode(data, dict.Get("Filter"), dict.Get("DecodeParms"), _doc.Options.MaxDecompressedBytes, _doc.Resolve), res, "inline", -1);
+        if (img is not null) AddImage(img.Value.W, img.Value.H, img.Value.Gray, null);
+    }
+
+    /// <summary>Decodes image samples to 8-bit gray (0 black … 255 white), top row first.</summary>
+    private (int W, int H, byte[] Gray)? DecodeImage(PdfDictionary dict, Func<PdfFilters.DecodeResult> decode, PdfDictionary? res, string name, int objNum)
+    {
+        long wl = PdfValue.Integer(_doc.Resolve(dict.Get("Width"))) ?? 0, hl = PdfValue.Integer(_doc.Resolve(dict.Get("Height"))) ?? 0;
+        if (wl <= 0 || hl <= 0) return null;
+        if (wl * hl > MaxImagePixels || wl * hl > _doc.Options.MaxDecompressedBytes)
+        {
+            _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {wl}x{hl} pixels not decoded", objNum));
+            return null;
+        }
+        int w = (int)wl, h = (int)hl;
+        var r = decode();
+        if (r.StoppedAt is not null)
+        {
+            if (r.Supported) _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"{r.StoppedAt} image {name}", objNum));
+            return null;
+        }
+        var data = r.Data;
+        bool mask = _doc.Resolve(dict.Get("ImageMask")) is true;
+        var cs = mask ? PdfColorSpace.Gray : PdfColorSpace.Resolve(dict.Get("ColorSpace") ?? PdfName.Of("DeviceGray"), res, _doc);
+        if (cs.Kind == PdfColorSpace.Family.Pattern) return null;
+        int bpc = mask ? 1 : (int)(PdfValue.Integer(_doc.Resolve(dict.Get("BitsPerComponent"))) ?? 8);
+        if (bpc is not (1 or 2 or 4 or 8 or 16)) return null;
+        int nComp = Math.Max(1, cs.Components);
+        long rowBytes = ((long)w * nComp * bpc + 7) / 8;
+        int maxV = (1 << bpc) - 1;
+        // decode ranges
+        var decodeArr = _doc.Resolve(dict.Get("Decode")) as PdfArray;
+        var dmin = new double[nComp];
+        var dmax = new double[nComp];
+        for (int k = 0; k < nComp; k++)
+        {
+            if (cs.Kind == PdfColorSpace.Family.Indexed) { dmin[k] = 0; dmax[k] = maxV; }
+            else if (cs.Kind == PdfColorSpace.Family.Lab && k == 0) { dmin[k] = 0; dmax[k] = 100; }
+            else { dmin[k] = 0; dmax[k] = 1; }
+            if (decodeArr is not null && decodeArr.Count >= 2 * (k + 1))
+            {
+                dmin[k] = Num(decodeArr[2 * k]);
+                dmax[k] = Num(decodeArr[2 * k + 1]);
+            }
+        }
+        var gray = new byte[(long)w * h];
+        byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
+        // single-component images: a lookup table from sample to gray
+        byte[]? lut = null;
+        if (nComp == 1)
+        {
+            int levels = bpc == 16 ? 256 : maxV + 1;
+            lut = new byte[levels];
+            for (int s = 0; s < levels; s++)
+            {
+                double sv = bpc == 16 ? s * 257 : s;
+                double v = dmin[0] + sv * (dmax[0] - dmin[0]) / maxV;
+                if (mask) lut[s] = v < 0.5 ? maskPaint : (byte)255; // sample decoded to 0 paints
+                else
+                {
+                    double lum = cs.Kind == PdfColorSpace.Family.Indexed ? cs.IndexLuminance((int)Math.Round(v)) : cs.Luminance([v]);
+                    lut[s] = (byte)Math.Round(Math.Clamp(lum, 0, 1) * 255);
+                }
+            }
+        }
+        Span<double> comps = stackalloc double[nComp];
+        for (int y = 0; y < h; y++)
+        {
+            if ((y & 63) == 0) _budget?.Invoke();
+            long rowStart = y * rowBytes;
+            if (rowStart >= data.Length) { gray.AsSpan(y * w).Fill(255); break; }
+            var row = data.AsSpan((int)rowStart, (int)Math.Min(rowBytes, data.Length - rowStart));
+            for (int x = 0; x < w; x++)
+            {
+                if (lut is not null)
+                {
+                    int s = Sample(row, x, bpc);
+                    gray[(long)y * w + x] = s < 0 ? (byte)255 : lut[bpc == 16 ? s >> 8 : s];
+                    continue;
+                }
+                bool missing = false;
+                for (int k = 0; k < nComp; k++)
+                {
+                    int s = Sample(row, x * nComp + k, bpc);
+                    if (s < 0) { missing = true; break; }
+                    comps[k] = dmin[k] + s * (dmax[k] - dmin[k]) / maxV;
+                }
+                gray[(long)y * w + x] = missing ? (byte)255 : (byte)Math.Round(Math.Clamp(cs.Luminance(comps), 0, 1) * 255);
+            }
+        }
+        return (w, h, gray);
+    }
+
+    private static int Sample(ReadOnlySpan<byte> row, int index, int bpc)
+    {
+        switch (bpc)
+        {
+            case 8: return index < row.Length ? row[index] : -1;
+            case 16: return 2 * index + 1 < row.Length ? (row[2 * index] << 8) | row[2 * index + 1] : -1;
+            default:
+                long bit = (long)index * bpc;
+                if ((bit >> 3) >= row.Length) return -1;
+                return PdfFilters.GetBits(row, index, bpc);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+using System.IO.Compression;
+
+namespace CdaCheck.Core.Pdf;
+
+/// <summary>
+/// Stream filters (ISO 32000-1 §7.4): FlateDecode (with PNG and TIFF predictors), LZWDecode (EarlyChange),
+/// ASCIIHexDecode, ASCII85Decode, RunLengthDecode. Image codecs (DCT, JPX, CCITT, JBIG2) are left encoded
+/// and named in <see cref="DecodeResult.StoppedAt"/>. Every output is bounded by the caller's maximum.
+/// </summary>
+public static class PdfFilters
+{
+    public readonly record struct DecodeResult(byte[] Data, string? StoppedAt, bool Supported);
+
+    /// <summary>Filters that are image codecs: we keep the data encoded and say so.</summary>
+    public static bool IsImageCodec(string name) => name is "DCTDecode" or "DCT" or "JPXDecode" or "CCITTFaxDecode" or "CCF" or "JBIG2Decode";
+
+    public static DecodeResult Decode(ReadOnlyMemory<byte> raw, object? filter, object? parms, long maxBytes, Func<object?, object?> resolve)
+    {
+        var names = new List<string>(2);
+        var plist = new List<PdfDictionary?>(2);
+        filter = resolve(filter);
+        parms = resolve(parms);
+        if (filter is PdfName n) { names.Add(n.Value); plist.Add(resolve(parms is PdfArray pa0 && pa0.Count > 0 ? pa0[0] : parms) as PdfDictionary); }
+        else if (filter is PdfArray fa)
+        {
+            for (int i = 0; i < fa.Count && i < 16; i++)
+            {
+                if (resolve(fa[i]) is not PdfName fn) continue;
+                names.Add(fn.Value);
+                plist.Add(parms is PdfArray pa && i < pa.Count ? resolve(pa[i]) as PdfDictionary : parms as PdfDictionary);
+            }
+        }
+        byte[]? cur = null;
+        ReadOnlySpan<byte> Data() => cur ?? raw.Span;
+        for (int i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            var p = plist[i];
+            switch (name)
+            {
+                case "FlateDecode": case "Fl":
+                    cur = Predict(Inflate(Data(), maxBytes), p, maxBytes); break;
+                case "LZWDecode": case "LZW":
+                    {
+                        int early = (int)(PdfValue.Integer(p?.Get("EarlyChange")) ?? 1);
+                        cur = Predict(Lzw(Data(), early != 0, maxBytes), p, maxBytes); break;
+                    }
+                case "ASCIIHexDecode": case "AHx": cur = AsciiHex(Data()); break;
+                case "ASCII85Decode": case "A85": cur = Ascii85(Data()); break;
+                case "RunLengthDecode": case "RL": cur = RunLength(Data(), maxBytes); break;
+                case "Crypt": break; // identity crypt filter
+                default:
+                    return new DecodeResult(cur ?? raw.ToArray(), name, IsImageCodec(name));
+            }
+            if (cur is not null && cur.LongLength > maxBytes) throw Bomb(maxBytes);
+        }
+        return new DecodeResult(cur ?? raw.ToArray(), null, true);
+    }
+
+    private static PdfLimitException Bomb(long max) =>
+        new(PdfIssueKind.DecompressionBomb, $"a stream decompresses to more than {max} bytes");
+
+    /// <summary>zlib inflate; tolerates a missing header, a bad checksum and truncated data (keeps what was decoded).</summary>
+    public static byte[] Inflate(ReadOnlySpan<byte> data, long maxBytes)
+    {
+        var arr = data.ToArray();
+        var r = TryInflate(arr, 0, zlib: true, maxBytes, out bool ok);
+        if (ok || r.Length > 0) return r;
+        // raw deflate, with or without a (broken) zlib header
+        var r2 = TryInflate(arr, 2, zlib: false, maxBytes, out ok);
+        if (ok || r2.Length > 0) return r2;
+        return TryInflate(arr, 0, zlib: false, maxBytes, out _);
+    }
+
+    private static byte[] TryInflate(byte[] arr, int skip, bool zlib, long maxBytes, out bool ok)
+    {
+        ok = false;
+        if (arr.Length <= skip) { ok = arr.Length == 0; return []; }
+        using var input = new MemoryStream(arr, skip, arr.Length - skip, writable: false);
+        using Stream z = zlib ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress);
+        var output = new MemoryStream(Math.Min(arr.Length * 4 + 64, 1 << 20));
+        var buf = new byte[16384];
+        try
+        {
+            int n;
+            while ((n = z.Read(buf, 0, buf.Length)) > 0)
+            {
+                if (output.Length + n > maxBytes) throw Bomb(maxBytes);
+                output.Write(buf, 0, n);
+            }
+            ok = true;
+        }
+        catch (InvalidDataException) { }
+        return output.ToArray();
+    }
+
+    /// <summary>PNG (10–15) and TIFF (2) predictors (§7.4.4.4).</summary>
+    public static byte[] Predict(byte[] data, PdfDictionary? p, long maxBytes)
+    {
+        if (p is null) return data;
+        int predictor = (int)(PdfValue.Integer(p.Get("Predictor")) ?? 1);
+        if (predictor <= 1) return data;
+        int colors = Math.Clamp((int)(PdfValue.Integer(p.Get("Colors")) ?? 1), 1, 32);
+        int bpc = (int)(PdfValue.Integer(p.Get("BitsPerComponent")) ?? 8);
+        if (bpc is not (1 or 2 or 4 or 8 or 16)) bpc = 8;
+        long columnsL = PdfValue.Integer(p.Get("Columns")) ?? 1;
+        if (columnsL < 1 || columnsL > 1_000_000) columnsL = 1;
+        int columns = (int)columnsL;
+        int bpp = Math.Max(1, colors * bpc / 8);
+        long rowBytesL = ((long)colors * bpc * columns + 7) / 8;
+        if (rowBytesL > maxBytes || rowBytesL > int.MaxValue / 2) throw Bomb(maxBytes);
+        int rowBytes = (int)rowBytesL;
+        if (predictor == 2) return Tiff(data, colors, bpc, rowBytes);
+        if (predictor < 10) return data;
+        int rows = data.Length / (rowBytes + 1);
+        if (data.Length % (rowBytes + 1) != 0) rows++;
+        var output = new byte[(long)rows * rowBytes];
+        var prev = new byte[rowBytes];
+        int outPos = 0;
+        for (int r = 0, inPos = 0; r < rows; r++)
+        {
+            int type = data[inPos++];
+            int len = Math.Min(rowBytes, data.Length - inPos);
+            var row = output.AsSpan(outPos, rowBytes);
+            data.AsSpan(inPos, len).CopyTo(row);
+            inPos += len;
+            switch (type)
+            {
+                case 0: break;
+                case 1: for (int i = bpp; i < rowBytes; i++) row[i] += row[i - bpp]; break;
+                case 2: for (int i = 0; i < rowBytes; i++) row[i] += prev[i]; break;
+                case 3:
+                    for (int i = 0; i < rowBytes; i++)
+                        row[i] += (byte)(((i >= bpp ? row[i - bpp] : 0) + prev[i]) >> 1);
+                    break;
+                case 4:
+                    for (int i = 0; i < rowBytes; i++)
+                    {
+                        int a = i >= bpp ? row[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+                        int pa = Math.Abs(b - c), pb = Math.Abs(a - c), pc = Math.Abs(a + b - 2 * c);
+                        row[i] += (byte)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+                    }
+                    break;
+            }
+            row.CopyTo(prev);
+            outPos += rowBytes;
+            if (inPos >= data.Length) { rows = r + 1; break; }
+        }
+        return outPos == output.Length ? output : output.AsSpan(0, outPos).ToArray();
+    }
+
+    private static byte[] Tiff(byte[] data, int colors, int bpc, int rowBytes)
+    {
+        var o = (byte[])data.Clone();
+        int rows = (o.Length + rowBytes - 1) / rowBytes;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes));
+            rowBytes = row.Length == rowBytes ? rowBytes : row.Length; // a partial last row
+            if (bpc == 8)
+            {
+                for (int i = colors; i < rowBytes; i++) row[i] += row[i - colors];
+            }
+            else if (bpc == 16)
+            {
+                for (int i = colors * 2; i + 1 < rowBytes; i += 2)
+                {
+                    int v = ((row[i] << 8) | row[i + 1]) + ((row[i - colors * 2] << 8) | row[i - colors * 2 + 1]);
+                    row[i] = (byte)(v >> 8); row[i + 1] = (byte)v;
+                }
+            }
+            else
+            {
+                int samples = rowBytes * 8 / bpc;
+                int mask = (1 << bpc) - 1;
+                for (int s = colors; s < samples; s++)
+                {
+                    int v = (GetBits(row, s, bpc) + GetBits(row, s - colors, bpc)) & mask;
+                    SetBits(row, s, bpc, v);
+                }
+            }
+        }
+        return o;
+    }
+
+    internal static int GetBits(ReadOnlySpan<byte> row, int index, int bpc)
+    {
+        int bit = index * bpc;
+        int shift = 8 - bpc - (bit & 7);
+        return (row[bit >> 3] >> shift) & ((1 << bpc) - 1);
+    }
+
+    private static void SetBits(Span<byte> row, int index, int bpc, int v)
+    {
+        int bit = index * bpc;
+        int shift = 8 - bpc - (bit & 7);
+        int mask = ((1 << bpc) - 1) << shift;
+        row[bit >> 3] = (byte)((row[bit >> 3] & ~mask) | ((v << shift) & mask));
+    }
+
+    public static byte[] Lzw(ReadOnlySpan<byte> data, bool earlyChange, long maxBytes)
+    {
+        var output = new List<byte>(data.Length * 3);
+        var prefix = new int[4096];
+        var suffix = new byte[4096];
+        var length = new int[4096];
+        for (int i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = (byte)i; length[i] = 1; }
+        int next = 258, codeLen = 9, prev = -1;
+        int bitPos = 0, totalBits = data.Length * 8;
+        var tmp = new byte[4096];
+        while (bitPos + codeLen <= totalBits)
+        {
+            int code = 0;
+            for (int i = 0; i < codeLen; i++, bitPos++)
+                code = (code << 1) | ((data[bitPos >> 3] >> (7 - (bitPos & 7))) & 1);
+            if (code == 256) { next = 258; codeLen = 9; prev = -1; continue; }
+            if (code == 257) break;
+            int entry;
+            if (code < next) entry = code;
+            else if (code == next && prev >= 0) entry = -2; // KwKwK
+            else break; // corrupt
+            byte first;
+            if (entry == -2)
+            {
+                // string(prev) + first(prev)
+                int l = Emit(prev, prefix, suffix, length, tmp);
+                first = tmp[0];
+                for (int i = 0; i < l; i++) output.Add(tmp[i]);
+                output.Add(first);
+            }
+            else
+            {
+                int l = Emit(entry, prefix, suffix, length, tmp);
+                first = tmp[0];
+                for (int i = 0; i < l; i++) output.Add(tmp[i]);
+            }
+            if (output.Count > maxBytes) throw Bomb(maxBytes);
+            if (prev >= 0 && next < 4096)
+            {
+                prefix[next] = prev; suffix[next] = first; length[next] = length[prev] + 1;
+                next++;
+            }
+            prev = entry == -2 ? next - 1 : code;
+            int limit = earlyChange ? next + 1 : next;
+            if (limit >= 512 && codeLen == 9) codeLen = 10;
+            if (limit >= 1024 && codeLen == 10) codeLen = 11;
+            if (limit >= 2048 && codeLen == 11) codeLen = 12;
+        }
+        return output.ToArray();
+    }
+
+    private static int Emit(int code, int[] prefix, byte[] suffix, int[] length, byte[] tmp)
+    {
+        int l = length[code];
+        if (l > tmp.Length || l <= 0) return 0;
+        for (int i = l - 1, c = code; i >= 0 && c >= 0; i--) { tmp[i] = suffix[c]; c = prefix[c]; }
+        return l;
+    }
+
+    public static byte[] AsciiHex(ReadOnlySpan<byte> data)
+    {
+        var o = new List<byte>(data.Length / 2);
+        int hi = -1;
+        foreach (var b in data)
+        {
+            if (b == '>') break;
+            int h = PdfLexer.Hex(b);
+            if (h < 0) continue;
+            if (hi < 0) hi = h; else { o.Add((byte)(hi * 16 + h)); hi = -1; }
+        }
+        if (hi >= 0) o.Add((byte)(hi * 16));
+        return o.ToArray();
+    }
+
+    public static byte[] Ascii85(ReadOnlySpan<byte> data)
+    {
+        var o = new List<byte>(data.Length * 4 / 5 + 4);
+        int start = 0;
+        if (data.Length >= 2 && data[0] == '<' && data[1] == '~') start = 2;
+        Span<int> group = stackalloc int[5];
+        int n = 0;
+        for (int i = start; i < data.Length; i++)
+        {
+            byte b = data[i];
+            if (b == '~') break;
+            if (PdfLexer.IsWhite(b)) continue;
+            if (b == 'z' && n == 0) { o.Add(0); o.Add(0); o.Add(0); o.Add(0); continue; }
+            if (b < '!' || b > 'u') continue;
+            group[n++] = b - '!';
+            if (n == 5)
+            {
+                uint v = 0;
+                for (int k = 0; k < 5; k++) v = unchecked(v * 85 + (uint)group[k]);
+                o.Add((byte)(v >> 24)); o.Add((byte)(v >> 16)); o.Add((byte)(v >> 8)); o.Add((byte)v);
+                n = 0;
+            }
+        }
+        if (n > 1)
+        {
+            for (int k = n; k < 5; k++) group[k] = 84;
+            uint v = 0;
+            for (int k = 0; k < 5; k++) v = unchecked(v * 85 + (uint)group[k]);
+            for (int k = 0; k < n - 1; k++) o.Add((byte)(v >> (24 - 8 * k)));
+        }
+        return o.ToArray();
+    }
+
+    public static byte[] RunLength(ReadOnlySpan<byte> data, long maxBytes)
+    {
+        var o = new List<byte>(data.Length * 2);
+        int i = 0;
+        while (i < data.Length)
+        {
+            int len = data[i++];
+            if (len == 128) break;
+            if (len < 128)
+            {
+                int cnt = Math.Min(len + 1, data.Length - i);
+                for (int k = 0; k < cnt; k++) o.Add(data[i + k]);
+                i += cnt;
+            }
+            else
+            {
+                if (i >= data.Length) break;
+                byte b = data[i++];
+                for (int k = 0; k < 257 - len; k++) o.Add(b);
+            }
+            if (o.Count > maxBytes) throw Bomb(maxBytes);
+        }
+        return o.ToArray();
+    }
+}
