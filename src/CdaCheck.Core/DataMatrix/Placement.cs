@@ -146,18 +146,26 @@ public static class Placement
         return null;
     }
 
-    /// <summary>Fraction of finder and clock modules of <paramref name="m"/> that have the expected colour.</summary>
+    /// <summary>
+    /// Agreement of the outer border with the finder L (left column and bottom row, solid) and the
+    /// clock tracks (top row and right column, alternating): the smaller of the two fractions, so
+    /// that neither an all-dark nor an all-light square scores well. Inner alignment patterns are
+    /// left out: a mask over the middle of the symbol does not make it "not a symbol".
+    /// </summary>
     public static double FinderScore(SymbolSize s, bool[,] m)
     {
-        int ok = 0, total = 0;
-        for (int r = 0; r < s.Rows; r++)
-            for (int c = 0; c < s.Columns; c++)
-            {
-                var e = FinderModule(s, r, c);
-                if (e is null) continue;
-                total++;
-                if (m[r, c] == e.Value) ok++;
-            }
-        return total == 0 ? 0 : (double)ok / total;
+        int rows = s.Rows, cols = s.Columns;
+        int lOk = 0, lTot = 0, cOk = 0, cTot = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            lTot++; if (m[r, 0]) lOk++;
+            if (r < rows - 1 && r > 0) { cTot++; if (m[r, cols - 1] == (r % 2 == 1)) cOk++; }
+        }
+        for (int c = 1; c < cols; c++)
+        {
+            lTot++; if (m[rows - 1, c]) lOk++;
+            cTot++; if (m[0, c] == (c % 2 == 0)) cOk++;
+        }
+        return Math.Min((double)lOk / lTot, (double)cOk / cTot);
     }
 }
