@@ -17,6 +17,7 @@ public static class Pipeline
         new DocumentTypeChecks(data),
         new InsChecks(data),
         new BodyChecks(data),
+        new DataMatrix.DataMatrixStage(data), // last: after the PDF stage
     ];
 
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
