@@ -125,7 +125,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
 }
 
 /// <summary>Reads a bare PDF given as input (<c>cdacheck validate file.pdf</c>) through the PDF stage.</summary>
-public sealed class PdfInputHandler : IInputHandler
+public sealed class PdfInputHandler(Action<DocumentResult, FindingSink, ValidationContext>? after = null) : IInputHandler
 {
     public bool CanHandle(ReadOnlySpan<byte> head, string path) =>
         head.StartsWith("%PDF-"u8) ||
@@ -135,5 +135,6 @@ public sealed class PdfInputHandler : IInputHandler
     {
         result.Kind = InputKind.Pdf;
         PdfStage.Process(bytes, Location.None, Path.GetFileName(path), result, sink, ctx);
+        after?.Invoke(result, sink, ctx);
     }
 }

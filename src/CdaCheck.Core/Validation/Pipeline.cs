@@ -18,10 +18,12 @@ public static class Pipeline
         new InsChecks(data),
         new BodyChecks(data),
         new Pdf.PdfStage(data),
+        new DataMatrix.DataMatrixStage(data), // last: after the PDF stage
     ];
 
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
     [
-        new Pdf.PdfInputHandler(),
+        // A bare PDF goes through the PDF stage, then the DataMatrix stage (no CDA header to cross-check).
+        new Pdf.PdfInputHandler(after: new DataMatrix.DataMatrixStage(data).Run),
     ];
 }

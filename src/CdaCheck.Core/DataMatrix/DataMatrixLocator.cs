@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using CdaCheck.Core.Pdf;
+
+namespace CdaCheck.Core.DataMatrix;
+
+/// <summary>Page-level search: vector rectangles first, then the page's images.</summary>
+public static class DataMatrixLocator
+{
+    /// <summary>Every symbol located on the page (decoded or not), decoded ones first.</summary>
+    public static List<LocatedSymbol> Locate(PageContent page, Action? budget = null)
+    {
+        var all = VectorLocator.Find(page, budget);
+        int images = 0;
+        foreach (var img in page.Images)
+        {
+            if (++images > 64) break;
+            budget?.Invoke();
+            all.AddRange(ImageLocator.Find(img, page.PageNumber, "image", budget));
+        }
+        return all.OrderBy(s => s.Decoded ? 0 : 1).ToList();
+    }
+}
+
+/// <summary>
+/// Optional raster fallback for scanned pages: renders one page with poppler's <c>pdftoppm</c>
+/// (300 dpi, gray PGM) when the tool is on PATH, and searches the pixels. Silently unavailable
+/// otherwise.
+/// </summary>
+public static class RasterFallback
+{
+    private static readonly Lazy<string?> _tool = new(() => FindOnPath("pdftoppm"));
+
+    public static bool Available => _tool.Value is not null;
+
+    public static string? FindOnPath(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = Path.Combine(dir, name);
+            if (File.Exists(f)) return f;
+        }
+        return null;
+    }
+
+    /// <summary>Renders page <paramref name="page"/> as an image placed over the whole page (null when the tool is absent or fails).</summary>
+    public static PlacedImage? Render(byte[] pdf, int page = 1, int dpi = 300, int timeoutMs = 15_000)
+    {
+        var tool = _tool.Value;
+        if (tool is null) return null;
+        var dir = Path.Combine(Path.GetTempPath(), "cdacheck-dm-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var input = Path.Combine(dir, "in.pdf");
+            File.WriteAllBytes(input, pdf);
+            var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in new[] { "-r", dpi.ToString(System.Globalization.CultureInfo.InvariantCulture), "-gray", "-f", page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "-l", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-singlefile", input, Path.Combine(dir, "out") })
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            p.StandardOutput.ReadToEndAsync();
+            p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(timeoutMs)) { try { p.Kill(true); } catch (InvalidOperationException) { } return null; }
+            var pgm = Path.Combine(dir, "out.pgm");
+            if (p.ExitCode != 0 || !File.Exists(pgm)) return null;
+            var img = Pgm.Read(File.ReadAllBytes(pgm));
+            if (img is null) return null;
+            double wPt = img.Value.Width * 72.0 / dpi, hPt = img.Value.Height * 72.0 / dpi;
+            return new PlacedImage(img.Value.Width, img.Value.Height, img.Value.Gray, new Pdf.Matrix(wPt, 0, 0, hPt, 0, 0), $"page {page} @{dpi}dpi");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
+
+/// <summary>Binary PGM (P5, 8-bit) reader and writer.</summary>
+public static class Pgm
+{
+    public static (int Width, int Height, byte[] Gray)? Read(byte[] b)
+    {
+        if (b.Length < 8 || b[0] != 'P' || b[1] != '5') return null;
+        int pos = 2;
+        int Next()
+        {
+            while (pos < b.Length)
+            {
+                if (b[pos] == '#') { while (pos < b.Length && b[pos] != '\n') pos++; }
+                else if (char.IsWhiteSpace((char)b[pos])) pos++;
+                else break;
+            }
+            long v = 0; int start = pos;
+            while (pos < b.Length && b[pos] >= '0' && b[pos] <= '9' && v < 1_000_000) v = v * 10 + (b[pos++] - '0');
+            return pos == start ? -1 : (int)v;
+        }
+        int w = Next(), h = Next(), max = Next();
+        if (w <= 0 || h <= 0 || max <= 0 || max > 255) return null;
+        pos++; // single whitespace
+        if ((long)w * h > b.Length - pos) return null;
+        var g = new byte[w * h];
+        Array.Copy(b, pos, g, 0, g.Length);
+        if (max != 255) for (int i = 0; i < g.Length; i++) g[i] = (byte)(g[i] * 255 / max);
+        return (w, h, g);
+    }
+
+    public static byte[] Write(int width, int height, byte[] gray)
+    {
+        var head = System.Text.Encoding.ASCII.GetBytes($"P5\n{width} {height}\n255\n");
+        var o = new byte[head.Length + width * height];
+        head.CopyTo(o, 0);
+        Array.Copy(gray, 0, o, head.Length, width * height);
+        return o;
+    }
+}

@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text;
+using CdaCheck.Core.Cda;
+using CdaCheck.Core.Pdf;
+using CdaCheck.Core.Reference;
+using CdaCheck.Core.Rules;
+using CdaCheck.Core.Validation;
+
+namespace CdaCheck.Core.DataMatrix;
+
+/// <summary>
+/// Locates and decodes the INS DataMatrix on the document's PDF (page 1 first), checks its payload,
+/// cross-checks it with the CDA header, and enforces where it is required (Ségur kinds with an INS,
+/// profiles dmp/mss) or, in profile evidence, that it is present but unreadable.
+/// </summary>
+public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
+{
+    private const string Guide = "Ségur vague 2 / CI-SIS: DataMatrix INS on documents with a qualified INS; ANS INS — Format datamatrix v2.2 §4, §6";
+    private const string CisisIdentity = "CI-SIS Structuration minimale (recordTarget/patientRole/patient); ANS INS — Format datamatrix v2.2 §5";
+
+    public static readonly RuleDescriptor MatriculeMismatch = new("DM-021", Severity.Error,
+        "S1 equals the matricule INS of the CDA header",
+        "DataMatrix S1 {0} differs from the matricule INS {1} in recordTarget/patientRole/id.",
+        CisisIdentity, "Print the DataMatrix from the same identity as the CDA header.");
+    public static readonly RuleDescriptor OidMismatch = new("DM-022", Severity.Error,
+        "S2 equals the INS OID of the CDA header",
+        "DataMatrix S2 {0} differs from the INS root {1} in recordTarget/patientRole/id.",
+        CisisIdentity, "Print the DataMatrix from the same identity as the CDA header.");
+    public static readonly RuleDescriptor GivenNamesMismatch = new("DM-023", Severity.Error,
+        "S3 equals the birth given names of the CDA header",
+        "DataMatrix S3 {0} differs from the birth given names {1} of the CDA header.",
+        CisisIdentity, "Write the list of birth given names (space-separated) as in the INS traits.");
+    public static readonly RuleDescriptor FamilyMismatch = new("DM-024", Severity.Error,
+        "S4 equals the birth family name (family qualifier BR) of the CDA header",
+        "DataMatrix S4 {0} differs from the birth family name {1} (family@qualifier=BR) of the CDA header.",
+        CisisIdentity, "Write the birth family name of the INS traits.");
+    public static readonly RuleDescriptor SexMismatch = new("DM-025", Severity.Error,
+        "S5 equals administrativeGenderCode",
+        "DataMatrix S5 {0} differs from administrativeGenderCode {1}.",
+        CisisIdentity, "Write the sex of the INS traits.");
+    public static readonly RuleDescriptor BirthDateMismatch = new("DM-026", Severity.Error,
+        "S6 equals birthTime",
+        "DataMatrix S6 {0} differs from birthTime {1}.",
+        CisisIdentity, "Write the birth date of the INS traits.");
+    public static readonly RuleDescriptor BirthPlaceMismatch = new("DM-027", Severity.Error,
+        "S7 equals the birth place code of the CDA header",
+        "DataMatrix S7 {0} differs from the birth place code {1} (birthplace/place/addr/county).",
+        CisisIdentity, "Write the INSEE code of the birth place of the INS traits.");
+    public static readonly RuleDescriptor NoInsInHeader = new("DM-028", Severity.Warning,
+        "A DataMatrix INS goes with an INS in the CDA header",
+        "The PDF carries an INS DataMatrix but the CDA header has no INS in recordTarget/patientRole/id.",
+        CisisIdentity, "Put the qualified INS in the CDA header, or remove the DataMatrix.");
+    public static readonly RuleDescriptor Absent = new("DM-030", Severity.Error,
+        "Documents with a qualified INS carry the INS DataMatrix",
+        "No INS DataMatrix was found in the PDF ({0}), although this {1} has an INS and the profile {2} requires it.",
+        Guide, "Print the INS DataMatrix next to the identity cartouche on page 1 (not required for prescriptions or historical documents: --historical).");
+    public static readonly RuleDescriptor EvidenceDecodable = new("DM-031", Severity.Error,
+        "Evidence samples: the DataMatrix is not decodable",
+        "The DataMatrix on page {0} can be decoded: an anonymised evidence sample must show the symbol but hide enough of it to make it unreadable.",
+        "ANS oSIS evidence (anonymised samples)", "Mask part of the DataMatrix (the finder must stay visible).");
+    public static readonly RuleDescriptor EvidenceAbsent = new("DM-032", Severity.Error,
+        "Evidence samples: the DataMatrix is present",
+        "No DataMatrix was found in the PDF ({0}); an evidence sample must show it (masked).",
+        "ANS oSIS evidence (anonymised samples)", "Keep the DataMatrix on the sample, partly masked.");
+    public static readonly RuleDescriptor EvidenceTraitsReadable = new("DM-033", Severity.Error,
+        "Evidence samples: identity traits are not readable in the text layer",
+        "Page 1's text layer shows the {0} {1}: an anonymised evidence sample must not.",
+        "ANS oSIS evidence (anonymised samples)", "Remove or mask the identity traits in the PDF (masking shapes do not remove text).");
+    public static readonly RuleDescriptor CartoucheMissing = new("DM-034", Severity.Warning,
+        "Page 1 shows the INS cartouche (matricule and birth family name)",
+        "Page 1's text layer does not show the {0} {1} of the INS cartouche.",
+        "ANS INS — Format datamatrix v2.2 §6 (cartouche); Guide d'implémentation INS (EXI DIF 02)",
+        "Print the matricule INS and the identity traits next to the DataMatrix.");
+    public static readonly RuleDescriptor Undecodable = new("DM-036", Severity.Error,
+        "The DataMatrix is readable",
+        "A DataMatrix was located on page {0} ({1}) but could not be decoded: {2}.",
+        "ISO/IEC 16022 (ECC200); " + Guide, "Print the symbol at a sufficient size (≥ 1 module quiet zone, nothing drawn over it).");
+    public static readonly RuleDescriptor NotOnPageOne = new("DM-037", Severity.Warning,
+        "The DataMatrix is on page 1",
+        "The INS DataMatrix is on page {0}, not on the first page.",
+        "ANS INS — Format datamatrix v2.2 §6", "Print the DataMatrix on page 1, next to the identity.");
+    public static readonly RuleDescriptor NotSquare = new("DM-038", Severity.Warning,
+        "The DataMatrix is a square ECC200 symbol",
+        "The DataMatrix is a rectangular {0} symbol; the INS format uses square symbols.",
+        "ANS INS — Format datamatrix v2.2 §4", "Generate a square symbol.");
+
+    /// <summary>Pages searched per PDF (page 1 first).</summary>
+    public const int MaxPagesPerPdf = 8;
+
+    public void Check(CdaDocument doc, DocumentResult result, FindingSink sink, ValidationContext ctx) =>
+        Run(result, sink, ctx);
+
+    /// <summary>The stage on a result whose PDFs have been parsed (also usable for a bare PDF input).</summary>
+    public void Run(DocumentResult result, FindingSink sink, ValidationContext ctx)
+    {
+        var dm = result.DataMatrix;
+        var opt = ctx.Options;
+        var kind = result.SegurKind is { } k ? SegurKinds.From(data).ById(k) : SegurKinds.From(data).ForTypeCode(result.TypeCode);
+        bool kindRequires = kind?.DataMatrixRequired == true && !opt.Historical;
+        bool hasIns = result.Ins.Status != InsStatus.Absent;
+        bool required = kindRequires && hasIns;
+
+        var pdfs = OrderPdfs(result);
+        if (pdfs.Count == 0 || !pdfs.Any(p => p.Readable && p.Pages.Count > 0))
+        {
+            dm.Status = required ? DataMatrixStatus.NotChecked : DataMatrixStatus.NotRequired;
+            return;
+        }
+
+        var (symbol, pdf) = Search(pdfs, result, required, ctx);
+        var pdfLoc = pdf?.Location ?? pdfs[0].Location;
+        var loc = symbol is null ? pdfLoc : pdfLoc with { Page = symbol.Page, Box = symbol.Box, Detail = "INS DataMatrix" };
+        if (symbol is not null)
+        {
+            dm.Page = symbol.Page;
+            dm.Box = symbol.Box;
+            dm.Source = symbol.Source;
+            dm.Rows = symbol.Result.Size?.Rows;
+            dm.Columns = symbol.Result.Size?.Columns;
+            dm.Modules = symbol.Result.Modules;
+            dm.Status = symbol.Decoded ? DataMatrixStatus.Decoded : DataMatrixStatus.LocatedUndecodable;
+            if (symbol.Decoded) dm.Payload = symbol.Result.Text;
+        }
+        else dm.Status = required || opt.Profile == Profile.Evidence && kindRequires ? DataMatrixStatus.Absent : DataMatrixStatus.NotRequired;
+
+        string where = pdfs[0].Origin;
+        var page1 = pdfs[0].Pages.FirstOrDefault(p => p.PageNumber == 1) ?? pdfs[0].Pages.FirstOrDefault();
+
+        if (opt.Profile == Profile.Evidence)
+        {
+            if (symbol is null)
+            {
+                if (kindRequires && hasIns) sink.Report(EvidenceAbsent, pdfLoc, where);
+            }
+            else if (symbol.Decoded) sink.Report(EvidenceDecodable, loc, symbol.Page);
+            if (page1 is not null && hasIns) EvidenceTraits(result.Ins, page1, sink, pdfLoc with { Page = page1.PageNumber });
+            return;
+        }
+
+        if (symbol is null)
+        {
+            if (required) sink.Report(Absent, pdfLoc, where, kind!.Label, opt.Profile.ToString().ToLowerInvariant());
+        }
+        else
+        {
+            if (!symbol.Decoded)
+                sink.Report(Undecodable, required ? Severity.Error : Severity.Warning, loc, symbol.Page,
+                    symbol.Result.Size?.ToString() ?? "?", symbol.Result.Reason ?? "unknown reason");
+            else
+            {
+                if (symbol.Page != 1) sink.Report(NotOnPageOne, loc, symbol.Page);
+                if (symbol.Result.Size is { IsSquare: false } sz) sink.Report(NotSquare, loc, sz.ToString());
+                var payload = InsPayloadRules.Check(symbol.Result, data.ValueSet("ins-oids"), sink, loc);
+                var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var f in payload.Fields) fields.TryAdd(f.Id, f.Value);
+                dm.Fields = fields;
+                CrossCheck(payload, result.Ins, sink, loc);
+            }
+        }
+        if (required && page1 is not null) Cartouche(result.Ins, page1, sink, pdfLoc with { Page = page1.PageNumber });
+    }
+
+    private static List<ParsedPdf> OrderPdfs(DocumentResult result)
+    {
+        var list = result.ParsedPdfs.ToList();
+        var main = result.Pdf?.Origin is { } o ? list.FindIndex(p => p.Origin == o) : -1;
+        if (main > 0) { var m = list[main]; list.RemoveAt(main); list.Insert(0, m); }
+        return list;
+    }
+
+    private static (LocatedSymbol?, ParsedPdf?) Search(List<ParsedPdf> pdfs, DocumentResult result, bool required, ValidationContext ctx)
+    {
+        LocatedSymbol? firstLocated = null; ParsedPdf? firstPdf = null;
+        foreach (var pdf in pdfs)
+        {
+            if (!pdf.Readable) continue;
+            foreach (var page in pdf.Pages.OrderBy(p => p.PageNumber).Take(MaxPagesPerPdf))
+            {
+                ctx.CheckBudget();
+                var found = DataMatrixLocator.Locate(page, ctx.CheckBudget);
+                var decoded = found.FirstOrDefault(f => f.Decoded && IsInsLike(f.Result.Text)) ?? found.FirstOrDefault(f => f.Decoded);
+                if (decoded is not null) return (decoded, pdf);
+                if (firstLocated is null && found.Count > 0) { firstLocated = found[0]; firstPdf = pdf; }
+            }
+        }
+        if (firstLocated is not null) return (firstLocated, firstPdf);
+
+        // Optional raster fallback (scanned pages): page 1 of the main PDF, only where a symbol is expected.
+        if ((required || ctx.Options.Profile == Profile.Evidence) && RasterFallback.Available)
+        {
+            var main = pdfs[0];
+            var bytes = result.EmbeddedFiles.FirstOrDefault(e => e.Origin == main.Origin)?.Bytes
+                ?? result.EmbeddedFiles.FirstOrDefault(e => e.MediaType == "application/pdf")?.Bytes;
+            if (bytes is not null)
+            {
+                ctx.CheckBudget();
+                var img = RasterFallback.Render(bytes, 1);
+                if (img is not null)
+                {
+                    var found = ImageLocator.Find(img, 1, "raster", ctx.CheckBudget);
+                    var best = found.FirstOrDefault(f => f.Decoded) ?? found.FirstOrDefault();
+                    if (best is not null) return (best, main);
+                }
+            }
+        }
+        return (null, null);
+    }
+
+    private static bool IsInsLike(string s) => s.StartsWith("IS", StringComparison.Ordinal) || s.Contains("S1", StringComparison.Ordinal);
+
+    private static void CrossCheck(InsPayload p, InsInfo ins, FindingSink sink, Location loc)
+    {
+        if (ins.Status == InsStatus.Absent)
+        {
+            sink.Report(NoInsInHeader, loc);
+            return;
+        }
+        if (p["S1"]?.Value is { } s1 && ins.Matricule is { } mat && !string.Equals(s1, mat.Trim(), StringComparison.OrdinalIgnoreCase))
+            sink.Report(MatriculeMismatch, loc with { Detail = "DataMatrix S1 vs recordTarget/patientRole/id/@extension" }, Identity.Matricule(s1), Identity.Matricule(mat));
+        if (p["S2"]?.Value is { } s2 && ins.Oid is { } oid && s2 != oid)
+            sink.Report(OidMismatch, loc with { Detail = "DataMatrix S2 vs recordTarget/patientRole/id/@root" }, s2, oid);
+        if (p["S3"]?.Value is { } s3)
+        {
+            if (ins.BirthGivens is { } givens && NormaliseName(s3) != NormaliseName(givens))
+                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 vs patient/name/given (birth given names)" }, Identity.Name(s3), Identity.Name(givens));
+            else if (ins.BirthGivens is null && ins.FirstBirthGiven is { } first &&
+                     NormaliseName(s3).Split(' ')[0] != NormaliseName(first).Split(' ')[0])
+                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 (first token) vs first birth given name" }, Identity.Name(s3), Identity.Name(first));
+        }
+        if (p["S4"]?.Value is { } s4 && ins.BirthFamily is { } fam && NormaliseName(s4) != NormaliseName(fam))
+            sink.Report(FamilyMismatch, loc with { Detail = "DataMatrix S4 vs patient/name/family[@qualifier='BR']" }, Identity.Name(s4), Identity.Name(fam));
+        if (p["S5"]?.Value is { } s5 && ins.Sex is { } sex && !string.Equals(s5, sex.Trim(), StringComparison.OrdinalIgnoreCase))
+            sink.Report(SexMismatch, loc with { Detail = "DataMatrix S5 vs patient/administrativeGenderCode/@code" }, Identity.Sex(s5), Identity.Sex(sex));
+        if (p["S6"]?.Value is { } s6 && ins.BirthTime is { Length: >= 8 } bt)
+        {
+            var d = InsPayloadRules.ParseDate(s6);
+            string iso = bt[..8];
+            if (d is null || d.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture) != iso)
+                sink.Report(BirthDateMismatch, loc with { Detail = "DataMatrix S6 vs patient/birthTime/@value" }, Identity.BirthDate(s6), Identity.BirthDate(bt));
+        }
+        if (p["S7"]?.Value is { } s7 && ins.BirthPlaceCode is { } place && !string.Equals(s7, place.Trim(), StringComparison.OrdinalIgnoreCase))
+            sink.Report(BirthPlaceMismatch, loc with { Detail = "DataMatrix S7 vs patient/birthplace/place/addr/county" }, Identity.Place(s7), Identity.Place(place));
+    }
+
+    private static void Cartouche(InsInfo ins, PageContent page, FindingSink sink, Location loc)
+    {
+        var (compact, spaced) = PageText(page);
+        if (ins.Matricule is { Length: > 0 } mat && !compact.Contains(mat.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant(), StringComparison.Ordinal))
+            sink.Report(CartoucheMissing, loc, "matricule INS", Identity.Matricule(mat));
+        if (ins.BirthFamily is { Length: > 0 } fam && !ContainsWord(spaced, NormaliseName(fam)))
+            sink.Report(CartoucheMissing, loc, "birth family name", Identity.Name(fam));
+    }
+
+    private static void EvidenceTraits(InsInfo ins, PageContent page, FindingSink sink, Location loc)
+    {
+        var (compact, spaced) = PageText(page);
+        if (ins.Matricule is { Length: >= 13 } mat && compact.Contains(mat.ToUpperInvariant(), StringComparison.Ordinal))
+            sink.Report(EvidenceTraitsReadable, loc, "matricule INS", Identity.Matricule(mat));
+        if (ins.BirthFamily is { Length: > 1 } fam && ContainsWord(spaced, NormaliseName(fam)))
+            sink.Report(EvidenceTraitsReadable, loc, "birth family name", Identity.Name(fam));
+    }
+
+    /// <summary>Page text normalised two ways: without any whitespace, and with single spaces.</summary>
+    private static (string Compact, string Spaced) PageText(PageContent page)
+    {
+        var sb = new StringBuilder();
+        foreach (var t in page.Texts.Take(100_000)) sb.Append(t.Text).Append(' ');
+        var spaced = NormaliseName(sb.ToString());
+        var compact = new string(spaced.Where(c => !char.IsWhiteSpace(c)).ToArray());
+        return (compact, " " + spaced + " ");
+    }
+
+    private static bool ContainsWord(string haystack, string word)
+    {
+        if (word.Length == 0) return true;
+        int i = 0;
+        while ((i = haystack.IndexOf(word, i, StringComparison.Ordinal)) >= 0)
+        {
+            bool before = i == 0 || !char.IsLetter(haystack[i - 1]);
+            bool after = i + word.Length >= haystack.Length || !char.IsLetter(haystack[i + word.Length]);
+            if (before && after) return true;
+            i++;
+        }
+        return false;
+    }
+
+    /// <summary>Upper case, French accents and ligatures folded, whitespace collapsed.</summary>
+    public static string NormaliseName(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        bool space = false;
+        foreach (var ch in s.ToUpperInvariant())
+        {
+            if (char.IsWhiteSpace(ch)) { space = sb.Length > 0; continue; }
+            if (space) { sb.Append(' '); space = false; }
+            switch (ch)
+            {
+                case 'À' or 'Â' or 'Ä' or 'Á' or 'Ã' or 'Å': sb.Append('A'); break;
+                case 'Ç': sb.Append('C'); break;
+                case 'È' or 'É' or 'Ê' or 'Ë': sb.Append('E'); break;
+                case 'Î' or 'Ï' or 'Í' or 'Ì': sb.Append('I'); break;
+                case 'Ô' or 'Ö' or 'Ó' or 'Ò' or 'Õ': sb.Append('O'); break;
+                case 'Ù' or 'Û' or 'Ü' or 'Ú': sb.Append('U'); break;
+                case 'Ÿ': sb.Append('Y'); break;
+                case 'Ñ': sb.Append('N'); break;
+                case 'Æ': sb.Append("AE"); break;
+                case 'Œ': sb.Append("OE"); break;
+                case '’': sb.Append('\''); break;
+                default: sb.Append(ch); break;
+            }
+        }
+        return sb.ToString();
+    }
+}

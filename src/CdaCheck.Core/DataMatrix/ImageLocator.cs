@@ -1,0 +1,249 @@
+using CdaCheck.Core.Pdf;
+using CdaCheck.Core.Rules;
+
+namespace CdaCheck.Core.DataMatrix;
+
+/// <summary>
+/// Finds DataMatrix symbols in gray samples: Otsu binarisation, connected dark components, the
+/// finder L (two adjacent solid sides of the component's box: the L spans the whole symbol), the
+/// clock tracks on the two other sides (alternating runs give the module pitch), then sampling of
+/// module centres (any pitch, integer or not) and decoding in the 4 orientations and mirrored.
+/// </summary>
+public static class ImageLocator
+{
+    /// <summary>Largest image analysed (pixels).</summary>
+    public const long MaxPixels = 40_000_000;
+
+    public static List<LocatedSymbol> Find(PlacedImage image, int page, string source = "image", Action? budget = null)
+    {
+        var found = new List<LocatedSymbol>();
+        foreach (var (res, px, py, pw, ph) in FindInGray(image.Width, image.Height, image.Gray, budget))
+        {
+            // pixel box → unit square (row 0 is the top, v = 1) → page
+            double u0 = (double)px / image.Width, u1 = (double)(px + pw) / image.Width;
+            double v0 = 1 - (double)(py + ph) / image.Height, v1 = 1 - (double)py / image.Height;
+            var pts = new[] { image.Transform.Apply(u0, v0), image.Transform.Apply(u1, v0), image.Transform.Apply(u0, v1), image.Transform.Apply(u1, v1) };
+            double bx0 = pts.Min(p => p.X), bx1 = pts.Max(p => p.X), by0 = pts.Min(p => p.Y), by1 = pts.Max(p => p.Y);
+            found.Add(new LocatedSymbol(res, source, new Box(bx0, by0, bx1 - bx0, by1 - by0), page));
+        }
+        return found;
+    }
+
+    /// <summary>Symbols in a gray image (0 = black), with their pixel boxes (x, y from the top-left).</summary>
+    public static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> FindInGray(int width, int height, byte[] gray, Action? budget = null)
+    {
+        var found = new List<(DataMatrixResult, int, int, int, int)>();
+        if (width < 8 || height < 8 || (long)width * height > MaxPixels || gray.Length < (long)width * height) return found;
+        int n = width * height;
+        int threshold = Otsu(gray, n);
+        if (threshold < 0) return found;
+        var dark = new bool[n];
+        for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
+
+        // Connected components (4-neighbour), iterative.
+        var label = new int[n];
+        var queue = new int[n];
+        var comps = new List<(int X0, int Y0, int X1, int Y1, int Count)>();
+        int next = 0;
+        for (int start = 0; start < n; start++)
+        {
+            if (!dark[start] || label[start] != 0) continue;
+            if ((start & 0xFFFF) == 0) budget?.Invoke();
+            next++;
+            int qh = 0, qt = 0;
+            queue[qt++] = start; label[start] = next;
+            int minX = int.MaxValue, minY = int.MaxValue, maxX = -1, maxY = -1, count = 0;
+            while (qh < qt)
+            {
+                int p = queue[qh++];
+                int x = p % width, y = p / width;
+                count++;
+                if (x < minX) minX = x; if (x > maxX) maxX = x;
+                if (y < minY) minY = y; if (y > maxY) maxY = y;
+                if (x > 0 && dark[p - 1] && label[p - 1] == 0) { label[p - 1] = next; queue[qt++] = p - 1; }
+                if (x < width - 1 && dark[p + 1] && label[p + 1] == 0) { label[p + 1] = next; queue[qt++] = p + 1; }
+                if (y > 0 && dark[p - width] && label[p - width] == 0) { label[p - width] = next; queue[qt++] = p - width; }
+                if (y < height - 1 && dark[p + width] && label[p + width] == 0) { label[p + width] = next; queue[qt++] = p + width; }
+            }
+            int bw = maxX - minX + 1, bh = maxY - minY + 1;
+            if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
+                comps.Add((minX, minY, maxX, maxY, count));
+        }
+
+        var taken = new List<(int, int, int, int)>();
+        foreach (var c in comps.OrderByDescending(c => (long)(c.X1 - c.X0) * (c.Y1 - c.Y0)).Take(200))
+        {
+            budget?.Invoke();
+            if (taken.Any(t => c.X0 >= t.Item1 && c.X1 <= t.Item3 && c.Y0 >= t.Item2 && c.Y1 <= t.Item4)) continue;
+            var res = TryComponent(dark, width, c.X0, c.Y0, c.X1, c.Y1);
+            if (res is null) continue;
+            taken.Add((c.X0, c.Y0, c.X1, c.Y1));
+            found.Add((res, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1));
+        }
+        return found;
+    }
+
+    /// <summary>Otsu threshold (inclusive dark bound), or -1 for a flat image.</summary>
+    public static int Otsu(byte[] gray, int n)
+    {
+        var hist = new long[256];
+        for (int i = 0; i < n; i++) hist[gray[i]]++;
+        double sum = 0;
+        for (int t = 0; t < 256; t++) sum += t * (double)hist[t];
+        double sumB = 0, best = -1; long wB = 0; int thr = -1;
+        for (int t = 0; t < 255; t++)
+        {
+            wB += hist[t];
+            if (wB == 0) continue;
+            long wF = n - wB;
+            if (wF == 0) break;
+            sumB += t * (double)hist[t];
+            double mB = sumB / wB, mF = (sum - sumB) / wF;
+            double between = (double)wB * wF * (mB - mF) * (mB - mF);
+            if (between > best) { best = between; thr = t; }
+        }
+        return thr;
+    }
+
+    private enum Side { Top, Right, Bottom, Left }
+
+    private static DataMatrixResult? TryComponent(bool[] dark, int width, int x0, int y0, int x1, int y1)
+    {
+        int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+        bool D(int x, int y) => dark[y * width + x];
+
+        // Dark fraction along a side, at a given depth inside the box.
+        double Solid(Side s, int depth)
+        {
+            int cnt = 0, tot = 0;
+            switch (s)
+            {
+                case Side.Top: for (int x = x0; x <= x1; x++, tot++) if (D(x, y0 + depth)) cnt++; break;
+                case Side.Bottom: for (int x = x0; x <= x1; x++, tot++) if (D(x, y1 - depth)) cnt++; break;
+                case Side.Left: for (int y = y0; y <= y1; y++, tot++) if (D(x0 + depth, y)) cnt++; break;
+                case Side.Right: for (int y = y0; y <= y1; y++, tot++) if (D(x1 - depth, y)) cnt++; break;
+            }
+            return tot == 0 ? 0 : (double)cnt / tot;
+        }
+        var solid = new bool[4];
+        int nSolid = 0;
+        for (int s = 0; s < 4; s++)
+        {
+            solid[s] = Math.Max(Solid((Side)s, 0), Solid((Side)s, Math.Min(1, Math.Min(bw, bh) / 16))) >= 0.9;
+            if (solid[s]) nSolid++;
+        }
+        if (nSolid < 2 || nSolid == 4) return null;
+
+        DataMatrixResult? best = null;
+        // Adjacent solid pairs: the L. The two other sides carry the clock tracks.
+        for (int s = 0; s < 4; s++)
+        {
+            var a = (Side)s; var b = (Side)((s + 1) % 4);
+            if (!solid[s] || !solid[(s + 1) % 4]) continue;
+            var clockA = (Side)((s + 2) % 4); var clockB = (Side)((s + 3) % 4);
+            // Horizontal sides give the column count, vertical ones the row count.
+            double? colsEst = null, rowsEst = null;
+            foreach (var cs in new[] { clockA, clockB })
+            {
+                var est = ClockModules(dark, width, x0, y0, x1, y1, cs);
+                if (est is null) { colsEst = rowsEst = null; break; }
+                if (cs is Side.Top or Side.Bottom) colsEst = est; else rowsEst = est;
+            }
+            if (colsEst is null || rowsEst is null) continue;
+            foreach (var (rows, cols) in SnapSizes(rowsEst.Value, colsEst.Value))
+            {
+                var m = Sample(dark, width, x0, y0, bw, bh, rows, cols);
+                var res = DataMatrixDecoder.DecodeAnyOrientation(m);
+                if (res.Status == DecodeStatus.Decoded) return res;
+                if (res.Status == DecodeStatus.LocatedButUndecodable && (best is null || res.FinderScore > best.FinderScore)) best = res;
+            }
+            _ = a; _ = b;
+        }
+        return best;
+    }
+
+    /// <summary>Module count along a clock side, from the run lengths half a module inside, or null when the side does not alternate.</summary>
+    private static double? ClockModules(bool[] dark, int width, int x0, int y0, int x1, int y1, Side side)
+    {
+        int len = side is Side.Top or Side.Bottom ? x1 - x0 + 1 : y1 - y0 + 1;
+        List<int> Runs(int depth)
+        {
+            var runs = new List<int>();
+            bool? cur = null; int run = 0;
+            for (int i = 0; i < len; i++)
+            {
+                int x, y;
+                switch (side)
+                {
+                    case Side.Top: x = x0 + i; y = y0 + depth; break;
+                    case Side.Bottom: x = x0 + i; y = y1 - depth; break;
+                    case Side.Left: x = x0 + depth; y = y0 + i; break;
+                    default: x = x1 - depth; y = y0 + i; break;
+                }
+                bool d = dark[y * width + x];
+                if (cur == d) run++;
+                else { if (cur is not null) runs.Add(run); cur = d; run = 1; }
+            }
+            runs.Add(run);
+            return runs;
+        }
+        var r0 = Runs(0);
+        if (r0.Count < 4) return null;
+        double p = Median(r0);
+        int depth = (int)Math.Floor(p / 2);
+        int maxDepth = (side is Side.Top or Side.Bottom ? y1 - y0 : x1 - x0) / 4;
+        depth = Math.Clamp(depth, 0, Math.Max(0, maxDepth));
+        var runs = depth == 0 ? r0 : Runs(depth);
+        if (runs.Count < 4) return null;
+        p = Median(runs);
+        if (p <= 0) return null;
+        int regular = runs.Count(r => r >= 0.5 * p && r <= 1.6 * p);
+        if (regular < 0.6 * runs.Count || regular < 4) return null;
+        // mean of the regular runs is a better pitch than the median for non-integer scales
+        double sum = 0; int k = 0;
+        foreach (var r in runs) if (r >= 0.5 * p && r <= 1.6 * p) { sum += r; k++; }
+        double pitch = sum / k;
+        return len / pitch;
+    }
+
+    private static double Median(List<int> v)
+    {
+        var s = v.ToArray();
+        Array.Sort(s);
+        return s.Length == 0 ? 0 : s[s.Length / 2];
+    }
+
+    private static IEnumerable<(int Rows, int Cols)> SnapSizes(double rowsEst, double colsEst)
+    {
+        var c = new List<(double Err, int R, int C)>();
+        foreach (var s in SymbolSize.All)
+            foreach (var (r, cc) in new[] { (s.Rows, s.Columns), (s.Columns, s.Rows) })
+            {
+                double err = Math.Abs(r - rowsEst) / r + Math.Abs(cc - colsEst) / cc;
+                if (Math.Abs(r - rowsEst) / r < 0.2 && Math.Abs(cc - colsEst) / cc < 0.2) c.Add((err, r, cc));
+            }
+        return c.OrderBy(x => x.Err).Select(x => (x.R, x.C)).Distinct().Take(3);
+    }
+
+    private static bool[,] Sample(bool[] dark, int width, int x0, int y0, int bw, int bh, int rows, int cols)
+    {
+        var m = new bool[rows, cols];
+        double mw = (double)bw / cols, mh = (double)bh / rows;
+        int rx = mw >= 3 ? 1 : 0, ry = mh >= 3 ? 1 : 0;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                int cx = x0 + (int)((c + 0.5) * mw), cy = y0 + (int)((r + 0.5) * mh);
+                int d = 0, t = 0;
+                for (int dy = -ry; dy <= ry; dy++)
+                    for (int dx = -rx; dx <= rx; dx++)
+                    {
+                        int x = Math.Clamp(cx + dx, x0, x0 + bw - 1), y = Math.Clamp(cy + dy, y0, y0 + bh - 1);
+                        t++;
+                        if (dark[y * width + x]) d++;
+                    }
+                m[r, c] = 2 * d > t;
+            }
+        return m;
+    }
+}

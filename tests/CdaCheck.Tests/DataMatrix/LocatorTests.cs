@@ -1,0 +1,218 @@
+using CdaCheck.Core.DataMatrix;
+using CdaCheck.Core.Pdf;
+using CdaCheck.TestData.DataMatrix;
+
+namespace CdaCheck.Tests.DataMatrix;
+
+public class VectorLocatorTests
+{
+    private static readonly bool[,] Symbol = SymbolFixtures.InsSymbol();
+
+    [Theory]
+    [InlineData(VectorStyle.DarkOnly)]
+    [InlineData(VectorStyle.DarkAndLight)]
+    [InlineData(VectorStyle.MergedRuns)]
+    public void Finds_and_decodes_vector_symbols(VectorStyle style)
+    {
+        var page = SymbolFixtures.VectorPage(Symbol, style);
+        var found = DataMatrixLocator.Locate(page);
+        found.Count.ShouldBe(1);
+        var s = found[0];
+        s.Decoded.ShouldBeTrue(s.Result.Reason);
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.Source.ShouldBe("vector");
+        s.Box.X.ShouldBe(500, 0.01);
+        s.Box.Width.ShouldBe(Symbol.GetLength(1) * 2.0, 0.01);
+        (s.Box.Y + s.Box.Height).ShouldBe(741, 0.01);
+        s.Result.IsEncodedIn(Encodation.C40, 0, 26).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Fop_style_with_quiet_zone_rects_and_grey_levels()
+    {
+        // Light modules drawn too (including the quiet zone), dark not quite black, light not quite white.
+        var page = SymbolFixtures.VectorPage(SymbolFixtures.WithQuietZone(Symbol, 2), VectorStyle.DarkAndLight, lumDark: 0.1, lumLight: 0.95, module: 1.7);
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+    }
+
+    [Fact]
+    public void Fop_style_counting_every_rect_as_dark_would_fail()
+    {
+        // Guard: the fill luminance matters. All rects dark → an all-black grid, not a symbol.
+        var page = SymbolFixtures.VectorPage(Symbol, VectorStyle.DarkAndLight, lumDark: 0, lumLight: 0);
+        DataMatrixLocator.Locate(page).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public void Rotated_and_mirrored_vector_symbols(int transform)
+    {
+        var page = SymbolFixtures.VectorPage(DataMatrixDecoder.Orient(Symbol, transform), VectorStyle.DarkOnly);
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.Result.Orientation.ShouldNotBe(0);
+    }
+
+    [Fact]
+    public void Two_symbols_on_one_page()
+    {
+        var page = SymbolFixtures.VectorPage(Symbol, VectorStyle.DarkOnly);
+        var other = DataMatrixEncoder.Encode("SECOND SYMBOL");
+        SymbolFixtures.AddVector(page, other, VectorStyle.DarkOnly, 100, 400, 3);
+        var found = DataMatrixLocator.Locate(page);
+        found.Count.ShouldBe(2);
+        found.Select(f => f.Result.Text).ShouldBe(new[] { SymbolFixtures.InsSample, "SECOND SYMBOL" }, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Masked_vector_symbol_is_located_but_undecodable()
+    {
+        var page = SymbolFixtures.VectorPage(Symbol, VectorStyle.DarkAndLight);
+        int n = Symbol.GetLength(0);
+        // A white box painted over the centre of the symbol (the finder and clock stay visible).
+        page.Rects.Add(new FilledRect(500 + 3 * 2, 741 - (n - 3) * 2, (n - 6) * 2, (n - 6) * 2, 1));
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Result.Status.ShouldBe(DecodeStatus.LocatedButUndecodable);
+        s.Result.Size!.Rows.ShouldBe(n);
+    }
+
+    [Fact]
+    public void A_page_without_symbol_finds_nothing()
+    {
+        var page = new PageContent { PageNumber = 1 };
+        var rnd = new Random(5);
+        for (int i = 0; i < 300; i++) page.Rects.Add(new FilledRect(rnd.Next(500), rnd.Next(800), 2, 2, 0)); // scattered squares
+        for (int i = 0; i < 20; i++) page.Rects.Add(new FilledRect(40, 100 + i * 30, 500, 0.5, 0));
+        DataMatrixLocator.Locate(page).ShouldBeEmpty();
+    }
+}
+
+public class ImageLocatorTests
+{
+    private static readonly bool[,] Symbol = SymbolFixtures.InsSymbol();
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    [InlineData(4.0)]
+    [InlineData(2.7)]
+    [InlineData(5.3)]
+    public void Decodes_images_at_any_scale(double scale)
+    {
+        var (w, h, g) = SymbolFixtures.Raster(Symbol, scale);
+        var page = new PageContent { PageNumber = 1 };
+        page.Images.Add(SymbolFixtures.Image(w, h, g));
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue(s.Result.Reason);
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.Source.ShouldBe("image");
+        // the box on the page is the symbol part of the 80 pt image (quiet zone excluded)
+        int n = Symbol.GetLength(0);
+        s.Box.Width.ShouldBe(80.0 * n / (n + 4), 80.0 / (n + 4) + 1);
+    }
+
+    [Theory]
+    [InlineData(1, 1.0)]
+    [InlineData(2, 2.0)]
+    [InlineData(3, 4.0)]
+    [InlineData(4, 1.0)]
+    [InlineData(5, 3.0)]
+    [InlineData(6, 2.5)]
+    [InlineData(7, 4.0)]
+    public void Rotated_and_mirrored_images(int transform, double scale)
+    {
+        var (w, h, g) = SymbolFixtures.Raster(DataMatrixDecoder.Orient(Symbol, transform), scale);
+        var found = ImageLocator.FindInGray(w, h, g);
+        found.Count.ShouldBe(1);
+        found[0].Result.Status.ShouldBe(DecodeStatus.Decoded);
+        found[0].Result.Text.ShouldBe(SymbolFixtures.InsSample);
+    }
+
+    [Theory]
+    [InlineData(90)]
+    [InlineData(180)]
+    [InlineData(270)]
+    public void Image_rotated_by_its_transform(int degrees)
+    {
+        var (w, h, g) = SymbolFixtures.Raster(Symbol, 3);
+        var page = new PageContent { PageNumber = 1 };
+        page.Images.Add(SymbolFixtures.Image(w, h, g, x: 100, y: 200, size: 60, rotateDegrees: degrees));
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Box.X.ShouldBeInRange(100, 110);
+        s.Box.Y.ShouldBeInRange(200, 210);
+    }
+
+    [Fact]
+    public void Grey_levels_and_noise_are_binarised()
+    {
+        var (w, h, g) = SymbolFixtures.Raster(Symbol, 4, darkValue: 60, lightValue: 200);
+        var rnd = new Random(11);
+        for (int i = 0; i < g.Length; i++) g[i] = (byte)Math.Clamp(g[i] + rnd.Next(-30, 31), 0, 255);
+        var found = ImageLocator.FindInGray(w, h, g);
+        found.Single().Result.Text.ShouldBe(SymbolFixtures.InsSample);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Partly_masked_image_is_located_but_undecodable(bool blackMask)
+    {
+        double scale = 4;
+        var (w, h, g) = SymbolFixtures.Raster(Symbol, scale);
+        int n = Symbol.GetLength(0);
+        // mask the central area, keep finder and clock tracks
+        int a = (int)((2 + 3) * scale), b = (int)((2 + n - 3) * scale);
+        for (int y = a; y < b; y++) for (int x = a; x < b; x++) g[y * w + x] = blackMask ? (byte)0 : (byte)255;
+        var found = ImageLocator.FindInGray(w, h, g);
+        found.Single().Result.Status.ShouldBe(DecodeStatus.LocatedButUndecodable);
+    }
+
+    [Fact]
+    public void Symbol_inside_a_page_sized_raster_is_found()
+    {
+        // a 150 dpi "page" with text-like noise and the symbol near the top right
+        int w = 1240, h = 1754;
+        var g = Enumerable.Repeat((byte)255, w * h).ToArray();
+        var rnd = new Random(2);
+        for (int k = 0; k < 400; k++)
+        {
+            int x = rnd.Next(50, 900), y = rnd.Next(300, 1600);
+            for (int dy = 0; dy < 12; dy++) for (int dx = 0; dx < 3; dx++) g[(y + dy) * w + x + dx] = 0; // glyph strokes
+        }
+        var (sw, sh, sg) = SymbolFixtures.Raster(Symbol, 4, 0);
+        for (int y = 0; y < sh; y++) for (int x = 0; x < sw; x++) g[(100 + y) * w + 1000 + x] = sg[y * sw + x];
+        var found = ImageLocator.FindInGray(w, h, g);
+        found.Count(f => f.Result.Status == DecodeStatus.Decoded).ShouldBe(1);
+        found.First(f => f.Result.Status == DecodeStatus.Decoded).X.ShouldBe(1000);
+    }
+
+    [Fact]
+    public void Text_like_shapes_are_not_symbols()
+    {
+        int w = 200, h = 200;
+        var g = Enumerable.Repeat((byte)255, w * h).ToArray();
+        // a big "L" and a filled square
+        for (int y = 20; y < 120; y++) for (int x = 20; x < 28; x++) g[y * w + x] = 0;
+        for (int y = 112; y < 120; y++) for (int x = 20; x < 100; x++) g[y * w + x] = 0;
+        for (int y = 140; y < 190; y++) for (int x = 120; x < 170; x++) g[y * w + x] = 0;
+        ImageLocator.FindInGray(w, h, g).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Pgm_round_trip()
+    {
+        var (w, h, g) = SymbolFixtures.Raster(Symbol, 2);
+        var back = Pgm.Read(Pgm.Write(w, h, g))!.Value;
+        back.Width.ShouldBe(w);
+        back.Gray.ShouldBe(g);
+        Pgm.Read([1, 2, 3]).ShouldBeNull();
+    }
+}
