@@ -21,5 +21,6 @@ public static class Pipeline
 
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
     [
+        new Xdm.XdmInputHandler(data),
     ];
 }
