@@ -22,5 +22,6 @@ public static class Pipeline
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
     [
         new Xdm.XdmInputHandler(data),
+        new Mss.EmlInputHandler(data),
     ];
 }
