@@ -229,7 +229,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
                 sink.Report(XdmRules.SsAttributeMissing, L(ss.Element), attr, ss.Id);
         var pid = ss.External(_rim.SubmissionSet["patientId"]);
         if (pid is not null && !Hl7Values.TryParseInsCx(pid, out _, out _))
-            sink.Report(XdmRules.PatientIdSyntax, L(ss.ExternalIds[_rim.SubmissionSet["patientId"]].Element), Identity.Matricule(pid));
+            sink.Report(XdmRules.PatientIdSyntax, L(ss.ExternalIds[_rim.SubmissionSet["patientId"]].Element), Identity.Matricule(CxId(pid)), CxRest(pid));
         var st = ss.Slot("submissionTime");
         if (st is not null && !Hl7Values.IsDtm(st))
             sink.Report(XdmRules.DtmSyntax, L(ss.SlotElements["submissionTime"]), "submissionTime", SafeZip.Printable(st));
@@ -265,7 +265,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         if (de.ExternalIds.TryGetValue(d["patientId"], out var pid))
         {
             if (!Hl7Values.TryParseInsCx(pid.Value, out _, out _))
-                sink.Report(XdmRules.PatientIdSyntax, L(pid.Element), Identity.Matricule(pid.Value));
+                sink.Report(XdmRules.PatientIdSyntax, L(pid.Element), Identity.Matricule(CxId(pid.Value)), CxRest(pid.Value));
             var ssPid = ss?.External(_rim.SubmissionSet["patientId"]);
             if (ssPid is not null && ssPid != pid.Value)
                 sink.Report(XdmRules.PatientIdMismatchSs, L(pid.Element), de.Id);
@@ -280,7 +280,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         }
         foreach (var spid in de.SlotValues("sourcePatientId"))
             if (!Hl7Values.IsCx(spid))
-                sink.Report(XdmRules.SourcePatientIdSyntax, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(spid));
+                sink.Report(XdmRules.SourcePatientIdSyntax, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(CxId(spid)), CxRest(spid));
         var hash = de.Slot("hash");
         if (hash is not null && !Hl7Values.IsSha1Hex(hash))
             sink.Report(XdmRules.HashSizeSyntax, L(de.SlotElements["hash"]), "hash", SafeZip.Printable(hash));
@@ -299,6 +299,10 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
             sink.Report(XdmRules.FormatCodeUnknown, L(fmt.Element), SafeZip.Printable(fc), _formats.Version);
         foreach (var a in de.Authors) CheckAuthor(a, sink, L);
     }
+
+    /// <summary>CX.1 (the patient identifier: masked in messages) and the rest of a CX value (authority, type: shown).</summary>
+    private static string CxId(string cx) { var i = cx.IndexOf('^'); return i < 0 ? cx : cx[..i]; }
+    private static string CxRest(string cx) { var i = cx.IndexOf('^'); return i < 0 ? "" : SafeZip.Printable(cx[i..]); }
 
     private static void CheckAuthor(XdsAuthor a, FindingSink sink, Func<XObject?, Location> L)
     {

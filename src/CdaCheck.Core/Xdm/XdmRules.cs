@@ -148,7 +148,7 @@ public static class XdmRules
     public static readonly RuleDescriptor PatientIdSyntax = new(
         "XDM-031", Severity.Error,
         "patientId is not a French INS CX value",
-        "patientId {0} is not '<matricule>^^^&<INS OID>&ISO^NH' with an INS OID (1.2.250.1.213.1.4.8/9, test .10/.11).",
+        "patientId {0}{1} is not '<matricule>^^^&<INS OID>&ISO^NH' with an INS OID (1.2.250.1.213.1.4.8/9, test .10/.11).",
         "IHE ITI TF-3 §4.2.3.2.16 (CX); CI-SIS volet transmission CDA R2 (patientId = INS, type NH)",
         "Write patientId as matricule^^^&1.2.250.1.213.1.4.8&ISO^NH.");
 
@@ -176,7 +176,7 @@ public static class XdmRules
     public static readonly RuleDescriptor SourcePatientIdSyntax = new(
         "XDM-035", Severity.Error,
         "sourcePatientId is not a valid CX",
-        "sourcePatientId '{0}' is not '<id>^^^&<OID>&ISO^<PI|NH>'.",
+        "sourcePatientId {0}{1} is not '<id>^^^&<OID>&ISO^<PI|NH>'.",
         "IHE ITI TF-3 §4.2.3.2.20 (CX); CI-SIS (IPP ^PI or INS ^NH)",
         "Write the IPP as id^^^&<OID>&ISO^PI.");
 

@@ -211,6 +211,24 @@ public class XdmPackageTests
     }
 
     [Fact]
+    public void Non_zip_bytes_with_a_zip_name_are_reported_not_crashed()
+    {
+        var r = Shared.Validator().Validate("IHE_XDM.ZIP", System.Text.Encoding.ASCII.GetBytes("this is not a zip archive"));
+        r.Kind.ShouldBe(InputKind.Xdm);
+        r.Findings.ShouldContain(f => f.RuleId == "XDM-001");
+        Validate(XdmVariants.Valid(Shared.Data, Cda)).Findings.ShouldNotContain(f => f.RuleId == "XDM-001");
+    }
+
+    [Fact]
+    public void Patient_id_syntax_message_masks_the_matricule_but_shows_the_authority()
+    {
+        var v = XdmVariants.All(Shared.Data, Cda).First(x => x.RuleId == "XDM-031");
+        var f = Validate(v.Build()).Findings.First(x => x.RuleId == "XDM-031");
+        f.Message.ShouldNotContain(SampleCda.Matricule);
+        f.Message.ShouldContain("^^^&1.2.250.1.213.1.4.10&ISO");
+    }
+
+    [Fact]
     public void Crc32_matches_the_standard_check_value()
     {
         Crc32.Compute(Encoding.ASCII.GetBytes("123456789")).ShouldBe(0xCBF43926u);
