@@ -76,7 +76,17 @@ public sealed partial class EmlInputHandler(ReferenceData data) : IInputHandler
         {
             // Attachment names may carry patient names: only the expected name is shown as is.
             var entry = string.Equals(z.FileName, XdmAttachment, StringComparison.OrdinalIgnoreCase) ? z.FileName! : "part " + z.PartPath;
-            var child = validator.Validate(path + "!" + entry, z.Body, entry, ctx);
+            DocumentResult child;
+            if (Xdm.SafeZip.LooksLikeZip(z.Body))
+                child = validator.Validate(path + "!" + entry, z.Body, entry, ctx);
+            else
+            {
+                // Not a zip: never hand it back to the sniffing validator (a message could attach itself).
+                child = new DocumentResult(path + "!" + entry, InputKind.Xdm) { Size = z.Body.LongLength };
+                var childSink = new FindingSink(sink.Options, entry);
+                childSink.Report(Xdm.XdmRules.NotZip, Location.None, "the attachment is not a zip archive");
+                child.Findings.AddRange(childSink.Findings);
+            }
             result.Children.Add(child);
             xdmChildren.Add(child);
         }

@@ -57,6 +57,8 @@ public sealed class FormatCodes
     public required IReadOnlyDictionary<string, string> Templates { get; init; }
     public required string StructuredFallback { get; init; }
     public required IReadOnlySet<string> Known { get; init; }
+    /// <summary>formatCodes of IHE DSG signature documents (XML, but not CDA).</summary>
+    public required IReadOnlySet<string> Signatures { get; init; }
 
     public static FormatCodes Load(ReferenceData data) => data.Get(File, r => new FormatCodes
     {
@@ -64,6 +66,7 @@ public sealed class FormatCodes
         NonStructured = r.GetProperty("nonStructured").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.OrdinalIgnoreCase),
         Templates = r.GetProperty("templates").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
         StructuredFallback = r.GetProperty("structuredFallback").GetString()!,
+        Signatures = r.GetProperty("signatureFormats").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
         Known = r.GetProperty("known").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
     });
 }

@@ -200,7 +200,9 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
                 if (file is null) continue;
                 referenced.Add(file.Name);
                 CheckFile(file, de, mdSink, L);
-                if (IsXmlDocument(de, file))
+                // IHE DSG signatures are XML but not CDA: they are checked as files (hash, size) only.
+                bool signature = de.Code(_rim.DocumentEntry["formatCode"])?.Code is { } fc && _formats.Signatures.Contains(fc);
+                if (!signature && IsXmlDocument(de, file, mdSink, L))
                 {
                     var child = validator.Validate(path + "!" + file.RawName, file.Bytes, file.RawName, ctx);
                     result.Children.Add(child);
@@ -218,9 +220,23 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         }
     }
 
-    private static bool IsXmlDocument(XdsObject de, ZipItem file) =>
-        de.MimeType is { } mt && (mt.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || mt.EndsWith("+xml", StringComparison.OrdinalIgnoreCase) || mt.Equals("application/xml", StringComparison.OrdinalIgnoreCase))
-        || de.MimeType is null && Validator.LooksLikeXml(file.Bytes.AsSpan(0, Math.Min(file.Bytes.Length, 1024)));
+    private static bool DeclaredXml(XdsObject de) =>
+        de.MimeType is { } mt && (mt.Equals("text/xml", StringComparison.OrdinalIgnoreCase) || mt.EndsWith("+xml", StringComparison.OrdinalIgnoreCase) || mt.Equals("application/xml", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Only XML bytes go back into the engine: a package can then never recurse into another package
+    /// (a zip quine or a message hidden behind an XML mime type).
+    /// </summary>
+    private static bool IsXmlDocument(XdsObject de, ZipItem file, FindingSink sink, Func<XObject?, Location> L)
+    {
+        bool looksXml = Validator.LooksLikeXml(file.Bytes.AsSpan(0, Math.Min(file.Bytes.Length, 1024)));
+        if (DeclaredXml(de) && !looksXml)
+        {
+            sink.Report(XdmRules.NotXml, L(de.Element), de.Id, de.MimeType);
+            return false;
+        }
+        return looksXml && (DeclaredXml(de) || de.MimeType is null);
+    }
 
     private void CheckSubmissionSet(XdsObject ss, FindingSink sink, Func<XObject?, Location> L)
     {

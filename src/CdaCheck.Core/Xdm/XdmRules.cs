@@ -208,6 +208,13 @@ public static class XdmRules
         "IHE ITI TF-3 §4.2.3.2.13 (mimeType R)",
         "Set mimeType (text/xml for a CDA).");
 
+    public static readonly RuleDescriptor NotXml = new(
+        "XDM-041", Severity.Error,
+        "Document declared as XML is not XML",
+        "DocumentEntry '{0}' declares mimeType '{1}' but its file is not XML; it was not validated as a CDA.",
+        "IHE ITI TF-3 §4.2.3.2.13 (mimeType); CI-SIS (CDA documents are text/xml)",
+        "Reference the CDA file, or declare the real mime type of the file.");
+
     public static readonly RuleDescriptor UriNotFound = new(
         "XDM-050", Severity.Error,
         "DocumentEntry URI does not resolve to a file",

@@ -147,5 +147,6 @@ public static class EmlVariants
             return Encoding.ASCII.GetBytes(sb.ToString());
         });
         yield return new("broken zip inside", "XDM-001", () => Edit(b => b.Zip = b.Zip[..100]));
+        yield return new("message attached as IHE_XDM.ZIP", "XDM-001", () => Edit(b => b.Zip = EmlBuilder.ForSample(data).Build()));
     }
 }

@@ -235,3 +235,37 @@ public sealed class XdmPackageBuilder
                 new XElement(Rim + "RegistryObjectList", ss, ssClass, de, assoc)));
     }
 }
+
+public static class XdmPackageBuilderExtensions
+{
+    /// <summary>
+    /// Adds a second DocumentEntry describing an IHE DSG detached signature file (XML, not CDA), with
+    /// its HasMember association, as in the ANS DRIM-M sample.
+    /// </summary>
+    public static XdmPackageBuilder AddSignatureEntry(this XdmPackageBuilder b, string fileName = "SIGN0001.XML")
+    {
+        var sig = System.Text.Encoding.UTF8.GetBytes("<?xml version=\"1.0\"?><Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo/></Signature>");
+        var rim = XdmPackageBuilder.Rim;
+        var copy = new System.Xml.Linq.XElement(b.DocumentEntry);
+        const string id = "urn:uuid:00000000-0000-4000-8000-000000000003";
+        copy.SetAttributeValue("id", id);
+        foreach (var e in copy.Descendants().Where(e => e.Attribute("classifiedObject") is not null)) e.SetAttributeValue("classifiedObject", id);
+        foreach (var e in copy.Descendants().Where(e => e.Attribute("registryObject") is not null)) e.SetAttributeValue("registryObject", id);
+        foreach (var e in copy.Descendants().Where(e => e.Attribute("id") is not null && e.Name.LocalName is "Classification" or "ExternalIdentifier")) e.SetAttributeValue("id", "sig-" + e.Attribute("id")!.Value);
+        void Slot(string name, string value) => copy.Elements(rim + "Slot").First(s => (string?)s.Attribute("name") == name).Element(rim + "ValueList")!.Element(rim + "Value")!.Value = value;
+        Slot("URI", fileName);
+        Slot("hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(sig)));
+        Slot("size", sig.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        copy.Elements(rim + "Classification").First(c => (string?)c.Attribute("classificationScheme") == "urn:uuid:a09d5840-386c-46f2-b5ad-9c3699a4309d")
+            .SetAttributeValue("nodeRepresentation", "http://www.w3.org/2000/09/xmldsig#");
+        copy.Elements(rim + "ExternalIdentifier").First(x => (string?)x.Attribute("identificationScheme") == "urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab")
+            .SetAttributeValue("value", "1.2.250.1.999.1.3.1");
+        b.DocumentEntry.AddAfterSelf(copy);
+        var list = b.Metadata.Root!.Element(rim + "RegistryObjectList")!;
+        list.Add(new System.Xml.Linq.XElement(rim + "Association", new System.Xml.Linq.XAttribute("id", "as02"),
+            new System.Xml.Linq.XAttribute("associationType", "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember"),
+            new System.Xml.Linq.XAttribute("sourceObject", XdmPackageBuilder.SsId), new System.Xml.Linq.XAttribute("targetObject", id)));
+        b.Entries.Add((b.SubsetPath + fileName, sig));
+        return b;
+    }
+}

@@ -69,6 +69,14 @@ public static class XdmVariants
         yield return new("SS and DE patientId differ", "XDM-038", () => Edit(b => b.SetExternal("patientId", "185057512345673^^^&1.2.250.1.213.1.4.10&ISO^NH", submissionSet: true)));
         yield return new("mimeType missing", "XDM-040", () => Edit(b => b.DocumentEntry.Attribute("mimeType")!.Remove()));
 
+        yield return new("text/xml entry holding a zip (quine-like)", "XDM-041", () => Edit(b =>
+        {
+            var inner = Valid(data, cda);
+            b.Cda = inner;
+            b.SetSlot("hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(inner)));
+            b.SetSlot("size", inner.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }));
+
         // files
         yield return new("URI not found", "XDM-050", () => Edit(b => b.SetSlot("URI", "MISSING.XML")));
         yield return new("hash mismatch", "XDM-051", () => Edit(b => b.SetSlot("hash", new string('0', 40))));

@@ -229,6 +229,27 @@ public class XdmPackageTests
     }
 
     [Fact]
+    public void Signature_entries_are_checked_as_files_not_as_cda()
+    {
+        var b = new XdmPackageBuilder(Shared.Data, Cda).AddSignatureEntry();
+        var r = Validate(b.ToZip());
+        r.Findings.Where(f => f.Rule?.Family is "XDM" or "SEC").ShouldBeEmpty(string.Join("\n", r.Findings));
+        r.Children.Count.ShouldBe(1);
+        var bad = new XdmPackageBuilder(Shared.Data, Cda).AddSignatureEntry();
+        bad.Entries[^1] = (bad.Entries[^1].Name, System.Text.Encoding.UTF8.GetBytes("<Signature/>"));
+        Validate(bad.ToZip()).Findings.ShouldContain(f => f.RuleId == "XDM-051");
+    }
+
+    [Fact]
+    public void Package_without_directory_entries_is_valid()
+    {
+        var b = new XdmPackageBuilder(Shared.Data, Cda) { ExplicitDirectoryEntries = false };
+        var r = Validate(b.ToZip());
+        r.Findings.Where(f => f.Rule?.Family is "XDM" or "SEC").ShouldBeEmpty(string.Join("\n", r.Findings));
+        r.Children.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Crc32_matches_the_standard_check_value()
     {
         Crc32.Compute(Encoding.ASCII.GetBytes("123456789")).ShouldBe(0xCBF43926u);
