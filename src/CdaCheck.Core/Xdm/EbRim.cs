@@ -17,6 +17,8 @@ public sealed class EbRim
     public required string HasMember { get; init; }
     public required IReadOnlyList<string> RequiredDocumentEntry { get; init; }
     public required IReadOnlyList<string> RequiredSubmissionSet { get; init; }
+    /// <summary>French confidentiality codes allowed after the HL7 one (JDV_J58).</summary>
+    public required IReadOnlySet<string> ConfidentialityExtra { get; init; }
 
     public string SsNode => SubmissionSet["classificationNode"];
     public string DeStable => DocumentEntry["objectTypeStable"];
@@ -42,6 +44,7 @@ public sealed class EbRim
             FolderNode = r.GetProperty("folder").GetProperty("classificationNode").GetString()!,
             HasMember = r.GetProperty("associationTypes").GetProperty("hasMember").GetString()!,
             RequiredDocumentEntry = req.GetProperty("documentEntry").EnumerateArray().Select(e => e.GetString()!).ToArray(),
+            ConfidentialityExtra = r.GetProperty("confidentialityExtra").GetProperty("codes").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
             RequiredSubmissionSet = req.GetProperty("submissionSet").EnumerateArray().Select(e => e.GetString()!).ToArray(),
         };
     }

@@ -117,6 +117,32 @@ public sealed class XdmCdaChecks(ReferenceData data, EbRim rim, FormatCodes form
                 sink.Report(XdmRules.AuthorInstitutionVsCda, L(de.Authors[0].Element), SafeZip.Printable(orgName ?? orgIds.FirstOrDefault() ?? "?"));
         }
 
+        // healthcareFacilityTypeCode vs healthCareFacility/code
+        var hcft = de.Code(d["healthcareFacilityTypeCode"]);
+        var cdaHcft = cda.Path("componentOf/encompassingEncounter/location/healthCareFacility/code").Attr("code");
+        if (hcft is not null && cdaHcft is not null && hcft.Code != cdaHcft)
+            sink.Report(XdmRules.FacilityTypeVsCda, L(hcft.Element), hcft.Code, cdaHcft);
+
+        // practiceSettingCode vs performer organisation standardIndustryClassCode
+        var ps = de.Code(d["practiceSettingCode"]);
+        var cdaPs = cda.Paths("documentationOf/serviceEvent/performer/assignedEntity/representedOrganization/standardIndustryClassCode")
+            .Select(e => e.Attr("code")).Where(c => c is not null).ToList();
+        if (ps is not null && cdaPs.Count > 0 && !cdaPs.Contains(ps.Code))
+            sink.Report(XdmRules.PracticeSettingVsCda, L(ps.Element), ps.Code, cdaPs[0]);
+
+        // sourcePatientId vs recordTarget/patientRole/id
+        var patientIds = cda.Path("recordTarget/patientRole").Els("id").Select(i => (i.Attr("extension"), i.Attr("root"))).ToList();
+        foreach (var spid in de.SlotValues("sourcePatientId"))
+        {
+            var (sid, soid) = Hl7Values.SplitCx(spid);
+            if (sid is null || soid is null || patientIds.Count == 0) continue;
+            if (!patientIds.Contains((sid, soid)))
+            {
+                var i = spid.IndexOf('^');
+                sink.Report(XdmRules.SourcePatientIdVsCda, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(sid), i < 0 ? "" : SafeZip.Printable(spid[i..]));
+            }
+        }
+
         // sourcePatientInfo vs patient traits
         CheckPatientInfo(de, cda, sink, L);
     }

@@ -23,6 +23,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
     private readonly FormatCodes _formats = FormatCodes.Load(data);
     private readonly ValueSet _j07 = data.ValueSet("J07-typecode");
     private readonly ValueSet _j06 = data.ValueSet("J06-classcode");
+    private readonly ValueSet _confidentiality = data.ValueSet("confidentiality");
 
     public bool CanHandle(ReadOnlySpan<byte> head, string path) =>
         SafeZip.LooksLikeZip(head)
@@ -235,7 +236,19 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
             sink.Report(XdmRules.NotXml, L(de.Element), de.Id, de.MimeType);
             return false;
         }
+        if (looksXml && de.MimeType is { Length: > 0 } && !DeclaredXml(de) && ContainsClinicalDocument(file.Bytes))
+        {
+            sink.Report(XdmRules.CdaMimeType, L(de.Element), de.Id, SafeZip.Printable(de.MimeType));
+            return true;
+        }
         return looksXml && (DeclaredXml(de) || de.MimeType is null);
+    }
+
+    /// <summary>Cheap look at the start of an XML file for a ClinicalDocument element (no parsing).</summary>
+    private static bool ContainsClinicalDocument(byte[] bytes)
+    {
+        var head = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 64 * 1024));
+        return head.Contains("ClinicalDocument", StringComparison.Ordinal);
     }
 
     private void CheckSubmissionSet(XdsObject ss, FindingSink sink, Func<XObject?, Location> L)
@@ -313,6 +326,9 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         var fmt = de.Code(d["formatCode"]);
         if (fmt?.Code is { } fc && !_formats.Known.Contains(fc))
             sink.Report(XdmRules.FormatCodeUnknown, L(fmt.Element), SafeZip.Printable(fc), _formats.Version);
+        foreach (var conf in de.CodesOf(d["confidentialityCode"]))
+            if (conf.Code is { Length: > 0 } c && !_confidentiality.Contains(c) && !_rim.ConfidentialityExtra.Contains(c))
+                sink.Report(XdmRules.ConfidentialityUnknown, L(conf.Element), SafeZip.Printable(c), _confidentiality.Id);
         foreach (var a in de.Authors) CheckAuthor(a, sink, L);
     }
 

@@ -145,6 +145,13 @@ public static class XdmRules
         "JDV_J10-XdsFormatCode-CISIS, JDV_J60-FormatCode-DMP",
         "Use the formatCode of the CDA model (ASS_A11) or of the media type (ASS_A12).");
 
+    public static readonly RuleDescriptor ConfidentialityUnknown = new(
+        "XDM-030", Severity.Error,
+        "confidentialityCode not in the HL7 / JDV_J58 value set",
+        "confidentialityCode '{0}' is neither an HL7 Confidentiality code ({1}) nor a French masking code (JDV_J58).",
+        "CI-SIS volet transmission CDA R2, mapping (confidentialityCode 1..4); JDV_J58-ConfidentialityCode-DMP",
+        "Use N, R or V (2.16.840.1.113883.5.25), optionally followed by MASQUE_PS, INVISIBLE_PATIENT or INVISIBLE_REP_LEGAUX (1.2.250.1.213.1.1.4.13).");
+
     public static readonly RuleDescriptor PatientIdSyntax = new(
         "XDM-031", Severity.Error,
         "patientId is not a French INS CX value",
@@ -214,6 +221,13 @@ public static class XdmRules
         "DocumentEntry '{0}' declares mimeType '{1}' but its file is not XML; it was not validated as a CDA.",
         "IHE ITI TF-3 §4.2.3.2.13 (mimeType); CI-SIS (CDA documents are text/xml)",
         "Reference the CDA file, or declare the real mime type of the file.");
+
+    public static readonly RuleDescriptor CdaMimeType = new(
+        "XDM-042", Severity.Error,
+        "CDA document not declared as text/xml",
+        "DocumentEntry '{0}' holds a CDA document but declares mimeType '{1}'.",
+        "CI-SIS volet transmission CDA R2, mapping (mimeType = text/xml for a CDA)",
+        "Declare mimeType text/xml for CDA documents.");
 
     public static readonly RuleDescriptor UriNotFound = new(
         "XDM-050", Severity.Error,
@@ -341,4 +355,25 @@ public static class XdmRules
         "CI-SIS volet transmission CDA R2, mapping (sourcePatientInfo = recordTarget/patientRole/patient); ANS PDSm",
         "Build PID-5, PID-7 and PID-8 from the CDA patient.");
 
+
+    public static readonly RuleDescriptor FacilityTypeVsCda = new(
+        "XDM-072", Severity.Error,
+        "healthcareFacilityTypeCode differs from the CDA healthCareFacility code",
+        "healthcareFacilityTypeCode '{0}' differs from the CDA componentOf/encompassingEncounter/location/healthCareFacility/code '{1}'.",
+        "CI-SIS volet transmission CDA R2, mapping (healthcareFacilityTypeCode)",
+        "Copy healthCareFacility/code into healthcareFacilityTypeCode.");
+
+    public static readonly RuleDescriptor PracticeSettingVsCda = new(
+        "XDM-073", Severity.Error,
+        "practiceSettingCode differs from the CDA performer organisation's standardIndustryClassCode",
+        "practiceSettingCode '{0}' differs from the CDA documentationOf/serviceEvent/performer/assignedEntity/representedOrganization/standardIndustryClassCode '{1}'.",
+        "CI-SIS volet transmission CDA R2, mapping (practiceSettingCode)",
+        "Copy the performer organisation's standardIndustryClassCode into practiceSettingCode.");
+
+    public static readonly RuleDescriptor SourcePatientIdVsCda = new(
+        "XDM-074", Severity.Error,
+        "sourcePatientId is not one of the CDA patient identifiers",
+        "sourcePatientId {0}{1} is not one of the recordTarget/patientRole/id of the CDA.",
+        "CI-SIS volet transmission CDA R2, mapping (sourcePatientId = IPP ^PI, or the INS ^NH)",
+        "Copy the IPP (or the INS when there is no IPP) from recordTarget/patientRole/id.");
 }

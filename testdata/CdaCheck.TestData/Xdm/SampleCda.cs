@@ -68,6 +68,15 @@ public static class SampleCda
         <low value="20250105090000+0100"/>
         <high value="20250110120000+0100"/>
       </effectiveTime>
+      <performer typeCode="PRF">
+        <assignedEntity>
+          <id root="1.2.250.1.71.4.2.1" extension="801234567897"/>
+          <representedOrganization>
+            <name>Service de test</name>
+            <standardIndustryClassCode code="ETABLISSEMENT" codeSystem="1.2.250.1.213.1.1.4.9" displayName="Etablissement de santé"/>
+          </representedOrganization>
+        </assignedEntity>
+      </performer>
     </serviceEvent>
   </documentationOf>
   <componentOf>

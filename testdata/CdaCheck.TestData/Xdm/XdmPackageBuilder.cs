@@ -164,6 +164,7 @@ public sealed class XdmPackageBuilder
             : cda.Elements(V3 + "templateId").Select(t => (string?)t.Attribute("root")).Where(r => r is not null && formats.Templates.ContainsKey(r)).Select(r => formats.Templates[r!]).FirstOrDefault()
               ?? formats.StructuredFallback;
         var hcft = P(cda, "componentOf/encompassingEncounter/location/healthCareFacility/code");
+        var practice = cda.Elements(V3 + "documentationOf").Select(x => P(x, "serviceEvent/performer/assignedEntity/representedOrganization/standardIndustryClassCode")).FirstOrDefault(x => x is not null);
         var id = cda.Element(V3 + "id")!;
         string uniqueId = id.Attribute("extension") is { } ext ? $"{id.Attribute("root")!.Value}^{ext.Value}" : id.Attribute("root")!.Value;
         var ev = cda.Elements(V3 + "documentationOf").Select(d => d.Element(V3 + "serviceEvent")).FirstOrDefault(s => s is not null)?.Element(V3 + "effectiveTime");
@@ -210,7 +211,7 @@ public sealed class XdmPackageBuilder
             Classification("cl03", d["confidentialityCode"], DeId, (string?)cda.Element(V3 + "confidentialityCode")?.Attribute("code") ?? "N", "2.16.840.1.113883.5.25", "Normal"),
             Classification("cl04", d["formatCode"], DeId, formatCode, "1.2.250.1.213.1.1.4.2.282", formatCode),
             Classification("cl05", d["healthcareFacilityTypeCode"], DeId, (string?)hcft?.Attribute("code") ?? "SA01", (string?)hcft?.Attribute("codeSystem") ?? "1.2.250.1.71.4.2.4", "Etablissement"),
-            Classification("cl06", d["practiceSettingCode"], DeId, "ETABLISSEMENT", "1.2.250.1.213.1.1.4.9", "Etablissement de santé"),
+            Classification("cl06", d["practiceSettingCode"], DeId, (string?)practice?.Attribute("code") ?? "ETABLISSEMENT", "1.2.250.1.213.1.1.4.9", (string?)practice?.Attribute("displayName") ?? "Etablissement de santé"),
             Classification("cl07", d["typeCode"], DeId, typeCode, code.Attribute("codeSystem")!.Value, (string?)code.Attribute("displayName") ?? typeCode),
             External("ei01", d["patientId"], DeId, patientId, "XDSDocumentEntry.patientId"),
             External("ei02", d["uniqueId"], DeId, uniqueId, "XDSDocumentEntry.uniqueId"));

@@ -59,6 +59,8 @@ public static class XdmVariants
         yield return new("typeCode not in J07", "XDM-027", () => Edit(b => b.SetCode("typeCode", "99999-9")));
         yield return new("classCode not in J06", "XDM-028", () => Edit(b => b.SetCode("classCode", "ZZ")));
         yield return new("formatCode unknown", "XDM-029", () => Edit(b => b.SetCode("formatCode", "urn:example:unknown")));
+        yield return new("confidentialityCode unknown", "XDM-030", () => Edit(b => b.SetCode("confidentialityCode", "SECRET")));
+        yield return new("CDA declared application/pdf", "XDM-042", () => Edit(b => b.DocumentEntry.SetAttributeValue("mimeType", "application/pdf")));
         yield return new("patientId without NH", "XDM-031", () => Edit(b => b.SetExternal("patientId", SampleCdaIns(b) + "^^^&1.2.250.1.213.1.4.10&ISO")));
         yield return new("DTM with separators", "XDM-032", () => Edit(b => b.SetSlot("creationTime", "2025-01-10T13:30:00Z")));
         yield return new("XCN without id authority nor name", "XDM-033", () => Edit(b => SetAuthorSlot(b, "authorPerson", "12345")));
@@ -101,6 +103,9 @@ public static class XdmVariants
         yield return new("title", "XDM-068", () => Edit(b => b.SetTitle("Autre titre")));
         yield return new("languageCode", "XDM-069", () => Edit(b => b.SetSlot("languageCode", "en-US")));
         yield return new("author institution", "XDM-070", () => Edit(b => SetAuthorSlot(b, "authorInstitution", "Autre structure^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^1999999999")));
+        yield return new("healthcareFacilityTypeCode vs CDA", "XDM-072", () => Edit(b => b.SetCode("healthcareFacilityTypeCode", "SA02")));
+        yield return new("practiceSettingCode vs CDA", "XDM-073", () => Edit(b => b.SetCode("practiceSettingCode", "AMBULATOIRE")));
+        yield return new("sourcePatientId vs CDA ids", "XDM-074", () => Edit(b => b.SetSlot("sourcePatientId", "IPP9999^^^&1.2.250.1.999.2&ISO^PI")));
         yield return new("sourcePatientInfo birth date", "XDM-071", () => Edit(b => b.SetSlot("sourcePatientInfo", "PID-7|19000101")));
     }
 
