@@ -173,7 +173,9 @@ public sealed class XdmPackageBuilder
         var person = P(assigned, "assignedPerson/name");
         string xcn = $"{(string?)authorId?.Attribute("extension")}^{person?.Element(V3 + "family")?.Value.Trim()}^{person?.Element(V3 + "given")?.Value.Trim()}^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS";
         var org = assigned.Element(V3 + "representedOrganization");
-        string? xon = org is null ? null : $"{org.Element(V3 + "name")?.Value.Trim()}^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^{(string?)org.Element(V3 + "id")?.Attribute("extension")}";
+        // XON.1 (organisation name) is required: without a name in the CDA, no authorInstitution is written.
+        var orgName = org?.Element(V3 + "name")?.Value.Trim();
+        string? xon = string.IsNullOrEmpty(orgName) ? null : $"{orgName}^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^{(string?)org!.Element(V3 + "id")?.Attribute("extension")}";
         var sha1 = Convert.ToHexStringLower(SHA1.HashData(cdaBytes));
         var d = _rim.DocumentEntry;
         var s = _rim.SubmissionSet;

@@ -30,3 +30,27 @@ public class XdmCliTests
         finally { dir.Delete(recursive: true); }
     }
 }
+
+public class XdmGeneratorTests
+{
+    [Fact]
+    public void Generator_writes_valid_files_and_variants_that_the_cli_judges()
+    {
+        var dir = Directory.CreateTempSubdirectory("cdacheck-xdmgen-");
+        try
+        {
+            var prev = Environment.GetEnvironmentVariable("CDACHECK_SCHEMAS");
+            Environment.SetEnvironmentVariable("CDACHECK_SCHEMAS", TestPaths.Schemas);
+            try { XdmGenerator.Run([dir.FullName], TextWriter.Null).ShouldBe(0); }
+            finally { Environment.SetEnvironmentVariable("CDACHECK_SCHEMAS", prev); }
+            var files = Directory.GetFiles(dir.FullName);
+            files.Length.ShouldBe(2 + XdmVariants.All(Shared.Data, SampleCda.Bytes()).Count() + EmlVariants.All(Shared.Data).Count());
+            var valid = Shared.Validator().ValidateFile(Path.Combine(dir.FullName, "valid_IHE_XDM.ZIP"));
+            valid.IsConformant(CdaCheck.Core.Rules.Severity.Error).ShouldBe(valid.Children.All(c => c.IsConformant(CdaCheck.Core.Rules.Severity.Error)));
+            valid.Findings.ShouldBeEmpty();
+            var hash = Shared.Validator().ValidateFile(Directory.GetFiles(dir.FullName, "XDM-051_*").Single());
+            hash.Findings.ShouldContain(f => f.RuleId == "XDM-051");
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+}
