@@ -250,6 +250,34 @@ public class XdmPackageTests
     }
 
     [Fact]
+    public void Backslash_package_without_ihe_xdm_is_still_read()
+    {
+        // DirectProject-style sample: backslash separators, mixed case, no IHE_XDM folder.
+        var b = new XdmPackageBuilder(Shared.Data, Cda);
+        var md = System.Text.Encoding.UTF8.GetBytes(b.Metadata.ToString());
+        var zip = ZipFactory.Build([("README.TXT", [1]), ("INDEX.HTM", [1]), ("SUBSET01\\METADATA.xml", md), ("SUBSET01\\DOC0001.XML", Cda)]);
+        var r = Validate(zip);
+        var ids = r.Findings.Select(f => f.RuleId).ToHashSet();
+        ids.ShouldContain("XDM-002");
+        ids.ShouldContain("XDM-012");
+        ids.ShouldContain("XDM-015");
+        ids.ShouldNotContain("XDM-050");
+        ids.ShouldNotContain("SEC-005");
+        r.Children.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Backslash_names_under_ihe_xdm_are_normalised()
+    {
+        var b = new XdmPackageBuilder(Shared.Data, Cda) { ExplicitDirectoryEntries = false };
+        var md = System.Text.Encoding.UTF8.GetBytes(b.Metadata.ToString());
+        var zip = ZipFactory.Build([("README.TXT", [1]), ("INDEX.HTM", [1]), ("IHE_XDM\\SUBSET01\\METADATA.XML", md), ("IHE_XDM\\SUBSET01\\DOC0001.XML", Cda)]);
+        var r = Validate(zip);
+        r.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.RuleId).Distinct().ShouldBe(["XDM-002"]);
+        r.Children.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Crc32_matches_the_standard_check_value()
     {
         Crc32.Compute(Encoding.ASCII.GetBytes("123456789")).ShouldBe(0xCBF43926u);
