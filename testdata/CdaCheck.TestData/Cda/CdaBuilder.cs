@@ -239,7 +239,12 @@ public sealed class CdaBuilder
         return E("recordTarget", role);
     }
 
-    private byte[] Pdf => _pdf ??= MinimalPdf("CdaCheck fictitious " + _type.Kind + " document");
+    /// <summary>Default PDF: a report page with the identity cartouche and, when the document has an INS, the INS DataMatrix (vector, FOP style).</summary>
+    private byte[] Pdf => _pdf ??= Composite.SegurPdf.Render("CdaCheck fictitious " + _type.DisplayName, Identity);
+
+    /// <summary>The identity the document carries (null without INS), for fixture PDFs and DataMatrix payloads.</summary>
+    public Composite.PdfIdentity? Identity =>
+        _insOid is null ? null : new Composite.PdfIdentity(Matricule, _insOid, _givens, _familyBr, _sex, _birthDate, _birthPlace);
 
     private XElement NonXmlBody() =>
         E("nonXMLBody", E("text", A("mediaType", "application/pdf"), A("representation", "B64"), Base64Lines(Pdf)));

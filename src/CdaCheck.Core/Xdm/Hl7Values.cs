@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CdaCheck.Core.Xdm;
+
+/// <summary>HL7 v2 data types used in XDS metadata (CX, XCN, XON, DTM) and CDA TS conversion.</summary>
+public static partial class Hl7Values
+{
+    [GeneratedRegex(@"^\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?$")]
+    private static partial Regex DtmRx();
+
+    [GeneratedRegex(@"^(?<id>\d{5}(\d{2}|2A|2B)\d{8})\^\^\^&(?<oid>1\.2\.250\.1\.213\.1\.4\.(8|9|10|11))&ISO\^NH$")]
+    private static partial Regex InsCxRx();
+
+    [GeneratedRegex(@"^[^\^&]{1,64}\^\^\^&[0-2](\.\d+)+&ISO\^(PI|NH|PT|MR|NI)$")]
+    private static partial Regex CxRx();
+
+    [GeneratedRegex(@"^[0-2](\.(0|[1-9]\d*))+$")]
+    private static partial Regex OidRx();
+
+    [GeneratedRegex(@"^&[0-2](\.(0|[1-9]\d*))+&ISO$")]
+    private static partial Regex HdRx();
+
+    [GeneratedRegex(@"^(?<dt>\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?)(\.\d{1,4})?(?<tz>[+-]\d{4})?$")]
+    private static partial Regex TsRx();
+
+    [GeneratedRegex(@"^[0-9a-fA-F]{40}$")]
+    private static partial Regex Sha1Rx();
+
+    public static bool IsSha1Hex(string? s) => s is not null && Sha1Rx().IsMatch(s);
+    public static bool IsSize(string? s) => s is { Length: > 0 and <= 18 } && s.All(char.IsAsciiDigit);
+    public static bool IsOid(string? s) => s is { Length: <= 64 } && OidRx().IsMatch(s);
+
+    public static bool IsDtm(string? s)
+    {
+        if (s is null || !DtmRx().IsMatch(s)) return false;
+        return TryParseDigits(s, out _);
+    }
+
+    /// <summary>French patientId: matricule^^^&amp;INS OID&amp;ISO^NH.</summary>
+    public static bool TryParseInsCx(string? s, out string matricule, out string oid)
+    {
+        matricule = oid = "";
+        if (s is null) return false;
+        var m = InsCxRx().Match(s);
+        if (!m.Success) return false;
+        matricule = m.Groups["id"].Value;
+        oid = m.Groups["oid"].Value;
+        return true;
+    }
+
+    /// <summary>Splits a CX value into id and assigning authority OID (lenient, for comparisons).</summary>
+    public static (string? Id, string? Oid) SplitCx(string? s)
+    {
+        if (s is null) return (null, null);
+        var c = s.Split('^');
+        var id = c[0];
+        string? oid = c.Length > 3 ? c[3].Split('&').ElementAtOrDefault(1) : null;
+        return (id, oid);
+    }
+
+    public static bool IsCx(string? s) => s is not null && CxRx().IsMatch(s);
+
+    public static bool IsUniqueId(string? s)
+    {
+        if (s is null || s.Length > 128) return false;
+        var i = s.IndexOf('^');
+        var root = i < 0 ? s : s[..i];
+        var ext = i < 0 ? null : s[(i + 1)..];
+        return IsOid(root) && (ext is null || ext.Length is > 0 and <= 64 && !ext.Contains('^'));
+    }
+
+    /// <summary>XCN: an identifier with its assigning authority (XCN.9), or at least a family name (XCN.2).</summary>
+    public static bool IsXcn(string? s)
+    {
+        if (string.IsNullOrWhiteSpace(s)) return false;
+        var c = s.Split('^');
+        bool hasId = c[0].Length > 0;
+        bool hasAuthority = c.Length > 8 && HdRx().IsMatch(c[8]);
+        bool hasName = c.Length > 1 && c[1].Length > 0;
+        return hasId ? hasAuthority || hasName : hasName;
+    }
+
+    /// <summary>XON: name in XON.1; when XON.10 (identifier) is given, XON.6 carries its authority.</summary>
+    public static bool IsXon(string? s)
+    {
+        if (string.IsNullOrWhiteSpace(s)) return false;
+        var c = s.Split('^');
+        if (c[0].Length == 0) return false;
+        if (c.Length > 9 && c[9].Length > 0)
+            return c.Length > 5 && HdRx().IsMatch(c[5]);
+        return true;
+    }
+
+    public static (string? Name, string? Id) SplitXon(string s)
+    {
+        var c = s.Split('^');
+        return (c[0].Length > 0 ? c[0] : null, c.Length > 9 && c[9].Length > 0 ? c[9] : c.Length > 2 && c[2].Length > 0 ? c[2] : null);
+    }
+
+    private static bool TryParseDigits(string digits, out DateTime value)
+    {
+        value = default;
+        var padded = digits.Length switch
+        {
+            4 => digits + "0101000000",
+            6 => digits + "01000000",
+            8 => digits + "000000",
+            10 => digits + "0000",
+            12 => digits + "00",
+            14 => digits,
+            _ => null,
+        };
+        return padded is not null && DateTime.TryParseExact(padded, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    /// <summary>
+    /// Converts a CDA TS (YYYYMMDD[hhmm[ss]][.f][±ZZZZ]) to the UTC DTM digits at the same precision.
+    /// Without an offset (or a time), the digits are returned as written. Null when not a TS.
+    /// </summary>
+    public static string? CdaTsToUtcDtm(string? ts)
+    {
+        if (ts is null) return null;
+        var m = TsRx().Match(ts.Trim());
+        if (!m.Success) return null;
+        var dt = m.Groups["dt"].Value;
+        var tz = m.Groups["tz"].Value;
+        if (tz.Length == 0 || dt.Length < 10) return dt;
+        if (!TryParseDigits(dt, out var local)) return null;
+        int sign = tz[0] == '-' ? -1 : 1;
+        var offset = new TimeSpan(int.Parse(tz.AsSpan(1, 2), CultureInfo.InvariantCulture), int.Parse(tz.AsSpan(3, 2), CultureInfo.InvariantCulture), 0);
+        var utc = local - sign * offset;
+        return utc.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)[..dt.Length];
+    }
+
+    /// <summary>True when two DTM digit strings agree at the precision of the shorter one.</summary>
+    public static bool SameInstant(string a, string b)
+    {
+        int n = Math.Min(a.Length, b.Length);
+        return n >= 4 && string.CompareOrdinal(a, 0, b, 0, n) == 0;
+    }
+}

@@ -1,0 +1,248 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using CdaCheck.Core.Rules;
+using CdaCheck.Core.Validation;
+
+namespace CdaCheck.Core.Xdm;
+
+/// <summary>A file read from a zip archive, in memory. <see cref="Name"/> uses '/' separators.</summary>
+public sealed record ZipItem(string RawName, string Name, byte[] Bytes, long CompressedLength);
+
+/// <summary>The readable content of a zip archive after the safety checks.</summary>
+public sealed class ZipContent
+{
+    public List<ZipItem> Files { get; } = new();
+    /// <summary>Folder names (with trailing '/'), explicit or implied by file names.</summary>
+    public SortedSet<string> Folders { get; } = new(StringComparer.Ordinal);
+    /// <summary>Entry names that were written with backslashes (already normalised in <see cref="Files"/>).</summary>
+    public List<string> BackslashNames { get; } = new();
+
+    public ZipItem? Find(string name) => Files.Find(f => f.Name == name);
+    public ZipItem? FindIgnoreCase(string name) => Files.Find(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Reads a zip archive from memory with <see cref="ZipArchive"/>, never touching the disk, and
+/// reports hostile structure: entry count (from the end-of-central-directory record, before the
+/// archive is opened), decompressed size per entry and in total, compression ratio (all enforced
+/// while reading with a bounded buffer), '..' and absolute names, duplicates, encryption, CRC-32,
+/// nested archives (depth-bounded).
+/// </summary>
+public static class SafeZip
+{
+    public const int MaxNestingDepth = 3;
+    /// <summary>Entries smaller than this are not judged by their ratio (tiny files compress arbitrarily well).</summary>
+    public const long RatioFloorBytes = 1024 * 1024;
+
+    private sealed class Budget { public long Total; public bool Exhausted; }
+
+    public static bool LooksLikeZip(ReadOnlySpan<byte> head) =>
+        head.Length >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4;
+
+    /// <summary>Reads the archive. Returns null when it cannot be read at all (finding reported).</summary>
+    public static ZipContent? Read(byte[] bytes, FindingSink sink, ValidationContext ctx) =>
+        Read(bytes, sink, ctx, depth: 0, new Budget(), entryPrefix: null);
+
+    private static ZipContent? Read(byte[] bytes, FindingSink sink, ValidationContext ctx, int depth, Budget budget, string? entryPrefix)
+    {
+        var limits = ctx.Limits;
+        string At(string name) => entryPrefix is null ? name : entryPrefix + "!" + name;
+
+        long declared = DeclaredEntryCount(bytes);
+        if (declared > limits.MaxZipEntries)
+        {
+            sink.Report(ZipRules.TooManyEntries, new Location { Entry = entryPrefix }, declared, limits.MaxZipEntries);
+            return null;
+        }
+
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read, leaveOpen: false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or NotSupportedException or IOException)
+        {
+            sink.Report(XdmRules.NotZip, new Location { Entry = entryPrefix }, ex is InvalidDataException ? "truncated or corrupted central directory" : ex.GetType().Name);
+            return null;
+        }
+
+        var content = new ZipContent();
+        using (archive)
+        {
+            System.Collections.ObjectModel.ReadOnlyCollection<ZipArchiveEntry> entries;
+            try { entries = archive.Entries; }
+            catch (InvalidDataException)
+            {
+                sink.Report(XdmRules.NotZip, new Location { Entry = entryPrefix }, "truncated or corrupted central directory");
+                return null;
+            }
+            if (entries.Count > limits.MaxZipEntries)
+            {
+                sink.Report(ZipRules.TooManyEntries, new Location { Entry = entryPrefix }, entries.Count, limits.MaxZipEntries);
+                return null;
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                ctx.CheckBudget();
+                var raw = entry.FullName;
+                var loc = new Location { Entry = At(raw) };
+                if (IsAbsolute(raw)) { sink.Report(ZipRules.AbsolutePath, loc, Printable(raw)); continue; }
+                var name = raw;
+                if (raw.Contains('\\'))
+                {
+                    content.BackslashNames.Add(raw);
+                    name = raw.Replace('\\', '/');
+                }
+                if (name.Split('/').Any(s => s == ".."))
+                {
+                    sink.Report(ZipRules.PathTraversal, loc, Printable(raw));
+                    continue;
+                }
+                if (name.Split('/').Any(s => s == "."))
+                    name = string.Join('/', name.Split('/').Where(s => s != "."));
+                if (!seen.Add(name))
+                {
+                    sink.Report(ZipRules.DuplicateName, loc, Printable(raw));
+                    continue;
+                }
+                AddFolders(content, name);
+                if (name.EndsWith('/'))
+                {
+                    content.Folders.Add(name);
+                    continue;
+                }
+                if (entry.IsEncrypted)
+                {
+                    sink.Report(ZipRules.Encrypted, loc);
+                    continue;
+                }
+                if (budget.Exhausted) continue;
+                var data = ReadEntry(entry, sink, ctx, loc, budget);
+                if (data is null) continue;
+                uint crc = Crc32.Compute(data);
+                if (crc != entry.Crc32)
+                {
+                    sink.Report(ZipRules.CrcMismatch, loc, crc, entry.Crc32);
+                    continue;
+                }
+                if (LooksLikeZip(data))
+                {
+                    if (depth + 1 >= MaxNestingDepth)
+                        sink.Report(ZipRules.NestingTooDeep, loc, depth + 2, MaxNestingDepth);
+                    else
+                    {
+                        sink.Report(ZipRules.NestedZip, loc, depth + 1);
+                        // Open it only to find bombs and hostile names inside; its files are not part of the package.
+                        Read(data, sink, ctx, depth + 1, budget, At(name));
+                    }
+                }
+                content.Files.Add(new ZipItem(raw, name, data, entry.CompressedLength));
+            }
+        }
+        return content;
+    }
+
+    private static byte[]? ReadEntry(ZipArchiveEntry entry, FindingSink sink, ValidationContext ctx, Location loc, Budget budget)
+    {
+        var limits = ctx.Limits;
+        long perEntry = Math.Min(limits.MaxEmbeddedBytes, limits.MaxDecompressedBytes);
+        long compressed = Math.Max(entry.CompressedLength, 1);
+        if (entry.Length > perEntry)
+        {
+            sink.Report(ZipRules.EntryTooLarge, loc, perEntry);
+            return null;
+        }
+        if (entry.Length > RatioFloorBytes && entry.Length / compressed > limits.MaxCompressionRatio)
+        {
+            sink.Report(ZipRules.RatioTooHigh, loc, limits.MaxCompressionRatio, entry.CompressedLength);
+            return null;
+        }
+        try
+        {
+            using var s = entry.Open();
+            using var ms = new MemoryStream((int)Math.Min(Math.Max(entry.Length, 0), 1 << 20));
+            var buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            // The declared length is not trusted: every bound is checked on the bytes actually produced.
+            while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                ctx.CheckBudget();
+                total += n;
+                if (total > perEntry)
+                {
+                    sink.Report(ZipRules.EntryTooLarge, loc, perEntry);
+                    return null;
+                }
+                if (total > RatioFloorBytes && total / compressed > limits.MaxCompressionRatio)
+                {
+                    sink.Report(ZipRules.RatioTooHigh, loc, limits.MaxCompressionRatio, entry.CompressedLength);
+                    return null;
+                }
+                if (budget.Total + total > limits.MaxDecompressedBytes)
+                {
+                    budget.Exhausted = true;
+                    sink.Report(ZipRules.TotalTooLarge, loc, limits.MaxDecompressedBytes);
+                    return null;
+                }
+                ms.Write(buffer, 0, n);
+            }
+            budget.Total += total;
+            if (total != entry.Length)
+            {
+                sink.Report(ZipRules.LengthMismatch, loc, total, entry.Length);
+                return null;
+            }
+            return ms.ToArray();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
+        {
+            sink.Report(ZipRules.CorruptEntry, loc, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private static void AddFolders(ZipContent content, string name)
+    {
+        int i = -1;
+        while ((i = name.IndexOf('/', i + 1)) > 0)
+            content.Folders.Add(name[..(i + 1)]);
+    }
+
+    internal static bool IsAbsolute(string name) =>
+        name.StartsWith('/') || name.StartsWith('\\')
+        || name.Length >= 2 && name[1] == ':' && char.IsAsciiLetter(name[0]);
+
+    /// <summary>Entry names are untrusted: keep them short and printable in messages.</summary>
+    internal static string Printable(string s)
+    {
+        var chars = s.Take(120).Select(c => char.IsControl(c) ? '?' : c).ToArray();
+        return new string(chars) + (s.Length > 120 ? "…" : "");
+    }
+
+    /// <summary>
+    /// Entry count from the end-of-central-directory record (zip64 aware), read before the archive
+    /// is opened so that a huge central directory is never materialised. -1 when not found.
+    /// </summary>
+    internal static long DeclaredEntryCount(byte[] b)
+    {
+        int min = Math.Max(0, b.Length - 22 - 65535);
+        for (int i = b.Length - 22; i >= min; i--)
+        {
+            if (b[i] != 0x50 || b[i + 1] != 0x4B || b[i + 2] != 5 || b[i + 3] != 6) continue;
+            long count = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i + 10));
+            if (count == 0xFFFF && i >= 20 && BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(i - 20)) == 0x07064B50)
+            {
+                long off = (long)BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i - 12));
+                if (off >= 0 && off + 56 <= b.Length && BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan((int)off)) == 0x06064B50)
+                {
+                    ulong c64 = BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan((int)off + 32));
+                    count = c64 > long.MaxValue ? long.MaxValue : (long)c64;
+                }
+            }
+            return count;
+        }
+        return -1;
+    }
+}
