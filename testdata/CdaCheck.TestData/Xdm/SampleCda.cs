@@ -1,14 +1,14 @@
 namespace CdaCheck.TestData.Xdm;
 
 /// <summary>
-/// A small synthetic CDA (our own text, fictitious patient under the INS-NIR test OID) used to build
+/// A small synthetic CDA (our own text, fictitious patient under the INS-NIR OID with a valid key) used to build
 /// XDM packages and MSSanté messages without relying on third-party files.
 /// </summary>
 public static class SampleCda
 {
     /// <summary>Matricule with a valid NIR key (fictitious).</summary>
     public const string Matricule = "279035121518989";
-    public const string InsOid = "1.2.250.1.213.1.4.10";
+    public const string InsOid = "1.2.250.1.213.1.4.8";
     public const string DocumentIdRoot = "1.2.250.1.999.1.1.20250101";
     public const string TypeCode = "11490-0";
 
@@ -40,6 +40,7 @@ public static class SampleCda
         </name>
         <administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1" displayName="Féminin"/>
         <birthTime value="19790328"/>
+        <birthplace><place><addr><county>51215</county></addr></place></birthplace>
       </patient>
     </patientRole>
   </recordTarget>
@@ -62,6 +63,14 @@ public static class SampleCda
       </representedCustodianOrganization>
     </assignedCustodian>
   </custodian>
+  <legalAuthenticator>
+    <time value="20250110143000+0100"/>
+    <signatureCode code="S"/>
+    <assignedEntity>
+      <id root="1.2.250.1.71.4.2.1" extension="801234567897"/>
+      <assignedPerson><name><family>MEDECIN</family><given>Paul</given></name></assignedPerson>
+    </assignedEntity>
+  </legalAuthenticator>
   <documentationOf>
     <serviceEvent>
       <effectiveTime>
