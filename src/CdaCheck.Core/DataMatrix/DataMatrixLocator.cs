@@ -6,13 +6,19 @@ namespace CdaCheck.Core.DataMatrix;
 /// <summary>Page-level search: vector rectangles first, then the page's images.</summary>
 public static class DataMatrixLocator
 {
-    /// <summary>Every symbol located on the page (decoded or not), decoded ones first.</summary>
-    public static List<LocatedSymbol> Locate(PageContent page, Action? budget = null)
+    /// <summary>
+    /// Symbols located on the page (decoded or not), decoded ones first. With
+    /// <paramref name="stopAtFirstDecoded"/>, the search ends at the first decoded symbol accepted by
+    /// <paramref name="accept"/> (the images after it are not decoded: the common case costs one symbol).
+    /// </summary>
+    public static List<LocatedSymbol> Locate(PageContent page, Action? budget = null, bool stopAtFirstDecoded = false, Func<LocatedSymbol, bool>? accept = null)
     {
         var all = VectorLocator.Find(page, budget);
+        bool Done() => stopAtFirstDecoded && all.Exists(s => s.Decoded && (accept?.Invoke(s) ?? true));
         int images = 0;
         foreach (var img in page.Images)
         {
+            if (Done()) break;
             if (++images > 64) break;
             budget?.Invoke();
             all.AddRange(ImageLocator.Find(img, page.PageNumber, "image", budget));

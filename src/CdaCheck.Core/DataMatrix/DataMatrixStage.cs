@@ -177,7 +177,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             foreach (var page in pdf.Pages.OrderBy(p => p.PageNumber).Take(MaxPagesPerPdf))
             {
                 ctx.CheckBudget();
-                var found = DataMatrixLocator.Locate(page, ctx.CheckBudget);
+                var found = DataMatrixLocator.Locate(page, ctx.CheckBudget, stopAtFirstDecoded: true, accept: f => IsInsLike(f.Result.Text));
                 var decoded = found.FirstOrDefault(f => f.Decoded && IsInsLike(f.Result.Text)) ?? found.FirstOrDefault(f => f.Decoded);
                 if (decoded is not null) return (decoded, pdf);
                 if (firstLocated is null && found.Count > 0) { firstLocated = found[0]; firstPdf = pdf; }
