@@ -86,6 +86,20 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         "CI-SIS Structuration minimale (1.3.6.1.4.1.19376.1.2.20 is the N1 templateId); IHE XDS-SD",
         "Remove templateId 1.3.6.1.4.1.19376.1.2.20 and declare the volet templateId of the structured content.");
 
+    public static readonly RuleDescriptor VoletTypeCode = new(
+        "DOC-041", Severity.Error,
+        "A volet templateId fixes the document type code",
+        "templateId {0} ({1}) is for type code {2}, but the document code is '{3}'.",
+        "CI-SIS volets (header schematrons Entete_LDL-SES, Entete_LDL-EES, Entete_CR-BIO, Entete_IMG-CR-IMG, Entete_EP-MED-DM)",
+        "Use the type code of the volet, or declare the templateId of the volet the content really follows.");
+
+    public static readonly RuleDescriptor VoletParents = new(
+        "DOC-042", Severity.Error,
+        "A volet templateId requires its IHE/DICOM parent templateIds",
+        "templateId {0} ({1}) requires templateId {2}, which is missing.",
+        "CI-SIS volets CR-BIO (IHE XD-LAB), CR-IMG (DICOM PS3.20 9.1/9.20/9.21), eP-MED-DM (IHE PRE, PCC)",
+        "Declare the parent templateIds the volet builds on.");
+
     public const string XdsSd = "1.3.6.1.4.1.19376.1.2.20";
     public const string XdLab = "1.3.6.1.4.1.19376.1.3.3";
     public const string CrBio = "1.2.250.1.213.1.1.1.55";
@@ -149,6 +163,17 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         result.FormatCode = _formats.ForTemplates(templates);
         var sections = n3.Els("component").Select(c => c.El("section")).Where(s => s is not null).ToList();
         if (sections.Count == 0) sink.Report(N3Empty, doc.Loc(n3), "no component/section");
+
+        foreach (var t in templates.Distinct())
+        {
+            if (!_formats.Volets.TryGetValue(t, out var v)) continue;
+            var at = doc.Loc(doc.Root.Els("templateId").First(x => x.Attr("root") == t));
+            if (result.TypeCode is not null && !v.TypeCodes.Contains(result.TypeCode))
+                sink.Report(VoletTypeCode, at, t, v.Volet, string.Join(" or ", v.TypeCodes), Short(result.TypeCode));
+            foreach (var parent in v.Requires)
+                if (!templates.Contains(parent) && !(t == CrBio && parent == XdLab)) // CR-BIO's XD-LAB parent is DOC-038
+                    sink.Report(VoletParents, at, t, v.Volet, parent);
+        }
 
         if (result.TypeCode == "11502-2")
         {
@@ -244,6 +269,8 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
 public sealed class FormatCodes
 {
     public required IReadOnlyDictionary<string, string> ByTemplate { get; init; }
+    /// <summary>Volet templateId → the type codes it allows and the parent templateIds it requires.</summary>
+    public required IReadOnlyDictionary<string, (IReadOnlyList<string> TypeCodes, IReadOnlyList<string> Requires, string Volet)> Volets { get; init; }
     public required IReadOnlyDictionary<string, string> ByMediaType { get; init; }
     public required string Fallback { get; init; }
     public required string Version { get; init; }
@@ -263,8 +290,16 @@ public sealed class FormatCodes
     private static FormatCodes Parse(JsonElement root)
     {
         var t = new Dictionary<string, string>(StringComparer.Ordinal);
+        var volets = new Dictionary<string, (IReadOnlyList<string>, IReadOnlyList<string>, string)>(StringComparer.Ordinal);
         foreach (var e in root.GetProperty("templates").EnumerateArray())
-            t[e.GetProperty("templateId").GetString()!] = e.GetProperty("formatCode").GetString()!;
+        {
+            var id = e.GetProperty("templateId").GetString()!;
+            t[id] = e.GetProperty("formatCode").GetString()!;
+            if (e.TryGetProperty("typeCodes", out var tc))
+                volets[id] = (tc.EnumerateArray().Select(x => x.GetString()!).ToArray(),
+                              e.TryGetProperty("requires", out var rq) ? rq.EnumerateArray().Select(x => x.GetString()!).ToArray() : Array.Empty<string>(),
+                              e.GetProperty("volet").GetString()!);
+        }
         var m = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in root.GetProperty("mediaTypes").EnumerateArray())
             m[e.GetProperty("mediaType").GetString()!] = e.GetProperty("formatCode").GetString()!;
@@ -272,6 +307,7 @@ public sealed class FormatCodes
         return new FormatCodes
         {
             ByTemplate = t,
+            Volets = volets,
             ByMediaType = m,
             Fallback = root.GetProperty("fallbackStructured").GetString()!,
             Version = root.GetProperty("version").GetString()!,

@@ -21,11 +21,15 @@ public sealed record Fault(string Name, string Rule, string Severity, FaultScope
 {
     /// <summary>The same fault as a plain XML mutation (null when the fault needs the builder, e.g. another type code).</summary>
     public Action<XDocument>? Xml { get; init; }
+    /// <summary>Ségur kind of the document the fault needs (null: any).</summary>
+    public string? Kind { get; init; }
 
     public string Family => Rule[..Rule.IndexOf('-')];
     public bool IsError => Severity == "error";
 
-    public bool AppliesTo(CdaBuilder b) =>
+    public bool AppliesTo(CdaBuilder b) => (Kind is null || b.Type.Kind == Kind) && AppliesToLevel(b);
+
+    private bool AppliesToLevel(CdaBuilder b) =>
         b.LevelValue == CdaLevel.N1 ? Scope.HasFlag(FaultScope.N1)
         : b.Type.Code == "11502-2" ? Scope.HasFlag(FaultScope.BioN3) || Scope.HasFlag(FaultScope.N3)
         : Scope.HasFlag(FaultScope.N3);
@@ -187,6 +191,10 @@ public static class Faults
         F("CR-BIO without CR-BIO templateId", "DOC-038", "error", d => Remove(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.55']"), FaultScope.BioN3),
         F("CR-BIO lab section without entries", "DOC-039", "error", d => Remove(d, "//h:section[h:templateId/@root='1.3.6.1.4.1.19376.1.3.3.2.1']/h:entry"), FaultScope.BioN3),
         F("CR-BIO without lab section", "DOC-039", "error", d => Remove(d, "//h:section/h:templateId[@root='1.3.6.1.4.1.19376.1.3.3.2.1' or @root='1.3.6.1.4.1.19376.1.3.3.2.2']"), FaultScope.BioN3),
+        F("LDL-SES volet with another type code", "DOC-041", "error", d => { Attr(d, P + "/h:code", "code", "11488-4"); Attr(d, P + "/h:code", "displayName", "CR ou fiche de consultation ou de visite"); }, FaultScope.N3),
+        F("CR-BIO volet with another type code", "DOC-041", "error", d => { Attr(d, P + "/h:code", "code", "11488-4"); Attr(d, P + "/h:code", "displayName", "CR ou fiche de consultation ou de visite"); }, FaultScope.BioN3),
+        F("CR-IMG volet without DICOM parent", "DOC-042", "error", d => Remove(d, P + "/h:templateId[@root='1.2.840.10008.9.21']"), FaultScope.N3) with { Kind = "img" },
+        F("CR-IMG volet with another type code", "DOC-041", "error", d => { Attr(d, P + "/h:code", "code", "11488-4"); Attr(d, P + "/h:code", "displayName", "CR ou fiche de consultation ou de visite"); }, FaultScope.N3) with { Kind = "img" },
         F("N3 with XDS-SD templateId", "DOC-040", "error", d => AddAfter(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.1']", E("templateId", new XAttribute("root", "1.3.6.1.4.1.19376.1.2.20"))), FaultScope.N3 | FaultScope.BioN3),
         F("N3 embedded PDF not a PDF", "DOC-035", "error", d => d.SetText("//h:observationMedia/h:value", Base64("plain text")), FaultScope.BioN3),
         F("N3 embedded PDF bad base64", "DOC-034", "error", d => d.SetText("//h:observationMedia/h:value", "%%%%"), FaultScope.BioN3),

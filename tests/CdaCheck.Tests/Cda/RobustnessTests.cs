@@ -15,7 +15,7 @@ public class RobustnessTests
     [
         CdaBuilder.Ldl(), CdaBuilder.Ods(), CdaBuilder.Cro(), CdaBuilder.Img(), CdaBuilder.Bio(),
         CdaBuilder.Ods().WithType(CdaBuilder.PrescriptionTypes.Single(p => p.Code == "PRESC-KINE")),
-        CdaBuilder.Ldl().N3(), CdaBuilder.Bio().N3(),
+        CdaBuilder.Ldl().N3(), CdaBuilder.Bio().N3(), CdaBuilder.Img().N3(),
     ];
 
     private static void AssertFaultDetected(string what, Fault fault, DocumentResult r)
@@ -72,7 +72,8 @@ public class RobustnessTests
             baseline.Errors().ShouldBeEmpty(file + "\n" + baseline.Describe());
             baseline.Ins.Status.ShouldBe(InsStatus.Qualified, file);
             var before = LoadAnsBase(file).ToString(SaveOptions.DisableFormatting);
-            foreach (var fault in Faults.All.Where(f => f.IsError && f.Xml is not null))
+            var scope = baseline.Level == "N1" ? FaultScope.N1 : baseline.TypeCode == "11502-2" ? FaultScope.BioN3 : FaultScope.N3;
+            foreach (var fault in Faults.All.Where(f => f.IsError && f.Xml is not null && (f.Scope & scope) != 0 && (f.Kind is null || f.Kind == baseline.SegurKind)))
             {
                 var doc = LoadAnsBase(file);
                 try { fault.Xml!(doc); }
