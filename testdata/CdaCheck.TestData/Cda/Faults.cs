@@ -21,6 +21,8 @@ public sealed record Fault(string Name, string Rule, string Severity, FaultScope
 {
     /// <summary>The same fault as a plain XML mutation (null when the fault needs the builder, e.g. another type code).</summary>
     public Action<XDocument>? Xml { get; init; }
+    /// <summary>Validate with --allow-test-ins (faults about test INS whose expected finding is not INS-016).</summary>
+    public bool AllowTestIns { get; init; }
     /// <summary>Ségur kind of the document the fault needs (null: any).</summary>
     public string? Kind { get; init; }
 
@@ -201,7 +203,7 @@ public static class Faults
 
         // ---- INS ----
         F("matricule key wrong", "INS-004", "error", WrongKey),
-        B("matricule key wrong under test OID", "INS-004", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid).Mutate(WrongKey)),
+        B("matricule key wrong under test OID", "INS-004", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid).Mutate(WrongKey)) with { AllowTestIns = true },
         F("matricule 13 characters", "INS-005", "error", d => Attr(d, InsId, "extension", d.El(InsId)!.Attribute("extension")!.Value[..13])),
         F("matricule with a letter", "INS-005", "error", d => Attr(d, InsId, "extension", "1850775A5612323")),
         F("matricule empty", "INS-005", "error", d => Attr(d, InsId, "extension", "")),
@@ -234,7 +236,8 @@ public static class Faults
         F("birth year differs from NIR", "INS-014", "warning", d => Attr(d, Patient + "/h:birthTime", "value", "19860714")),
         F("birth month differs from NIR", "INS-014", "warning", d => Attr(d, Patient + "/h:birthTime", "value", "19850614")),
         F("born abroad but NIR says France", "INS-015", "warning", d => d.SetText(Patient + "/h:birthplace/h:place/h:addr/h:county", "99100")),
-        B("test OID", "INS-016", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid)),
+        B("test OID", "INS-016", "error", b => b.WithIns(CdaBuilder.InsNirTestOid)),
+        F("INS root changed to the test OID", "INS-016", "error", d => Attr(d, InsId, "root", CdaBuilder.InsNirTestOid)),
         F("second INS with another matricule", "INS-017", "warning", d => AddAfter(d, InsId, E("id", new XAttribute("root", CdaBuilder.InsNirOid), new XAttribute("extension", CdaBuilder.Nir('1', "85", "07", "75056", "124"))))),
     ];
 }

@@ -24,7 +24,7 @@ public class RuleTests
         var fault = FaultNamed(name);
         var b = SampleWriter.BaseFor(fault);
         fault.Apply(b);
-        var r = CdaFixture.Validate(b);
+        var r = CdaFixture.Validate(b, new ValidationOptions { AllowTestIns = fault.AllowTestIns });
         SeverityExtensions.TryParse(fault.Severity, out var sev).ShouldBeTrue();
         r.ShouldHave(fault.Rule, sev);
         r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("SEC-"), r.Describe());
