@@ -211,8 +211,10 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         int sm = templates.Count(t => t.Attr("root") == StrucMin);
         if (France != 1) sink.Report(TemplateIds, France == 0 ? doc.Missing(root, "templateId") : doc.Loc(templates.First(t => t.Attr("root") == HL7France)), $"{HL7France} appears {France} times, expected once");
         if (sm != 1) sink.Report(TemplateIds, sm == 0 ? doc.Missing(root, "templateId") : doc.Loc(templates.First(t => t.Attr("root") == StrucMin)), $"{StrucMin} appears {sm} times, expected once");
-        if (!templates.Any(t => t.Attr("root") is { } r && r != HL7France && r != StrucMin))
+        bool volet = templates.Any(t => t.Attr("root") is { } r && r != HL7France && r != StrucMin);
+        if (!volet)
             sink.Report(TemplateIds, doc.Missing(root, "templateId"), "no volet templateId besides HL7 France and Structuration minimale");
+        CheckLevelTemplates(doc, templates, sink, France == 1 && sm == 1 && volet);
 
         CheckId(doc, result, sink);
         CheckTitle(doc, result, sink);
@@ -549,5 +551,24 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         else if (concept.CodeSystem == "1.2.250.1.71.4.2.4" && cs != concept.CodeSystem)
             sink.Report(FacilityCode, doc.Loc(code.Attribute("codeSystem")), c, Short(cs), "has the wrong codeSystem (expected 1.2.250.1.71.4.2.4, TRE_R02-SecteurActivite)", _j02.Version);
         if (code.Attr("displayName") is null) sink.Report(ComponentOf, doc.Loc(code), "healthCareFacility/code has no @displayName");
+    }
+
+    /// <summary>N1 (nonXMLBody): exactly HL7 France, StrucMin and XDS-SD; N3: no XDS-SD templateId (HDR-003).</summary>
+    private static void CheckLevelTemplates(CdaDocument doc, List<XElement> templates, FindingSink sink, bool otherwiseValid)
+    {
+        var body = doc.Root.El("component");
+        var roots = templates.Select(t => t.Attr("root") ?? "").ToList();
+        if (body.El("nonXMLBody") is not null)
+        {
+            var extra = templates.Where(t => t.Attr("root") is not (HL7France or StrucMin or XdsSd)).ToList();
+            if (!roots.Contains(XdsSd))
+                sink.Report(TemplateIds, doc.Missing(doc.Root, "templateId"), $"a non-structured (N1) document needs {XdsSd} (IHE XDS-SD)");
+            if (extra.Count > 0)
+                sink.Report(TemplateIds, doc.Loc(extra[0]), $"a non-structured (N1) document has exactly the templateIds {HL7France}, {StrucMin} and {XdsSd}; XDS-SD replaces the volet templateId, found '{Short(extra[0].Attr("root") ?? "")}'");
+            else if (roots.Contains(XdsSd) && otherwiseValid && templates.Count != 3)
+                sink.Report(TemplateIds, doc.Loc(templates[^1]), $"a non-structured (N1) document has exactly 3 templateIds, found {templates.Count}");
+        }
+        else if (body.El("structuredBody") is not null && roots.Contains(XdsSd))
+            sink.Report(TemplateIds, doc.Loc(templates.First(t => t.Attr("root") == XdsSd)), $"a structured (N3) document must not declare {XdsSd} (IHE XDS-SD is for non-structured documents)");
     }
 }
