@@ -27,6 +27,11 @@ public class RuleTests
         var r = CdaFixture.Validate(b, new ValidationOptions { AllowTestIns = fault.AllowTestIns });
         SeverityExtensions.TryParse(fault.Severity, out var sev).ShouldBeTrue();
         r.ShouldHave(fault.Rule, sev);
+        var finding = r.Findings.First(f => f.RuleId == fault.Rule && f.Severity == sev);
+        finding.Location.XPath.ShouldNotBeNullOrEmpty(finding.Message);
+        finding.Location.XPath!.ShouldStartWith("/ClinicalDocument");
+        finding.Location.Line.ShouldNotBeNull(finding.Message);
+        finding.Message.ShouldNotContain("{");
         r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("SEC-"), r.Describe());
         r.IsConformant(Severity.Error).ShouldBe(!fault.IsError, r.Describe());
     }
