@@ -138,14 +138,15 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         var sections = n3.Els("component").Select(c => c.El("section")).Where(s => s is not null).ToList();
         if (sections.Count == 0) sink.Report(N3Empty, doc.Loc(n3), "no component/section");
 
-        foreach (var t in templates.Distinct())
+        var templateSet = templates.ToHashSet(StringComparer.Ordinal);
+        foreach (var (t, v) in _formats.Volets)
         {
-            if (!_formats.Volets.TryGetValue(t, out var v)) continue;
+            if (!templateSet.Contains(t)) continue;
             var at = doc.Loc(doc.Root.Els("templateId").First(x => x.Attr("root") == t));
             if (result.TypeCode is not null && !v.TypeCodes.Contains(result.TypeCode))
                 sink.Report(VoletTypeCode, at, t, v.Volet, string.Join(" or ", v.TypeCodes), Short(result.TypeCode));
             foreach (var parent in v.Requires)
-                if (!templates.Contains(parent) && !(t == CrBio && parent == XdLab)) // CR-BIO's XD-LAB parent is DOC-038
+                if (!templateSet.Contains(parent) && !(t == CrBio && parent == XdLab)) // CR-BIO's XD-LAB parent is DOC-038
                     sink.Report(VoletParents, at, t, v.Volet, parent);
         }
 

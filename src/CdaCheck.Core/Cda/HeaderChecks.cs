@@ -222,8 +222,8 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         CheckConfidentiality(doc, sink);
         CheckLanguage(doc, sink);
         CheckSetAndVersion(doc, sink);
-        CheckRecordTarget(doc, sink);
-        CheckAuthors(doc, sink);
+        CheckRecordTarget(doc, sink, ctx);
+        CheckAuthors(doc, sink, ctx);
         CheckCustodian(doc, sink);
         CheckLegalAuthenticator(doc, sink);
         CheckDocumentationOf(doc, sink);
@@ -342,7 +342,7 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (n > 1 && rplc.Count == 0) sink.Report(VersionWithoutRplc, doc.Loc(vs[0]), n, "no relatedDocument[@typeCode='RPLC'] names the replaced version");
     }
 
-    private static void CheckRecordTarget(CdaDocument doc, FindingSink sink)
+    private static void CheckRecordTarget(CdaDocument doc, FindingSink sink, ValidationContext ctx)
     {
         var rts = doc.Root.Els("recordTarget").ToList();
         if (rts.Count == 0) { sink.Report(RecordTarget, doc.Missing(doc.Root, "recordTarget"), "missing"); return; }
@@ -353,6 +353,7 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (ids.Count == 0) sink.Report(RecordTarget, doc.Missing(role, "id"), "patientRole has no id");
         foreach (var id in ids)
         {
+            ctx.CheckBudget();
             if (id.HasNullFlavor()) continue;
             if (!Uid.IsUid(id.Attr("root")) || string.IsNullOrWhiteSpace(id.Attr("extension")))
                 sink.Report(RecordTarget, doc.Loc(id), "a patientRole/id needs a uid @root and an @extension");
@@ -368,12 +369,13 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (bt is null) sink.Report(RecordTarget, doc.Missing(patient, "birthTime"), "patient/birthTime is required (1..1)");
     }
 
-    private static void CheckAuthors(CdaDocument doc, FindingSink sink)
+    private static void CheckAuthors(CdaDocument doc, FindingSink sink, ValidationContext ctx)
     {
         var authors = doc.Root.Els("author").ToList();
         if (authors.Count == 0) { sink.Report(Author, doc.Missing(doc.Root, "author"), "missing (at least one author is required)"); return; }
         foreach (var a in authors)
         {
+            ctx.CheckBudget();
             var time = a.El("time");
             if (time is null) sink.Report(Author, doc.Missing(a, "time"), "no time");
             else CheckTs(doc, sink, time, "author/time");

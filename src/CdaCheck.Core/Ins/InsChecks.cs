@@ -164,6 +164,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 
         foreach (var id in insIds)
         {
+            ctx.CheckBudget();
             var c = _insOids.Find(id.Attr("root"))!;
             bool prod = c.Bool("production") == true;
             var m = id.Attr("extension");

@@ -124,4 +124,29 @@ public class RobustnessTests
         var r = v.Validate("fuzz.xml", System.Text.Encoding.UTF8.GetBytes(doc.ToString()));
         r.Findings.ShouldNotContain(f => f.RuleId == "SEC-005" || f.RuleId == "SEC-004", what + "\n" + r.Describe());
     }
+
+    [Fact]
+    public void Many_repeated_header_elements_stay_within_the_budget()
+    {
+        var b = CdaBuilder.Ldl().N3().Mutate(d =>
+        {
+            var author = d.El("/h:ClinicalDocument/h:author")!;
+            author.Element(CdaBuilder.V3 + "time")!.Remove();
+            var tpl = d.El("/h:ClinicalDocument/h:templateId[@root='1.2.250.1.213.1.1.1.1']")!;
+            for (int i = 0; i < 3000; i++)
+            {
+                author.AddAfterSelf(new XElement(author));
+                tpl.AddAfterSelf(new XElement(CdaBuilder.V3 + "templateId", new XAttribute("root", "1.2.3." + i)));
+            }
+            var role = d.El("/h:ClinicalDocument/h:recordTarget/h:patientRole")!;
+            for (int i = 0; i < 3000; i++)
+                role.AddFirst(new XElement(CdaBuilder.V3 + "id", new XAttribute("root", "1.2.250.1.213.1.4.8"), new XAttribute("extension", "X" + i)));
+        });
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var r = CdaFixture.Validate(b);
+        sw.Elapsed.TotalSeconds.ShouldBeLessThan(15);
+        r.Findings.ShouldNotContain(f => f.RuleId == "SEC-005");
+        r.IsConformant(Severity.Error).ShouldBeFalse();
+        r.Findings.Count(f => f.RuleId == "HDR-015").ShouldBeGreaterThan(1000);
+    }
 }
