@@ -144,7 +144,7 @@ public class RobustnessTests
         });
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var r = CdaFixture.Validate(b);
-        sw.Elapsed.TotalSeconds.ShouldBeLessThan(15);
+        sw.Elapsed.TotalSeconds.ShouldBeLessThan(5);
         r.Findings.ShouldNotContain(f => f.RuleId == "SEC-005");
         r.IsConformant(Severity.Error).ShouldBeFalse();
         r.Findings.Count(f => f.RuleId == "HDR-015").ShouldBeGreaterThan(1000);
