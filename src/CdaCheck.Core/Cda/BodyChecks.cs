@@ -51,13 +51,6 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         "ISO 32000 (header %PDF-, trailer %%EOF); CI-SIS N1 body",
         "Embed the complete PDF file, unmodified, in base64.");
 
-    public static readonly RuleDescriptor N1Templates = new(
-        "DOC-036", Severity.Error,
-        "An N1 document has exactly the templateIds HL7 France, Structuration minimale and XDS-SD",
-        "N1 document templateIds: {0}.",
-        "CI-SIS Structuration minimale (nonXMLBody: templateId 1.3.6.1.4.1.19376.1.2.20 replaces the volet templateId; exactly 3 templateIds)",
-        "For a nonXMLBody use exactly 2.16.840.1.113883.2.8.2.1, 1.2.250.1.213.1.1.1.1 and 1.3.6.1.4.1.19376.1.2.20.");
-
     public static readonly RuleDescriptor N3Empty = new(
         "DOC-037", Severity.Error,
         "A structuredBody must contain at least one section",
@@ -79,12 +72,19 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         "IHE PaLM XD-LAB (Laboratory Specialty Section 1.3.6.1.4.1.19376.1.3.3.2.1 / Report Item Section .2.2 with Laboratory Report Data Processing Entry); CI-SIS volet CR-BIO",
         "Put the results in a laboratory specialty section (templateId 1.3.6.1.4.1.19376.1.3.3.2.1) with at least one entry.");
 
-    public static readonly RuleDescriptor XdsSdOnN3 = new(
+    public static readonly RuleDescriptor VoletTypeCode = new(
+        "DOC-036", Severity.Error,
+        "A volet templateId fixes the document type code",
+        "templateId {0} ({1}) is for type code {2}, but the document code is '{3}'.",
+        "CI-SIS volets (header schematrons Entete_LDL-SES, Entete_LDL-EES, Entete_CR-BIO, Entete_IMG-CR-IMG, Entete_EP-MED-DM)",
+        "Use the type code of the volet, or declare the templateId of the volet the content really follows.");
+
+    public static readonly RuleDescriptor VoletParents = new(
         "DOC-040", Severity.Error,
-        "A structured (N3) document must not declare the XDS-SD (N1) templateId",
-        "The document has a structuredBody but declares templateId 1.3.6.1.4.1.19376.1.2.20 (scanned/non-structured document).",
-        "CI-SIS Structuration minimale (1.3.6.1.4.1.19376.1.2.20 is the N1 templateId); IHE XDS-SD",
-        "Remove templateId 1.3.6.1.4.1.19376.1.2.20 and declare the volet templateId of the structured content.");
+        "A volet templateId requires its IHE/DICOM parent templateIds",
+        "templateId {0} ({1}) requires templateId {2}, which is missing.",
+        "CI-SIS volets CR-BIO (IHE XD-LAB), CR-IMG (DICOM PS3.20 9.1/9.20/9.21), eP-MED-DM (IHE PRE, PCC)",
+        "Declare the parent templateIds the volet builds on.");
 
     public const string XdsSd = "1.3.6.1.4.1.19376.1.2.20";
     public const string XdLab = "1.3.6.1.4.1.19376.1.3.3";
@@ -109,17 +109,6 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
 
     private void CheckN1(CdaDocument doc, XElement n1, DocumentResult result, FindingSink sink, ValidationContext ctx)
     {
-        var templates = doc.Root.Els("templateId").Select(t => t.Attr("root") ?? "").ToList();
-        var expected = new[] { HeaderChecks.HL7France, HeaderChecks.StrucMin, XdsSd };
-        var extra = templates.Where(t => !expected.Contains(t)).Distinct().ToList();
-        if (!templates.Contains(XdsSd))
-            sink.Report(N1Templates, doc.Missing(doc.Root, "templateId"), $"{XdsSd} (XDS-SD) is missing");
-        else if (extra.Count > 0)
-            sink.Report(N1Templates, doc.Loc(doc.Root.Els("templateId").First(t => extra.Contains(t.Attr("root") ?? ""))),
-                $"{extra.Count} templateId(s) other than the three allowed (e.g. '{Short(extra[0])}'); XDS-SD replaces the volet templateId");
-        else if (templates.Count != 3)
-            sink.Report(N1Templates, doc.Loc(doc.Root.Els("templateId").Last()), $"{templates.Count} templateIds, expected exactly 3");
-
         var text = n1.El("text");
         if (text is null) { sink.Report(N1TextMissing, doc.Missing(n1, "text"), "no text element"); return; }
         var media = text.Attr("mediaType");
@@ -145,10 +134,21 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
     private void CheckN3(CdaDocument doc, XElement n3, DocumentResult result, FindingSink sink, ValidationContext ctx)
     {
         var templates = doc.Root.Els("templateId").Select(t => t.Attr("root") ?? "").ToList();
-        if (templates.Contains(XdsSd)) sink.Report(XdsSdOnN3, doc.Loc(doc.Root.Els("templateId").First(t => t.Attr("root") == XdsSd)));
         result.FormatCode = _formats.ForTemplates(templates);
         var sections = n3.Els("component").Select(c => c.El("section")).Where(s => s is not null).ToList();
         if (sections.Count == 0) sink.Report(N3Empty, doc.Loc(n3), "no component/section");
+
+        var templateSet = templates.ToHashSet(StringComparer.Ordinal);
+        foreach (var (t, v) in _formats.Volets)
+        {
+            if (!templateSet.Contains(t)) continue;
+            var at = doc.Loc(doc.Root.Els("templateId").First(x => x.Attr("root") == t));
+            if (result.TypeCode is not null && !v.TypeCodes.Contains(result.TypeCode))
+                sink.Report(VoletTypeCode, at, t, v.Volet, string.Join(" or ", v.TypeCodes), Short(result.TypeCode));
+            foreach (var parent in v.Requires)
+                if (!templateSet.Contains(parent) && !(t == CrBio && parent == XdLab)) // CR-BIO's XD-LAB parent is DOC-038
+                    sink.Report(VoletParents, at, t, v.Volet, parent);
+        }
 
         if (result.TypeCode == "11502-2")
         {
@@ -244,6 +244,8 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
 public sealed class FormatCodes
 {
     public required IReadOnlyDictionary<string, string> ByTemplate { get; init; }
+    /// <summary>Volet templateId → the type codes it allows and the parent templateIds it requires.</summary>
+    public required IReadOnlyDictionary<string, (IReadOnlyList<string> TypeCodes, IReadOnlyList<string> Requires, string Volet)> Volets { get; init; }
     public required IReadOnlyDictionary<string, string> ByMediaType { get; init; }
     public required string Fallback { get; init; }
     public required string Version { get; init; }
@@ -263,8 +265,16 @@ public sealed class FormatCodes
     private static FormatCodes Parse(JsonElement root)
     {
         var t = new Dictionary<string, string>(StringComparer.Ordinal);
+        var volets = new Dictionary<string, (IReadOnlyList<string>, IReadOnlyList<string>, string)>(StringComparer.Ordinal);
         foreach (var e in root.GetProperty("templates").EnumerateArray())
-            t[e.GetProperty("templateId").GetString()!] = e.GetProperty("formatCode").GetString()!;
+        {
+            var id = e.GetProperty("templateId").GetString()!;
+            t[id] = e.GetProperty("formatCode").GetString()!;
+            if (e.TryGetProperty("typeCodes", out var tc))
+                volets[id] = (tc.EnumerateArray().Select(x => x.GetString()!).ToArray(),
+                              e.TryGetProperty("requires", out var rq) ? rq.EnumerateArray().Select(x => x.GetString()!).ToArray() : Array.Empty<string>(),
+                              e.GetProperty("volet").GetString()!);
+        }
         var m = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in root.GetProperty("mediaTypes").EnumerateArray())
             m[e.GetProperty("mediaType").GetString()!] = e.GetProperty("formatCode").GetString()!;
@@ -272,6 +282,7 @@ public sealed class FormatCodes
         return new FormatCodes
         {
             ByTemplate = t,
+            Volets = volets,
             ByMediaType = m,
             Fallback = root.GetProperty("fallbackStructured").GetString()!,
             Version = root.GetProperty("version").GetString()!,

@@ -211,8 +211,10 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         int sm = templates.Count(t => t.Attr("root") == StrucMin);
         if (France != 1) sink.Report(TemplateIds, France == 0 ? doc.Missing(root, "templateId") : doc.Loc(templates.First(t => t.Attr("root") == HL7France)), $"{HL7France} appears {France} times, expected once");
         if (sm != 1) sink.Report(TemplateIds, sm == 0 ? doc.Missing(root, "templateId") : doc.Loc(templates.First(t => t.Attr("root") == StrucMin)), $"{StrucMin} appears {sm} times, expected once");
-        if (!templates.Any(t => t.Attr("root") is { } r && r != HL7France && r != StrucMin))
+        bool volet = templates.Any(t => t.Attr("root") is { } r && r != HL7France && r != StrucMin);
+        if (!volet)
             sink.Report(TemplateIds, doc.Missing(root, "templateId"), "no volet templateId besides HL7 France and Structuration minimale");
+        CheckLevelTemplates(doc, templates, sink, France == 1 && sm == 1 && volet);
 
         CheckId(doc, result, sink);
         CheckTitle(doc, result, sink);
@@ -220,8 +222,8 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         CheckConfidentiality(doc, sink);
         CheckLanguage(doc, sink);
         CheckSetAndVersion(doc, sink);
-        CheckRecordTarget(doc, sink);
-        CheckAuthors(doc, sink);
+        CheckRecordTarget(doc, sink, ctx);
+        CheckAuthors(doc, sink, ctx);
         CheckCustodian(doc, sink);
         CheckLegalAuthenticator(doc, sink);
         CheckDocumentationOf(doc, sink);
@@ -340,7 +342,7 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (n > 1 && rplc.Count == 0) sink.Report(VersionWithoutRplc, doc.Loc(vs[0]), n, "no relatedDocument[@typeCode='RPLC'] names the replaced version");
     }
 
-    private static void CheckRecordTarget(CdaDocument doc, FindingSink sink)
+    private static void CheckRecordTarget(CdaDocument doc, FindingSink sink, ValidationContext ctx)
     {
         var rts = doc.Root.Els("recordTarget").ToList();
         if (rts.Count == 0) { sink.Report(RecordTarget, doc.Missing(doc.Root, "recordTarget"), "missing"); return; }
@@ -351,6 +353,7 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (ids.Count == 0) sink.Report(RecordTarget, doc.Missing(role, "id"), "patientRole has no id");
         foreach (var id in ids)
         {
+            ctx.CheckBudget();
             if (id.HasNullFlavor()) continue;
             if (!Uid.IsUid(id.Attr("root")) || string.IsNullOrWhiteSpace(id.Attr("extension")))
                 sink.Report(RecordTarget, doc.Loc(id), "a patientRole/id needs a uid @root and an @extension");
@@ -366,12 +369,13 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         if (bt is null) sink.Report(RecordTarget, doc.Missing(patient, "birthTime"), "patient/birthTime is required (1..1)");
     }
 
-    private static void CheckAuthors(CdaDocument doc, FindingSink sink)
+    private static void CheckAuthors(CdaDocument doc, FindingSink sink, ValidationContext ctx)
     {
         var authors = doc.Root.Els("author").ToList();
         if (authors.Count == 0) { sink.Report(Author, doc.Missing(doc.Root, "author"), "missing (at least one author is required)"); return; }
         foreach (var a in authors)
         {
+            ctx.CheckBudget();
             var time = a.El("time");
             if (time is null) sink.Report(Author, doc.Missing(a, "time"), "no time");
             else CheckTs(doc, sink, time, "author/time");
@@ -549,5 +553,24 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
         else if (concept.CodeSystem == "1.2.250.1.71.4.2.4" && cs != concept.CodeSystem)
             sink.Report(FacilityCode, doc.Loc(code.Attribute("codeSystem")), c, Short(cs), "has the wrong codeSystem (expected 1.2.250.1.71.4.2.4, TRE_R02-SecteurActivite)", _j02.Version);
         if (code.Attr("displayName") is null) sink.Report(ComponentOf, doc.Loc(code), "healthCareFacility/code has no @displayName");
+    }
+
+    /// <summary>N1 (nonXMLBody): exactly HL7 France, StrucMin and XDS-SD; N3: no XDS-SD templateId (HDR-003).</summary>
+    private static void CheckLevelTemplates(CdaDocument doc, List<XElement> templates, FindingSink sink, bool otherwiseValid)
+    {
+        var body = doc.Root.El("component");
+        var roots = templates.Select(t => t.Attr("root") ?? "").ToList();
+        if (body.El("nonXMLBody") is not null)
+        {
+            var extra = templates.Where(t => t.Attr("root") is not (HL7France or StrucMin or XdsSd)).ToList();
+            if (!roots.Contains(XdsSd))
+                sink.Report(TemplateIds, doc.Missing(doc.Root, "templateId"), $"a non-structured (N1) document needs {XdsSd} (IHE XDS-SD)");
+            if (extra.Count > 0)
+                sink.Report(TemplateIds, doc.Loc(extra[0]), $"a non-structured (N1) document has exactly the templateIds {HL7France}, {StrucMin} and {XdsSd}; XDS-SD replaces the volet templateId, found '{Short(extra[0].Attr("root") ?? "")}'");
+            else if (roots.Contains(XdsSd) && otherwiseValid && templates.Count != 3)
+                sink.Report(TemplateIds, doc.Loc(templates[^1]), $"a non-structured (N1) document has exactly 3 templateIds, found {templates.Count}");
+        }
+        else if (body.El("structuredBody") is not null && roots.Contains(XdsSd))
+            sink.Report(TemplateIds, doc.Loc(templates.First(t => t.Attr("root") == XdsSd)), $"a structured (N3) document must not declare {XdsSd} (IHE XDS-SD is for non-structured documents)");
     }
 }

@@ -89,8 +89,8 @@ public static class SecureXml
         {
             var (e, d) = stack.Pop();
             if (d > max) { max = d; if (max >= stopAt) return max; }
-            for (var c = e.LastNode; c is not null; c = c.PreviousNode)
-                if (c is XElement ce) stack.Push((ce, d + 1));
+            // XNode.PreviousNode walks the sibling list from the start (quadratic on wide elements): go forward.
+            foreach (var ce in e.Elements()) stack.Push((ce, d + 1));
         }
         return max;
     }

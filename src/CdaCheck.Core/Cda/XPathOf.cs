@@ -46,12 +46,7 @@ public static class XmlLocation
             var parent = e.Parent;
             if (parent is not null)
             {
-                int index = 0, count = 0;
-                foreach (var sib in parent.Elements(e.Name))
-                {
-                    count++;
-                    if (ReferenceEquals(sib, e)) index = count;
-                }
+                var (index, count) = Position(e, parent);
                 if (count > 1) name += "[" + index + "]";
             }
             parts.Add(name);
@@ -61,6 +56,44 @@ public static class XmlLocation
         var sb = new StringBuilder();
         foreach (var p in parts) sb.Append('/').Append(p);
         return sb.ToString();
+    }
+
+    /// <summary>Per-parent index of children by name, cached as an annotation on wide parents (findings on many siblings stay linear).</summary>
+    private sealed class SiblingIndex(Dictionary<XElement, (int Index, int Count)> map)
+    {
+        public Dictionary<XElement, (int Index, int Count)> Map { get; } = map;
+    }
+
+    private const int CacheAbove = 16;
+
+    private static (int Index, int Count) Position(XElement e, XElement parent)
+    {
+        var cached = parent.Annotation<SiblingIndex>();
+        if (cached is not null && cached.Map.TryGetValue(e, out var p)) return p;
+        int children = 0;
+        foreach (var _ in parent.Elements()) if (++children > CacheAbove) break;
+        if (children <= CacheAbove)
+        {
+            int index = 0, count = 0;
+            foreach (var sib in parent.Elements(e.Name))
+            {
+                count++;
+                if (ReferenceEquals(sib, e)) index = count;
+            }
+            return (index, count);
+        }
+        if (cached is not null) parent.RemoveAnnotations<SiblingIndex>();
+        var counts = new Dictionary<XName, int>();
+        var order = new List<(XElement, int)>();
+        foreach (var sib in parent.Elements())
+        {
+            counts[sib.Name] = counts.TryGetValue(sib.Name, out var c) ? c + 1 : 1;
+            order.Add((sib, counts[sib.Name]));
+        }
+        var map = new Dictionary<XElement, (int, int)>(order.Count, ReferenceEqualityComparer.Instance);
+        foreach (var (sib, i) in order) map[sib] = (i, counts[sib.Name]);
+        parent.AddAnnotation(new SiblingIndex(map));
+        return map.TryGetValue(e, out var r) ? r : (0, 0);
     }
 
     private static string Name(XName n) => n.NamespaceName switch

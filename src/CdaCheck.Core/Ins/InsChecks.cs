@@ -96,9 +96,9 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         "Check that the birth place and the matricule come from the same INSi answer.");
 
     public static readonly RuleDescriptor TestOid = new(
-        "INS-016", Severity.Warning,
-        "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11)",
-        "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins.",
+        "INS-016", Severity.Error,
+        "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11): not a qualified INS unless --allow-test-ins",
+        "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins (or the evidence profile).",
         "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)",
         "Use the production OIDs 1.2.250.1.213.1.4.8 (NIR) / .9 (NIA) for real patients.");
 
@@ -164,6 +164,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 
         foreach (var id in insIds)
         {
+            ctx.CheckBudget();
             var c = _insOids.Find(id.Attr("root"))!;
             bool prod = c.Bool("production") == true;
             var m = id.Attr("extension");
@@ -180,7 +181,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
                 valid = false;
             }
         }
-        if (!production) sink.Report(TestOid, ctx.Options.AllowTestIns ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code);
+        if (!production) sink.Report(TestOid, AcceptsTestIns(ctx.Options) ? Severity.Info : Severity.Error, doc.Loc(first), concept.Code);
 
         var patient = role.El("patient");
         valid &= CheckTraits(doc, patient, ins, sink);
@@ -189,6 +190,9 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         ins.Status = !valid ? InsStatus.Invalid : production ? InsStatus.Qualified : InsStatus.QualifiedTest;
         ins.CountsAsQualified = ins.Status == InsStatus.Qualified || ins.Status == InsStatus.QualifiedTest && ctx.Options.AllowTestIns;
     }
+
+    /// <summary>Test OIDs are accepted with --allow-test-ins and for anonymised evidence samples.</summary>
+    private static bool AcceptsTestIns(ValidationOptions o) => o.AllowTestIns || o.Profile == Profile.Evidence;
 
     /// <summary>The two key digits are part of the matricule: masked unless identity is revealed.</summary>
     private static Identity KeyPart(string key) => new(key, IdentityKind.Other);

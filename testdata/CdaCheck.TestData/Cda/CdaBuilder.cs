@@ -219,6 +219,13 @@ public sealed class CdaBuilder
         }
         else if (_type.Code == "11490-0")
             yield return E("templateId", A("root", "1.2.250.1.213.1.1.1.29"), A("extension", "2022.01"));
+        else if (_type.Code == "18748-4")
+        {
+            yield return E("templateId", A("root", "1.2.840.10008.9.1"));
+            yield return E("templateId", A("root", "1.2.840.10008.9.20"));
+            yield return E("templateId", A("root", "1.2.840.10008.9.21"));
+            yield return E("templateId", A("root", "1.2.250.1.213.1.1.1.45"), A("extension", "2024.01"));
+        }
         else
             yield return E("templateId", A("root", "1.3.6.1.4.1.19376.1.5.3.1.1.1"));
     }

@@ -21,11 +21,17 @@ public sealed record Fault(string Name, string Rule, string Severity, FaultScope
 {
     /// <summary>The same fault as a plain XML mutation (null when the fault needs the builder, e.g. another type code).</summary>
     public Action<XDocument>? Xml { get; init; }
+    /// <summary>Validate with --allow-test-ins (faults about test INS whose expected finding is not INS-016).</summary>
+    public bool AllowTestIns { get; init; }
+    /// <summary>Ségur kind of the document the fault needs (null: any).</summary>
+    public string? Kind { get; init; }
 
     public string Family => Rule[..Rule.IndexOf('-')];
     public bool IsError => Severity == "error";
 
-    public bool AppliesTo(CdaBuilder b) =>
+    public bool AppliesTo(CdaBuilder b) => (Kind is null || b.Type.Kind == Kind) && AppliesToLevel(b);
+
+    private bool AppliesToLevel(CdaBuilder b) =>
         b.LevelValue == CdaLevel.N1 ? Scope.HasFlag(FaultScope.N1)
         : b.Type.Code == "11502-2" ? Scope.HasFlag(FaultScope.BioN3) || Scope.HasFlag(FaultScope.N3)
         : Scope.HasFlag(FaultScope.N3);
@@ -180,20 +186,25 @@ public static class Faults
         F("body is not a PDF", "DOC-035", "error", d => d.SetText(Text, Base64("<html>not a pdf</html>")), FaultScope.N1),
         F("body PDF without %%EOF", "DOC-035", "error", d => d.SetText(Text, Convert.ToBase64String(CdaBuilder.MinimalPdf()[..^7])), FaultScope.N1),
         F("body PDF with a prefix", "DOC-035", "error", d => d.SetText(Text, Convert.ToBase64String([.. "junk"u8.ToArray(), .. CdaBuilder.MinimalPdf()])), FaultScope.N1),
-        F("N1 with XDS-SD templateId removed", "DOC-036", "error", d => Remove(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.2.20']"), FaultScope.N1),
-        F("N1 with a volet templateId", "DOC-036", "error", d => AddAfter(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.2.20']", E("templateId", new XAttribute("root", "1.2.250.1.213.1.1.1.29"))), FaultScope.N1),
+        F("N1 with XDS-SD templateId removed", "HDR-003", "error", d => Remove(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.2.20']"), FaultScope.N1),
+        F("N1 XDS-SD templateId twice", "HDR-003", "error", d => AddAfter(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.2.20']", E("templateId", new XAttribute("root", "1.3.6.1.4.1.19376.1.2.20"))), FaultScope.N1),
+        F("N1 with a volet templateId", "HDR-003", "error", d => AddAfter(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.2.20']", E("templateId", new XAttribute("root", "1.2.250.1.213.1.1.1.29"))), FaultScope.N1),
         F("structuredBody without section", "DOC-037", "error", d => d.El(P + "/h:component/h:structuredBody")!.RemoveNodes(), FaultScope.N3 | FaultScope.BioN3),
         F("CR-BIO without XD-LAB templateId", "DOC-038", "error", d => Remove(d, P + "/h:templateId[@root='1.3.6.1.4.1.19376.1.3.3']"), FaultScope.BioN3),
         F("CR-BIO without CR-BIO templateId", "DOC-038", "error", d => Remove(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.55']"), FaultScope.BioN3),
         F("CR-BIO lab section without entries", "DOC-039", "error", d => Remove(d, "//h:section[h:templateId/@root='1.3.6.1.4.1.19376.1.3.3.2.1']/h:entry"), FaultScope.BioN3),
         F("CR-BIO without lab section", "DOC-039", "error", d => Remove(d, "//h:section/h:templateId[@root='1.3.6.1.4.1.19376.1.3.3.2.1' or @root='1.3.6.1.4.1.19376.1.3.3.2.2']"), FaultScope.BioN3),
-        F("N3 with XDS-SD templateId", "DOC-040", "error", d => AddAfter(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.1']", E("templateId", new XAttribute("root", "1.3.6.1.4.1.19376.1.2.20"))), FaultScope.N3 | FaultScope.BioN3),
+        F("LDL-SES volet with another type code", "DOC-036", "error", d => { Attr(d, P + "/h:code", "code", "11488-4"); Attr(d, P + "/h:code", "displayName", "CR ou fiche de consultation ou de visite"); }, FaultScope.N3),
+        F("CR-BIO volet with another type code", "DOC-036", "error", d => { Attr(d, P + "/h:code", "code", "11488-4"); Attr(d, P + "/h:code", "displayName", "CR ou fiche de consultation ou de visite"); }, FaultScope.BioN3),
+        F("CR-IMG volet without DICOM parent", "DOC-040", "error", d => Remove(d, P + "/h:templateId[@root='1.2.840.10008.9.21']"), FaultScope.N3) with { Kind = "img" },
+        F("CR-IMG volet with another type code", "DOC-036", "error", d => { Attr(d, P + "/h:code", "code", "11488-4"); Attr(d, P + "/h:code", "displayName", "CR ou fiche de consultation ou de visite"); }, FaultScope.N3) with { Kind = "img" },
+        F("N3 with XDS-SD templateId", "HDR-003", "error", d => AddAfter(d, P + "/h:templateId[@root='1.2.250.1.213.1.1.1.1']", E("templateId", new XAttribute("root", "1.3.6.1.4.1.19376.1.2.20"))), FaultScope.N3 | FaultScope.BioN3),
         F("N3 embedded PDF not a PDF", "DOC-035", "error", d => d.SetText("//h:observationMedia/h:value", Base64("plain text")), FaultScope.BioN3),
         F("N3 embedded PDF bad base64", "DOC-034", "error", d => d.SetText("//h:observationMedia/h:value", "%%%%"), FaultScope.BioN3),
 
         // ---- INS ----
         F("matricule key wrong", "INS-004", "error", WrongKey),
-        B("matricule key wrong under test OID", "INS-004", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid).Mutate(WrongKey)),
+        B("matricule key wrong under test OID", "INS-004", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid).Mutate(WrongKey)) with { AllowTestIns = true },
         F("matricule 13 characters", "INS-005", "error", d => Attr(d, InsId, "extension", d.El(InsId)!.Attribute("extension")!.Value[..13])),
         F("matricule with a letter", "INS-005", "error", d => Attr(d, InsId, "extension", "1850775A5612323")),
         F("matricule empty", "INS-005", "error", d => Attr(d, InsId, "extension", "")),
@@ -226,7 +237,8 @@ public static class Faults
         F("birth year differs from NIR", "INS-014", "warning", d => Attr(d, Patient + "/h:birthTime", "value", "19860714")),
         F("birth month differs from NIR", "INS-014", "warning", d => Attr(d, Patient + "/h:birthTime", "value", "19850614")),
         F("born abroad but NIR says France", "INS-015", "warning", d => d.SetText(Patient + "/h:birthplace/h:place/h:addr/h:county", "99100")),
-        B("test OID", "INS-016", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid)),
+        B("test OID", "INS-016", "error", b => b.WithIns(CdaBuilder.InsNirTestOid)),
+        F("INS root changed to the test OID", "INS-016", "error", d => Attr(d, InsId, "root", CdaBuilder.InsNirTestOid)),
         F("second INS with another matricule", "INS-017", "warning", d => AddAfter(d, InsId, E("id", new XAttribute("root", CdaBuilder.InsNirOid), new XAttribute("extension", CdaBuilder.Nir('1', "85", "07", "75056", "124"))))),
     ];
 }

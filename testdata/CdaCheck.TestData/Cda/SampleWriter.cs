@@ -13,6 +13,7 @@ public static class SampleWriter
         list.Add(("ods-presc-kine-n1.xml", CdaBuilder.Ods().WithType(CdaBuilder.PrescriptionTypes.First(p => p.Code == "PRESC-KINE")).WithDocumentId($"SAMPLE-{n++:000}")));
         list.Add(("bio-n3.xml", CdaBuilder.Bio().N3().WithDocumentId($"SAMPLE-{n++:000}")));
         list.Add(("ldl-n3.xml", CdaBuilder.Ldl().N3().WithDocumentId($"SAMPLE-{n++:000}")));
+        list.Add(("img-n3.xml", CdaBuilder.Img().N3().WithDocumentId($"SAMPLE-{n++:000}")));
         return list;
     }
 
@@ -29,7 +30,8 @@ public static class SampleWriter
 
     /// <summary>The conformant document a fault is applied to: LDL N1, or a structured CR-BIO / LDL for N3-only faults.</summary>
     public static CdaBuilder BaseFor(Fault f) =>
-        f.Scope.HasFlag(FaultScope.N1) ? CdaBuilder.Ldl()
+        f.Kind is not null ? (f.Scope.HasFlag(FaultScope.N1) ? CdaBuilder.ForKind(f.Kind) : CdaBuilder.ForKind(f.Kind).N3())
+        : f.Scope.HasFlag(FaultScope.N1) ? CdaBuilder.Ldl()
         : f.Scope.HasFlag(FaultScope.BioN3) ? CdaBuilder.Bio().N3()
         : CdaBuilder.Ldl().N3();
 

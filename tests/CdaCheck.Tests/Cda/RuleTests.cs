@@ -24,9 +24,14 @@ public class RuleTests
         var fault = FaultNamed(name);
         var b = SampleWriter.BaseFor(fault);
         fault.Apply(b);
-        var r = CdaFixture.Validate(b);
+        var r = CdaFixture.Validate(b, new ValidationOptions { AllowTestIns = fault.AllowTestIns });
         SeverityExtensions.TryParse(fault.Severity, out var sev).ShouldBeTrue();
         r.ShouldHave(fault.Rule, sev);
+        var finding = r.Findings.First(f => f.RuleId == fault.Rule && f.Severity == sev);
+        finding.Location.XPath.ShouldNotBeNullOrEmpty(finding.Message);
+        finding.Location.XPath!.ShouldStartWith("/ClinicalDocument");
+        finding.Location.Line.ShouldNotBeNull(finding.Message);
+        finding.Message.ShouldNotContain("{");
         r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("SEC-"), r.Describe());
         r.IsConformant(Severity.Error).ShouldBe(!fault.IsError, r.Describe());
     }

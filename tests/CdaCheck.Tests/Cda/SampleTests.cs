@@ -56,10 +56,11 @@ public class SampleTests
     }
 
     [Fact]
-    public void Ldl_N3_gets_the_ldl_ses_formatcode()
+    public void N3_formatcodes_come_from_the_volet_templateId()
     {
-        var r = CdaFixture.Validate(CdaBuilder.Ldl().N3());
-        r.FormatCode.ShouldBe("urn:asip:ci-sis:ldl-ses:2017");
+        CdaFixture.Validate(CdaBuilder.Ldl().N3()).FormatCode.ShouldBe("urn:asip:ci-sis:ldl-ses:2017");
+        CdaFixture.Validate(CdaBuilder.Img().N3()).FormatCode.ShouldBe("urn:ihe:rad:CDA:ImagingReportStructuredHeadings:2013");
+        CdaFixture.Validate(CdaBuilder.Cro().N3()).FormatCode.ShouldBe("urn:asipSante:modelesHorsProfils:2011");
     }
 
     [Theory]

@@ -40,11 +40,14 @@ public class InsStatusTests
         var r = CdaFixture.Validate(b);
         r.Ins.Status.ShouldBe(InsStatus.QualifiedTest);
         r.Ins.CountsAsQualified.ShouldBeFalse();
-        r.ShouldHave("INS-016", Severity.Warning);
+        r.ShouldHave("INS-016", Severity.Error);
         var allowed = CdaFixture.Validate(CdaBuilder.Ldl().WithIns(CdaBuilder.InsNirTestOid), new ValidationOptions { AllowTestIns = true });
         allowed.Ins.Status.ShouldBe(InsStatus.QualifiedTest);
         allowed.Ins.CountsAsQualified.ShouldBeTrue();
         allowed.Findings.Where(f => f.RuleId == "INS-016").ShouldAllBe(f => f.Severity == Severity.Info);
+        allowed.ShouldHaveNoErrors();
+        var evidence = CdaFixture.Validate(CdaBuilder.Ldl().WithIns(CdaBuilder.InsNirTestOid), new ValidationOptions { Profile = Profile.Evidence });
+        evidence.ShouldHaveNoErrors();
     }
 
     [Fact]
@@ -58,7 +61,7 @@ public class InsStatusTests
     [Fact]
     public void Wrong_key_under_test_oid_is_a_warning_but_the_ins_is_invalid()
     {
-        var r = CdaFixture.Validate(CdaBuilder.Ldl().WithIns(CdaBuilder.InsNirTestOid, "279035121518900"));
+        var r = CdaFixture.Validate(CdaBuilder.Ldl().WithIns(CdaBuilder.InsNirTestOid, "279035121518900"), new ValidationOptions { AllowTestIns = true });
         r.ShouldHave("INS-004", Severity.Warning);
         r.Errors().ShouldBeEmpty(r.Describe());
         r.Ins.Status.ShouldBe(InsStatus.Invalid);
