@@ -96,7 +96,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         "Check that the birth place and the matricule come from the same INSi answer.");
 
     public static readonly RuleDescriptor TestOid = new(
-        "INS-016", Severity.Error,
+        "INS-016", Severity.Warning,
         "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11): not a qualified INS unless --allow-test-ins",
         "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins (or the evidence profile).",
         "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)",
@@ -181,7 +181,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
                 valid = false;
             }
         }
-        if (!production) sink.Report(TestOid, AcceptsTestIns(ctx.Options) ? Severity.Info : Severity.Error, doc.Loc(first), concept.Code);
+        if (!production) sink.Report(TestOid, AcceptsTestIns(ctx.Options) ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code);
 
         var patient = role.El("patient");
         valid &= CheckTraits(doc, patient, ins, sink);

@@ -247,7 +247,10 @@ public sealed class CdaBuilder
     }
 
     /// <summary>Default PDF: a report page with the identity cartouche and, when the document has an INS, the INS DataMatrix (vector, FOP style).</summary>
-    private byte[] Pdf => _pdf ??= Composite.SegurPdf.Render("CdaCheck fictitious " + _type.DisplayName, Identity);
+    private byte[] Pdf => _pdf ??= DefaultPdf;
+
+    /// <summary>The PDF embedded when none is given with <see cref="WithPdf"/>.</summary>
+    public byte[] DefaultPdf => Composite.SegurPdf.Render("CdaCheck fictitious " + _type.DisplayName, Identity);
 
     /// <summary>The identity the document carries (null without INS), for fixture PDFs and DataMatrix payloads.</summary>
     public Composite.PdfIdentity? Identity =>

@@ -237,8 +237,8 @@ public static class Faults
         F("birth year differs from NIR", "INS-014", "warning", d => Attr(d, Patient + "/h:birthTime", "value", "19860714")),
         F("birth month differs from NIR", "INS-014", "warning", d => Attr(d, Patient + "/h:birthTime", "value", "19850614")),
         F("born abroad but NIR says France", "INS-015", "warning", d => d.SetText(Patient + "/h:birthplace/h:place/h:addr/h:county", "99100")),
-        B("test OID", "INS-016", "error", b => b.WithIns(CdaBuilder.InsNirTestOid)),
-        F("INS root changed to the test OID", "INS-016", "error", d => Attr(d, InsId, "root", CdaBuilder.InsNirTestOid)),
+        B("test OID", "INS-016", "warning", b => b.WithIns(CdaBuilder.InsNirTestOid)),
+        F("INS root changed to the test OID", "INS-016", "warning", d => Attr(d, InsId, "root", CdaBuilder.InsNirTestOid)),
         F("second INS with another matricule", "INS-017", "warning", d => AddAfter(d, InsId, E("id", new XAttribute("root", CdaBuilder.InsNirOid), new XAttribute("extension", CdaBuilder.Nir('1', "85", "07", "75056", "124"))))),
     ];
 }

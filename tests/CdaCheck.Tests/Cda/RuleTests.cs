@@ -33,7 +33,9 @@ public class RuleTests
         finding.Location.Line.ShouldNotBeNull(finding.Message);
         finding.Message.ShouldNotContain("{");
         r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("SEC-"), r.Describe());
-        r.IsConformant(Severity.Error).ShouldBe(!fault.IsError, r.Describe());
+        // Conformance as far as this layer goes: a header fault also makes the INS DataMatrix of the
+        // (unchanged) PDF disagree with the header, which the DataMatrix layer rightly reports (DM-02x).
+        r.Findings.Any(f => f.Severity == Severity.Error && Families.Contains(f.Rule?.Family)).ShouldBe(fault.IsError, r.Describe());
     }
 
     [Theory]

@@ -29,7 +29,8 @@ public class SampleTests
         r.Title.ShouldBe(b.Type.DisplayName);
         r.EmbeddedFiles.Count.ShouldBe(1);
         r.EmbeddedFiles[0].Origin.ShouldBe("nonXMLBody");
-        r.EmbeddedFiles[0].Bytes.ShouldBe(CdaBuilder.MinimalPdf("CdaCheck fictitious " + kind + " document"));
+        r.EmbeddedFiles[0].Bytes.ShouldBe(b.DefaultPdf);
+        r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
         r.EmbeddedFiles[0].Location.XPath.ShouldBe("/ClinicalDocument/component/nonXMLBody/text");
     }
 
@@ -45,8 +46,9 @@ public class SampleTests
     [Fact]
     public void Bio_N3_has_xdlab_formatcode_and_its_pdf_is_collected()
     {
-        var pdf = CdaBuilder.MinimalPdf("lab report");
-        var r = CdaFixture.Validate(CdaBuilder.Bio().N3().WithPdf(pdf));
+        var b = CdaBuilder.Bio().N3();
+        var pdf = CdaCheck.TestData.Composite.SegurPdf.Render("lab report", b.Identity);
+        var r = CdaFixture.Validate(b.WithPdf(pdf));
         r.ShouldHaveNoErrors();
         r.FormatCode.ShouldBe("urn:ihe:lab:xd-lab:2008");
         r.EmbeddedFiles.Count.ShouldBe(1);
