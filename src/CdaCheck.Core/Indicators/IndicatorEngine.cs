@@ -200,7 +200,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             {
                 IEnumerable<Venue> pop = def.Population switch
                 {
-                    "closed-stays-with-produced-kind" => closed.Where(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => KindOf(d.TypeCode) == def.Kind)),
+                    "closed-stays-with-produced-kind" => closed.Where(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => !d.NotTransmitted && KindOf(d.TypeCode) == def.Kind)),
                     "closed-stays-with-surgery" => closed.Where(v => v.Surgery),
                     "ace-consultations" => ctx.Inputs.Venues.Where(v => v.AceConsultation && ctx.InRange(v.Entry) && ExclusionOf(v, p.ExcludedVenues) is null),
                     _ => closed,
@@ -400,7 +400,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             {
                 IEnumerable<Stay> pop = def.Population switch
                 {
-                    "stays-with-produced-kind" => closed.Where(s => s.Venues.Exists(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => KindOf(d.TypeCode) == def.Kind))),
+                    "stays-with-produced-kind" => closed.Where(s => s.Venues.Exists(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => !d.NotTransmitted && KindOf(d.TypeCode) == def.Kind))),
                     "stays-with-surgery" => closed.Where(s => s.Surgery),
                     _ => closed,
                 };
