@@ -92,19 +92,32 @@ public static class CsvReader
 
     private static bool IsBlank(List<string> fields) => fields.TrueForAll(f => f.Trim().Length == 0);
 
-    /// <summary>Header key: lower case, no accents, single spaces, '°'/'º' kept as 'o'.</summary>
+    /// <summary>Header key: lower case, no accents (explicit Latin-1/Latin Extended-A folding: the build uses invariant globalization), single spaces, '°'/'º' as 'o'.</summary>
     public static string NormalizeHeader(string s)
     {
-        s = s.Replace('º', '°').Replace("°", "o").Replace('\u00A0', ' ');
-        var d = s.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(d.Length);
+        var sb = new StringBuilder(s.Length);
         bool space = false;
-        foreach (var ch in d)
+        foreach (var raw in s)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
-            if (char.IsWhiteSpace(ch)) { space = sb.Length > 0; continue; }
+            if (char.IsWhiteSpace(raw) || raw == '\uFEFF') { space = sb.Length > 0; continue; }
             if (space) { sb.Append(' '); space = false; }
-            sb.Append(char.ToLowerInvariant(ch));
+            var ch = char.ToLowerInvariant(raw);
+            switch (ch)
+            {
+                case 'à' or 'â' or 'ä' or 'á' or 'ã' or 'å': sb.Append('a'); break;
+                case 'ç': sb.Append('c'); break;
+                case 'é' or 'è' or 'ê' or 'ë': sb.Append('e'); break;
+                case 'î' or 'ï' or 'í' or 'ì': sb.Append('i'); break;
+                case 'ô' or 'ö' or 'ó' or 'ò' or 'õ': sb.Append('o'); break;
+                case 'ù' or 'û' or 'ü' or 'ú': sb.Append('u'); break;
+                case 'ÿ' or 'ý': sb.Append('y'); break;
+                case 'ñ': sb.Append('n'); break;
+                case 'œ': sb.Append("oe"); break;
+                case 'æ': sb.Append("ae"); break;
+                case '°' or 'º': sb.Append('o'); break;
+                case '\u0301' or '\u0300' or '\u0302' or '\u0308' or '\u0327': break; // combining accents (decomposed input)
+                default: sb.Append(ch); break;
+            }
         }
         return sb.ToString();
     }
