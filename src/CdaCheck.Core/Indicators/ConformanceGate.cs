@@ -131,8 +131,8 @@ public sealed class ConformanceGate
                 && !cda.AllFindings().Any(f => f.RuleId.StartsWith("DM-", StringComparison.Ordinal) && f.Severity >= FailOn))
                 reasons.Add(IndicatorRules.DataMatrixMissing.Id);
         }
-        if (reasons.Count == 0 && !r.IsConformant(FailOn)) reasons.Add(IndicatorRules.NonConformant.Id);
-        return new GateResult(reasons.Count == 0, reasons.ToArray(), path);
+        else reasons.Add(IndicatorRules.NotCda.Id);
+        return new GateResult(reasons.Count == 0 && r.IsConformant(FailOn), reasons.ToArray(), path);
     }
 
     /// <summary>Gate for an MSSanté attachment (IHE_XDM.ZIP, .eml or a CDA file): every CDA it holds must pass.</summary>
@@ -157,8 +157,7 @@ public sealed class ConformanceGate
             CheckLevel(cda, ind, reasons);
             CheckIns(cda, reasons);
         }
-        if (reasons.Count == 0 && !r.IsConformant(FailOn)) reasons.Add(IndicatorRules.NonConformant.Id);
-        return new GateResult(reasons.Count == 0, reasons.ToArray(), path);
+        return new GateResult(reasons.Count == 0 && r.IsConformant(FailOn), reasons.ToArray(), path);
     }
 
     private void AddErrors(DocumentResult r, SortedSet<string> reasons)

@@ -84,12 +84,12 @@ public static class IndicatorRules
         Source,
         "Attach the CDA R2 document (in IHE_XDM.ZIP).");
 
-    public static readonly RuleDescriptor NonConformant = new(
+    public static readonly RuleDescriptor NotCda = new(
         "IND-012", Severity.Error,
-        "The document is not conformant",
-        "Document {0}: {1} error finding(s).",
+        "The credited file is not a CDA R2 document",
+        "Document {0}: the file is {1}, not a CDA R2 document.",
         Source,
-        "Fix the findings reported by 'cdacheck validate' on this document.");
+        "Send the CDA R2 document itself (a PDF or another format alone does not count).");
 
     public static readonly RuleDescriptor NoAttachment = new(
         "IND-013", Severity.Error,
