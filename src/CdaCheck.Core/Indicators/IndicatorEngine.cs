@@ -44,6 +44,9 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<TraceInfo>> TracesByIpp { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, IdentityRow> IdentityByIpp { get; } = new(StringComparer.Ordinal);
         public List<MsgInfo> Messages { get; } = new();
+        public Dictionary<string, List<MsgInfo>> MessagesByVenue { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
+        public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
 
@@ -100,7 +103,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var m in ctx.Inputs.Mss)
         {
             var ipp = m.Ipp ?? (m.Venue is not null && ctx.VenueByNo.TryGetValue(m.Venue, out var v) ? v.Ipp : null);
-            ctx.Messages.Add(new MsgInfo(m, ipp));
+            var info = new MsgInfo(m, ipp);
+            ctx.Messages.Add(info);
+            if (m.Venue is not null) Add(ctx.MessagesByVenue, m.Venue, info);
+            else if (ipp is not null) Add(ctx.MessagesByIppWithoutVenue, ipp, info);
         }
         foreach (var i in ctx.Inputs.Identities) ctx.IdentityByIpp[i.Ipp] = i;
     }
@@ -140,7 +146,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var g = gate.CheckDocument(t.Trace.LocalId, DocPath(ctx, t), t.Trace.TypeCode, def, historical);
             if (g.Counts) { unit.Counted = true; continue; }
             foreach (var reason in g.Reasons) unit.Reasons.Add(reason);
-            Reject(r, t.Trace.LocalId, g);
+            Reject(ctx, r, t.Trace.LocalId, g);
         }
     }
 
@@ -155,14 +161,17 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var g = gate.CheckAttachment(m.Msg.Attachment, gate.ResolveAttachment(m.Msg.Attachment, ctx.Inputs.MssFolder), def);
             if (g.Counts) { unit.Counted = true; continue; }
             foreach (var reason in g.Reasons) unit.Reasons.Add(reason);
-            Reject(r, label, g);
+            Reject(ctx, r, label, g);
         }
     }
 
-    private static void Reject(IndicatorResult r, string document, GateResult g)
+    private static void Reject(Context ctx, IndicatorResult r, string document, GateResult g)
     {
-        var rej = r.Rejected.Find(x => x.Document == document);
-        if (rej is null) r.Rejected.Add(rej = new RejectedDocument { Document = document, File = g.File });
+        if (!ctx.Rejections.TryGetValue((r.Id, document), out var rej))
+        {
+            ctx.Rejections[(r.Id, document)] = rej = new RejectedDocument { Document = document, File = g.File };
+            r.Rejected.Add(rej);
+        }
         foreach (var reason in g.Reasons) rej.Reasons.Add(reason);
     }
 
@@ -497,13 +506,13 @@ public sealed class IndicatorEngine(ConformanceGate gate)
 
     private IEnumerable<MsgInfo> MessagesOfAnyStatus(Context ctx, Stay s, string type)
     {
-        var ids = s.Venues.Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
-        foreach (var m in ctx.Messages)
-        {
-            if (m.Msg.RecipientType != type) continue;
-            if (m.Msg.Venue is not null ? ids.Contains(m.Msg.Venue) : m.Ipp == s.Ipp && m.Msg.Date >= s.Entry && m.Msg.Date <= ctx.Request.End)
-                yield return m;
-        }
+        foreach (var v in s.Venues)
+            if (ctx.MessagesByVenue.TryGetValue(v.Number, out var ms))
+                foreach (var m in ms)
+                    if (m.Msg.RecipientType == type) yield return m;
+        if (ctx.MessagesByIppWithoutVenue.TryGetValue(s.Ipp, out var byIpp))
+            foreach (var m in byIpp)
+                if (m.Msg.RecipientType == type && m.Msg.Date >= s.Entry && m.Msg.Date <= ctx.Request.End) yield return m;
     }
 
     private IEnumerable<MsgInfo> MessagesOf(Context ctx, Stay s, IndicatorDefinition def) =>

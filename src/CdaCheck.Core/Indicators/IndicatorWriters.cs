@@ -52,7 +52,7 @@ public static class IndicatorWriters
             w.WriteNumber("numerator", i.Numerator);
             w.WriteNumber("denominator", Rates.Trim(i.Denominator));
             w.WriteNumber("denominatorRaw", i.DenominatorRaw);
-            Num(w, "rate", i.Rate);
+            Rate(w, "rate", i.Rate);
             Num(w, "target", i.Target);
             if (i.Reached is { } reached) w.WriteBoolean("reached", reached); else w.WriteNull("reached");
             if (i.Status is not null) w.WriteString("status", i.Status);
@@ -61,14 +61,14 @@ public static class IndicatorWriters
             if (i.DenominatorEstimate is not null) w.WriteNumber("denominatorEstimate", Rates.Trim(i.DenominatorEstimate.Value));
             w.WriteStartObject("naive");
             w.WriteNumber("numerator", i.NaiveNumerator);
-            Num(w, "rate", i.NaiveRate);
+            Rate(w, "rate", i.NaiveRate);
             w.WriteEndObject();
             if (i.National is { } n)
             {
                 w.WriteStartObject("national");
                 w.WriteNumber("numerator", n.Numerator);
                 w.WriteNumber("denominator", n.Denominator);
-                Num(w, "rate", n.Rate);
+                Rate(w, "rate", n.Rate);
                 w.WriteEndObject();
             }
             w.WriteStartObject("gap");
@@ -116,6 +116,12 @@ public static class IndicatorWriters
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
+    }
+
+    /// <summary>Rates keep their one decimal (50.0).</summary>
+    private static void Rate(Utf8JsonWriter w, string name, decimal? v)
+    {
+        if (v is { } d) w.WriteNumber(name, Math.Round(d, 1, MidpointRounding.AwayFromZero)); else w.WriteNull(name);
     }
 
     private static void Num(Utf8JsonWriter w, string name, decimal? v)
