@@ -64,6 +64,14 @@ public static class HospitalMonth
         return files;
     }
 
+    /// <summary>Command entry for the TestData console: <c>indicators-month CSV_FOLDER OUT_FOLDER</c>.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length != 2) { Console.Error.WriteLine("usage: indicators-month <testdata/indicators> <out-folder>"); return 2; }
+        Console.WriteLine(Materialize(args[0], args[1]));
+        return 0;
+    }
+
     /// <summary>Copies testdata/indicators/*.csv into <paramref name="folder"/> and writes the files; returns the folder.</summary>
     public static string Materialize(string csvFolder, string folder)
     {

@@ -44,6 +44,13 @@ public static class IndicatorCda
     /// <summary>RPPS of the synthetic author (10 digits + Luhn key).</summary>
     public static readonly string Rpps = WithLuhn("1000000001");
 
+    /// <summary>
+    /// Builds the PDF embedded in the N1 body. Defaults to <see cref="Pdf(string)"/> (no DataMatrix). When the INS
+    /// DataMatrix stage makes the DataMatrix mandatory, set this to a generator that draws the patient's
+    /// DataMatrix on page 1 (integration point for the DataMatrix layer's fixture writer).
+    /// </summary>
+    public static Func<CdaSpec, byte[]> PdfFactory { get; set; } = s => Pdf(s.Title);
+
     public static string WithLuhn(string digits)
     {
         for (int k = 0; k <= 9; k++)
@@ -192,7 +199,7 @@ public static class IndicatorCda
   </componentOf>
   <component>
     <nonXMLBody>
-      <text mediaType="application/pdf" representation="B64">{Convert.ToBase64String(Pdf(s.Title))}</text>
+      <text mediaType="application/pdf" representation="B64">{Convert.ToBase64String(PdfFactory(s))}</text>
     </nonXMLBody>
   </component>
 </ClinicalDocument>
