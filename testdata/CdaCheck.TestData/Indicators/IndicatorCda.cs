@@ -132,7 +132,6 @@ public static class IndicatorCda
     <time value="{Ts(s.Effective)}"/>
     <assignedAuthor>
       <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
-      <code code="10" codeSystem="1.2.250.1.71.1.2.7" displayName="Médecin"/>
       <assignedPerson>
         <name>
           <family>AUTEUR</family>
