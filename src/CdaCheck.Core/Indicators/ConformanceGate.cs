@@ -12,7 +12,41 @@ namespace CdaCheck.Core.Indicators;
 public enum GateMode { Dmp, DmpHistorical, Mss }
 
 /// <summary>Outcome of the conformance gate for one credited document or message.</summary>
-public sealed record GateResult(bool Counts, IReadOnlyList<string> Reasons, string? File);
+public sealed record GateResult(bool Counts, IReadOnlyList<string> Reasons, string? File)
+{
+    /// <summary>One rendered message per reason ("IND-002: Document D03: …"; validation findings as reported, identity masked).</summary>
+    public IReadOnlyList<string> Messages { get; init; } = [];
+}
+
+/// <summary>Reasons and their messages collected by the gate.</summary>
+internal sealed class Reasons
+{
+    public const int MaxMessages = 20;
+    public SortedSet<string> Ids { get; } = new(StringComparer.Ordinal);
+    public List<string> Messages { get; } = new();
+
+    public void Add(RuleDescriptor rule, params object?[] args)
+    {
+        Ids.Add(rule.Id);
+        AddMessage(rule.Id + ": " + string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.MessageFormat, args));
+    }
+
+    public void Add(Finding f)
+    {
+        Ids.Add(f.RuleId);
+        AddMessage(f.RuleId + ": " + f.Message);
+    }
+
+    private void AddMessage(string m)
+    {
+        if (Messages.Count < MaxMessages && !Messages.Contains(m)) Messages.Add(m);
+    }
+
+    public int Count => Ids.Count;
+
+    public GateResult Result(bool conformant, string? file) =>
+        new(Ids.Count == 0 && conformant, Ids.ToArray(), file) { Messages = Messages.ToArray() };
+}
 
 /// <summary>
 /// Decides whether a document credited by a DMP trace or an MSSanté send counts: it must be found,
@@ -110,60 +144,62 @@ public sealed class ConformanceGate
     /// <summary>Gate for a document credited by a DMP trace.</summary>
     public GateResult CheckDocument(string localId, string? path, string? traceCode, IndicatorDefinition ind, bool historical)
     {
-        var reasons = new SortedSet<string>(StringComparer.Ordinal);
-        if (path is null) return new GateResult(false, [IndicatorRules.FileNotFound.Id], null);
+        var reasons = new Reasons();
+        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, localId, "neither the Fichier column nor --documents-root gives it"); return reasons.Result(false, null); }
         DocumentResult r;
         try { r = Validate(path, historical ? GateMode.DmpHistorical : GateMode.Dmp); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new GateResult(false, [IndicatorRules.FileNotFound.Id], path);
+            reasons.Add(IndicatorRules.FileNotFound, localId, ex.GetType().Name);
+            return reasons.Result(false, path);
         }
         AddErrors(r, reasons);
         var cda = FirstCda(r, 0);
         if (cda is not null)
         {
-            if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch.Id);
+            if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch, localId, cda.TypeCode ?? "(none)", traceCode);
             var kind = _kinds.ForTypeCode(cda.TypeCode);
-            if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch.Id);
-            CheckLevel(cda, ind, reasons);
-            CheckIns(cda, reasons);
+            if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch, localId, cda.TypeCode ?? "(none)", ind.Kind);
+            CheckLevel(localId, cda, ind, reasons);
+            CheckIns(localId, cda, reasons);
             if (!historical && (kind?.DataMatrixRequired ?? false) && cda.DataMatrix.Status is DataMatrixStatus.Absent or DataMatrixStatus.LocatedUndecodable
                 && !cda.AllFindings().Any(f => f.RuleId.StartsWith("DM-", StringComparison.Ordinal) && f.Severity >= FailOn))
-                reasons.Add(IndicatorRules.DataMatrixMissing.Id);
+                reasons.Add(IndicatorRules.DataMatrixMissing, localId, cda.DataMatrix.Status.ToWire());
         }
-        else reasons.Add(IndicatorRules.NotCda.Id);
-        return new GateResult(reasons.Count == 0 && r.IsConformant(FailOn), reasons.ToArray(), path);
+        else reasons.Add(IndicatorRules.NotCda, localId, r.Kind.ToWire());
+        return reasons.Result(r.IsConformant(FailOn), path);
     }
 
     /// <summary>Gate for an MSSanté attachment (IHE_XDM.ZIP, .eml or a CDA file): every CDA it holds must pass.</summary>
-    public GateResult CheckAttachment(string? attachment, string? path, IndicatorDefinition ind)
+    public GateResult CheckAttachment(string messageId, string? attachment, string? path, IndicatorDefinition ind)
     {
-        if (attachment is null) return new GateResult(false, [IndicatorRules.NoAttachment.Id], null);
-        if (path is null) return new GateResult(false, [IndicatorRules.FileNotFound.Id], null);
-        var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        var reasons = new Reasons();
+        if (attachment is null) { reasons.Add(IndicatorRules.NoAttachment, messageId); return reasons.Result(false, null); }
+        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, messageId, "no such file: " + Path.GetFileName(attachment)); return reasons.Result(false, null); }
         DocumentResult r;
         try { r = Validate(path, GateMode.Mss); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new GateResult(false, [IndicatorRules.FileNotFound.Id], path);
+            reasons.Add(IndicatorRules.FileNotFound, messageId, ex.GetType().Name);
+            return reasons.Result(false, path);
         }
         AddErrors(r, reasons);
-        if (ind.RequireXdm && !IsXdm(r)) reasons.Add(IndicatorRules.NotXdm.Id);
+        if (ind.RequireXdm && !IsXdm(r)) reasons.Add(IndicatorRules.NotXdm, messageId, r.Kind.ToWire());
         var cdas = new List<DocumentResult>();
         CollectCdas(r, cdas, 0);
-        if (cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment.Id);
+        if (cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment, messageId);
         foreach (var cda in cdas)
         {
-            CheckLevel(cda, ind, reasons);
-            CheckIns(cda, reasons);
+            CheckLevel(messageId, cda, ind, reasons);
+            CheckIns(messageId, cda, reasons);
         }
-        return new GateResult(reasons.Count == 0 && r.IsConformant(FailOn), reasons.ToArray(), path);
+        return reasons.Result(r.IsConformant(FailOn), path);
     }
 
-    private void AddErrors(DocumentResult r, SortedSet<string> reasons)
+    private void AddErrors(DocumentResult r, Reasons reasons)
     {
         foreach (var f in r.AllFindings())
-            if (f.Severity >= FailOn) reasons.Add(f.RuleId);
+            if (f.Severity >= FailOn) reasons.Add(f);
     }
 
     private static bool IsXdm(DocumentResult r) =>
@@ -188,23 +224,24 @@ public sealed class ConformanceGate
     private static bool HasPdf(DocumentResult cda) =>
         cda.Pdf is not null || cda.EmbeddedFiles.Exists(e => string.Equals(e.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase));
 
-    private static void CheckLevel(DocumentResult cda, IndicatorDefinition ind, SortedSet<string> reasons)
+    private static void CheckLevel(string id, DocumentResult cda, IndicatorDefinition ind, Reasons reasons)
     {
         if (ind.RequiredLevel is not null)
         {
-            if (cda.Level != ind.RequiredLevel || ind.RequirePdf && !HasPdf(cda)) reasons.Add(IndicatorRules.BioNotN3.Id);
+            if (cda.Level != ind.RequiredLevel || ind.RequirePdf && !HasPdf(cda))
+                reasons.Add(IndicatorRules.BioNotN3, id, cda.Level ?? "unknown", cda.Level == ind.RequiredLevel ? " without PDF" : "");
         }
-        else if (cda.Level is not ("N1" or "N3")) reasons.Add(IndicatorRules.LevelTooLow.Id);
+        else if (cda.Level is not ("N1" or "N3")) reasons.Add(IndicatorRules.LevelTooLow, id, cda.Level ?? "unknown");
     }
 
-    private static void CheckIns(DocumentResult cda, SortedSet<string> reasons)
+    private static void CheckIns(string id, DocumentResult cda, Reasons reasons)
     {
         switch (cda.Ins.Status)
         {
             case InsStatus.Qualified: break;
-            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns.Id); break;
-            case InsStatus.Absent: reasons.Add(IndicatorRules.InsMissing.Id); break;
-            default: reasons.Add(IndicatorRules.InsNotQualified.Id); break;
+            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns, id, cda.Ins.Oid ?? "(unknown)"); break;
+            case InsStatus.Absent: reasons.Add(IndicatorRules.InsMissing, id); break;
+            default: reasons.Add(IndicatorRules.InsNotQualified, id, cda.Ins.Status.ToWire()); break;
         }
     }
 

@@ -158,7 +158,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var label = m.Msg.Id;
             if (!unit.Documents.Contains(label)) unit.Documents.Add(label);
             if (!def.RequireConformantAttachment) { unit.Counted = true; continue; }
-            var g = gate.CheckAttachment(m.Msg.Attachment, gate.ResolveAttachment(m.Msg.Attachment, ctx.Inputs.MssFolder), def);
+            var g = gate.CheckAttachment(m.Msg.Id, m.Msg.Attachment, gate.ResolveAttachment(m.Msg.Attachment, ctx.Inputs.MssFolder), def);
             if (g.Counts) { unit.Counted = true; continue; }
             foreach (var reason in g.Reasons) unit.Reasons.Add(reason);
             Reject(ctx, r, label, g);
@@ -173,6 +173,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             r.Rejected.Add(rej);
         }
         foreach (var reason in g.Reasons) rej.Reasons.Add(reason);
+        foreach (var m in g.Messages) if (rej.Messages.Count < Reasons.MaxMessages && !rej.Messages.Contains(m)) rej.Messages.Add(m);
     }
 
     private bool SuccessMss(Context ctx, MsgInfo m, string channel) =>

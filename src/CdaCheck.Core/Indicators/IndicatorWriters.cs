@@ -86,6 +86,9 @@ public static class IndicatorWriters
                 w.WriteStartArray("reasons");
                 foreach (var reason in rej.Reasons) w.WriteStringValue(reason);
                 w.WriteEndArray();
+                w.WriteStartArray("messages");
+                foreach (var m in rej.Messages) w.WriteStringValue(m);
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -160,7 +163,10 @@ public static class IndicatorWriters
             if (i.GapUnits > 0)
                 w.WriteLine($"  écart naïf → conforme: {i.GapUnits} ({string.Join(", ", i.GapByReason.Select(kv => kv.Key + " ×" + kv.Value))})");
             foreach (var rej in i.Rejected)
+            {
                 w.WriteLine($"  rejeté {rej.Document}: {string.Join(", ", rej.Reasons)}");
+                foreach (var m in rej.Messages) w.WriteLine("      " + m);
+            }
         }
         if (report.InputErrors.Count > 0)
         {
@@ -252,10 +258,10 @@ public static class IndicatorWriters
                     detail.Add(new object?[] { u.Indicator, u.UnitType, u.UnitId, u.Ipp, u.InDenominator ? "oui" : "non", u.Exclusion,
                         u.Counted ? "oui" : "non", u.Naive ? "oui" : "non", string.Join(", ", u.Documents), string.Join(", ", u.Reasons), u.Note });
             AddSheet(wb, sheets, id++, "Détail", detail);
-            var rejects = new List<object?[]> { new object?[] { "Indicateur", "Document", "Fichier", "Raisons" } };
+            var rejects = new List<object?[]> { new object?[] { "Indicateur", "Document", "Fichier", "Raisons", "Messages" } };
             foreach (var i in report.Indicators)
                 foreach (var r in i.Rejected)
-                    rejects.Add(new object?[] { i.Id, r.Document, r.File is null ? null : Path.GetFileName(r.File), string.Join(", ", r.Reasons) });
+                    rejects.Add(new object?[] { i.Id, r.Document, r.File is null ? null : Path.GetFileName(r.File), string.Join(", ", r.Reasons), string.Join("\n", r.Messages) });
             AddSheet(wb, sheets, id++, "Rejets", rejects);
             var errors = new List<object?[]> { new object?[] { "Fichier", "Ligne", "Message" } };
             foreach (var e in report.InputErrors) errors.Add(new object?[] { e.File, e.Line, e.Message });

@@ -36,6 +36,8 @@ public sealed class RejectedDocument
     public required string Document { get; init; }
     public string? File { get; set; }
     public SortedSet<string> Reasons { get; } = new(StringComparer.Ordinal);
+    /// <summary>One message per reason (identity values masked).</summary>
+    public List<string> Messages { get; } = new();
 }
 
 public sealed record NationalFormula(int Numerator, int Denominator, decimal? Rate);

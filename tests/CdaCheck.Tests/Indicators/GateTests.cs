@@ -78,6 +78,19 @@ public sealed class GateTests : IDisposable
     }
 
     [Fact]
+    public void Messages_explain_each_reason_and_mask_identity_values()
+    {
+        var crh = IndicatorCda.Build(HospitalMonth.Spec("X1", "P01", "34112-3", new DateTime(2026, 10, 5)));
+        Dmp(crh).Messages.ShouldContain("IND-002: Document X1: ClinicalDocument/code is '34112-3' but the trace says '11490-0'.");
+        var nir = HospitalMonth.NirOf("P01");
+        var badKey = Ldl() with { Nir = nir[..13] + (nir[13..] == "01" ? "02" : "01") };
+        var g = Dmp(IndicatorCda.Build(badKey));
+        g.Messages.ShouldContain(m => m.StartsWith("INS-004: "));
+        var head = nir.Substring(0, 13);
+        g.Messages.ShouldAllBe(m => !m.Contains(head));
+    }
+
+    [Fact]
     public void IND_004_no_body_means_no_level()
     {
         var xml = IndicatorCda.Build(Ldl());
@@ -156,16 +169,16 @@ public sealed class GateTests : IDisposable
             return r;
         }
         var ds41 = Def("sun-es", "DS4.1");
-        new ConformanceGate(Shared.Data, null, (_, _, _) => Pkg(InputKind.Xdm, true)).CheckAttachment("pkg.zip", path, ds41).Counts.ShouldBeTrue();
-        new ConformanceGate(Shared.Data, null, (_, _, _) => Pkg(InputKind.Xdm, true, InsStatus.QualifiedTest)).CheckAttachment("pkg.zip", path, ds41).Reasons.ShouldBe(["IND-006"]);
-        new ConformanceGate(Shared.Data, null, (_, _, _) => Pkg(InputKind.Xdm, false)).CheckAttachment("pkg.zip", path, ds41).Reasons.ShouldBe(["IND-011"]);
+        new ConformanceGate(Shared.Data, null, (_, _, _) => Pkg(InputKind.Xdm, true)).CheckAttachment("M", "pkg.zip", path, ds41).Counts.ShouldBeTrue();
+        new ConformanceGate(Shared.Data, null, (_, _, _) => Pkg(InputKind.Xdm, true, InsStatus.QualifiedTest)).CheckAttachment("M", "pkg.zip", path, ds41).Reasons.ShouldBe(["IND-006"]);
+        new ConformanceGate(Shared.Data, null, (_, _, _) => Pkg(InputKind.Xdm, false)).CheckAttachment("M", "pkg.zip", path, ds41).Reasons.ShouldBe(["IND-011"]);
         var eml = Pkg(InputKind.Eml, false);
         eml.Children.Add(Pkg(InputKind.Xdm, true));
-        new ConformanceGate(Shared.Data, null, (_, _, _) => eml).CheckAttachment("m.eml", path, ds41).Counts.ShouldBeTrue();
+        new ConformanceGate(Shared.Data, null, (_, _, _) => eml).CheckAttachment("M", "m.eml", path, ds41).Counts.ShouldBeTrue();
         // A bare CDA is not an XDM package for DS4.1, but is a document sent for HOP'EN 2 P1.07.
         var cda = Write("bare.xml", IndicatorCda.Build(Ldl()));
-        new ConformanceGate(Shared.Data, null).CheckAttachment("bare.xml", cda, ds41).Reasons.ShouldBe(["IND-010"]);
-        new ConformanceGate(Shared.Data, null).CheckAttachment("bare.xml", cda, Def("hopen2", "P1.07")).Counts.ShouldBeTrue();
+        new ConformanceGate(Shared.Data, null).CheckAttachment("M", "bare.xml", cda, ds41).Reasons.ShouldBe(["IND-010"]);
+        new ConformanceGate(Shared.Data, null).CheckAttachment("M", "bare.xml", cda, Def("hopen2", "P1.07")).Counts.ShouldBeTrue();
     }
 
     [Fact]
@@ -180,8 +193,8 @@ public sealed class GateTests : IDisposable
     public void IND_013_message_without_attachment()
     {
         var gate = new ConformanceGate(Shared.Data, null);
-        gate.CheckAttachment(null, null, Def("hopen2", "P1.07")).Reasons.ShouldBe(["IND-013"]);
-        gate.CheckAttachment("gone.zip", null, Def("hopen2", "P1.07")).Reasons.ShouldBe(["IND-001"]);
+        gate.CheckAttachment("M", null, null, Def("hopen2", "P1.07")).Reasons.ShouldBe(["IND-013"]);
+        gate.CheckAttachment("M", "gone.zip", null, Def("hopen2", "P1.07")).Reasons.ShouldBe(["IND-001"]);
     }
 
     [Fact]
