@@ -47,6 +47,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<MsgInfo>> MessagesByVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
+        public List<InputError> Warnings { get; } = new();
+        public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
 
@@ -61,6 +63,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         var report = new IndicatorReport { Request = request, Definitions = program, Window = window, Tier = tier };
         report.Inputs.AddRange(inputs.Files);
         report.InputErrors.AddRange(inputs.Errors);
+        report.InputErrors.AddRange(ctx.Warnings);
         var stays = program.Program == "sun-es" ? BuildStays(ctx, report.InputErrors) : null;
         foreach (var def in program.Indicators)
         {
@@ -87,6 +90,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var d in ctx.Inputs.Documents)
         {
             ctx.DocById[d.LocalId] = d;
+            if (d.Venue is not null && !ctx.VenueByNo.ContainsKey(d.Venue))
+                ctx.Warnings.Add(new InputError(ctx.FileOf("documents"), d.Line, "the 'N° venue' of this document is not in the venues file"));
             if (d.Venue is not null) Add(ctx.DocsByVenue, d.Venue, d);
         }
         foreach (var t in ctx.Inputs.Traces)
@@ -96,6 +101,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var venue = t.Stay ?? doc?.Venue;
             var ipp = t.Ipp ?? doc?.Ipp ?? (venue is not null && ctx.VenueByNo.TryGetValue(venue, out var v) ? v.Ipp : null);
             var info = new TraceInfo(t, doc, venue, ipp, gate.Kinds.ForTypeCode(t.TypeCode)?.Id);
+            if (venue is null)
+                ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "SUCCES trace without 'N° séjour' for a document absent from the documents file: it credits no séjour (kept for DS1.4 and document counts)"));
+            else if (!ctx.VenueByNo.ContainsKey(venue))
+                ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "the séjour of this SUCCES trace is not in the venues file: it credits no séjour"));
             if (venue is not null) Add(ctx.TracesByVenue, venue, info);
             Add(ctx.TracesByDoc, t.LocalId, info);
             if (ipp is not null) Add(ctx.TracesByIpp, ipp, info);
@@ -104,6 +113,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         {
             var ipp = m.Ipp ?? (m.Venue is not null && ctx.VenueByNo.TryGetValue(m.Venue, out var v) ? v.Ipp : null);
             var info = new MsgInfo(m, ipp);
+            if (m.Venue is not null && !ctx.VenueByNo.ContainsKey(m.Venue))
+                ctx.Warnings.Add(new InputError(ctx.FileOf("mss"), m.Line, "the 'N° venue' of this message is not in the venues file: it credits no séjour"));
             ctx.Messages.Add(info);
             if (m.Venue is not null) Add(ctx.MessagesByVenue, m.Venue, info);
             else if (ipp is not null) Add(ctx.MessagesByIppWithoutVenue, ipp, info);

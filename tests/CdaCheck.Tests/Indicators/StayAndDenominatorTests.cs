@@ -137,3 +137,24 @@ public class StayAndDenominatorTests
         Rates.Percent(0, 0).ShouldBeNull();
     }
 }
+
+public class AttributionTests
+{
+    [Fact]
+    public void Traces_and_messages_that_credit_no_sejour_are_reported_not_dropped_silently()
+    {
+        var inputs = new IndicatorInputs();
+        inputs.Files.Add(new InputFileSummary("t.csv", "traces", 2, 0));
+        var v = StayAndDenominatorTests.V("A", "02/10/2023", "05/10/2023");
+        inputs.Venues.Add(v);
+        inputs.Traces.Add(new DmpTrace { LocalId = "X", Emitted = new DateOnly(2023, 10, 5), TypeCode = "11490-0", Status = "SUCCES", Line = 2 });
+        inputs.Traces.Add(new DmpTrace { LocalId = "Y", Emitted = new DateOnly(2023, 10, 5), TypeCode = "11490-0", Status = "SUCCES", Stay = "NOPE", Line = 3 });
+        inputs.Traces.Add(new DmpTrace { LocalId = "Z", Emitted = new DateOnly(2023, 10, 5), TypeCode = "11490-0", Status = "SUCCES", Stay = v.Number, Line = 4 });
+        inputs.Mss.Add(new MssMessage { Id = "M", Date = new DateOnly(2023, 10, 5), Venue = "NOPE", RecipientType = "ps", Status = "SUCCES", Line = 2 });
+        var report = new IndicatorEngine(new ConformanceGate(Shared.Data, null))
+            .Compute(new IndicatorRequest("hopen2", 2023, 10), inputs, ProgramDefinition.Load(Shared.Data, "hopen2"));
+        report.InputErrors.Where(e => e.File == "t.csv").Select(e => e.Line).ShouldBe([2, 3]);
+        report.InputErrors.ShouldContain(e => e.File == "mss" && e.Line == 2);
+        report["P1.02-LDL"]!.NaiveNumerator.ShouldBe(1); // Z credits the séjour
+    }
+}
