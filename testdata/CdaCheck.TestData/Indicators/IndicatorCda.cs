@@ -207,11 +207,41 @@ public static class IndicatorCda
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The INS DataMatrix payload of a spec (ANS "INS — Format datamatrix": C40 header, S1 matricule, S2 OID, S3
+    /// birth given names, S4 birth family name, S5 sex, S6 JJ-MM-AAAA, S7 COG; GS after a variable field shorter than its maximum).
+    /// </summary>
+    public static string InsPayload(CdaSpec s)
+    {
+        const char gs = '\u001D';
+        var oid = s.InsOid ?? InsNirOid;
+        var date = s.BirthDate.Length >= 8 ? $"{s.BirthDate[6..8]}-{s.BirthDate[4..6]}-{s.BirthDate[..4]}" : s.BirthDate;
+        return "IS010000000000000000000000" + "S1" + s.Nir + "S2" + oid + (oid.Length < 20 ? gs.ToString() : "")
+            + "S3" + s.Given + gs + "S4" + s.Family + gs + "S5" + s.Sex + "S6" + date + "S7" + s.BirthPlace;
+    }
+
     /// <summary>A small valid one-page PDF 1.4 (exact xref offsets) showing <paramref name="title"/>.</summary>
-    public static byte[] Pdf(string title)
+    public static byte[] Pdf(string title) => Pdf(title, null);
+
+    /// <summary>
+    /// The same PDF with a DataMatrix module grid (true = dark) drawn as vector squares of 2 pt, top-left corner at
+    /// (500, 741) on page 1, next to the mention "INS à scanner" (the grid comes from the DataMatrix layer's encoder).
+    /// </summary>
+    public static byte[] Pdf(string title, bool[,]? modules)
     {
         var ascii = new string(title.Select(c => c is >= ' ' and < (char)127 and not '(' and not ')' and not '\\' ? c : ' ').ToArray());
         var content = $"BT /F1 14 Tf 72 770 Td ({ascii}) Tj ET";
+        if (modules is not null)
+        {
+            var dm = new StringBuilder("\n0 g\n");
+            const double x0 = 500, yTop = 741, m = 2;
+            for (int r = 0; r < modules.GetLength(0); r++)
+                for (int c = 0; c < modules.GetLength(1); c++)
+                    if (modules[r, c])
+                        dm.Append(string.Create(CultureInfo.InvariantCulture, $"{x0 + c * m} {yTop - (r + 1) * m} {m} {m} re f\n"));
+            dm.Append(string.Create(CultureInfo.InvariantCulture, $"BT /F1 7 Tf {x0} {yTop - modules.GetLength(0) * m - 10} Td (INS a scanner) Tj ET"));
+            content += dm.ToString();
+        }
         var objects = new[]
         {
             "<< /Type /Catalog /Pages 2 0 R >>",

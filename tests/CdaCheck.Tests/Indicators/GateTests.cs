@@ -219,3 +219,32 @@ public sealed class GateTests : IDisposable
         ids.ShouldBe(Enumerable.Range(1, 13).Select(i => $"IND-{i:000}").ToList());
     }
 }
+
+public class FixtureWriterTests
+{
+    [Fact]
+    public void Ins_payload_follows_the_datamatrix_format()
+    {
+        var s = HospitalMonth.Spec("X", "P01", "11490-0", new DateTime(2026, 10, 5));
+        IndicatorCda.InsPayload(s).ShouldBe("IS010000000000000000000000S1" + s.Nir + "S21.2.250.1.213.1.4.8\u001DS3CAMILLE\u001DS4TESTFAMILLE\u001DS5FS615-01-1980S775056");
+        IndicatorCda.InsPayload(s with { InsOid = IndicatorCda.InsNirTestOid }).ShouldContain("4.10S3");
+    }
+
+    [Fact]
+    public void Pdf_with_modules_draws_one_square_per_dark_module_and_keeps_a_valid_xref()
+    {
+        var m = new bool[10, 10];
+        m[0, 0] = m[9, 9] = m[5, 3] = true;
+        var text = System.Text.Encoding.ASCII.GetString(IndicatorCda.Pdf("T", m));
+        System.Text.RegularExpressions.Regex.Matches(text, " re f").Count.ShouldBe(3);
+        var startxref = int.Parse(text[(text.LastIndexOf("startxref\n", StringComparison.Ordinal) + 10)..].Split('\n')[0]);
+        text[startxref..].ShouldStartWith("xref");
+        var firstObj = int.Parse(text[(startxref + "xref\n0 6\n0000000000 65535 f \n".Length)..][..10]);
+        text[firstObj..].ShouldStartWith("1 0 obj");
+        IndicatorCda.LuhnValid(IndicatorCda.Rpps).ShouldBeTrue();
+        IndicatorCda.Rpps.Length.ShouldBe(11);
+        IndicatorCda.LuhnValid(IndicatorCda.Finess).ShouldBeTrue();
+        IndicatorCda.Finess.Length.ShouldBe(9);
+        CdaCheck.Core.Ins.Nir.HasValidKey(HospitalMonth.NirOf("P07")).ShouldBeTrue();
+    }
+}
