@@ -97,6 +97,17 @@ public static class IndicatorsCommand
                 stderr.WriteLine("error: " + ex.Message);
                 return CliApp.ExitError;
             }
+            catch (ReferenceDataException ex)
+            {
+                stderr.WriteLine("error: reference data: " + ex.Message);
+                return CliApp.ExitError;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Never echo input content: the exception type only.
+                stderr.WriteLine("error: internal error (" + ex.GetType().Name + ")");
+                return CliApp.ExitError;
+            }
         });
         return cmd;
     }

@@ -18,6 +18,37 @@ public sealed record GateResult(bool Counts, IReadOnlyList<string> Reasons, stri
     public IReadOnlyList<string> Messages { get; init; } = [];
 }
 
+/// <summary>What the gate needs from one CDA document (kept instead of the full result: no PDF bytes or page content).</summary>
+public sealed record CdaFacts(string? TypeCode, string? Level, bool HasPdf, InsStatus Ins, string? InsOid, DataMatrixStatus DataMatrix, bool DataMatrixError);
+
+/// <summary>The validation of one file, reduced to what the gate needs (cached per content and mode).</summary>
+public sealed record ValidatedFile(InputKind Kind, bool Conformant, IReadOnlyList<Finding> Errors, IReadOnlyList<CdaFacts> Cdas, bool IsXdm)
+{
+    public const int MaxErrors = 50;
+
+    public static ValidatedFile From(DocumentResult r, Severity failOn)
+    {
+        var errors = r.AllFindings().Where(f => f.Severity >= failOn).Take(MaxErrors).ToArray();
+        var cdas = new List<CdaFacts>();
+        Collect(r, cdas, failOn, 0);
+        bool xdm = r.Kind == InputKind.Xdm || r.Kind == InputKind.Eml && r.Children.Exists(c => c.Kind == InputKind.Xdm);
+        return new ValidatedFile(r.Kind, r.IsConformant(failOn), errors, cdas, xdm);
+    }
+
+    private static void Collect(DocumentResult r, List<CdaFacts> into, Severity failOn, int depth)
+    {
+        if (r.Kind == InputKind.Cda)
+        {
+            bool pdf = r.Pdf is not null || r.EmbeddedFiles.Exists(e => string.Equals(e.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase));
+            bool dmError = r.AllFindings().Any(f => f.RuleId.StartsWith("DM-", StringComparison.Ordinal) && f.Severity >= failOn);
+            into.Add(new CdaFacts(r.TypeCode, r.Level, pdf, r.Ins.Status, r.Ins.Oid, r.DataMatrix.Status, dmError));
+            return;
+        }
+        if (depth >= 4) return;
+        foreach (var c in r.Children) Collect(c, into, failOn, depth + 1);
+    }
+}
+
 /// <summary>Reasons and their messages collected by the gate.</summary>
 internal sealed class Reasons
 {
@@ -57,7 +88,7 @@ internal sealed class Reasons
 public sealed class ConformanceGate
 {
     private readonly Func<string, byte[], GateMode, DocumentResult> _validate;
-    private readonly ConcurrentDictionary<string, Lazy<DocumentResult>> _byHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ValidatedFile>> _byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string?> _hashOfPath = new(StringComparer.Ordinal);
     private readonly string? _documentsRoot;
     private readonly Lazy<Dictionary<string, string>> _index;
@@ -111,7 +142,7 @@ public sealed class ConformanceGate
     }
 
     /// <summary>Validates a file once per content and mode.</summary>
-    public DocumentResult Validate(string path, GateMode mode)
+    public ValidatedFile Validate(string path, GateMode mode)
     {
         var hash = _hashOfPath.GetOrAdd(path + "\0" + mode, _ => null);
         byte[]? bytes = null;
@@ -119,15 +150,15 @@ public sealed class ConformanceGate
         {
             var info = new FileInfo(path);
             if (info.Length > MaxInputBytes)
-                return _byHash.GetOrAdd("big:" + path + mode, _ => new Lazy<DocumentResult>(() => TooLarge(path, info.Length))).Value;
+                return _byHash.GetOrAdd("big:" + path + mode, _ => new Lazy<ValidatedFile>(() => ValidatedFile.From(TooLarge(path, info.Length), FailOn))).Value;
             bytes = File.ReadAllBytes(path);
             hash = Convert.ToHexStringLower(SHA256.HashData(bytes)) + ":" + mode;
             _hashOfPath[path + "\0" + mode] = hash;
         }
-        var lazy = _byHash.GetOrAdd(hash, _ => new Lazy<DocumentResult>(() =>
+        var lazy = _byHash.GetOrAdd(hash, _ => new Lazy<ValidatedFile>(() =>
         {
             Interlocked.Increment(ref _validations);
-            return _validate(path, bytes ?? File.ReadAllBytes(path), mode);
+            return ValidatedFile.From(_validate(path, bytes ?? File.ReadAllBytes(path), mode), FailOn);
         }));
         return lazy.Value;
     }
@@ -146,7 +177,7 @@ public sealed class ConformanceGate
     {
         var reasons = new Reasons();
         if (path is null) { reasons.Add(IndicatorRules.FileNotFound, localId, "neither the Fichier column nor --documents-root gives it"); return reasons.Result(false, null); }
-        DocumentResult r;
+        ValidatedFile r;
         try { r = Validate(path, historical ? GateMode.DmpHistorical : GateMode.Dmp); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -154,7 +185,7 @@ public sealed class ConformanceGate
             return reasons.Result(false, path);
         }
         AddErrors(r, reasons);
-        var cda = FirstCda(r, 0);
+        var cda = r.Cdas.Count > 0 ? r.Cdas[0] : null;
         if (cda is not null)
         {
             if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch, localId, cda.TypeCode ?? "(none)", traceCode);
@@ -162,12 +193,11 @@ public sealed class ConformanceGate
             if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch, localId, cda.TypeCode ?? "(none)", ind.Kind);
             CheckLevel(localId, cda, ind, reasons);
             CheckIns(localId, cda, reasons);
-            if (!historical && (kind?.DataMatrixRequired ?? false) && cda.DataMatrix.Status is DataMatrixStatus.Absent or DataMatrixStatus.LocatedUndecodable
-                && !cda.AllFindings().Any(f => f.RuleId.StartsWith("DM-", StringComparison.Ordinal) && f.Severity >= FailOn))
-                reasons.Add(IndicatorRules.DataMatrixMissing, localId, cda.DataMatrix.Status.ToWire());
+            if (!historical && (kind?.DataMatrixRequired ?? false) && cda.DataMatrix is DataMatrixStatus.Absent or DataMatrixStatus.LocatedUndecodable && !cda.DataMatrixError)
+                reasons.Add(IndicatorRules.DataMatrixMissing, localId, cda.DataMatrix.ToWire());
         }
         else reasons.Add(IndicatorRules.NotCda, localId, r.Kind.ToWire());
-        return reasons.Result(r.IsConformant(FailOn), path);
+        return reasons.Result(r.Conformant, path);
     }
 
     /// <summary>Gate for an MSSanté attachment (IHE_XDM.ZIP, .eml or a CDA file): every CDA it holds must pass.</summary>
@@ -176,7 +206,7 @@ public sealed class ConformanceGate
         var reasons = new Reasons();
         if (attachment is null) { reasons.Add(IndicatorRules.NoAttachment, messageId); return reasons.Result(false, null); }
         if (path is null) { reasons.Add(IndicatorRules.FileNotFound, messageId, "no such file: " + Path.GetFileName(attachment)); return reasons.Result(false, null); }
-        DocumentResult r;
+        ValidatedFile r;
         try { r = Validate(path, GateMode.Mss); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -184,64 +214,39 @@ public sealed class ConformanceGate
             return reasons.Result(false, path);
         }
         AddErrors(r, reasons);
-        if (ind.RequireXdm && !IsXdm(r)) reasons.Add(IndicatorRules.NotXdm, messageId, r.Kind.ToWire());
-        var cdas = new List<DocumentResult>();
-        CollectCdas(r, cdas, 0);
-        if (cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment, messageId);
-        foreach (var cda in cdas)
+        if (ind.RequireXdm && !r.IsXdm) reasons.Add(IndicatorRules.NotXdm, messageId, r.Kind.ToWire());
+        if (r.Cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment, messageId);
+        foreach (var cda in r.Cdas)
         {
             CheckLevel(messageId, cda, ind, reasons);
             CheckIns(messageId, cda, reasons);
         }
-        return reasons.Result(r.IsConformant(FailOn), path);
+        return reasons.Result(r.Conformant, path);
     }
 
-    private void AddErrors(DocumentResult r, Reasons reasons)
+    private static void AddErrors(ValidatedFile r, Reasons reasons)
     {
-        foreach (var f in r.AllFindings())
-            if (f.Severity >= FailOn) reasons.Add(f);
+        foreach (var f in r.Errors) reasons.Add(f);
     }
 
-    private static bool IsXdm(DocumentResult r) =>
-        r.Kind == InputKind.Xdm || r.Kind == InputKind.Eml && r.Children.Exists(c => c.Kind == InputKind.Xdm);
-
-    private static DocumentResult? FirstCda(DocumentResult r, int depth)
-    {
-        if (r.Kind == InputKind.Cda) return r;
-        if (depth >= 4) return null;
-        foreach (var c in r.Children)
-            if (FirstCda(c, depth + 1) is { } found) return found;
-        return null;
-    }
-
-    private static void CollectCdas(DocumentResult r, List<DocumentResult> into, int depth)
-    {
-        if (r.Kind == InputKind.Cda) { into.Add(r); return; }
-        if (depth >= 4) return;
-        foreach (var c in r.Children) CollectCdas(c, into, depth + 1);
-    }
-
-    private static bool HasPdf(DocumentResult cda) =>
-        cda.Pdf is not null || cda.EmbeddedFiles.Exists(e => string.Equals(e.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase));
-
-    private static void CheckLevel(string id, DocumentResult cda, IndicatorDefinition ind, Reasons reasons)
+    private static void CheckLevel(string id, CdaFacts cda, IndicatorDefinition ind, Reasons reasons)
     {
         if (ind.RequiredLevel is not null)
         {
-            if (cda.Level != ind.RequiredLevel || ind.RequirePdf && !HasPdf(cda))
+            if (cda.Level != ind.RequiredLevel || ind.RequirePdf && !cda.HasPdf)
                 reasons.Add(IndicatorRules.BioNotN3, id, cda.Level ?? "unknown", cda.Level == ind.RequiredLevel ? " without PDF" : "");
         }
         else if (cda.Level is not ("N1" or "N3")) reasons.Add(IndicatorRules.LevelTooLow, id, cda.Level ?? "unknown");
     }
 
-    private static void CheckIns(string id, DocumentResult cda, Reasons reasons)
+    private static void CheckIns(string id, CdaFacts cda, Reasons reasons)
     {
-        switch (cda.Ins.Status)
+        switch (cda.Ins)
         {
             case InsStatus.Qualified: break;
-            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns, id, cda.Ins.Oid ?? "(unknown)"); break;
+            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns, id, cda.InsOid ?? "(unknown)"); break;
             case InsStatus.Absent: reasons.Add(IndicatorRules.InsMissing, id); break;
-            default: reasons.Add(IndicatorRules.InsNotQualified, id, cda.Ins.Status.ToWire()); break;
+            default: reasons.Add(IndicatorRules.InsNotQualified, id, cda.Ins.ToWire()); break;
         }
     }
 
