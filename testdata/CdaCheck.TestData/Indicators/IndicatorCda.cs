@@ -223,14 +223,32 @@ public static class IndicatorCda
     /// <summary>A small valid one-page PDF 1.4 (exact xref offsets) showing <paramref name="title"/>.</summary>
     public static byte[] Pdf(string title) => Pdf(title, null);
 
+    /// <summary>The identity cartouche printed next to the DataMatrix (ASCII; the values are the fixture's invented traits).</summary>
+    public static IReadOnlyList<string> Cartouche(CdaSpec s) =>
+    [
+        "Nom de naissance : " + s.Family,
+        "Prenoms : " + s.Given,
+        "Sexe : " + s.Sex,
+        "Date de naissance : " + (s.BirthDate.Length >= 8 ? $"{s.BirthDate[6..8]}/{s.BirthDate[4..6]}/{s.BirthDate[..4]}" : s.BirthDate),
+        "Lieu de naissance : " + s.BirthPlace,
+        "Matricule INS : " + s.Nir,
+        "INS-NIR",
+    ];
+
+    /// <summary>The PDF with a DataMatrix of the spec's INS payload (from <paramref name="encode"/>) and its cartouche.</summary>
+    public static byte[] PdfWithDataMatrix(CdaSpec s, Func<string, bool[,]> encode) => Pdf(s.Title, encode(InsPayload(s)), Cartouche(s));
+
     /// <summary>
     /// The same PDF with a DataMatrix module grid (true = dark) drawn as vector squares of 2 pt, top-left corner at
     /// (500, 741) on page 1, next to the mention "INS à scanner" (the grid comes from the DataMatrix layer's encoder).
     /// </summary>
-    public static byte[] Pdf(string title, bool[,]? modules)
+    public static byte[] Pdf(string title, bool[,]? modules, IReadOnlyList<string>? lines = null)
     {
-        var ascii = new string(title.Select(c => c is >= ' ' and < (char)127 and not '(' and not ')' and not '\\' ? c : ' ').ToArray());
-        var content = $"BT /F1 14 Tf 72 770 Td ({ascii}) Tj ET";
+        static string Ascii(string t) => new(t.Select(c => c is >= ' ' and < (char)127 and not '(' and not ')' and not '\\' ? c : ' ').ToArray());
+        var content = $"BT /F1 14 Tf 72 770 Td ({Ascii(title)}) Tj ET";
+        if (lines is not null)
+            for (int i = 0; i < lines.Count; i++)
+                content += string.Create(CultureInfo.InvariantCulture, $"\nBT /F1 9 Tf 300 {740 - i * 12} Td ({Ascii(lines[i])}) Tj ET");
         if (modules is not null)
         {
             var dm = new StringBuilder("\n0 g\n");
