@@ -27,5 +27,4 @@ internal static class DataMatrixHook
             return (bool[,])encode.Invoke(null, [payload, options])!;
         });
     }
-
 }
