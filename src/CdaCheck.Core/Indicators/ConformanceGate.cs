@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Xml;
+using CdaCheck.Core.Cda;
+using CdaCheck.Core.Reference;
+using CdaCheck.Core.Rules;
+using CdaCheck.Core.Validation;
+
+namespace CdaCheck.Core.Indicators;
+
+/// <summary>How a document is validated: for the DMP, for the DMP as a historical document (no DataMatrix), or as an MSSanté attachment.</summary>
+public enum GateMode { Dmp, DmpHistorical, Mss }
+
+/// <summary>Outcome of the conformance gate for one credited document or message.</summary>
+public sealed record GateResult(bool Counts, IReadOnlyList<string> Reasons, string? File)
+{
+    /// <summary>One rendered message per reason ("IND-002: Document D03: …"; validation findings as reported, identity masked).</summary>
+    public IReadOnlyList<string> Messages { get; init; } = [];
+}
+
+/// <summary>What the gate needs from one CDA document (kept instead of the full result: no PDF bytes or page content).</summary>
+public sealed record CdaFacts(string? TypeCode, string? Level, bool HasPdf, InsStatus Ins, string? InsOid, DataMatrixStatus DataMatrix, bool DataMatrixError);
+
+/// <summary>The validation of one file, reduced to what the gate needs (cached per content and mode).</summary>
+public sealed record ValidatedFile(InputKind Kind, bool Conformant, IReadOnlyList<Finding> Errors, IReadOnlyList<CdaFacts> Cdas, bool IsXdm)
+{
+    public const int MaxErrors = 50;
+
+    public static ValidatedFile From(DocumentResult r, Severity failOn)
+    {
+        var errors = r.AllFindings().Where(f => f.Severity >= failOn).Take(MaxErrors).ToArray();
+        var cdas = new List<CdaFacts>();
+        Collect(r, cdas, failOn, 0);
+        bool xdm = r.Kind == InputKind.Xdm || r.Kind == InputKind.Eml && r.Children.Exists(c => c.Kind == InputKind.Xdm);
+        return new ValidatedFile(r.Kind, r.IsConformant(failOn), errors, cdas, xdm);
+    }
+
+    private static void Collect(DocumentResult r, List<CdaFacts> into, Severity failOn, int depth)
+    {
+        if (r.Kind == InputKind.Cda)
+        {
+            bool pdf = r.Pdf is not null || r.EmbeddedFiles.Exists(e => string.Equals(e.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase));
+            bool dmError = r.AllFindings().Any(f => f.RuleId.StartsWith("DM-", StringComparison.Ordinal) && f.Severity >= failOn);
+            into.Add(new CdaFacts(r.TypeCode, r.Level, pdf, r.Ins.Status, r.Ins.Oid, r.DataMatrix.Status, dmError));
+            return;
+        }
+        if (depth >= 4) return;
+        foreach (var c in r.Children) Collect(c, into, failOn, depth + 1);
+    }
+}
+
+/// <summary>Reasons and their messages collected by the gate.</summary>
+internal sealed class Reasons
+{
+    public const int MaxMessages = 20;
+    public SortedSet<string> Ids { get; } = new(StringComparer.Ordinal);
+    public List<string> Messages { get; } = new();
+
+    public void Add(RuleDescriptor rule, params object?[] args)
+    {
+        Ids.Add(rule.Id);
+        AddMessage(rule.Id + ": " + string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.MessageFormat, args));
+    }
+
+    public void Add(Finding f)
+    {
+        Ids.Add(f.RuleId);
+        AddMessage(f.RuleId + ": " + f.Message);
+    }
+
+    private void AddMessage(string m)
+    {
+        if (Messages.Count < MaxMessages && !Messages.Contains(m)) Messages.Add(m);
+    }
+
+    public int Count => Ids.Count;
+
+    public GateResult Result(bool conformant, string? file) =>
+        new(Ids.Count == 0 && conformant, Ids.ToArray(), file) { Messages = Messages.ToArray() };
+}
+
+/// <summary>
+/// Decides whether a document credited by a DMP trace or an MSSanté send counts: it must be found,
+/// conformant, of the trace's type code and the indicator's kind, at the required level, with an INS
+/// qualified under a production OID and the DataMatrix where required. Each file is validated once
+/// per mode (results cached by SHA-256 of the content); thread-safe.
+/// </summary>
+public sealed class ConformanceGate
+{
+    private readonly Func<string, byte[], GateMode, DocumentResult> _validate;
+    private readonly ConcurrentDictionary<string, Lazy<ValidatedFile>> _byHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?> _hashOfPath = new(StringComparer.Ordinal);
+    private readonly string? _documentsRoot;
+    private readonly Lazy<Dictionary<string, string>> _index;
+    private readonly SegurKinds _kinds;
+    private int _validations;
+
+    public ConformanceGate(ReferenceData data, string? documentsRoot, Func<string, byte[], GateMode, DocumentResult>? validate = null)
+    {
+        _kinds = SegurKinds.From(data);
+        _documentsRoot = documentsRoot;
+        _index = new Lazy<Dictionary<string, string>>(BuildIndex);
+        if (validate is null)
+        {
+            var dmp = new Validator(data, new ValidationOptions { Profile = Profile.Dmp });
+            var hist = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Historical = true });
+            var mss = new Validator(data, new ValidationOptions { Profile = Profile.Mss });
+            validate = (path, bytes, mode) => (mode switch { GateMode.DmpHistorical => hist, GateMode.Mss => mss, _ => dmp }).Validate(path, bytes);
+        }
+        _validate = validate;
+    }
+
+    public SegurKinds Kinds => _kinds;
+    public Severity FailOn { get; init; } = Severity.Error;
+    /// <summary>Number of validator runs (each distinct content and mode once).</summary>
+    public int Validations => _validations;
+    public long MaxInputBytes { get; init; } = new Limits().MaxInputBytes;
+
+    /// <summary>Finds a document's file: the Fichier column (relative to <paramref name="baseFolder"/>), else the --documents-root index by ClinicalDocument/id.</summary>
+    public string? Locate(string? file, string? baseFolder, string localId)
+    {
+        if (file is not null)
+        {
+            var p = Path.IsPathRooted(file) ? file : Path.Combine(baseFolder ?? ".", file);
+            if (File.Exists(p)) return Path.GetFullPath(p);
+        }
+        if (_documentsRoot is not null && _index.Value.TryGetValue(localId, out var f)) return f;
+        return null;
+    }
+
+    public string? ResolveAttachment(string? file, string? baseFolder)
+    {
+        if (file is null) return null;
+        var p = Path.IsPathRooted(file) ? file : Path.Combine(baseFolder ?? ".", file);
+        if (File.Exists(p)) return Path.GetFullPath(p);
+        if (_documentsRoot is not null)
+        {
+            var q = Path.Combine(_documentsRoot, file);
+            if (File.Exists(q)) return Path.GetFullPath(q);
+        }
+        return null;
+    }
+
+    /// <summary>Validates a file once per content and mode.</summary>
+    public ValidatedFile Validate(string path, GateMode mode)
+    {
+        var hash = _hashOfPath.GetOrAdd(path + "\0" + mode, _ => null);
+        byte[]? bytes = null;
+        if (hash is null)
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxInputBytes)
+                return _byHash.GetOrAdd("big:" + path + mode, _ => new Lazy<ValidatedFile>(() => ValidatedFile.From(TooLarge(path, info.Length), FailOn))).Value;
+            bytes = File.ReadAllBytes(path);
+            hash = Convert.ToHexStringLower(SHA256.HashData(bytes)) + ":" + mode;
+            _hashOfPath[path + "\0" + mode] = hash;
+        }
+        var lazy = _byHash.GetOrAdd(hash, _ => new Lazy<ValidatedFile>(() =>
+        {
+            Interlocked.Increment(ref _validations);
+            return ValidatedFile.From(_validate(path, bytes ?? File.ReadAllBytes(path), mode), FailOn);
+        }));
+        return lazy.Value;
+    }
+
+    private DocumentResult TooLarge(string path, long length)
+    {
+        var r = new DocumentResult(path, InputKind.Unknown) { Size = length };
+        var sink = new FindingSink(new ValidationOptions());
+        sink.Report(SecurityRules.InputTooLarge, Location.None, length, MaxInputBytes);
+        r.Findings.AddRange(sink.Findings);
+        return r;
+    }
+
+    /// <summary>Gate for a document credited by a DMP trace.</summary>
+    public GateResult CheckDocument(string localId, string? path, string? traceCode, IndicatorDefinition ind, bool historical)
+    {
+        var reasons = new Reasons();
+        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, localId, "neither the Fichier column nor --documents-root gives it"); return reasons.Result(false, null); }
+        ValidatedFile r;
+        try { r = Validate(path, historical ? GateMode.DmpHistorical : GateMode.Dmp); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            reasons.Add(IndicatorRules.FileNotFound, localId, ex.GetType().Name);
+            return reasons.Result(false, path);
+        }
+        AddErrors(r, reasons);
+        var cda = r.Cdas.Count > 0 ? r.Cdas[0] : null;
+        if (cda is not null)
+        {
+            if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch, localId, cda.TypeCode ?? "(none)", traceCode);
+            var kind = _kinds.ForTypeCode(cda.TypeCode);
+            if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch, localId, cda.TypeCode ?? "(none)", ind.Kind);
+            CheckLevel(localId, cda, ind, reasons);
+            CheckIns(localId, cda, reasons);
+            if (!historical && (kind?.DataMatrixRequired ?? false) && cda.DataMatrix is DataMatrixStatus.Absent or DataMatrixStatus.LocatedUndecodable && !cda.DataMatrixError)
+                reasons.Add(IndicatorRules.DataMatrixMissing, localId, cda.DataMatrix.ToWire());
+        }
+        else reasons.Add(IndicatorRules.NotCda, localId, r.Kind.ToWire());
+        return reasons.Result(r.Conformant, path);
+    }
+
+    /// <summary>Gate for an MSSanté attachment (IHE_XDM.ZIP, .eml or a CDA file): every CDA it holds must pass.</summary>
+    public GateResult CheckAttachment(string messageId, string? attachment, string? path, IndicatorDefinition ind)
+    {
+        var reasons = new Reasons();
+        if (attachment is null) { reasons.Add(IndicatorRules.NoAttachment, messageId); return reasons.Result(false, null); }
+        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, messageId, "no such file: " + Path.GetFileName(attachment)); return reasons.Result(false, null); }
+        ValidatedFile r;
+        try { r = Validate(path, GateMode.Mss); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            reasons.Add(IndicatorRules.FileNotFound, messageId, ex.GetType().Name);
+            return reasons.Result(false, path);
+        }
+        AddErrors(r, reasons);
+        if (ind.RequireXdm && !r.IsXdm) reasons.Add(IndicatorRules.NotXdm, messageId, r.Kind.ToWire());
+        if (r.Cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment, messageId);
+        foreach (var cda in r.Cdas)
+        {
+            CheckLevel(messageId, cda, ind, reasons);
+            CheckIns(messageId, cda, reasons);
+        }
+        return reasons.Result(r.Conformant, path);
+    }
+
+    private static void AddErrors(ValidatedFile r, Reasons reasons)
+    {
+        foreach (var f in r.Errors) reasons.Add(f);
+    }
+
+    private static void CheckLevel(string id, CdaFacts cda, IndicatorDefinition ind, Reasons reasons)
+    {
+        if (ind.RequiredLevel is not null)
+        {
+            if (cda.Level != ind.RequiredLevel || ind.RequirePdf && !cda.HasPdf)
+                reasons.Add(IndicatorRules.BioNotN3, id, cda.Level ?? "unknown", cda.Level == ind.RequiredLevel ? " without PDF" : "");
+        }
+        else if (cda.Level is not ("N1" or "N3")) reasons.Add(IndicatorRules.LevelTooLow, id, cda.Level ?? "unknown");
+    }
+
+    private static void CheckIns(string id, CdaFacts cda, Reasons reasons)
+    {
+        switch (cda.Ins)
+        {
+            case InsStatus.Qualified: break;
+            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns, id, cda.InsOid ?? "(unknown)"); break;
+            case InsStatus.Absent: reasons.Add(IndicatorRules.InsMissing, id); break;
+            default: reasons.Add(IndicatorRules.InsNotQualified, id, cda.Ins.ToWire()); break;
+        }
+    }
+
+    /// <summary>id → file for every CDA under --documents-root, keyed by "root^extension", extension, and root alone when there is no extension.</summary>
+    private Dictionary<string, string> BuildIndex()
+    {
+        var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (_documentsRoot is null || !Directory.Exists(_documentsRoot)) return index;
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 64L * 1024 * 1024,
+            IgnoreComments = true, IgnoreWhitespace = true,
+        };
+        foreach (var file in Directory.EnumerateFiles(_documentsRoot, "*.xml", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 16, IgnoreInaccessible = true }).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                using var reader = XmlReader.Create(file, settings);
+                if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "ClinicalDocument") continue;
+                int depth = reader.Depth;
+                reader.Read();
+                while (!reader.EOF)
+                {
+                    if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth) break;
+                    if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1)
+                    {
+                        if (reader.LocalName == "id")
+                        {
+                            var root = reader.GetAttribute("root");
+                            var ext = reader.GetAttribute("extension");
+                            var full = Path.GetFullPath(file);
+                            if (root is not null && ext is not null) index.TryAdd(root + "^" + ext, full);
+                            if (ext is not null) index.TryAdd(ext, full);
+                            else if (root is not null) index.TryAdd(root, full);
+                            break;
+                        }
+                        reader.Skip();
+                        continue;
+                    }
+                    reader.Read();
+                }
+            }
+            catch (Exception ex) when (ex is XmlException or IOException or UnauthorizedAccessException) { }
+        }
+        return index;
+    }
+}

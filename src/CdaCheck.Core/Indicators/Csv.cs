@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text;
+
+namespace CdaCheck.Core.Indicators;
+
+/// <summary>An input problem with a file and a 1-based line (JSON <c>inputErrors</c>).</summary>
+public sealed record InputError(string File, int Line, string Message);
+
+/// <summary>One CSV record: its fields and the physical line it started on.</summary>
+public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
+
+/// <summary>
+/// Semicolon-separated reader for the hospital extractions: UTF-8 (BOM tolerated), RFC 4180 quoting
+/// (quoted fields may hold ';', '"' doubled and newlines). Bounded: a record longer than
+/// <see cref="MaxRecordChars"/> stops the file with an input error instead of exhausting memory.
+/// </summary>
+public static class CsvReader
+{
+    public const int MaxRecordChars = 1 << 20;
+    public const int MaxFields = 1000;
+
+    public static IEnumerable<CsvRecord> Read(TextReader reader, string file, List<InputError> errors, char separator = ';')
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        int line = 1, recordLine = 1, recordChars = 0;
+        bool inQuotes = false, quotedField = false, any = false;
+        while (true)
+        {
+            int c = reader.Read();
+            if (c == -1)
+            {
+                if (inQuotes) errors.Add(new InputError(file, recordLine, "unterminated quoted field at end of file"));
+                if (any || field.Length > 0 || fields.Count > 0)
+                {
+                    fields.Add(field.ToString());
+                    if (!IsBlank(fields)) yield return new CsvRecord(recordLine, fields.ToArray());
+                }
+                yield break;
+            }
+            if (++recordChars > MaxRecordChars)
+            {
+                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: the rest of the file was not read"));
+                yield break;
+            }
+            char ch = (char)c;
+            any = true;
+            if (inQuotes)
+            {
+                if (ch == '"')
+                {
+                    if (reader.Peek() == '"') { reader.Read(); field.Append('"'); }
+                    else inQuotes = false;
+                }
+                else
+                {
+                    if (ch == '\n') line++;
+                    field.Append(ch);
+                }
+                continue;
+            }
+            if (ch == '"' && field.Length == 0 && !quotedField) { inQuotes = true; quotedField = true; continue; }
+            if (ch == separator)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                quotedField = false;
+                if (fields.Count > MaxFields)
+                {
+                    errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read"));
+                    yield break;
+                }
+                continue;
+            }
+            if (ch == '\r' && reader.Peek() == '\n') continue;
+            if (ch == '\n' || ch == '\r')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                quotedField = false;
+                if (!IsBlank(fields)) yield return new CsvRecord(recordLine, fields.ToArray());
+                fields.Clear();
+                line++;
+                recordLine = line;
+                recordChars = 0;
+                any = false;
+                continue;
+            }
+            field.Append(ch);
+        }
+    }
+
+    private static bool IsBlank(List<string> fields) => fields.TrueForAll(f => f.Trim().Length == 0);
+
+    /// <summary>Header key: lower case, no accents (explicit Latin-1/Latin Extended-A folding: the build uses invariant globalization), single spaces, '°'/'º' as 'o'.</summary>
+    public static string NormalizeHeader(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        bool space = false;
+        foreach (var raw in s)
+        {
+            if (char.IsWhiteSpace(raw) || raw == '\uFEFF') { space = sb.Length > 0; continue; }
+            if (space) { sb.Append(' '); space = false; }
+            var ch = char.ToLowerInvariant(raw);
+            switch (ch)
+            {
+                case 'à' or 'â' or 'ä' or 'á' or 'ã' or 'å': sb.Append('a'); break;
+                case 'ç': sb.Append('c'); break;
+                case 'é' or 'è' or 'ê' or 'ë': sb.Append('e'); break;
+                case 'î' or 'ï' or 'í' or 'ì': sb.Append('i'); break;
+                case 'ô' or 'ö' or 'ó' or 'ò' or 'õ': sb.Append('o'); break;
+                case 'ù' or 'û' or 'ü' or 'ú': sb.Append('u'); break;
+                case 'ÿ' or 'ý': sb.Append('y'); break;
+                case 'ñ': sb.Append('n'); break;
+                case 'œ': sb.Append("oe"); break;
+                case 'æ': sb.Append("ae"); break;
+                case '°' or 'º': sb.Append('o'); break;
+                case '\u0301' or '\u0300' or '\u0302' or '\u0308' or '\u0327': break; // combining accents (decomposed input)
+                default: sb.Append(ch); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Value key for comparisons (statuses, activities): like headers, without accents and case.</summary>
+    public static string NormalizeValue(string? s) => s is null ? "" : NormalizeHeader(s);
+
+    /// <summary>Neutralises a cell for spreadsheet export: a leading = + - @ (or tab/CR) gets a quote prefix.</summary>
+    public static string Neutralize(string? s)
+    {
+        if (string.IsNullOrEmpty(s)) return s ?? "";
+        return s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s;
+    }
+
+    /// <summary>Writes one CSV field (semicolon-separated, quoted when needed, neutralised).</summary>
+    public static string Field(string? s)
+    {
+        s = Neutralize(s);
+        return s.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
+}
+
+/// <summary>A CSV file with a header row, read into records addressable by normalised column name.</summary>
+public sealed class CsvTable
+{
+    private readonly Dictionary<string, int> _columns;
+
+    private CsvTable(string file, Dictionary<string, int> columns, List<CsvRecord> rows)
+    {
+        File = file;
+        _columns = columns;
+        Rows = rows;
+    }
+
+    public string File { get; }
+    public List<CsvRecord> Rows { get; }
+
+    public bool Has(string column) => _columns.ContainsKey(CsvReader.NormalizeHeader(column));
+
+    public string? Get(CsvRecord row, string column)
+    {
+        if (!_columns.TryGetValue(CsvReader.NormalizeHeader(column), out var i) || i >= row.Fields.Count) return null;
+        var v = row.Fields[i].Trim();
+        return v.Length == 0 ? null : v;
+    }
+
+    /// <summary>Every column of a row by normalised header.</summary>
+    public IReadOnlyDictionary<string, string?> RowMap(CsvRecord row)
+    {
+        var map = new Dictionary<string, string?>(_columns.Count, StringComparer.Ordinal);
+        foreach (var (key, i) in _columns)
+            map[key] = i < row.Fields.Count && row.Fields[i].Trim() is { Length: > 0 } v ? v : null;
+        return map;
+    }
+
+    /// <summary>Reads a file; null (with an input error) when it is unreadable or lacks a required column.</summary>
+    public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true);
+        return Load(reader, displayName, required, errors);
+    }
+
+    public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors)
+    {
+        using var e = CsvReader.Read(reader, displayName, errors).GetEnumerator();
+        if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, "empty file (no header row)")); return null; }
+        var header = e.Current;
+        var cols = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Fields.Count; i++)
+        {
+            var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
+            if (key.Length > 0) cols.TryAdd(key, i);
+        }
+        var missing = required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add(new InputError(displayName, header.Line, "missing column(s): " + string.Join(", ", missing)));
+            return null;
+        }
+        var rows = new List<CsvRecord>();
+        while (e.MoveNext()) rows.Add(e.Current);
+        return new CsvTable(displayName, cols, rows);
+    }
+}
+
+/// <summary>Field parsers for the extractions' formats (dd/MM/yyyy, oui/non).</summary>
+public static class CsvValues
+{
+    private static readonly string[] DateFormats =
+    [
+        "dd/MM/yyyy", "d/M/yyyy", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "dd/MM/yyyy H:mm", "dd/MM/yyyy H:mm:ss",
+    ];
+
+    public static bool TryDate(string? s, out DateOnly date)
+    {
+        date = default;
+        if (s is null) return false;
+        if (DateTime.TryParseExact(s.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
+        {
+            date = DateOnly.FromDateTime(dt);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>oui/non (also o/n, 1/0, vrai/faux, yes/no). Empty → <paramref name="empty"/>.</summary>
+    public static bool TryBool(string? s, bool empty, out bool value)
+    {
+        value = empty;
+        if (s is null) return true;
+        switch (CsvReader.NormalizeValue(s))
+        {
+            case "oui": case "o": case "1": case "vrai": case "yes": case "y": case "true": value = true; return true;
+            case "non": case "n": case "0": case "faux": case "no": case "false": value = false; return true;
+            default: return false;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using CdaCheck.Core.Reference;
+
+namespace CdaCheck.Core.Indicators;
+
+/// <summary>One indicator as defined in schemas/indicators/*.json.</summary>
+public sealed class IndicatorDefinition
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    /// <summary>sejour, consultation, document, patient, correspondent, declared.</summary>
+    public required string Unit { get; init; }
+    public required string Population { get; init; }
+    /// <summary>Ségur kind id (segur-kinds.json), "*" for any document, null for non-document indicators.</summary>
+    public string? Kind { get; init; }
+    public string? Channel { get; init; }
+    public decimal Weighting { get; init; } = 1m;
+    public bool ApplyExclusions { get; init; }
+    public bool DmpAdjusted { get; init; }
+    public string? ZeroDenominator { get; init; }
+    public string? MinLevel { get; init; }
+    public string? RequiredLevel { get; init; }
+    public bool RequirePdf { get; init; }
+    public bool RequireXdm { get; init; }
+    public bool Historical { get; init; }
+    public bool RequireConformantAttachment { get; init; } = true;
+    /// <summary>Target (percent) per tier or window; null value = no target in that window.</summary>
+    public required IReadOnlyDictionary<string, decimal?> Targets { get; init; }
+}
+
+public sealed record Exclusion(string Id, string Column, string? EqualsValue, string Label);
+
+public sealed record StayDefinition(string Activity, IReadOnlyList<string> Aliases, string Mode, bool RequireDischarged,
+    int MinDays, bool AdultsOnly, int MaxGapDays, int WindowMonths, int MinSessions);
+
+/// <summary>A programme (HOP'EN 2 or SUN-ES): its indicators, exclusions, targets and séjour definitions.</summary>
+public sealed class ProgramDefinition
+{
+    public required string Program { get; init; }
+    public required string Title { get; init; }
+    public required string Version { get; init; }
+    public required string Source { get; init; }
+    public required IReadOnlyList<IndicatorDefinition> Indicators { get; init; }
+    public IReadOnlyList<string> Tiers { get; init; } = [];
+    public string? DefaultTier { get; init; }
+    public IReadOnlyList<string> Windows { get; init; } = [];
+    public IReadOnlyList<Exclusion> Exclusions { get; init; } = [];
+    public IReadOnlyList<Exclusion> ExcludedVenues { get; init; } = [];
+    public IReadOnlyList<StayDefinition> Stays { get; init; } = [];
+    public string DefaultActivity { get; init; } = "MCO";
+    public required IReadOnlySet<string> DmpSuccess { get; init; }
+    public required IReadOnlySet<string> MssSuccess { get; init; }
+    public IReadOnlySet<string> DmpOpen { get; init; } = new HashSet<string>();
+    public IReadOnlySet<string> DmpNotOpen { get; init; } = new HashSet<string>();
+    public bool OppositionExcludes { get; init; } = true;
+    public int HistoryYears { get; init; } = 5;
+
+    public static readonly string[] Programs = ["hopen2", "sun-es"];
+
+    public static ProgramDefinition Load(ReferenceData data, string program) => program switch
+    {
+        "hopen2" => data.Get("indicators/hopen2.json", Parse),
+        "sun-es" => data.Get("indicators/sun-es.json", Parse),
+        _ => throw new ArgumentException("Unknown programme " + program),
+    };
+
+    private static string Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new ReferenceDataException($"indicator definitions: '{name}' is missing.");
+    private static string? OptStr(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static bool Bool(JsonElement e, string name, bool dflt) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : dflt;
+    private static int Int(JsonElement e, string name, int dflt) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : dflt;
+    private static IReadOnlyList<string> Strs(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
+    private static IReadOnlySet<string> Norm(IEnumerable<string> values) => values.Select(CsvReader.NormalizeValue).ToHashSet(StringComparer.Ordinal);
+
+    private static ProgramDefinition Parse(JsonElement root)
+    {
+        var indicators = new List<IndicatorDefinition>();
+        foreach (var i in root.GetProperty("indicators").EnumerateArray())
+        {
+            var targets = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+            if (i.TryGetProperty("targets", out var t))
+                foreach (var p in t.EnumerateObject())
+                    targets[p.Name] = p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDecimal() : null;
+            indicators.Add(new IndicatorDefinition
+            {
+                Id = Str(i, "id"), Title = Str(i, "title"), Unit = Str(i, "unit"), Population = Str(i, "population"),
+                Kind = OptStr(i, "kind"), Channel = OptStr(i, "channel"),
+                Weighting = i.TryGetProperty("weighting", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetDecimal() : 1m,
+                ApplyExclusions = Bool(i, "applyExclusions", false), DmpAdjusted = Bool(i, "dmpAdjusted", false),
+                ZeroDenominator = OptStr(i, "zeroDenominator"), MinLevel = OptStr(i, "minLevel"), RequiredLevel = OptStr(i, "requiredLevel"),
+                RequirePdf = Bool(i, "requirePdf", false), RequireXdm = Bool(i, "requireXdm", false), Historical = Bool(i, "historical", false),
+                RequireConformantAttachment = Bool(i, "requireConformantAttachment", true), Targets = targets,
+            });
+        }
+        if (indicators.Count == 0) throw new ReferenceDataException("indicator definitions: no indicators.");
+        static IReadOnlyList<Exclusion> Excl(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var arr)
+                ? arr.EnumerateArray().Select(x => new Exclusion(Str(x, "id"), Str(x, "column"), OptStr(x, "equals"), Str(x, "label"))).ToArray()
+                : [];
+        var stays = new List<StayDefinition>();
+        if (root.TryGetProperty("stayDefinitions", out var sd))
+            foreach (var s in sd.EnumerateArray())
+                stays.Add(new StayDefinition(Str(s, "activity"), Strs(s, "aliases").Select(CsvReader.NormalizeValue).ToArray(), Str(s, "mode"),
+                    Bool(s, "requireDischarged", false), Int(s, "minDays", 0), Bool(s, "adultsOnly", false), Int(s, "maxGapDays", 0),
+                    Int(s, "windowMonths", 0), Int(s, "minSessions", 0)));
+        var dmp = root.TryGetProperty("dmpDenominator", out var dd) ? dd : default;
+        return new ProgramDefinition
+        {
+            Program = Str(root, "program"), Title = Str(root, "title"), Version = Str(root, "version"), Source = Str(root, "source"),
+            Indicators = indicators, Tiers = Strs(root, "tiers"), DefaultTier = OptStr(root, "defaultTier"), Windows = Strs(root, "windows"),
+            Exclusions = Excl(root, "exclusions"), ExcludedVenues = Excl(root, "excludedVenues"), Stays = stays,
+            DefaultActivity = OptStr(root, "defaultActivity") ?? "MCO",
+            DmpSuccess = Norm(Strs(root, "dmpSuccessStatuses")), MssSuccess = Norm(Strs(root, "mssSuccessStatuses")),
+            DmpOpen = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "openValues")) : new HashSet<string>(),
+            DmpNotOpen = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "notOpenValues")) : new HashSet<string>(),
+            OppositionExcludes = dmp.ValueKind != JsonValueKind.Object || Bool(dmp, "oppositionExcludes", true),
+            HistoryYears = root.TryGetProperty("historical", out var h) ? Int(h, "lookbackYears", 5) : 5,
+        };
+    }
+
+    /// <summary>The SUN-ES window containing a month (S1 = January–June), if the programme defines it.</summary>
+    public string? WindowOf(int year, int month)
+    {
+        var w = $"S{(month <= 6 ? 1 : 2)}-{year}";
+        return Windows.Contains(w) ? w : null;
+    }
+}

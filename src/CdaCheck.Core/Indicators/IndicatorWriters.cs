@@ -1,0 +1,398 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace CdaCheck.Core.Indicators;
+
+/// <summary>Writes an <see cref="IndicatorReport"/> as JSON (the machine contract), text, CSV, XLSX or a FHIR R4 MeasureReport.</summary>
+public static class IndicatorWriters
+{
+    public static readonly string[] Formats = ["text", "json", "csv", "xlsx", "fhir"];
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Write(string format, IndicatorReport report, Stream stream)
+    {
+        switch (format)
+        {
+            case "json": WriteJson(report, stream); break;
+            case "csv": WriteCsv(report, stream); break;
+            case "xlsx": WriteXlsx(report, stream); break;
+            case "fhir": WriteFhir(report, stream); break;
+            default: WriteText(report, stream); break;
+        }
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    public static void WriteJson(IndicatorReport report, Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("program", report.Definitions.Program);
+        w.WriteString("period", report.Request.Period);
+        if (report.Window is not null) w.WriteString("window", report.Window);
+        if (report.Tier is not null) w.WriteString("tier", report.Tier);
+        if (report.Request.Establishment is not null) w.WriteString("establishment", report.Request.Establishment);
+        if (report.Request.Finess is not null) w.WriteString("finess", report.Request.Finess);
+        w.WriteStartObject("definitions");
+        w.WriteString("version", report.Definitions.Version);
+        w.WriteString("source", report.Definitions.Source);
+        w.WriteEndObject();
+        w.WriteNumber("validatedFiles", report.Validations);
+        w.WriteStartArray("indicators");
+        foreach (var i in report.Indicators)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", i.Id);
+            w.WriteString("title", i.Title);
+            w.WriteString("unit", i.Definition.Unit);
+            w.WriteNumber("numerator", i.Numerator);
+            w.WriteNumber("denominator", Rates.Trim(i.Denominator));
+            w.WriteNumber("denominatorRaw", i.DenominatorRaw);
+            Rate(w, "rate", i.Rate);
+            Num(w, "target", i.Target);
+            if (i.Reached is { } reached) w.WriteBoolean("reached", reached); else w.WriteNull("reached");
+            if (i.Status is not null) w.WriteString("status", i.Status);
+            if (i.Definition.Weighting != 1m) w.WriteNumber("weighting", Rates.Trim(i.Definition.Weighting));
+            if (i.DenominatorMode is not null) w.WriteString("denominatorMode", i.DenominatorMode);
+            if (i.DenominatorEstimate is not null) w.WriteNumber("denominatorEstimate", Rates.Trim(i.DenominatorEstimate.Value));
+            w.WriteStartObject("naive");
+            w.WriteNumber("numerator", i.NaiveNumerator);
+            Rate(w, "rate", i.NaiveRate);
+            w.WriteEndObject();
+            if (i.National is { } n)
+            {
+                w.WriteStartObject("national");
+                w.WriteNumber("numerator", n.Numerator);
+                w.WriteNumber("denominator", n.Denominator);
+                Rate(w, "rate", n.Rate);
+                w.WriteEndObject();
+            }
+            w.WriteStartObject("gap");
+            w.WriteNumber("units", i.GapUnits);
+            w.WriteStartObject("byReason");
+            foreach (var (k, v) in i.GapByReason) w.WriteNumber(k, v);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartArray("rejected");
+            foreach (var rej in i.Rejected)
+            {
+                w.WriteStartObject();
+                w.WriteString("document", rej.Document);
+                if (rej.File is not null) w.WriteString("file", rej.File);
+                w.WriteStartArray("reasons");
+                foreach (var reason in rej.Reasons) w.WriteStringValue(reason);
+                w.WriteEndArray();
+                w.WriteStartArray("messages");
+                foreach (var m in rej.Messages) w.WriteStringValue(m);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (i.Note is not null) w.WriteString("note", i.Note);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("inputs");
+        foreach (var f in report.Inputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", f.File);
+            w.WriteString("role", f.Role);
+            w.WriteNumber("rows", f.Rows);
+            w.WriteNumber("rejected", f.Rejected);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("inputErrors");
+        foreach (var e in report.InputErrors)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", e.File);
+            w.WriteNumber("line", e.Line);
+            w.WriteString("message", e.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+    }
+
+    /// <summary>Rates keep their one decimal (50.0).</summary>
+    private static void Rate(Utf8JsonWriter w, string name, decimal? v)
+    {
+        if (v is { } d) w.WriteNumber(name, Math.Round(d, 1, MidpointRounding.AwayFromZero)); else w.WriteNull(name);
+    }
+
+    private static void Num(Utf8JsonWriter w, string name, decimal? v)
+    {
+        if (v is { } d) w.WriteNumber(name, Rates.Trim(d)); else w.WriteNull(name);
+    }
+
+    // ------------------------------------------------------------------ text
+
+    private static string Pct(decimal? v) => v is { } d ? d.ToString("0.0", Inv) + " %" : "—";
+    private static string Dec(decimal v) => Rates.Trim(v).ToString(Inv);
+
+    public static void WriteText(IndicatorReport report, Stream stream)
+    {
+        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
+        w.WriteLine($"{report.Definitions.Title} — période {report.Request.Period}"
+            + (report.Window is not null ? $", fenêtre {report.Window}" : "") + (report.Tier is not null ? $", palier {report.Tier}" : ""));
+        if (report.Request.Establishment is not null || report.Request.Finess is not null)
+            w.WriteLine($"Établissement: {report.Request.Establishment} (FINESS {report.Request.Finess})");
+        w.WriteLine($"Définitions: {report.Definitions.Version}");
+        w.WriteLine();
+        w.WriteLine($"{"Indicateur",-10} {"Num.",5} {"Dén.",8} {"Brut",5} {"Taux",8} {"Naïf",8} {"Cible",8} {"Atteinte",9} {"Écart",5}  National (documents)");
+        foreach (var i in report.Indicators)
+        {
+            var reached = i.Reached switch { true => "oui", false => "non", _ => i.Status ?? "—" };
+            var national = i.National is { } n ? $"{n.Numerator}/{n.Denominator} = {Pct(n.Rate)}" : "";
+            w.WriteLine($"{i.Id,-10} {i.Numerator,5} {Dec(i.Denominator),8} {i.DenominatorRaw,5} {Pct(i.Rate),8} {Pct(i.NaiveRate),8} {Pct(i.Target),8} {reached,9} {i.GapUnits,5}  {national}");
+        }
+        foreach (var i in report.Indicators)
+        {
+            if (i.Rejected.Count == 0 && i.GapUnits == 0 && i.Note is null) continue;
+            w.WriteLine();
+            w.WriteLine($"{i.Id} {i.Title}");
+            if (i.Note is not null) w.WriteLine("  note: " + i.Note);
+            if (i.DenominatorMode is not null) w.WriteLine($"  dénominateur: {i.DenominatorMode}" + (i.DenominatorEstimate is { } e ? $" (estimation {Dec(e)})" : ""));
+            if (i.GapUnits > 0)
+                w.WriteLine($"  écart naïf → conforme: {i.GapUnits} ({string.Join(", ", i.GapByReason.Select(kv => kv.Key + " ×" + kv.Value))})");
+            foreach (var rej in i.Rejected)
+            {
+                w.WriteLine($"  rejeté {rej.Document}: {string.Join(", ", rej.Reasons)}");
+                foreach (var m in rej.Messages) w.WriteLine("      " + m);
+            }
+        }
+        if (report.InputErrors.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("Erreurs d'entrée:");
+            foreach (var e in report.InputErrors) w.WriteLine($"  {e.File}:{e.Line}: {e.Message}");
+        }
+        w.WriteLine();
+        foreach (var f in report.Inputs) w.WriteLine($"{f.Role}: {f.File}: {f.Rows} ligne(s), {f.Rejected} rejetée(s)");
+        w.Flush();
+    }
+
+    // ------------------------------------------------------------------ CSV
+
+    public static void WriteCsv(IndicatorReport report, Stream stream)
+    {
+        using var w = new StreamWriter(stream, new UTF8Encoding(true), 1 << 14, leaveOpen: true);
+        string[] header = ["programme", "période", "fenêtre/palier", "établissement", "FINESS", "indicateur", "titre", "numérateur", "dénominateur",
+            "dénominateur brut", "taux", "cible", "atteinte", "statut", "numérateur naïf", "taux naïf", "écart", "écart par raison",
+            "national numérateur", "national dénominateur", "national taux", "rejets"];
+        w.Write(string.Join(';', header) + "\r\n");
+        foreach (var i in report.Indicators)
+        {
+            var row = new[]
+            {
+                report.Definitions.Program, report.Request.Period, report.Window ?? report.Tier, report.Request.Establishment, report.Request.Finess,
+                i.Id, i.Title, i.Numerator.ToString(Inv), Dec(i.Denominator), i.DenominatorRaw.ToString(Inv), D(i.Rate), D(i.Target),
+                i.Reached switch { true => "oui", false => "non", _ => "" }, i.Status, i.NaiveNumerator.ToString(Inv), D(i.NaiveRate),
+                i.GapUnits.ToString(Inv), string.Join(" ", i.GapByReason.Select(kv => kv.Key + ":" + kv.Value)),
+                i.National?.Numerator.ToString(Inv), i.National?.Denominator.ToString(Inv), D(i.National?.Rate),
+                string.Join(" | ", i.Rejected.Select(r => r.Document + " (" + string.Join(", ", r.Reasons) + ")")),
+            };
+            w.Write(string.Join(';', row.Select(CsvReader.Field)) + "\r\n");
+        }
+        w.Flush();
+    }
+
+    private static string? D(decimal? v) => v is { } d ? Rates.Trim(d).ToString(Inv) : null;
+
+    // ------------------------------------------------------------------ XLSX
+
+    /// <summary>One "Matrice" sheet per indicator with the programme matrix fields, and a "Détail" sheet of every unit.</summary>
+    public static void WriteXlsx(IndicatorReport report, Stream stream)
+    {
+        using var ms = new MemoryStream();
+        using (var doc = SpreadsheetDocument.Create(ms, SpreadsheetDocumentType.Workbook))
+        {
+            var wb = doc.AddWorkbookPart();
+            wb.Workbook = new Workbook();
+            var sheets = wb.Workbook.AppendChild(new Sheets());
+            uint id = 1;
+            foreach (var i in report.Indicators)
+            {
+                var rows = new List<object?[]>
+                {
+                    new object?[] { "Programme", report.Definitions.Title },
+                    new object?[] { "Indicateur", i.Id + " — " + i.Title },
+                    new object?[] { "Établissement", report.Request.Establishment },
+                    new object?[] { "FINESS", report.Request.Finess },
+                    new object?[] { "Période", report.Request.Period + (report.Window is not null ? " (" + report.Window + ")" : "") },
+                    new object?[] { "Numérateur", i.Numerator },
+                    new object?[] { "Total", i.DenominatorRaw },
+                    new object?[] { "Taux national MES", i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
+                    new object?[] { "Valeur du dénominateur", Rates.Trim(i.Denominator) },
+                    new object?[] { "Taux", i.Rate },
+                    new object?[] { "Cible", i.Target },
+                    new object?[] { "Atteinte", i.Reached switch { true => "Oui", false => "Non", _ => i.Status ?? "" } },
+                    new object?[] { "Numérateur naïf (toutes traces SUCCES)", i.NaiveNumerator },
+                    new object?[] { "Taux naïf", i.NaiveRate },
+                    new object?[] { "Écart (unités)", i.GapUnits },
+                };
+                foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { "Écart " + k, v });
+                if (i.DenominatorMode is not null) rows.Add(new object?[] { "Mode du dénominateur", i.DenominatorMode });
+                if (i.National is { } n)
+                {
+                    rows.Add(new object?[] { "Formule nationale: numérateur (documents)", n.Numerator });
+                    rows.Add(new object?[] { "Formule nationale: dénominateur (documents)", n.Denominator });
+                    rows.Add(new object?[] { "Formule nationale: taux", n.Rate });
+                }
+                if (i.Note is not null) rows.Add(new object?[] { "Note", i.Note });
+                AddSheet(wb, sheets, id++, SheetName("Matrice " + i.Id), rows);
+            }
+            var detail = new List<object?[]>
+            {
+                new object?[] { "Indicateur", "Unité", "Identifiant", "IPP", "Au dénominateur", "Exclusion", "Compté (conforme)", "Compté (naïf)", "Documents", "Raisons", "Note" },
+            };
+            foreach (var i in report.Indicators)
+                foreach (var u in i.Units)
+                    detail.Add(new object?[] { u.Indicator, u.UnitType, u.UnitId, u.Ipp, u.InDenominator ? "oui" : "non", u.Exclusion,
+                        u.Counted ? "oui" : "non", u.Naive ? "oui" : "non", string.Join(", ", u.Documents), string.Join(", ", u.Reasons), u.Note });
+            AddSheet(wb, sheets, id++, "Détail", detail);
+            var rejects = new List<object?[]> { new object?[] { "Indicateur", "Document", "Fichier", "Raisons", "Messages" } };
+            foreach (var i in report.Indicators)
+                foreach (var r in i.Rejected)
+                    rejects.Add(new object?[] { i.Id, r.Document, r.File is null ? null : Path.GetFileName(r.File), string.Join(", ", r.Reasons), string.Join("\n", r.Messages) });
+            AddSheet(wb, sheets, id++, "Rejets", rejects);
+            var errors = new List<object?[]> { new object?[] { "Fichier", "Ligne", "Message" } };
+            foreach (var e in report.InputErrors) errors.Add(new object?[] { e.File, e.Line, e.Message });
+            AddSheet(wb, sheets, id, "Erreurs d'entrée", errors);
+            wb.Workbook.Save();
+        }
+        ms.Position = 0;
+        ms.CopyTo(stream);
+    }
+
+    private static string SheetName(string s)
+    {
+        var clean = new string(s.Select(c => c is ':' or '\\' or '/' or '?' or '*' or '[' or ']' ? '_' : c).ToArray());
+        return clean.Length > 31 ? clean[..31] : clean;
+    }
+
+    private static void AddSheet(WorkbookPart wb, Sheets sheets, uint id, string name, List<object?[]> rows)
+    {
+        var part = wb.AddNewPart<WorksheetPart>();
+        var data = new SheetData();
+        uint r = 1;
+        foreach (var values in rows)
+        {
+            var row = new Row { RowIndex = r };
+            int c = 0;
+            foreach (var v in values)
+            {
+                var cellRef = ColumnName(c++) + r.ToString(Inv);
+                Cell cell;
+                switch (v)
+                {
+                    case null: continue;
+                    case int n: cell = new Cell { CellReference = cellRef, DataType = CellValues.Number, CellValue = new CellValue(n.ToString(Inv)) }; break;
+                    case decimal d: cell = new Cell { CellReference = cellRef, DataType = CellValues.Number, CellValue = new CellValue(Rates.Trim(d).ToString(Inv)) }; break;
+                    default:
+                        cell = new Cell { CellReference = cellRef, DataType = CellValues.InlineString, InlineString = new InlineString(new Text(CsvReader.Neutralize(v.ToString())) { Space = SpaceProcessingModeValues.Preserve }) };
+                        break;
+                }
+                row.Append(cell);
+            }
+            data.Append(row);
+            r++;
+        }
+        part.Worksheet = new Worksheet(data);
+        sheets.Append(new Sheet { Id = wb.GetIdOfPart(part), SheetId = id, Name = name });
+    }
+
+    private static string ColumnName(int index)
+    {
+        var s = "";
+        for (index++; index > 0; index = (index - 1) / 26) s = (char)('A' + (index - 1) % 26) + s;
+        return s;
+    }
+
+    // ------------------------------------------------------------------ FHIR R4 MeasureReport
+
+    public static void WriteFhir(IndicatorReport report, Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        const string pop = "http://terminology.hl7.org/CodeSystem/measure-population";
+        w.WriteStartObject();
+        w.WriteString("resourceType", "MeasureReport");
+        w.WriteString("status", "complete");
+        w.WriteString("type", "summary");
+        w.WriteString("measure", "urn:cdacheck:indicators:" + report.Definitions.Program + (report.Window is not null ? ":" + report.Window : report.Tier is not null ? ":" + report.Tier : ""));
+        w.WriteString("date", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", Inv));
+        if (report.Request.Establishment is not null || report.Request.Finess is not null)
+        {
+            w.WriteStartObject("reporter");
+            if (report.Request.Finess is not null)
+            {
+                w.WriteStartObject("identifier");
+                w.WriteString("system", "urn:oid:1.2.250.1.71.4.2.2");
+                w.WriteString("value", report.Request.Finess);
+                w.WriteEndObject();
+            }
+            if (report.Request.Establishment is not null) w.WriteString("display", report.Request.Establishment);
+            w.WriteEndObject();
+        }
+        w.WriteStartObject("period");
+        w.WriteString("start", report.Request.Start.ToString("yyyy-MM-dd", Inv));
+        w.WriteString("end", report.Request.End.ToString("yyyy-MM-dd", Inv));
+        w.WriteEndObject();
+        w.WriteStartArray("group");
+        foreach (var i in report.Indicators)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", i.Id.Replace('.', '-'));
+            w.WriteStartObject("code");
+            w.WriteStartArray("coding");
+            w.WriteStartObject();
+            w.WriteString("system", "urn:cdacheck:indicator:" + report.Definitions.Program);
+            w.WriteString("code", i.Id);
+            w.WriteString("display", i.Title);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("text", i.Id);
+            w.WriteEndObject();
+            w.WriteStartArray("population");
+            void Population(string code, int count)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("code");
+                w.WriteStartArray("coding");
+                w.WriteStartObject();
+                w.WriteString("system", pop);
+                w.WriteString("code", code);
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteNumber("count", count);
+                w.WriteEndObject();
+            }
+            Population("initial-population", i.Units.Count);
+            Population("denominator", i.Definition.Weighting == 1m ? (int)i.Denominator : i.DenominatorRaw);
+            Population("denominator-exclusion", i.Units.Count(u => !u.InDenominator));
+            Population("numerator", i.Numerator);
+            w.WriteEndArray();
+            if (i.Rate is { } rate)
+            {
+                w.WriteStartObject("measureScore");
+                w.WriteNumber("value", Rates.Trim(rate));
+                w.WriteString("unit", "%");
+                w.WriteString("system", "http://unitsofmeasure.org");
+                w.WriteString("code", "%");
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+    }
+}

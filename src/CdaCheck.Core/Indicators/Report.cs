@@ -1,0 +1,95 @@
+namespace CdaCheck.Core.Indicators;
+
+/// <summary>What to compute: programme, month, SUN-ES window or HOP'EN 2 tier, establishment.</summary>
+public sealed record IndicatorRequest(string Program, int Year, int Month)
+{
+    public string? Window { get; init; }
+    public string? Tier { get; init; }
+    public string? Establishment { get; init; }
+    public string? Finess { get; init; }
+    public string Period => $"{Year:0000}-{Month:00}";
+    public DateOnly Start => new(Year, Month, 1);
+    public DateOnly End => Start.AddMonths(1).AddDays(-1);
+}
+
+/// <summary>One séjour, consultation, document, patient or correspondent examined for an indicator (the detail sheet).</summary>
+public sealed class UnitRow
+{
+    public required string Indicator { get; init; }
+    public required string UnitType { get; init; }
+    public required string UnitId { get; init; }
+    public string? Ipp { get; init; }
+    public bool InDenominator { get; set; } = true;
+    /// <summary>Why the unit is outside the denominator (exclusion label), if it is.</summary>
+    public string? Exclusion { get; set; }
+    /// <summary>Credited by at least one conformant document / send.</summary>
+    public bool Counted { get; set; }
+    /// <summary>Credited by at least one SUCCES trace / send, conformant or not.</summary>
+    public bool Naive { get; set; }
+    public List<string> Documents { get; } = new();
+    public SortedSet<string> Reasons { get; } = new(StringComparer.Ordinal);
+    public string? Note { get; set; }
+}
+
+public sealed class RejectedDocument
+{
+    public required string Document { get; init; }
+    public string? File { get; set; }
+    public SortedSet<string> Reasons { get; } = new(StringComparer.Ordinal);
+    /// <summary>One message per reason (identity values masked).</summary>
+    public List<string> Messages { get; } = new();
+}
+
+public sealed record NationalFormula(int Numerator, int Denominator, decimal? Rate);
+
+public sealed class IndicatorResult
+{
+    public required IndicatorDefinition Definition { get; init; }
+    public string Id => Definition.Id;
+    public string Title => Definition.Title;
+    public int Numerator { get; set; }
+    /// <summary>After weighting (HOP'EN 2: × taux national MES) or DMP adjustment (SUN-ES).</summary>
+    public decimal Denominator { get; set; }
+    public int DenominatorRaw { get; set; }
+    public decimal? Rate { get; set; }
+    public decimal? Target { get; set; }
+    public bool? Reached { get; set; }
+    public int NaiveNumerator { get; set; }
+    public decimal? NaiveRate { get; set; }
+    /// <summary>"non concerné" (0/0), "declared", or null.</summary>
+    public string? Status { get; set; }
+    /// <summary>SUN-ES: dmp-column, estimate or all-stays.</summary>
+    public string? DenominatorMode { get; set; }
+    public decimal? DenominatorEstimate { get; set; }
+    public NationalFormula? National { get; set; }
+    public List<RejectedDocument> Rejected { get; } = new();
+    public List<UnitRow> Units { get; } = new();
+    /// <summary>Units credited naively but not by a conformant document.</summary>
+    public int GapUnits { get; set; }
+    public SortedDictionary<string, int> GapByReason { get; } = new(StringComparer.Ordinal);
+    public string? Note { get; set; }
+}
+
+public sealed class IndicatorReport
+{
+    public required IndicatorRequest Request { get; init; }
+    public required ProgramDefinition Definitions { get; init; }
+    public string? Window { get; init; }
+    public string? Tier { get; init; }
+    public List<IndicatorResult> Indicators { get; } = new();
+    public List<InputError> InputErrors { get; } = new();
+    public List<InputFileSummary> Inputs { get; } = new();
+    public int Validations { get; set; }
+
+    public IndicatorResult? this[string id] => Indicators.Find(i => i.Id == id);
+}
+
+public static class Rates
+{
+    /// <summary>Percent with one decimal (half away from zero), null when the denominator is 0.</summary>
+    public static decimal? Percent(decimal numerator, decimal denominator) =>
+        denominator == 0 ? null : Math.Round(numerator * 100m / denominator, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>Removes trailing zeros of a decimal (9.30 → 9.3) for output.</summary>
+    public static decimal Trim(decimal d) => d / 1.000000000000000000000000000000000m;
+}

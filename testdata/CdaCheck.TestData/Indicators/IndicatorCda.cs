@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+
+namespace CdaCheck.TestData.Indicators;
+
+/// <summary>What a synthetic N1 CDA document holds (all values invented).</summary>
+public sealed record CdaSpec
+{
+    /// <summary>ClinicalDocument/id/@extension (= the "Id local du document").</summary>
+    public required string LocalId { get; init; }
+    public required string TypeCode { get; init; }
+    public required string TypeDisplay { get; init; }
+    public required string Title { get; init; }
+    public required string Ipp { get; init; }
+    /// <summary>Matricule INS (15 characters, valid key unless testing).</summary>
+    public string? Nir { get; init; }
+    /// <summary>INS OID: 1.2.250.1.213.1.4.8 production NIR, .10 test; null = no INS in recordTarget.</summary>
+    public string? InsOid { get; init; } = IndicatorCda.InsNirOid;
+    public string Family { get; init; } = "TESTFAMILLE";
+    public string Given { get; init; } = "CAMILLE";
+    public string Sex { get; init; } = "F";
+    public string BirthDate { get; init; } = "19800115";
+    public string BirthPlace { get; init; } = "75056";
+    public DateTime Effective { get; init; } = new(2026, 10, 5, 10, 30, 0);
+    public DateTime EncounterStart { get; init; } = new(2026, 10, 1, 8, 0, 0);
+    public DateTime EncounterEnd { get; init; } = new(2026, 10, 5, 12, 0, 0);
+}
+
+/// <summary>
+/// Minimal writer of CI-SIS-conformant N1 CDA R2 documents (nonXMLBody with a small valid PDF) for the
+/// indicator fixtures. Written from the CI-SIS Structuration minimale header requirements; no
+/// third-party file is copied.
+/// </summary>
+public static class IndicatorCda
+{
+    public const string InsNirOid = "1.2.250.1.213.1.4.8";
+    public const string InsNirTestOid = "1.2.250.1.213.1.4.10";
+    public const string DocumentIdRoot = "1.2.250.1.999.42.1";
+    public const string IppRoot = "1.2.250.1.999.42.2";
+
+    /// <summary>FINESS of the synthetic establishment (8 digits + Luhn key).</summary>
+    public static readonly string Finess = WithLuhn("75000004");
+    /// <summary>RPPS of the synthetic author (10 digits + Luhn key).</summary>
+    public static readonly string Rpps = WithLuhn("1000000001");
+
+    /// <summary>
+    /// Builds the PDF embedded in the N1 body. Defaults to <see cref="Pdf(string)"/> (no DataMatrix). When the INS
+    /// DataMatrix stage makes the DataMatrix mandatory, set this to a generator that draws the patient's
+    /// DataMatrix on page 1 (integration point for the DataMatrix layer's fixture writer).
+    /// </summary>
+    public static Func<CdaSpec, byte[]> PdfFactory { get; set; } = s => Pdf(s.Title);
+
+    public static string WithLuhn(string digits)
+    {
+        for (int k = 0; k <= 9; k++)
+            if (LuhnValid(digits + k)) return digits + k;
+        throw new InvalidOperationException();
+    }
+
+    public static bool LuhnValid(string digits)
+    {
+        int sum = 0;
+        bool dbl = false;
+        for (int i = digits.Length - 1; i >= 0; i--)
+        {
+            int d = digits[i] - '0';
+            if (dbl) { d *= 2; if (d > 9) d -= 9; }
+            sum += d;
+            dbl = !dbl;
+        }
+        return sum % 10 == 0;
+    }
+
+    /// <summary>A 15-character matricule with its key (97 − N mod 97) from the 13 first digits.</summary>
+    public static string Nir(string first13)
+    {
+        var n = ulong.Parse(first13, CultureInfo.InvariantCulture);
+        return first13 + (97 - (int)(n % 97)).ToString("00", CultureInfo.InvariantCulture);
+    }
+
+    private static string X(string s) => SecurityElement.Escape(s);
+    private static string Ts(DateTime d) => d.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "+0200";
+
+    public static string Build(CdaSpec s)
+    {
+        var sb = new StringBuilder();
+        var gender = s.Sex == "M" ? "Masculin" : "Féminin";
+        sb.Append($"""
+<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <realmCode code="FR"/>
+  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
+  <templateId root="2.16.840.1.113883.2.8.2.1"/>
+  <templateId root="1.2.250.1.213.1.1.1.1"/>
+  <templateId root="1.3.6.1.4.1.19376.1.2.20"/>
+  <id root="{DocumentIdRoot}" extension="{X(s.LocalId)}"/>
+  <code code="{X(s.TypeCode)}" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC" displayName="{X(s.TypeDisplay)}"/>
+  <title>{X(s.Title)}</title>
+  <effectiveTime value="{Ts(s.Effective)}"/>
+  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25" displayName="Normal"/>
+  <languageCode code="fr-FR"/>
+  <setId root="{DocumentIdRoot}.1" extension="{X(s.LocalId)}"/>
+  <versionNumber value="1"/>
+  <recordTarget>
+    <patientRole>
+
+""");
+        if (s.InsOid is not null && s.Nir is not null)
+            sb.Append($"      <id root=\"{s.InsOid}\" extension=\"{s.Nir}\"/>\n");
+        sb.Append($"""
+      <id root="{IppRoot}" extension="{X(s.Ipp)}"/>
+      <patient classCode="PSN">
+        <name>
+          <family qualifier="BR">{X(s.Family)}</family>
+          <given>{X(s.Given)}</given>
+          <given qualifier="BR">{X(s.Given.Split(' ')[0])}</given>
+        </name>
+        <administrativeGenderCode code="{s.Sex}" codeSystem="2.16.840.1.113883.5.1" displayName="{gender}"/>
+        <birthTime value="{s.BirthDate}"/>
+        <birthplace>
+          <place>
+            <addr>
+              <county>{s.BirthPlace}</county>
+            </addr>
+          </place>
+        </birthplace>
+      </patient>
+    </patientRole>
+  </recordTarget>
+  <author>
+    <time value="{Ts(s.Effective)}"/>
+    <assignedAuthor>
+      <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
+      <assignedPerson>
+        <name>
+          <family>AUTEUR</family>
+          <given>JEAN</given>
+        </name>
+      </assignedPerson>
+      <representedOrganization>
+        <id root="1.2.250.1.71.4.2.2" extension="1{Finess}"/>
+        <name>Centre hospitalier de test</name>
+      </representedOrganization>
+    </assignedAuthor>
+  </author>
+  <custodian>
+    <assignedCustodian>
+      <representedCustodianOrganization>
+        <id root="1.2.250.1.71.4.2.2" extension="1{Finess}"/>
+        <name>Centre hospitalier de test</name>
+      </representedCustodianOrganization>
+    </assignedCustodian>
+  </custodian>
+  <legalAuthenticator>
+    <time value="{Ts(s.Effective)}"/>
+    <signatureCode code="S"/>
+    <assignedEntity>
+      <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
+      <assignedPerson>
+        <name>
+          <family>AUTEUR</family>
+          <given>JEAN</given>
+        </name>
+      </assignedPerson>
+    </assignedEntity>
+  </legalAuthenticator>
+  <documentationOf>
+    <serviceEvent>
+      <effectiveTime>
+        <low value="{Ts(s.EncounterStart)}"/>
+      </effectiveTime>
+      <performer typeCode="PRF">
+        <assignedEntity>
+          <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
+          <assignedPerson>
+            <name>
+              <family>AUTEUR</family>
+              <given>JEAN</given>
+            </name>
+          </assignedPerson>
+        </assignedEntity>
+      </performer>
+    </serviceEvent>
+  </documentationOf>
+  <componentOf>
+    <encompassingEncounter>
+      <effectiveTime>
+        <low value="{Ts(s.EncounterStart)}"/>
+        <high value="{Ts(s.EncounterEnd)}"/>
+      </effectiveTime>
+      <location>
+        <healthCareFacility>
+          <code code="SA01" codeSystem="1.2.250.1.71.4.2.4" displayName="Etablissement public de santé"/>
+        </healthCareFacility>
+      </location>
+    </encompassingEncounter>
+  </componentOf>
+  <component>
+    <nonXMLBody>
+      <text mediaType="application/pdf" representation="B64">{Convert.ToBase64String(PdfFactory(s))}</text>
+    </nonXMLBody>
+  </component>
+</ClinicalDocument>
+
+""");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The INS DataMatrix payload of a spec (ANS "INS — Format datamatrix": C40 header, S1 matricule, S2 OID, S3
+    /// birth given names, S4 birth family name, S5 sex, S6 JJ-MM-AAAA, S7 COG; GS after a variable field shorter than its maximum).
+    /// </summary>
+    public static string InsPayload(CdaSpec s)
+    {
+        const char gs = '\u001D';
+        var oid = s.InsOid ?? InsNirOid;
+        var date = s.BirthDate.Length >= 8 ? $"{s.BirthDate[6..8]}-{s.BirthDate[4..6]}-{s.BirthDate[..4]}" : s.BirthDate;
+        return "IS010000000000000000000000" + "S1" + s.Nir + "S2" + oid + (oid.Length < 20 ? gs.ToString() : "")
+            + "S3" + s.Given + gs + "S4" + s.Family + gs + "S5" + s.Sex + "S6" + date + "S7" + s.BirthPlace;
+    }
+
+    /// <summary>A small valid one-page PDF 1.4 (exact xref offsets) showing <paramref name="title"/>.</summary>
+    public static byte[] Pdf(string title) => Pdf(title, null);
+
+    /// <summary>The identity cartouche printed next to the DataMatrix (ASCII; the values are the fixture's invented traits).</summary>
+    public static IReadOnlyList<string> Cartouche(CdaSpec s) =>
+    [
+        "Nom de naissance : " + s.Family,
+        "Prenoms : " + s.Given,
+        "Sexe : " + s.Sex,
+        "Date de naissance : " + (s.BirthDate.Length >= 8 ? $"{s.BirthDate[6..8]}/{s.BirthDate[4..6]}/{s.BirthDate[..4]}" : s.BirthDate),
+        "Lieu de naissance : " + s.BirthPlace,
+        "Matricule INS : " + s.Nir,
+        "INS-NIR",
+    ];
+
+    /// <summary>The PDF with a DataMatrix of the spec's INS payload (from <paramref name="encode"/>) and its cartouche.</summary>
+    public static byte[] PdfWithDataMatrix(CdaSpec s, Func<string, bool[,]> encode) => Pdf(s.Title, encode(InsPayload(s)), Cartouche(s));
+
+    /// <summary>
+    /// The same PDF with a DataMatrix module grid (true = dark) drawn as vector squares of 2 pt, top-left corner at
+    /// (500, 741) on page 1, next to the mention "INS à scanner" (the grid comes from the DataMatrix layer's encoder).
+    /// </summary>
+    public static byte[] Pdf(string title, bool[,]? modules, IReadOnlyList<string>? lines = null)
+    {
+        static string Ascii(string t) => new(t.Select(c => c is >= ' ' and < (char)127 and not '(' and not ')' and not '\\' ? c : ' ').ToArray());
+        var content = $"BT /F1 14 Tf 72 770 Td ({Ascii(title)}) Tj ET";
+        if (lines is not null)
+            for (int i = 0; i < lines.Count; i++)
+                content += string.Create(CultureInfo.InvariantCulture, $"\nBT /F1 9 Tf 300 {740 - i * 12} Td ({Ascii(lines[i])}) Tj ET");
+        if (modules is not null)
+        {
+            var dm = new StringBuilder("\n0 g\n");
+            const double x0 = 500, yTop = 741, m = 2;
+            for (int r = 0; r < modules.GetLength(0); r++)
+                for (int c = 0; c < modules.GetLength(1); c++)
+                    if (modules[r, c])
+                        dm.Append(string.Create(CultureInfo.InvariantCulture, $"{x0 + c * m} {yTop - (r + 1) * m} {m} {m} re f\n"));
+            dm.Append(string.Create(CultureInfo.InvariantCulture, $"BT /F1 7 Tf {x0} {yTop - modules.GetLength(0) * m - 10} Td (INS a scanner) Tj ET"));
+            content += dm.ToString();
+        }
+        var objects = new[]
+        {
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
+        };
+        var sb = new StringBuilder("%PDF-1.4\n");
+        var offsets = new List<int>();
+        for (int i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(sb.Length);
+            sb.Append($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+        }
+        int xref = sb.Length;
+        sb.Append($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        foreach (var o in offsets) sb.Append(o.ToString("0000000000", CultureInfo.InvariantCulture)).Append(" 00000 n \n");
+        sb.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+}
