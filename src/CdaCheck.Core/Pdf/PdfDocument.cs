@@ -291,14 +291,14 @@ public sealed class PdfDocument
         var found = new Dictionary<int, XrefEntry>();
         var span = _data.AsSpan();
         int pos = 0;
-        var objStmCandidates = new List<int>();
+        int hits = 0;
         while (true)
         {
             int i = span[pos..].IndexOf("obj"u8);
             if (i < 0) break;
             int at = pos + i;
             pos = at + 3;
-            if ((found.Count & 1023) == 0) Budget();
+            if ((++hits & 1023) == 0) Budget();
             if (at > 0 && !PdfLexer.IsWhite(span[at - 1])) continue; // "endobj" and such
             if (at + 3 < span.Length && PdfLexer.IsRegular(span[at + 3])) continue;
             int p = at - 1;

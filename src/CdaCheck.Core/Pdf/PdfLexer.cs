@@ -27,6 +27,7 @@ public sealed class PdfLexer
     public static readonly object DictOpen = new();
     public static readonly object DictClose = new();
     public static readonly object Eof = new();
+    private static readonly System.Buffers.SearchValues<byte> StringSpecials = System.Buffers.SearchValues.Create("()\\\r"u8);
 
     private readonly ReadOnlyMemory<byte> _mem;
     private readonly int _end;
@@ -96,7 +97,7 @@ public sealed class PdfLexer
         if (span.SequenceEqual("true"u8)) return true;
         if (span.SequenceEqual("false"u8)) return false;
         if (span.SequenceEqual("null"u8)) return PdfNullToken.Instance;
-        return PdfKeyword.Of(Encoding.Latin1.GetString(span));
+        return PdfKeyword.Of(span);
     }
 
     private object ReadNumber()
@@ -130,7 +131,7 @@ public sealed class PdfLexer
         {
             // not a number after all (e.g. "1a"): read it as a keyword
             while (Pos < _end && IsRegular(s[Pos])) Pos++;
-            return PdfKeyword.Of(Encoding.Latin1.GetString(s[start..Pos]));
+            return PdfKeyword.Of(s[start..Pos]);
         }
         if (digits == 0) return 0L;
         return neg ? -ip : ip;
@@ -144,7 +145,7 @@ public sealed class PdfLexer
         bool escaped = false;
         while (Pos < _end && IsRegular(s[Pos])) { if (s[Pos] == '#') escaped = true; Pos++; }
         var span = s[start..Pos];
-        if (!escaped) return PdfName.Of(Encoding.Latin1.GetString(span));
+        if (!escaped) return PdfName.Of(span);
         var buf = new List<byte>(span.Length);
         for (int i = 0; i < span.Length; i++)
         {
@@ -170,6 +171,13 @@ public sealed class PdfLexer
     {
         var s = _mem.Span;
         Pos++; // '('
+        int simpleEnd = s[Pos.._end].IndexOfAny(StringSpecials);
+        if (simpleEnd >= 0 && s[Pos + simpleEnd] == ')')
+        {
+            var bytes = s.Slice(Pos, simpleEnd).ToArray();
+            Pos += simpleEnd + 1;
+            return new PdfString(bytes);
+        }
         var buf = new List<byte>(32);
         int depth = 1;
         while (Pos < _end)
