@@ -232,8 +232,9 @@ public class ContentInterpreterTests
         chain.Add(StreamObj("0 0 1 1 re f", "/Type /XObject /Subtype /Form /BBox [0 0 1 1]"));
         var deep = PdfReader.Open(HandMade(MinimalObjects("/F0 Do", "/XObject << /F0 6 0 R >>", [.. chain])));
         Should.Throw<PdfLimitException>(() => PdfReader.ReadPage(deep, 0)).Kind.ShouldBe(PdfIssueKind.DepthExceeded);
-        var shallow = PdfReader.Open(HandMade(MinimalObjects("/F0 Do", "/XObject << /F0 6 0 R >>", [.. chain])), new PdfReadOptions { MaxDepth = 64 });
-        shallow.Options.MaxDepth.ShouldBe(64);
+        // the same chain cut at 10 levels is drawn
+        var shortChain = chain.Take(10).Select((c, i) => i == 9 ? StreamObj("0 0 1 1 re f", "/Type /XObject /Subtype /Form /BBox [0 0 1 1]") : c).ToArray();
+        PdfReader.ReadPage(PdfReader.Open(HandMade(MinimalObjects("/F0 Do", "/XObject << /F0 6 0 R >>", shortChain))), 0).Rects.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -338,6 +339,16 @@ public class ContentInterpreterTests
     {
         Should.Throw<PdfLimitException>(() => Raw(string.Concat(Enumerable.Repeat("q ", 300)))).Kind.ShouldBe(PdfIssueKind.DepthExceeded);
         Raw(string.Concat(Enumerable.Repeat("q ", 200)) + "0 0 1 1 re f").Rects.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Huge_images_are_not_decoded()
+    {
+        var objs = MinimalObjects("q 10 0 0 10 0 0 cm /Im1 Do Q", "/XObject << /Im1 6 0 R >>",
+            StreamObj("x", "/Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8"));
+        var doc = PdfReader.Open(HandMade(objs));
+        PdfReader.ReadPage(doc, 0).Images.ShouldBeEmpty();
+        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.DecompressionBomb && i.ObjectNumber == 6);
     }
 
     [Fact]
