@@ -65,7 +65,8 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
                 catch (BudgetExceededException) { throw; }
                 catch (Exception ex) when (ex is PdfFormatException or InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidCastException or FormatException or OverflowException)
                 {
-                    sink.Report(PdfRules.PageUnreadable, where with { Page = 1, Detail = Obj(pageList[0].ObjectNumber) }, ex.GetType().Name);
+                    // our own messages name structures only; other exceptions are named by type (their text may quote content)
+                    sink.Report(PdfRules.PageUnreadable, where with { Page = 1, Detail = Obj(pageList[0].ObjectNumber) }, ex is PdfFormatException ? ex.Message : ex.GetType().Name);
                 }
             }
         }
