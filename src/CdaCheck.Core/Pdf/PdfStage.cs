@@ -130,7 +130,8 @@ public sealed class PdfInputHandler : IInputHandler
 {
     public bool CanHandle(ReadOnlySpan<byte> head, string path) =>
         head.StartsWith("%PDF-"u8) ||
-        (path.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase) && !Validator.LooksLikeXml(head));
+        // a PDF with bytes before its header (viewers accept up to 1024), or a .pdf that is not XML (reported PDF-001)
+        (!Validator.LooksLikeXml(head) && (PdfReader.LooksLikePdf(head) || path.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase)));
 
     public void Handle(string path, byte[] bytes, DocumentResult result, FindingSink sink, ValidationContext ctx, Validator validator)
     {

@@ -131,6 +131,38 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         return (bySize.Count, lum, x1 - x0, y1 - y0);
     }
 
+    /// <summary>
+    /// The ECC200 border read from the squares' luminance: solid left column and bottom row (the L),
+    /// alternating top row and right column (the clock track). It only holds when fill colours, q/Q and
+    /// the CTM are followed exactly.
+    /// </summary>
+    private static void FinderPatternShouldHold(PageContent page, string name)
+    {
+        var squares = page.Rects.Where(r => Math.Abs(r.Width - r.Height) < 0.01 && r.Width is > 0.5 and < 6
+                                            && r.X > page.Width / 2 && r.Y > page.Height / 2).ToList();
+        double size = squares.GroupBy(r => Math.Round(r.Width, 2)).OrderByDescending(g => g.Count()).First().Key;
+        var mods = squares.Where(r => Math.Round(r.Width, 2) == size).ToList();
+        double x0 = mods.Min(r => r.X), y0 = mods.Min(r => r.Y);
+        int cols = (int)Math.Round((mods.Max(r => r.X) - x0) / size) + 1, rows = (int)Math.Round((mods.Max(r => r.Y) - y0) / size) + 1;
+        var dark = new bool?[rows, cols]; // [row from bottom, col]
+        foreach (var r in mods)
+        {
+            int c = (int)Math.Round((r.X - x0) / size), row = (int)Math.Round((r.Y - y0) / size);
+            dark[row, c] = r.Luminance < 0.5; // the last paint wins
+        }
+        (rows * cols).ShouldBeGreaterThanOrEqualTo(1296, name);
+        for (int i = 0; i < rows; i++)
+        {
+            dark[i, 0].ShouldBe(true, $"{name}: left column, row {i}");
+            dark[i, cols - 1].ShouldBe(i % 2 == 0, $"{name}: right column, row {i}");
+        }
+        for (int c = 0; c < cols; c++)
+        {
+            dark[0, c].ShouldBe(true, $"{name}: bottom row, col {c}");
+            dark[rows - 1, c].ShouldBe(c % 2 == 0, $"{name}: top row, col {c}");
+        }
+    }
+
     [Fact]
     public void Vector_datamatrix_pages_yield_module_squares_top_right()
     {
@@ -149,6 +181,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
                 w.ShouldBeLessThan(100, pdf.ToString());
                 h.ShouldBeLessThan(100, pdf.ToString());
                 withCluster.Add(pdf.Sha1);
+                FinderPatternShouldHold(page, pdf.ToString());
             }
         }
         withCluster.ShouldBeSubsetOf(listedHashes);

@@ -106,6 +106,19 @@ public class ContentInterpreterTests
         both.Rects.ShouldContain(new FilledRect(502, 702, 2, 2, 1));
     }
 
+    [Fact]
+    public void Rotated_module_grid_stays_axis_aligned_at_90_degrees()
+    {
+        var m = new bool[,] { { true, false, false }, { false, false, false } }; // 3 wide, 2 high, top-left dark
+        var p = Page1(pg => pg.AddModuleGrid(m, 100, 100, 2, drawLightModules: false, rotationDegrees: 90));
+        // centre (103, 102); the top-left module (100..102, 102..104) turns 90° counter-clockwise to (101..103, 99..101)
+        var r = p.Rects.Single();
+        r.X.ShouldBe(101, 1e-9);
+        r.Y.ShouldBe(99, 1e-9);
+        r.Width.ShouldBe(2, 1e-9);
+        Page1(pg => pg.AddModuleGrid(m, 100, 100, 2, false, rotationDegrees: 30)).Rects.ShouldBeEmpty();
+    }
+
     private static readonly bool[,] Checker = BuildChecker();
 
     private static bool[,] BuildChecker()

@@ -56,6 +56,20 @@ public class PdfStageTests
     }
 
     [Fact]
+    public void Input_handler_sniffs_pdfs()
+    {
+        var h = new PdfInputHandler();
+        h.CanHandle("%PDF-1.7\n"u8, "x.bin").ShouldBeTrue();
+        h.CanHandle("\r\n  junk %PDF-1.4\n"u8, "x.bin").ShouldBeTrue();
+        h.CanHandle("GIF89a"u8, "x.pdf").ShouldBeTrue(); // named .pdf: read, then reported PDF-001
+        h.CanHandle("<?xml version=\"1.0\"?><ClinicalDocument/>"u8, "x.pdf").ShouldBeFalse();
+        h.CanHandle("<ClinicalDocument><!-- %PDF-1.4 --></ClinicalDocument>"u8, "x.xml").ShouldBeFalse();
+        h.CanHandle("PK\u0003\u0004"u8, "x.zip").ShouldBeFalse();
+        var r = Validate(Ascii("  \n%PDF-1.4\n").Concat(Good().Skip(9)).ToArray());
+        r.Kind.ShouldBe(InputKind.Pdf);
+    }
+
+    [Fact]
     public void Pdf001_not_a_pdf()
     {
         Ids(Validate("GIF89a...."u8.ToArray())).ShouldContain("PDF-001");
