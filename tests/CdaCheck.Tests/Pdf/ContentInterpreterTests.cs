@@ -284,6 +284,31 @@ public class ContentInterpreterTests
     }
 
     [Fact]
+    public void Spacing_scaling_and_rise_move_the_text()
+    {
+        var objs = MinimalObjects("BT /F2 10 Tf 0 0 Td 2 Tc 3 Tw (A A) Tj (B) Tj 50 Tz (C) Tj (D) Tj 5 Ts (E) Tj ET", "/Font << /F2 6 0 R >>",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 69 /Widths [250 " + string.Join(" ", Enumerable.Repeat("500", 37)) + "] >>");
+        var p = Page1(HandMade(objs));
+        p.Texts.Select(t => t.Text).ShouldBe(new[] { "A A", "B", "C", "D", "E" });
+        // "A A": 5+2, 2.5+2+3, 5+2 = 21.5; "B": 7; then 50% scaling: "C" advances (5+2)×0.5 = 3.5
+        p.Texts[1].X.ShouldBe(21.5, 1e-9);
+        p.Texts[2].X.ShouldBe(28.5, 1e-9);
+        p.Texts[3].X.ShouldBe(32, 1e-9);
+        p.Texts[4].Y.ShouldBe(5, 1e-9);
+        p.Texts[3].Y.ShouldBe(0, 1e-9);
+    }
+
+    [Fact]
+    public void Image_mask_paints_the_fill_colour()
+    {
+        var gray = new byte[] { 0, 255, 0, 255 };
+        var img = Page1(pg => pg.Image(ImageSpec.Mask(4, 1, gray), [4, 0, 0, 1, 0, 0], "0.5 g")).Images.Single();
+        img.Gray.ShouldBe(new byte[] { 128, 255, 128, 255 });
+        var red = Page1(pg => pg.Image(ImageSpec.Mask(4, 1, gray), [4, 0, 0, 1, 0, 0], "1 0 0 rg")).Images.Single();
+        red.Gray[0].ShouldBe((byte)76);
+    }
+
+    [Fact]
     public void Identity_h_with_tounicode()
     {
         var w = new PdfWriter();
