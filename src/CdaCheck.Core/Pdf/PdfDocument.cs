@@ -149,8 +149,10 @@ public sealed class PdfDocument
         int sx = _data.AsSpan(tailStart).LastIndexOf("startxref"u8);
         if (sx >= 0) sx += tailStart; else sx = _data.AsSpan().LastIndexOf("startxref"u8);
         HasStartXref = sx >= 0;
-        int eof = _data.AsSpan(Math.Max(0, sx)).LastIndexOf("%%EOF"u8);
-        HasEof = eof >= 0;
+        int eof = _data.AsSpan().LastIndexOf("%%EOF"u8);
+        // objects after the last %%EOF: an update whose end was cut off
+        HasEof = eof >= 0 && _data.AsSpan(eof).IndexOf("endobj"u8) < 0;
+        if (sx >= 0 && _data.AsSpan(sx).IndexOf("endobj"u8) >= 0) HasStartXref = false;
         bool broken = false;
         if (sx < 0) broken = true;
         else

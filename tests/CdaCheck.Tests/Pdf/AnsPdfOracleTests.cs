@@ -91,6 +91,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
             ours.ShouldBe(qpdfReadable, pdf.ToString());
             // qpdf found no cross-reference damage: neither should we (linearized, hybrid /XRefStm and object-stream files included)
             if (q.Value.Exit == 0) r.Findings.ShouldNotContain(f => f.RuleId == "PDF-003", pdf.ToString());
+            if (qpdfReadable) r.Findings.ShouldNotContain(f => f.RuleId == "PDF-002", pdf.ToString());
             r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("SEC-"), pdf.ToString());
         }
     }
