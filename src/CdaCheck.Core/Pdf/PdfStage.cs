@@ -86,7 +86,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
             else sink.Report(PdfRules.PageUnreadable, where with { Page = 1 }, ex.GetType().Name);
         }
         if (pdf is not null) ReportIssues(pdf, where, sink, ctx);
-        var parsed = new ParsedPdf { Origin = origin, Location = where, Summary = summary, Readable = readable };
+        var parsed = new ParsedPdf { Origin = origin, Location = where, Summary = summary, Readable = readable, Document = pdf, Bytes = bytes };
         parsed.Pages.AddRange(pages);
         result.ParsedPdfs.Add(parsed);
         result.Pdf ??= summary;

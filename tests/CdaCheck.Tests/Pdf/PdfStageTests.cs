@@ -25,6 +25,8 @@ public class PdfStageTests
         r.ParsedPdfs.Count.ShouldBe(1);
         r.ParsedPdfs[0].Readable.ShouldBeTrue();
         r.ParsedPdfs[0].Pages[0].Rects.ShouldContain(new FilledRect(500, 700, 2, 2, 0));
+        r.ParsedPdfs[0].Document.ShouldNotBeNull();
+        PdfReader.ReadPage(r.ParsedPdfs[0].Document!, 0).Texts.Single().Text.ShouldBe("Compte rendu");
         r.Pdf.ShouldNotBeNull();
         r.Pdf!.Version.ShouldBe("1.4");
         r.Pdf.Pages.ShouldBe(1);
