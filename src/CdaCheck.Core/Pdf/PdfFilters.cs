@@ -155,15 +155,15 @@ public static class PdfFilters
         int rows = (o.Length + rowBytes - 1) / rowBytes;
         for (int r = 0; r < rows; r++)
         {
-            var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes));
-            rowBytes = row.Length == rowBytes ? rowBytes : row.Length; // a partial last row
+            var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes)); // the last row may be partial
+            int len = row.Length;
             if (bpc == 8)
             {
-                for (int i = colors; i < rowBytes; i++) row[i] += row[i - colors];
+                for (int i = colors; i < len; i++) row[i] += row[i - colors];
             }
             else if (bpc == 16)
             {
-                for (int i = colors * 2; i + 1 < rowBytes; i += 2)
+                for (int i = colors * 2; i + 1 < len; i += 2)
                 {
                     int v = ((row[i] << 8) | row[i + 1]) + ((row[i - colors * 2] << 8) | row[i - colors * 2 + 1]);
                     row[i] = (byte)(v >> 8); row[i + 1] = (byte)v;
@@ -171,7 +171,7 @@ public static class PdfFilters
             }
             else
             {
-                int samples = rowBytes * 8 / bpc;
+                int samples = len * 8 / bpc;
                 int mask = (1 << bpc) - 1;
                 for (int s = colors; s < samples; s++)
                 {
