@@ -108,6 +108,7 @@ public static class PdfFilters
         int columns = (int)columnsL;
         int bpp = Math.Max(1, colors * bpc / 8);
         long rowBytesL = ((long)colors * bpc * columns + 7) / 8;
+        if (rowBytesL > data.Length) rowBytesL = Math.Max(1, data.Length); // a row cannot be longer than the data: no huge buffers for a hostile /Columns
         if (rowBytesL > maxBytes || rowBytesL > int.MaxValue / 2) throw Bomb(maxBytes);
         int rowBytes = (int)rowBytesL;
         if (predictor == 2) return Tiff(data, colors, bpc, rowBytes);
