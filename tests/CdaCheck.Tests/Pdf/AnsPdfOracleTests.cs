@@ -17,18 +17,13 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
     private static readonly Lazy<IReadOnlyList<AnsPdf>> All = new(() => AnsPdfCorpus.Load(TestPaths.AnsExamples));
     private static IReadOnlyList<AnsPdf> Distinct => AnsPdfCorpus.Distinct(All.Value);
 
-    private static readonly Lazy<string> WorkDir = new(() =>
+    /// <summary>Runs a tool on the PDF written to a temporary file, deleted right after (the corpus is never copied anywhere lasting).</summary>
+    private static (int Exit, string Out)? RunOn(AnsPdf pdf, string tool, params string[] args)
     {
-        var d = Path.Combine(Path.GetTempPath(), "cdacheck-pdf-oracle-" + Environment.ProcessId);
-        Directory.CreateDirectory(d);
-        return d;
-    });
-
-    private static string TempFile(AnsPdf pdf)
-    {
-        var path = Path.Combine(WorkDir.Value, pdf.Sha1 + ".pdf");
-        if (!File.Exists(path)) File.WriteAllBytes(path, pdf.Bytes);
-        return path;
+        var path = Path.Combine(Path.GetTempPath(), $"cdacheck-oracle-{Environment.ProcessId}-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, pdf.Bytes);
+        try { return Run(tool, args.Contains("{pdf}") ? args.Select(a => a == "{pdf}" ? path : a).ToArray() : [.. args, path]); }
+        finally { File.Delete(path); }
     }
 
     private static (int Exit, string Out)? Run(string tool, params string[] args)
@@ -67,7 +62,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         if (!Available("qpdf")) return;
         foreach (var pdf in Distinct)
         {
-            var q = Run("qpdf", "--show-npages", TempFile(pdf));
+            var q = RunOn(pdf, "qpdf", "--show-npages");
             q.ShouldNotBeNull();
             int expected = int.Parse(q.Value.Out.Trim());
             var doc = PdfReader.Open(pdf.Bytes);
@@ -82,7 +77,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         var validator = Shared.Validator();
         foreach (var pdf in Distinct)
         {
-            var q = Run("qpdf", "--check", TempFile(pdf));
+            var q = RunOn(pdf, "qpdf", "--check");
             q.ShouldNotBeNull();
             bool qpdfReadable = q.Value.Exit is 0 or 3; // 3 = warnings only
             var r = validator.Validate(pdf.ToString() + ".pdf", pdf.Bytes);
@@ -122,7 +117,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         if (!Available("pdftotext", "-v")) return;
         foreach (var pdf in Distinct)
         {
-            var q = Run("pdftotext", "-q", "-f", "1", "-l", "1", "-enc", "UTF-8", TempFile(pdf), "-");
+            var q = RunOn(pdf, "pdftotext", "-q", "-f", "1", "-l", "1", "-enc", "UTF-8", "{pdf}", "-");
             q.ShouldNotBeNull();
             var words = Spaces.Split(q.Value.Out).Where(w => w.Length > 0).ToList();
             var page = PdfReader.ReadPage(PdfReader.Open(pdf.Bytes), 0);
