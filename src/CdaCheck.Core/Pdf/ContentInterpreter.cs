@@ -15,6 +15,8 @@ public sealed class ContentInterpreter
     public const int MaxGStateDepth = 256;
     public const int MaxPathPoints = 1_000_000;
     public const long MaxImagePixels = 64L * 1024 * 1024;
+    /// <summary>Operators executed for one page, Form XObjects included (guards against forms that multiply each other).</summary>
+    public const long MaxOperators = 50_000_000;
 
     private readonly PdfDocument _doc;
     private readonly PageContent _out;
@@ -28,6 +30,8 @@ public sealed class ContentInterpreter
     private readonly List<Subpath> _path = new();
     private int _pathPoints;
     private long _ops;
+    private long _imageBytes;
+    private readonly Dictionary<(PdfDictionary?, string), PdfColorSpace> _colorSpaces = new();
 
     private sealed class GState
     {
@@ -112,7 +116,11 @@ public sealed class ContentInterpreter
         var ops = new List<object?>(8);
         while (true)
         {
-            if ((++_ops & 1023) == 0) _budget?.Invoke();
+            if ((++_ops & 1023) == 0)
+            {
+                _budget?.Invoke();
+                if (_ops > MaxOperators) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxOperators} content operators on a page");
+            }
             var o = lx.ReadObject(allowRefs: false);
             if (o == PdfLexer.Eof) break;
             if (o is not PdfKeyword kw)
@@ -157,10 +165,10 @@ public sealed class ContentInterpreter
             case "k": _gs.FillCs = PdfColorSpace.Cmyk; _gs.Fill = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
             case "K": _gs.StrokeCs = PdfColorSpace.Cmyk; _gs.Stroke = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
             case "cs":
-                if (ops.Count > 0) { _gs.FillCs = PdfColorSpace.Resolve(ops[^1], res, _doc); _gs.Fill = _gs.FillCs.Initial(); }
+                if (ops.Count > 0) { _gs.FillCs = ColorSpace(ops[^1], res); _gs.Fill = _gs.FillCs.Initial(); }
                 break;
             case "CS":
-                if (ops.Count > 0) { _gs.StrokeCs = PdfColorSpace.Resolve(ops[^1], res, _doc); _gs.Stroke = _gs.StrokeCs.Initial(); }
+                if (ops.Count > 0) { _gs.StrokeCs = ColorSpace(ops[^1], res); _gs.Stroke = _gs.StrokeCs.Initial(); }
                 break;
             case "sc": case "scn": _gs.Fill = Numbers(ops); break;
             case "SC": case "SCN": _gs.Stroke = Numbers(ops); break;
@@ -226,6 +234,15 @@ public sealed class ContentInterpreter
             case "Do": if (ops.Count > 0 && ops[^1] is PdfName xn) DoXObject(xn.Value, res, depth); break;
             case "BI": InlineImage(lx, res); break;
         }
+    }
+
+    private PdfColorSpace ColorSpace(object? operand, PdfDictionary? res)
+    {
+        if (operand is not PdfName n) return PdfColorSpace.Resolve(operand, res, _doc);
+        if (_colorSpaces.TryGetValue((res, n.Value), out var cs)) return cs;
+        cs = PdfColorSpace.Resolve(n, res, _doc);
+        if (_colorSpaces.Count < 1024) _colorSpaces[(res, n.Value)] = cs;
+        return cs;
     }
 
     private static double[] Numbers(List<object?> ops)
@@ -478,6 +495,9 @@ public sealed class ContentInterpreter
             return null;
         }
         int w = (int)wl, h = (int)hl;
+        _imageBytes += wl * hl;
+        if (_imageBytes > _doc.Options.MaxDecompressedBytes)
+            throw new PdfLimitException(PdfIssueKind.DecompressionBomb, $"images of the page decode to more than {_doc.Options.MaxDecompressedBytes} bytes");
         var r = decode();
         if (r.StoppedAt is not null)
         {
@@ -527,6 +547,23 @@ public sealed class ContentInterpreter
                     lut[s] = (byte)Math.Round(Math.Clamp(lum, 0, 1) * 255);
                 }
             }
+        }
+        bool defaultDecode = true;
+        for (int k = 0; k < nComp; k++) defaultDecode &= dmin[k] == 0 && dmax[k] == 1;
+        if (bpc == 8 && defaultDecode && cs.Kind == PdfColorSpace.Family.Rgb)
+        {
+            // fast path: 8-bit RGB, integer luminance (0.299, 0.587, 0.114 in 1/256ths)
+            long need = (long)w * h * 3;
+            for (long i = 0, o = 0; o < gray.LongLength; i += 3, o++)
+                gray[o] = i + 2 < data.LongLength && i + 2 < need ? (byte)((77 * data[i] + 150 * data[i + 1] + 29 * data[i + 2] + 128) >> 8) : (byte)255;
+            return (w, h, gray);
+        }
+        if (bpc == 8 && defaultDecode && cs.Kind == PdfColorSpace.Family.Gray && !mask)
+        {
+            int n = (int)Math.Min(gray.LongLength, data.LongLength);
+            data.AsSpan(0, n).CopyTo(gray);
+            gray.AsSpan(n).Fill(255);
+            return (w, h, gray);
         }
         Span<double> comps = stackalloc double[nComp];
         for (int y = 0; y < h; y++)

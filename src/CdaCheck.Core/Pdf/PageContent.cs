@@ -72,4 +72,8 @@ public sealed class ParsedPdf
     public List<PageContent> Pages { get; } = new();
     /// <summary>False when the PDF could not be read far enough to scan page 1.</summary>
     public bool Readable { get; init; } = true;
+    /// <summary>The opened document (null when it could not be opened): scan other pages with <see cref="PdfReader.ReadPage"/>.</summary>
+    public PdfDocument? Document { get; init; }
+    /// <summary>The PDF bytes (e.g. for a raster fallback with an external tool).</summary>
+    public byte[]? Bytes { get; init; }
 }

@@ -149,8 +149,10 @@ public sealed class PdfDocument
         int sx = _data.AsSpan(tailStart).LastIndexOf("startxref"u8);
         if (sx >= 0) sx += tailStart; else sx = _data.AsSpan().LastIndexOf("startxref"u8);
         HasStartXref = sx >= 0;
-        int eof = _data.AsSpan(Math.Max(0, sx)).LastIndexOf("%%EOF"u8);
-        HasEof = eof >= 0;
+        int eof = _data.AsSpan().LastIndexOf("%%EOF"u8);
+        // objects after the last %%EOF: an update whose end was cut off
+        HasEof = eof >= 0 && _data.AsSpan(eof).IndexOf("endobj"u8) < 0;
+        if (sx >= 0 && _data.AsSpan(sx).IndexOf("endobj"u8) >= 0) HasStartXref = false;
         bool broken = false;
         if (sx < 0) broken = true;
         else
@@ -291,14 +293,14 @@ public sealed class PdfDocument
         var found = new Dictionary<int, XrefEntry>();
         var span = _data.AsSpan();
         int pos = 0;
-        var objStmCandidates = new List<int>();
+        int hits = 0;
         while (true)
         {
             int i = span[pos..].IndexOf("obj"u8);
             if (i < 0) break;
             int at = pos + i;
             pos = at + 3;
-            if ((found.Count & 1023) == 0) Budget();
+            if ((++hits & 1023) == 0) Budget();
             if (at > 0 && !PdfLexer.IsWhite(span[at - 1])) continue; // "endobj" and such
             if (at + 3 < span.Length && PdfLexer.IsRegular(span[at + 3])) continue;
             int p = at - 1;

@@ -108,6 +108,7 @@ public static class PdfFilters
         int columns = (int)columnsL;
         int bpp = Math.Max(1, colors * bpc / 8);
         long rowBytesL = ((long)colors * bpc * columns + 7) / 8;
+        if (rowBytesL > data.Length) rowBytesL = Math.Max(1, data.Length); // a row cannot be longer than the data: no huge buffers for a hostile /Columns
         if (rowBytesL > maxBytes || rowBytesL > int.MaxValue / 2) throw Bomb(maxBytes);
         int rowBytes = (int)rowBytesL;
         if (predictor == 2) return Tiff(data, colors, bpc, rowBytes);
@@ -155,15 +156,15 @@ public static class PdfFilters
         int rows = (o.Length + rowBytes - 1) / rowBytes;
         for (int r = 0; r < rows; r++)
         {
-            var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes));
-            rowBytes = row.Length == rowBytes ? rowBytes : row.Length; // a partial last row
+            var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes)); // the last row may be partial
+            int len = row.Length;
             if (bpc == 8)
             {
-                for (int i = colors; i < rowBytes; i++) row[i] += row[i - colors];
+                for (int i = colors; i < len; i++) row[i] += row[i - colors];
             }
             else if (bpc == 16)
             {
-                for (int i = colors * 2; i + 1 < rowBytes; i += 2)
+                for (int i = colors * 2; i + 1 < len; i += 2)
                 {
                     int v = ((row[i] << 8) | row[i + 1]) + ((row[i - colors * 2] << 8) | row[i - colors * 2 + 1]);
                     row[i] = (byte)(v >> 8); row[i + 1] = (byte)v;
@@ -171,7 +172,7 @@ public static class PdfFilters
             }
             else
             {
-                int samples = rowBytes * 8 / bpc;
+                int samples = len * 8 / bpc;
                 int mask = (1 << bpc) - 1;
                 for (int s = colors; s < samples; s++)
                 {

@@ -249,7 +249,7 @@ public sealed class PdfFont
         }
     }
 
-    /// <summary>One code of a string: its bytes as an integer, its length, its text and its advance (text space units × 1000).</summary>
+    /// <summary>One code of a string: its bytes as an integer, its length, its text and its advance in text space units (glyph width / 1000, or × FontMatrix for Type3).</summary>
     public readonly record struct Glyph(uint Code, int Length, string Text, double Width);
 
     public IEnumerable<Glyph> Decode(byte[] bytes)

@@ -27,13 +27,30 @@ public sealed class PdfLexer
     public static readonly object DictOpen = new();
     public static readonly object DictClose = new();
     public static readonly object Eof = new();
+    // boxed once: content streams are mostly small integers
+    private static readonly object[] SmallInts = Enumerable.Range(0, 1024).Select(i => (object)(long)i).ToArray();
+    private static readonly System.Buffers.SearchValues<byte> StringSpecials = System.Buffers.SearchValues.Create("()\\\r"u8);
 
     private readonly ReadOnlyMemory<byte> _mem;
+    // the same bytes as an array: spans over an array are cheaper to make than ReadOnlyMemory.Span
+    private readonly byte[] _arr;
+    private readonly int _base;
+    private ReadOnlySpan<byte> S => new(_arr, _base, _end);
     private readonly int _end;
 
     public PdfLexer(ReadOnlyMemory<byte> data, int start = 0, int maxDepth = 64)
     {
         _mem = data;
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var seg) && seg.Array is not null)
+        {
+            _arr = seg.Array;
+            _base = seg.Offset;
+        }
+        else
+        {
+            _arr = data.ToArray();
+            _base = 0;
+        }
         _end = data.Length;
         Pos = start;
         MaxDepth = maxDepth;
@@ -42,7 +59,7 @@ public sealed class PdfLexer
     public int Pos { get; set; }
     public int Length => _end;
     public int MaxDepth { get; }
-    public ReadOnlySpan<byte> Span => _mem.Span;
+    public ReadOnlySpan<byte> Span => S;
     public ReadOnlyMemory<byte> Memory => _mem;
 
     public static bool IsWhite(byte b) => b is 0 or 9 or 10 or 12 or 13 or 32;
@@ -51,7 +68,7 @@ public sealed class PdfLexer
 
     public void SkipWhite()
     {
-        var s = _mem.Span;
+        var s = S;
         while (Pos < _end)
         {
             byte b = s[Pos];
@@ -70,7 +87,7 @@ public sealed class PdfLexer
     {
         SkipWhite();
         if (Pos >= _end) return Eof;
-        var s = _mem.Span;
+        var s = S;
         byte b = s[Pos];
         switch (b)
         {
@@ -96,12 +113,12 @@ public sealed class PdfLexer
         if (span.SequenceEqual("true"u8)) return true;
         if (span.SequenceEqual("false"u8)) return false;
         if (span.SequenceEqual("null"u8)) return PdfNullToken.Instance;
-        return PdfKeyword.Of(Encoding.Latin1.GetString(span));
+        return PdfKeyword.Of(span);
     }
 
     private object ReadNumber()
     {
-        var s = _mem.Span;
+        var s = S;
         int start = Pos;
         bool neg = false;
         // Lenient: any run of sign characters; "--5" reads as 5 negated once (as Acrobat does).
@@ -130,21 +147,21 @@ public sealed class PdfLexer
         {
             // not a number after all (e.g. "1a"): read it as a keyword
             while (Pos < _end && IsRegular(s[Pos])) Pos++;
-            return PdfKeyword.Of(Encoding.Latin1.GetString(s[start..Pos]));
+            return PdfKeyword.Of(s[start..Pos]);
         }
-        if (digits == 0) return 0L;
-        return neg ? -ip : ip;
+        long value = digits == 0 ? 0 : neg ? -ip : ip;
+        return value is >= 0 and < 1024 ? SmallInts[value] : value;
     }
 
     private PdfName ReadName()
     {
-        var s = _mem.Span;
+        var s = S;
         Pos++; // '/'
         int start = Pos;
         bool escaped = false;
         while (Pos < _end && IsRegular(s[Pos])) { if (s[Pos] == '#') escaped = true; Pos++; }
         var span = s[start..Pos];
-        if (!escaped) return PdfName.Of(Encoding.Latin1.GetString(span));
+        if (!escaped) return PdfName.Of(span);
         var buf = new List<byte>(span.Length);
         for (int i = 0; i < span.Length; i++)
         {
@@ -168,8 +185,15 @@ public sealed class PdfLexer
 
     private PdfString ReadLiteralString()
     {
-        var s = _mem.Span;
+        var s = S;
         Pos++; // '('
+        int simpleEnd = s[Pos.._end].IndexOfAny(StringSpecials);
+        if (simpleEnd >= 0 && s[Pos + simpleEnd] == ')')
+        {
+            var bytes = s.Slice(Pos, simpleEnd).ToArray();
+            Pos += simpleEnd + 1;
+            return new PdfString(bytes);
+        }
         var buf = new List<byte>(32);
         int depth = 1;
         while (Pos < _end)
@@ -210,7 +234,7 @@ public sealed class PdfLexer
 
     private PdfString ReadHexString()
     {
-        var s = _mem.Span;
+        var s = S;
         Pos++; // '<'
         var buf = new List<byte>(16);
         int hi = -1;
@@ -291,7 +315,7 @@ public sealed class PdfLexer
     {
         if (from < 0) from = 0;
         if (from >= _end) return -1;
-        int i = _mem.Span[from..].IndexOf(needle);
+        int i = S[from..].IndexOf(needle);
         return i < 0 ? -1 : from + i;
     }
 }

@@ -9,19 +9,30 @@ namespace CdaCheck.Core.Pdf;
 /// <summary>A PDF name (without the leading slash, #xx escapes decoded).</summary>
 public sealed class PdfName : IEquatable<PdfName>
 {
-    private static readonly Dictionary<string, PdfName> _common = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PdfName> _common = new(StringComparer.Ordinal);
     public string Value { get; }
     private PdfName(string v) => Value = v;
 
     public static PdfName Of(string v)
     {
-        lock (_common)
-        {
-            if (_common.TryGetValue(v, out var n)) return n;
-            n = new PdfName(v);
-            if (_common.Count < 4096) _common[v] = n; // bounded intern table: hostile files cannot grow it
-            return n;
-        }
+        if (_common.TryGetValue(v, out var n)) return n;
+        n = new PdfName(v);
+        if (_common.Count < 4096) _common.TryAdd(v, n); // bounded intern table: hostile files cannot grow it
+        return n;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, PdfName> _short = new();
+
+    /// <summary>Name from its (unescaped) bytes, without allocating for short names.</summary>
+    public static PdfName Of(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > 7) return Of(Encoding.Latin1.GetString(bytes));
+        ulong key = (ulong)bytes.Length;
+        foreach (var b in bytes) key = (key << 8) | b;
+        if (_short.TryGetValue(key, out var n)) return n;
+        n = Of(Encoding.Latin1.GetString(bytes));
+        if (_short.Count < 4096) _short.TryAdd(key, n);
+        return n;
     }
 
     public bool Equals(PdfName? other) => other is not null && other.Value == Value;
@@ -84,19 +95,29 @@ public sealed class PdfStream(PdfDictionary dict, ReadOnlyMemory<byte> raw, long
 /// <summary>The parser's keyword token (operators in content streams, obj/endobj/R/stream in files).</summary>
 public sealed class PdfKeyword
 {
-    private static readonly Dictionary<string, PdfKeyword> _known = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PdfKeyword> _known = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, PdfKeyword> _short = new();
     public string Value { get; }
     private PdfKeyword(string v) => Value = v;
 
     public static PdfKeyword Of(string v)
     {
-        lock (_known)
-        {
-            if (_known.TryGetValue(v, out var k)) return k;
-            k = new PdfKeyword(v);
-            if (_known.Count < 1024) _known[v] = k;
-            return k;
-        }
+        if (_known.TryGetValue(v, out var k)) return k;
+        k = new PdfKeyword(v);
+        if (_known.Count < 1024) _known.TryAdd(v, k);
+        return k;
+    }
+
+    /// <summary>Keyword from its bytes without allocating for short operators (content streams are mostly operators of 1–3 bytes).</summary>
+    public static PdfKeyword Of(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length is 0 or > 7) return Of(System.Text.Encoding.Latin1.GetString(bytes));
+        ulong key = (ulong)bytes.Length;
+        foreach (var b in bytes) key = (key << 8) | b;
+        if (_short.TryGetValue(key, out var k)) return k;
+        k = Of(System.Text.Encoding.Latin1.GetString(bytes));
+        if (_short.Count < 1024) _short.TryAdd(key, k);
+        return k;
     }
 
     public override string ToString() => Value;

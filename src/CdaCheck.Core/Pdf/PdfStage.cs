@@ -65,7 +65,8 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
                 catch (BudgetExceededException) { throw; }
                 catch (Exception ex) when (ex is PdfFormatException or InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidCastException or FormatException or OverflowException)
                 {
-                    sink.Report(PdfRules.PageUnreadable, where with { Page = 1, Detail = Obj(pageList[0].ObjectNumber) }, ex.GetType().Name);
+                    // our own messages name structures only; other exceptions are named by type (their text may quote content)
+                    sink.Report(PdfRules.PageUnreadable, where with { Page = 1, Detail = Obj(pageList[0].ObjectNumber) }, ex is PdfFormatException ? ex.Message : ex.GetType().Name);
                 }
             }
         }
@@ -85,7 +86,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
             else sink.Report(PdfRules.PageUnreadable, where with { Page = 1 }, ex.GetType().Name);
         }
         if (pdf is not null) ReportIssues(pdf, where, sink, ctx);
-        var parsed = new ParsedPdf { Origin = origin, Location = where, Summary = summary, Readable = readable };
+        var parsed = new ParsedPdf { Origin = origin, Location = where, Summary = summary, Readable = readable, Document = pdf, Bytes = bytes };
         parsed.Pages.AddRange(pages);
         result.ParsedPdfs.Add(parsed);
         result.Pdf ??= summary;
@@ -129,7 +130,8 @@ public sealed class PdfInputHandler(Action<DocumentResult, FindingSink, Validati
 {
     public bool CanHandle(ReadOnlySpan<byte> head, string path) =>
         head.StartsWith("%PDF-"u8) ||
-        (path.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase) && !Validator.LooksLikeXml(head));
+        // a PDF with bytes before its header (viewers accept up to 1024), or a .pdf that is not XML (reported PDF-001)
+        (!Validator.LooksLikeXml(head) && (PdfReader.LooksLikePdf(head) || path.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase)));
 
     public void Handle(string path, byte[] bytes, DocumentResult result, FindingSink sink, ValidationContext ctx, Validator validator)
     {

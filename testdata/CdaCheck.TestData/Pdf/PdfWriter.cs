@@ -90,6 +90,9 @@ public sealed class PdfWriter
         public bool IsStream => Stream is not null;
     }
 
+    /// <summary>The PDF in base64, as embedded in a CDA nonXMLBody/text (representation="B64").</summary>
+    public string ToBase64() => Convert.ToBase64String(ToBytes());
+
     public byte[] ToBytes()
     {
         var objs = new List<Obj>();
@@ -469,10 +472,19 @@ public sealed class PdfPageBuilder
     /// light modules are painted white as well (as Apache FOP does).
     /// </summary>
     public PdfPageBuilder AddModuleGrid(bool[,] modules, double x, double y, double moduleSize, bool drawLightModules,
-        PdfColor? dark = null, PdfColor? light = null)
+        PdfColor? dark = null, PdfColor? light = null, double rotationDegrees = 0)
     {
         int rows = modules.GetLength(0), cols = modules.GetLength(1);
         var sb = new StringBuilder("q\n");
+        if (rotationDegrees != 0)
+        {
+            // rotate about the symbol's centre
+            double t = rotationDegrees * Math.PI / 180, cos = Math.Cos(t), sin = Math.Sin(t);
+            if (Math.Abs(cos) < 1e-12) cos = 0;
+            if (Math.Abs(sin) < 1e-12) sin = 0;
+            double cx = x + cols * moduleSize / 2, cy = y + rows * moduleSize / 2;
+            sb.Append($"{F(cos)} {F(sin)} {F(-sin)} {F(cos)} {F(cx - cos * cx + sin * cy)} {F(cy - sin * cx - cos * cy)} cm\n");
+        }
         var d = (dark ?? PdfColor.Black).Ops();
         var l = (light ?? PdfColor.White).Ops();
         for (int r = 0; r < rows; r++)

@@ -106,6 +106,19 @@ public class ContentInterpreterTests
         both.Rects.ShouldContain(new FilledRect(502, 702, 2, 2, 1));
     }
 
+    [Fact]
+    public void Rotated_module_grid_stays_axis_aligned_at_90_degrees()
+    {
+        var m = new bool[,] { { true, false, false }, { false, false, false } }; // 3 wide, 2 high, top-left dark
+        var p = Page1(pg => pg.AddModuleGrid(m, 100, 100, 2, drawLightModules: false, rotationDegrees: 90));
+        // centre (103, 102); the top-left module (100..102, 102..104) turns 90° counter-clockwise to (101..103, 99..101)
+        var r = p.Rects.Single();
+        r.X.ShouldBe(101, 1e-9);
+        r.Y.ShouldBe(99, 1e-9);
+        r.Width.ShouldBe(2, 1e-9);
+        Page1(pg => pg.AddModuleGrid(m, 100, 100, 2, false, rotationDegrees: 30)).Rects.ShouldBeEmpty();
+    }
+
     private static readonly bool[,] Checker = BuildChecker();
 
     private static bool[,] BuildChecker()
@@ -232,8 +245,9 @@ public class ContentInterpreterTests
         chain.Add(StreamObj("0 0 1 1 re f", "/Type /XObject /Subtype /Form /BBox [0 0 1 1]"));
         var deep = PdfReader.Open(HandMade(MinimalObjects("/F0 Do", "/XObject << /F0 6 0 R >>", [.. chain])));
         Should.Throw<PdfLimitException>(() => PdfReader.ReadPage(deep, 0)).Kind.ShouldBe(PdfIssueKind.DepthExceeded);
-        var shallow = PdfReader.Open(HandMade(MinimalObjects("/F0 Do", "/XObject << /F0 6 0 R >>", [.. chain])), new PdfReadOptions { MaxDepth = 64 });
-        shallow.Options.MaxDepth.ShouldBe(64);
+        // the same chain cut at 10 levels is drawn
+        var shortChain = chain.Take(10).Select((c, i) => i == 9 ? StreamObj("0 0 1 1 re f", "/Type /XObject /Subtype /Form /BBox [0 0 1 1]") : c).ToArray();
+        PdfReader.ReadPage(PdfReader.Open(HandMade(MinimalObjects("/F0 Do", "/XObject << /F0 6 0 R >>", shortChain))), 0).Rects.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -267,6 +281,31 @@ public class ContentInterpreterTests
         p.Texts.Select(t => t.Text).ShouldBe(new[] { "AB", "C", "D EF" });
         p.Texts[1].X.ShouldBe(10, 1e-9); // 2 glyphs × 500/1000 × 10
         p.Texts[2].X.ShouldBe(15, 1e-9);
+    }
+
+    [Fact]
+    public void Spacing_scaling_and_rise_move_the_text()
+    {
+        var objs = MinimalObjects("BT /F2 10 Tf 0 0 Td 2 Tc 3 Tw (A A) Tj (B) Tj 50 Tz (C) Tj (D) Tj 5 Ts (E) Tj ET", "/Font << /F2 6 0 R >>",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 69 /Widths [250 " + string.Join(" ", Enumerable.Repeat("500", 37)) + "] >>");
+        var p = Page1(HandMade(objs));
+        p.Texts.Select(t => t.Text).ShouldBe(new[] { "A A", "B", "C", "D", "E" });
+        // "A A": 5+2, 2.5+2+3, 5+2 = 21.5; "B": 7; then 50% scaling: "C" advances (5+2)×0.5 = 3.5
+        p.Texts[1].X.ShouldBe(21.5, 1e-9);
+        p.Texts[2].X.ShouldBe(28.5, 1e-9);
+        p.Texts[3].X.ShouldBe(32, 1e-9);
+        p.Texts[4].Y.ShouldBe(5, 1e-9);
+        p.Texts[3].Y.ShouldBe(0, 1e-9);
+    }
+
+    [Fact]
+    public void Image_mask_paints_the_fill_colour()
+    {
+        var gray = new byte[] { 0, 255, 0, 255 };
+        var img = Page1(pg => pg.Image(ImageSpec.Mask(4, 1, gray), [4, 0, 0, 1, 0, 0], "0.5 g")).Images.Single();
+        img.Gray.ShouldBe(new byte[] { 128, 255, 128, 255 });
+        var red = Page1(pg => pg.Image(ImageSpec.Mask(4, 1, gray), [4, 0, 0, 1, 0, 0], "1 0 0 rg")).Images.Single();
+        red.Gray[0].ShouldBe((byte)76);
     }
 
     [Fact]
@@ -338,6 +377,16 @@ public class ContentInterpreterTests
     {
         Should.Throw<PdfLimitException>(() => Raw(string.Concat(Enumerable.Repeat("q ", 300)))).Kind.ShouldBe(PdfIssueKind.DepthExceeded);
         Raw(string.Concat(Enumerable.Repeat("q ", 200)) + "0 0 1 1 re f").Rects.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Huge_images_are_not_decoded()
+    {
+        var objs = MinimalObjects("q 10 0 0 10 0 0 cm /Im1 Do Q", "/XObject << /Im1 6 0 R >>",
+            StreamObj("x", "/Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8"));
+        var doc = PdfReader.Open(HandMade(objs));
+        PdfReader.ReadPage(doc, 0).Images.ShouldBeEmpty();
+        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.DecompressionBomb && i.ObjectNumber == 6);
     }
 
     [Fact]

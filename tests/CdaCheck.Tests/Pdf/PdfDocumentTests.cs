@@ -102,6 +102,20 @@ public class PdfDocumentTests
     }
 
     [Fact]
+    public void Cut_incremental_update_counts_as_truncated()
+    {
+        var bytes = TwoPages(w => w.IncrementalUpdate = true).ToBytes();
+        var s = Encoding.Latin1.GetString(bytes);
+        int second = s.LastIndexOf("endobj", StringComparison.Ordinal) + 7;
+        var doc = PdfReader.Open(bytes.AsSpan(0, second).ToArray());
+        doc.HasEof.ShouldBeFalse();
+        doc.HasStartXref.ShouldBeFalse();
+        var whole = PdfReader.Open(bytes);
+        whole.HasEof.ShouldBeTrue();
+        whole.HasStartXref.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Not_a_pdf_and_bad_version_throw_format_errors()
     {
         Should.Throw<PdfFormatException>(() => PdfReader.Open(Ascii("<ClinicalDocument/>")));

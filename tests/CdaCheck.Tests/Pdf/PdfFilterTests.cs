@@ -54,6 +54,14 @@ public class PdfFilterTests
     }
 
     [Fact]
+    public void Hostile_predictor_parameters_stay_bounded()
+    {
+        var data = PdfEncoders.Flate([2, 1, 1, 1]);
+        var r = Decode(data, "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1000000 /Colors 32 /BitsPerComponent 16 >>");
+        r.Length.ShouldBeLessThanOrEqualTo(4);
+    }
+
+    [Fact]
     public void Tiff_predictor()
     {
         var (data, dict) = PdfEncoders.Encode(Sample, StreamEncoding.FlateTiff, columns: 60, colors: 3);

@@ -25,6 +25,8 @@ public class PdfStageTests
         r.ParsedPdfs.Count.ShouldBe(1);
         r.ParsedPdfs[0].Readable.ShouldBeTrue();
         r.ParsedPdfs[0].Pages[0].Rects.ShouldContain(new FilledRect(500, 700, 2, 2, 0));
+        r.ParsedPdfs[0].Document.ShouldNotBeNull();
+        PdfReader.ReadPage(r.ParsedPdfs[0].Document!, 0).Texts.Single().Text.ShouldBe("Compte rendu");
         r.Pdf.ShouldNotBeNull();
         r.Pdf!.Version.ShouldBe("1.4");
         r.Pdf.Pages.ShouldBe(1);
@@ -53,6 +55,20 @@ public class PdfStageTests
         notPdf.Location.Line.ShouldBe(99);
         notPdf.Location.XPath.ShouldBe("/ClinicalDocument/component/nonXMLBody/text");
         sink.Findings.Count(f => f.RuleId == "PDF-009").ShouldBe(1); // the good one claims no PDF/A
+    }
+
+    [Fact]
+    public void Input_handler_sniffs_pdfs()
+    {
+        var h = new PdfInputHandler();
+        h.CanHandle("%PDF-1.7\n"u8, "x.bin").ShouldBeTrue();
+        h.CanHandle("\r\n  junk %PDF-1.4\n"u8, "x.bin").ShouldBeTrue();
+        h.CanHandle("GIF89a"u8, "x.pdf").ShouldBeTrue(); // named .pdf: read, then reported PDF-001
+        h.CanHandle("<?xml version=\"1.0\"?><ClinicalDocument/>"u8, "x.pdf").ShouldBeFalse();
+        h.CanHandle("<ClinicalDocument><!-- %PDF-1.4 --></ClinicalDocument>"u8, "x.xml").ShouldBeFalse();
+        h.CanHandle("PK\u0003\u0004"u8, "x.zip").ShouldBeFalse();
+        var r = Validate(Ascii("  \n%PDF-1.4\n").Concat(Good().Skip(9)).ToArray());
+        r.Kind.ShouldBe(InputKind.Pdf);
     }
 
     [Fact]
