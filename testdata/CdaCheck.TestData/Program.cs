@@ -12,12 +12,14 @@ public static class Program
             case "bench-pdf": return Pdf.PdfBench.Run(args[1..]);
             case "xdm": return Xdm.XdmGenerator.Run(args[1..], Console.Out);
             case "corpus": return Bench.CorpusGenerator.Run(args[1..]);
+            case "indicators-month": return Indicators.HospitalMonth.Run(args[1..]);
             case "bench-stages": return Bench.StageBench.Run(args[1..]);
         }
         Console.Error.WriteLine("usage: CdaCheck.TestData <command> (see testdata/README.md)");
         Console.Error.WriteLine("  samples OUTDIR   write the conformant CDA sample set (one per Ségur kind)");
         Console.Error.WriteLine("  negatives OUTDIR one single-fault variant per CDA rule (see Cda/Faults.cs)");
         Console.Error.WriteLine("  xdm ...          XDM packages and MSSanté messages, valid and one faulty variant per rule");
+        Console.Error.WriteLine("  indicators-month OUTDIR  the synthetic hospital month (CSV + CDA files) of the indicator tests");
         Console.Error.WriteLine("  corpus OUTDIR [--count N] [--seed S]  deterministic benchmark corpus");
         Console.Error.WriteLine("  dump-pdf FILE    print what the PDF reader sees");
         Console.Error.WriteLine("  bench-pdf        PDF open + page-1 scan timings over the ANS PDFs");

@@ -45,11 +45,11 @@ public static class IndicatorCda
     public static readonly string Rpps = WithLuhn("1000000001");
 
     /// <summary>
-    /// Builds the PDF embedded in the N1 body. Defaults to <see cref="Pdf(string)"/> (no DataMatrix). When the INS
-    /// DataMatrix stage makes the DataMatrix mandatory, set this to a generator that draws the patient's
-    /// DataMatrix on page 1 (integration point for the DataMatrix layer's fixture writer).
+    /// Builds the PDF embedded in the N1 body: by default the patient's cartouche and INS DataMatrix on page 1
+    /// (the DataMatrix is mandatory for LDL, CRO, CRC, biology and imaging); tests may swap it.
     /// </summary>
-    public static Func<CdaSpec, byte[]> PdfFactory { get; set; } = s => Pdf(s.Title);
+    public static Func<CdaSpec, byte[]> PdfFactory { get; set; } = s => PdfWithDataMatrix(s, payload =>
+        CdaCheck.Core.DataMatrix.DataMatrixEncoder.Encode(payload, new CdaCheck.Core.DataMatrix.DataMatrixEncoderOptions { C40PrefixLength = 26 }));
 
     public static string WithLuhn(string digits)
     {
