@@ -69,19 +69,21 @@ public static class DataMatrixDecoder
     public static DataMatrixResult DecodeAnyOrientation(bool[,] modules)
     {
         var m = Trim(modules);
-        var candidates = new List<(double Score, int T, bool[,] M)>(8);
+        int rows0 = m.GetLength(0), cols0 = m.GetLength(1);
+        var candidates = new List<(double Score, int T)>(8);
         for (int t = 0; t < 8; t++)
         {
-            var o = Orient(m, t);
-            var size = SymbolSize.Find(o.GetLength(0), o.GetLength(1));
+            bool swap = t % 2 == 1;
+            var size = SymbolSize.Find(swap ? cols0 : rows0, swap ? rows0 : cols0);
             if (size is null) continue;
-            candidates.Add((Placement.FinderScore(size, o), t, o));
+            int tt = t;
+            candidates.Add((Placement.FinderScore(size, (r, c) => At(m, tt, r, c)), t));
         }
         DataMatrixResult? best = null;
-        foreach (var (score, t, o) in candidates.OrderByDescending(c => c.Score))
+        foreach (var (score, t) in candidates.OrderByDescending(c => c.Score))
         {
             if (score < LocatedThreshold) break;
-            var r = DecodeUpright(o, t);
+            var r = DecodeUpright(Orient(m, t), t);
             if (r.Status == DecodeStatus.Decoded) return r;
             best ??= r;
         }
@@ -91,6 +93,21 @@ public static class DataMatrixDecoder
             Reason = candidates.Count == 0 ? $"{m.GetLength(0)}×{m.GetLength(1)} is not an ECC200 size" : "no finder L and clock tracks",
             FinderScore = candidates.Count == 0 ? 0 : candidates.Max(c => c.Score),
         };
+    }
+
+    /// <summary>Module (r, c) of <c>Orient(m, t)</c>, read from <paramref name="m"/> without building the oriented copy.</summary>
+    public static bool At(bool[,] m, int t, int r, int c)
+    {
+        int rows = m.GetLength(0), cols = m.GetLength(1);
+        int k = t % 4;
+        // dimensions after each rotation alternate; undo the rotations from the last one
+        for (int i = 0; i < k; i++)
+        {
+            int prevRows = k - i - 1 >= 0 && (k - i - 1) % 2 == 0 ? rows : cols; // rows before this rotation
+            (r, c) = (prevRows - 1 - c, r);
+        }
+        if (t >= 4) c = cols - 1 - c;
+        return m[r, c];
     }
 
     /// <summary>Applies transform t: mirror left-right when t ≥ 4, then rotate 90° clockwise (t mod 4) times.</summary>

@@ -152,19 +152,21 @@ public static class Placement
     /// that neither an all-dark nor an all-light square scores well. Inner alignment patterns are
     /// left out: a mask over the middle of the symbol does not make it "not a symbol".
     /// </summary>
-    public static double FinderScore(SymbolSize s, bool[,] m)
+    public static double FinderScore(SymbolSize s, bool[,] m) => FinderScore(s, (r, c) => m[r, c]);
+
+    public static double FinderScore(SymbolSize s, Func<int, int, bool> at)
     {
         int rows = s.Rows, cols = s.Columns;
         int lOk = 0, lTot = 0, cOk = 0, cTot = 0;
         for (int r = 0; r < rows; r++)
         {
-            lTot++; if (m[r, 0]) lOk++;
-            if (r < rows - 1 && r > 0) { cTot++; if (m[r, cols - 1] == (r % 2 == 1)) cOk++; }
+            lTot++; if (at(r, 0)) lOk++;
+            if (r < rows - 1 && r > 0) { cTot++; if (at(r, cols - 1) == (r % 2 == 1)) cOk++; }
         }
         for (int c = 1; c < cols; c++)
         {
-            lTot++; if (m[rows - 1, c]) lOk++;
-            cTot++; if (m[0, c] == (c % 2 == 0)) cOk++;
+            lTot++; if (at(rows - 1, c)) lOk++;
+            cTot++; if (at(0, c) == (c % 2 == 0)) cOk++;
         }
         return Math.Min((double)lOk / lTot, (double)cOk / cTot);
     }
