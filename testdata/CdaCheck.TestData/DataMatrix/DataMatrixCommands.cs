@@ -68,6 +68,15 @@ public static partial class DataMatrixCommands
     [GeneratedRegex(@"mediaType=""application/pdf""[^>]*>\s*([A-Za-z0-9+/=\s]+?)\s*<", RegexOptions.Singleline)]
     private static partial Regex PdfB64();
 
+    /// <summary>The base64 PDFs embedded in a CDA file (nonXMLBody/text or observationMedia/value), decoded.</summary>
+    public static List<byte[]> ExtractPdfs(string cdaPath)
+    {
+        var pdfs = new List<byte[]>();
+        foreach (Match m in PdfB64().Matches(File.ReadAllText(cdaPath)))
+            try { pdfs.Add(Convert.FromBase64String(Regex.Replace(m.Groups[1].Value, @"\s", ""))); } catch (FormatException) { }
+        return pdfs;
+    }
+
     /// <summary>Renders page 1 of each PDF (bare, or base64 inside a CDA) with pdftoppm and prints what the raster locator finds (payload masked unless --reveal).</summary>
     public static int Scan(TextWriter o, IEnumerable<string> files, bool reveal)
     {
@@ -75,11 +84,7 @@ public static partial class DataMatrixCommands
         foreach (var f in files)
         {
             var bytes = File.ReadAllBytes(f);
-            var pdfs = new List<byte[]>();
-            if (bytes.AsSpan().StartsWith("%PDF"u8)) pdfs.Add(bytes);
-            else
-                foreach (Match m in PdfB64().Matches(File.ReadAllText(f)))
-                    try { pdfs.Add(Convert.FromBase64String(Regex.Replace(m.Groups[1].Value, @"\s", ""))); } catch (FormatException) { }
+            var pdfs = bytes.AsSpan().StartsWith("%PDF"u8) ? [bytes] : ExtractPdfs(f);
             for (int i = 0; i < pdfs.Count; i++)
             {
                 var sw = Stopwatch.StartNew();
