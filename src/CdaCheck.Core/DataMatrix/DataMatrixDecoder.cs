@@ -95,6 +95,37 @@ public static class DataMatrixDecoder
         };
     }
 
+    /// <summary>
+    /// Like <see cref="DecodeAnyOrientation"/>, but when the grid holds a few stray modules around
+    /// the symbol (something drawn too close to it), also tries the sub-grids that drop up to
+    /// <paramref name="slack"/> rows or columns on each side.
+    /// </summary>
+    public static DataMatrixResult DecodeInGrid(bool[,] modules, int slack = 2)
+    {
+        var m = Trim(modules);
+        var first = DecodeAnyOrientation(m);
+        if (first.Status == DecodeStatus.Decoded) return first;
+        DataMatrixResult best = first;
+        int rows = m.GetLength(0), cols = m.GetLength(1);
+        for (int top = 0; top <= slack; top++)
+            for (int bottom = 0; bottom <= slack; bottom++)
+                for (int left = 0; left <= slack; left++)
+                    for (int right = 0; right <= slack; right++)
+                    {
+                        if (top + bottom + left + right == 0) continue;
+                        int r = rows - top - bottom, c = cols - left - right;
+                        if (r < 8 || c < 8 || (SymbolSize.Find(r, c) ?? SymbolSize.Find(c, r)) is null) continue;
+                        var sub = new bool[r, c];
+                        for (int i = 0; i < r; i++)
+                            for (int j = 0; j < c; j++) sub[i, j] = m[i + top, j + left];
+                        var res = DecodeAnyOrientation(sub);
+                        if (res.Status == DecodeStatus.Decoded) return res;
+                        if (res.Status == DecodeStatus.LocatedButUndecodable && (best.Status == DecodeStatus.NotASymbol || res.FinderScore > best.FinderScore))
+                            best = res;
+                    }
+        return best;
+    }
+
     /// <summary>Module (r, c) of <c>Orient(m, t)</c>, read from <paramref name="m"/> without building the oriented copy.</summary>
     public static bool At(bool[,] m, int t, int r, int c)
     {

@@ -11,8 +11,8 @@ namespace CdaCheck.Core.DataMatrix;
 /// </summary>
 public static class ImageLocator
 {
-    /// <summary>Largest image analysed (pixels).</summary>
-    public const long MaxPixels = 40_000_000;
+    /// <summary>Largest image analysed (pixels): an A4 page at 300 dpi is 8.7 million.</summary>
+    public const long MaxPixels = 12_000_000;
 
     public static List<LocatedSymbol> Find(PlacedImage image, int page, string source = "image", Action? budget = null)
     {

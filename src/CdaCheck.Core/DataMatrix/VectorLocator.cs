@@ -52,6 +52,9 @@ public static class VectorLocator
         return found;
     }
 
+    /// <summary>Luminance clamped to [0, 1]; not a number → 0 (the PDF default fill is black).</summary>
+    private static double Lum(double l) => double.IsNaN(l) ? 0 : Math.Clamp(l, 0, 1);
+
     private static bool NearMultiple(double v, double m, out int k)
     {
         double q = v / m;
@@ -64,7 +67,8 @@ public static class VectorLocator
     {
         var cand = new List<int>();
         for (int i = 0; i < n; i++)
-            if (Math.Abs(Math.Min(w[i], h[i]) - m) <= 0.2 * m && NearMultiple(w[i], m, out _) && NearMultiple(h[i], m, out _)) cand.Add(i);
+            if (double.IsFinite(x0[i]) && double.IsFinite(y0[i]) && Math.Abs(x0[i]) < 1e7 && Math.Abs(y0[i]) < 1e7 &&
+                Math.Abs(Math.Min(w[i], h[i]) - m) <= 0.2 * m && NearMultiple(w[i], m, out _) && NearMultiple(h[i], m, out _)) cand.Add(i);
         if (cand.Count < 6) return;
         // Every drawing of a symbol has single-module squares (isolated modules, runs of one):
         // thin rules and borders that merely share the short side do not.
@@ -82,22 +86,22 @@ public static class VectorLocator
             maxX = Math.Max(maxX, x0[i] + w[i]); maxY = Math.Max(maxY, y0[i] + h[i]);
         }
         long gwL = (long)Math.Ceiling((maxX - minX) / m) + 2, ghL = (long)Math.Ceiling((maxY - minY) / m) + 2;
-        if (gwL * ghL > 64_000_000) return; // implausibly fine lattice for this page
-        int gw = (int)gwL, gh = (int)ghL;
+        if (gwL > 1L << 30 || ghL > 1L << 30) return;
+        long gw = gwL, gh = ghL;
         var cellOwner = new CellMap(gw, gh, cn);
         var parent = new int[cn];
         for (int i = 0; i < cn; i++) parent[i] = i;
         int Find(int a) { while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; } return a; }
         void Union(int a, int b) { int ra = Find(a), rb = Find(b); if (ra != rb) parent[ra] = rb; }
-        var gx0 = new int[cn]; var gy0 = new int[cn]; var gx1 = new int[cn]; var gy1 = new int[cn];
+        var gx0 = new long[cn]; var gy0 = new long[cn]; var gx1 = new long[cn]; var gy1 = new long[cn];
         for (int j = 0; j < cn; j++)
         {
             int i = cand[j];
-            gx0[j] = (int)Math.Round((x0[i] - minX) / m); gy0[j] = (int)Math.Round((y0[i] - minY) / m);
-            gx1[j] = Math.Min(gw - 1, Math.Max(gx0[j], (int)Math.Round((x0[i] + w[i] - minX) / m) - 1));
-            gy1[j] = Math.Min(gh - 1, Math.Max(gy0[j], (int)Math.Round((y0[i] + h[i] - minY) / m) - 1));
-            for (int gy = gy0[j]; gy <= gy1[j]; gy++)
-                for (int gx = gx0[j]; gx <= gx1[j]; gx++)
+            gx0[j] = (long)Math.Round((x0[i] - minX) / m); gy0[j] = (long)Math.Round((y0[i] - minY) / m);
+            gx1[j] = Math.Min(gw - 1, Math.Max(gx0[j], (long)Math.Round((x0[i] + w[i] - minX) / m) - 1));
+            gy1[j] = Math.Min(gh - 1, Math.Max(gy0[j], (long)Math.Round((y0[i] + h[i] - minY) / m) - 1));
+            for (long gy = gy0[j]; gy <= gy1[j]; gy++)
+                for (long gx = gx0[j]; gx <= gx1[j]; gx++)
                 {
                     int o = cellOwner.Get(gy * gw + gx);
                     if (o >= 0) Union(o, j); else cellOwner.Set(gy * gw + gx, j);
@@ -106,10 +110,10 @@ public static class VectorLocator
         for (int j = 0; j < cn; j++)
         {
             if ((j & 1023) == 0) budget?.Invoke();
-            int ax = Math.Max(0, gx0[j] - 2), bx = Math.Min(gw - 1, gx1[j] + 2);
-            int ay = Math.Max(0, gy0[j] - 2), by = Math.Min(gh - 1, gy1[j] + 2);
-            for (int gy = ay; gy <= by; gy++)
-                for (int gx = ax; gx <= bx; gx++)
+            long ax = Math.Max(0, gx0[j] - 2), bx = Math.Min(gw - 1, gx1[j] + 2);
+            long ay = Math.Max(0, gy0[j] - 2), by = Math.Min(gh - 1, gy1[j] + 2);
+            for (long gy = ay; gy <= by; gy++)
+                for (long gx = ax; gx <= bx; gx++)
                 {
                     if (gx >= gx0[j] && gx <= gx1[j] && gy >= gy0[j] && gy <= gy1[j]) continue;
                     int o = cellOwner.Get(gy * gw + gx);
@@ -135,7 +139,7 @@ public static class VectorLocator
             {
                 left = Math.Min(left, x0[i]); bottom = Math.Min(bottom, y0[i]);
                 right = Math.Max(right, x0[i] + w[i]); top = Math.Max(top, y0[i] + h[i]);
-                double l = page.Rects[i].Luminance;
+                double l = Lum(page.Rects[i].Luminance);
                 lmin = Math.Min(lmin, l); lmax = Math.Max(lmax, l);
             }
             if (right - left < 7.5 * m || top - bottom < 7.5 * m) continue;
@@ -178,15 +182,16 @@ public static class VectorLocator
             int limit = Math.Min(all.Count, MaxRects);
             for (int i = first; i < limit; i++)
             {
-                if (members.Contains(i)) { Paint(x0[i], y0[i], w[i], h[i], all[i].Luminance < threshold, false); continue; }
+                if (members.Contains(i)) { Paint(x0[i], y0[i], w[i], h[i], Lum(all[i].Luminance) < threshold, false); continue; }
                 var r = all[i];
                 double rx = r.Width < 0 ? r.X + r.Width : r.X, ry = r.Height < 0 ? r.Y + r.Height : r.Y;
                 double rw = Math.Abs(r.Width), rh = Math.Abs(r.Height);
                 if (rx >= right || ry >= top || rx + rw <= left || ry + rh <= bottom) continue;
-                Paint(rx, ry, rw, rh, r.Luminance < threshold, true);
+                if (!double.IsFinite(rx) || !double.IsFinite(ry) || !double.IsFinite(rw) || !double.IsFinite(rh)) continue;
+                Paint(rx, ry, rw, rh, Lum(r.Luminance) < threshold, true);
             }
 
-            var res = DataMatrixDecoder.DecodeAnyOrientation(modules);
+            var res = DataMatrixDecoder.DecodeInGrid(modules);
             if (res.Status == DecodeStatus.NotASymbol) continue;
             usedBoxes.Add(box);
             found.Add(new LocatedSymbol(res, "vector", box, page.PageNumber));
@@ -197,18 +202,18 @@ public static class VectorLocator
     private sealed class CellMap
     {
         private readonly int[]? _dense;
-        private readonly Dictionary<int, int>? _sparse;
+        private readonly Dictionary<long, int>? _sparse;
 
-        public CellMap(int w, int h, int rects)
+        public CellMap(long w, long h, int rects)
         {
-            long area = (long)w * h;
+            long area = w * h;
             if (area <= Math.Max(65_536, 32L * rects)) { _dense = new int[area]; Array.Fill(_dense, -1); }
-            else _sparse = new Dictionary<int, int>(rects * 2);
+            else _sparse = new Dictionary<long, int>(rects * 2);
         }
 
-        public int Get(int k) => _dense is not null ? _dense[k] : _sparse!.TryGetValue(k, out var v) ? v : -1;
+        public int Get(long k) => _dense is not null ? _dense[k] : _sparse!.TryGetValue(k, out var v) ? v : -1;
 
-        public void Set(int k, int v)
+        public void Set(long k, int v)
         {
             if (_dense is not null) _dense[k] = v; else _sparse![k] = v;
         }

@@ -66,4 +66,26 @@ public class AnsCorpusTests
         }
         finally { File.Delete(png); }
     }
+
+    [Fact]
+    public void Stage_falls_back_to_raster_when_the_page_content_has_no_symbol()
+    {
+        var path = Path.Combine(TestPaths.AnsExamples, "BIO-CR-BIO_2024.01_CR-2nde-intention-PDF.xml");
+        if (!File.Exists(path) || !RasterFallback.Available) return;
+        var pdf = DataMatrixCommands.ExtractPdfs(path)[1];
+        var r = new DocumentResult("x.xml", InputKind.Cda) { SegurKind = "bio", TypeCode = "11502-2" };
+        r.Ins.Status = InsStatus.QualifiedTest;
+        r.Ins.Oid = "1.2.250.1.213.1.4.8";
+        r.EmbeddedFiles.Add(new EmbeddedFile("application/pdf", pdf, new Location(), "pdf-2"));
+        var parsed = new CdaCheck.Core.Pdf.ParsedPdf { Origin = "pdf-2", Location = new Location { Detail = "pdf-2" }, Summary = new PdfSummary() };
+        parsed.Pages.Add(new CdaCheck.Core.Pdf.PageContent { PageNumber = 1 }); // as if the reader saw nothing
+        r.ParsedPdfs.Add(parsed);
+        var o = new ValidationOptions();
+        var sink = new FindingSink(o);
+        new DataMatrixStage(Shared.Data).Run(r, sink, new ValidationContext(Shared.Data, o));
+        r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
+        r.DataMatrix.Source.ShouldBe("raster");
+        sink.Findings.ShouldContain(f => f.RuleId == "DM-015");
+        sink.Findings.ShouldNotContain(f => f.RuleId == "DM-030");
+    }
 }

@@ -216,3 +216,71 @@ public class ImageLocatorTests
         Pgm.Read([1, 2, 3]).ShouldBeNull();
     }
 }
+
+public class LocatorRobustnessTests
+{
+    [Fact]
+    public void Module_rects_smaller_than_the_pitch()
+    {
+        var m = SymbolFixtures.InsSymbol();
+        var page = new PageContent { PageNumber = 1 };
+        for (int r = 0; r < m.GetLength(0); r++)
+            for (int c = 0; c < m.GetLength(1); c++)
+                if (m[r, c]) page.Rects.Add(new FilledRect(100 + c * 2.0, 500 - r * 2.0, 1.7, 1.7, 0.05));
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+    }
+
+    [Fact]
+    public void Hostile_rects_and_images_do_not_throw()
+    {
+        var page = SymbolFixtures.VectorPage(SymbolFixtures.InsSymbol(), VectorStyle.DarkOnly);
+        page.Rects.Add(new FilledRect(double.NaN, 3, 2, 2, 0));
+        page.Rects.Add(new FilledRect(1e300, -1e300, 2, 2, 0));
+        page.Rects.Add(new FilledRect(5, 5, double.PositiveInfinity, 2, 0));
+        page.Rects.Add(new FilledRect(500, 700, -2, -2, double.NaN));
+        for (int i = 0; i < 10; i++) page.Rects.Add(new FilledRect(1e6 + i * 2, 1e6, 2, 2, 0));
+        page.Images.Add(new PlacedImage(100, 100, new byte[10], CdaCheck.Core.Pdf.Matrix.Identity));        // too few samples
+        page.Images.Add(new PlacedImage(1, 1, new byte[1], CdaCheck.Core.Pdf.Matrix.Identity));
+        page.Images.Add(new PlacedImage(50, 50, new byte[2500], new CdaCheck.Core.Pdf.Matrix(double.NaN, 0, 0, 1, 0, 0))); // flat
+        var found = DataMatrixLocator.Locate(page);
+        found.Count(f => f.Decoded).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Random_module_matrices_never_throw()
+    {
+        var rnd = new Random(9);
+        for (int i = 0; i < 300; i++)
+        {
+            var size = SymbolSize.All[rnd.Next(SymbolSize.All.Count)];
+            var m = DataMatrixEncoder.Encode(new string('A', rnd.Next(1, 3)), new DataMatrixEncoderOptions { Size = size });
+            // scramble data modules heavily but keep the finder: located, never an exception
+            for (int k = 0; k < size.Rows * size.Columns / 3; k++)
+            {
+                int r = rnd.Next(1, size.Rows - 1), c = rnd.Next(1, size.Columns - 1);
+                if (Placement.FinderModule(size, r, c) is null) m[r, c] = !m[r, c];
+            }
+            var res = DataMatrixDecoder.DecodeAnyOrientation(m);
+            res.Status.ShouldNotBe(DecodeStatus.NotASymbol);
+        }
+    }
+
+    [Fact]
+    public void Random_codewords_decode_or_fail_cleanly()
+    {
+        // Valid RS over random data codewords: decodation must never throw, whatever the bytes.
+        var rnd = new Random(4);
+        foreach (var size in SymbolSize.All)
+            for (int i = 0; i < 20; i++)
+            {
+                var data = new byte[size.DataCodewords];
+                rnd.NextBytes(data);
+                var m = DataMatrixEncoder.Render(size, DataMatrixEncoder.AddErrorCorrection(size, data));
+                var r = DataMatrixDecoder.Decode(m);
+                r.Status.ShouldNotBe(DecodeStatus.NotASymbol);
+                r.ErrorsCorrected.ShouldBe(0);
+            }
+    }
+}
