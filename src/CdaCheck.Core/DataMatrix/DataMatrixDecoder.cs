@@ -60,7 +60,7 @@ public sealed class DataMatrixResult
 public static class DataMatrixDecoder
 {
     /// <summary>Finder/clock agreement needed to call a matrix "located".</summary>
-    public const double LocatedThreshold = 0.75;
+    public const double LocatedThreshold = 0.7;
 
     /// <summary>Decodes an upright symbol (finder L on the left and bottom); light border rows/columns are trimmed.</summary>
     public static DataMatrixResult Decode(bool[,] modules) => DecodeUpright(Trim(modules), 0);

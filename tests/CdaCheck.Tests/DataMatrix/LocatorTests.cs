@@ -284,3 +284,28 @@ public class LocatorRobustnessTests
             }
     }
 }
+
+public class MaskedQuarterTests
+{
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 1)]
+    [InlineData(true, 3)]
+    [InlineData(false, 3)]
+    public void Quarter_masked_over_the_clock_corner_is_located(bool black, int quarter)
+    {
+        // quarter 1: top right (clock corner); 3: bottom left (finder corner is kept: mask stops 1 module inside)
+        var sym = SymbolFixtures.InsSymbol();
+        int n = sym.GetLength(0);
+        double scale = 4;
+        var (w, h, g) = SymbolFixtures.Raster(sym, scale);
+        int q = 2 * (int)scale; // quiet zone in px
+        int half = (int)(n / 2 * scale);
+        int x0 = quarter == 1 ? q + half : q + (int)scale, y0 = quarter == 1 ? q : q + half;
+        int x1 = quarter == 1 ? q + (int)(n * scale) : q + half, y1 = quarter == 1 ? q + half : q + (int)((n - 1) * scale);
+        for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) g[y * w + x] = black ? (byte)0 : (byte)255;
+        var found = ImageLocator.FindInGray(w, h, g);
+        found.Count.ShouldBe(1);
+        found[0].Result.Status.ShouldBe(DecodeStatus.LocatedButUndecodable);
+    }
+}
