@@ -11,8 +11,7 @@ public static class Placement
 
     /// <summary>
     /// For codeword i and bit b (0 = most significant), the symbol module (row, column) at index
-    /// i*8+b; entries past TotalCodewords*8 are absent. Also returns the modules of the fixed
-    /// bottom-right 2×2 pattern, if the size has one.
+    /// i*8+b. The fixed bottom-right 2×2 pattern of some sizes is given by <see cref="FixedModules"/>.
     /// </summary>
     public static (int Row, int Col)[] Map(SymbolSize size)
     {
@@ -51,12 +50,8 @@ public static class Placement
 
     private static bool[,] MappingMask(SymbolSize s)
     {
-        lock (_masks)
-        {
-            if (_masks.TryGetValue(s, out var m)) return m;
-            Map(s);
-            return _masks[s];
-        }
+        Map(s); // builds the mask too (outside the _masks lock: Build takes _maps then _masks)
+        lock (_masks) return _masks[s];
     }
 
     private static (int Row, int Col)[] Build(SymbolSize s)

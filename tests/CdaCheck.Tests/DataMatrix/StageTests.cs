@@ -254,3 +254,26 @@ public class StageTests
         ods.DataMatrix.Status.ShouldBe(DataMatrixStatus.NotRequired);
     }
 }
+
+public class PipelineOrderTests
+{
+    [Fact]
+    public void DataMatrix_stage_runs_last()
+    {
+        var checks = CdaCheck.Core.Validation.Pipeline.CdaChecks(Shared.Data);
+        checks[^1].ShouldBeOfType<DataMatrixStage>();
+    }
+
+    [Fact]
+    public void A_cda_without_pdf_gets_no_datamatrix_finding()
+    {
+        const string xml = """
+            <ClinicalDocument xmlns="urn:hl7-org:v3"><code code="11490-0" codeSystem="2.16.840.1.113883.6.1"/>
+            <recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="185057512345673"/></patientRole></recordTarget>
+            </ClinicalDocument>
+            """;
+        var r = Shared.ValidateXml(xml);
+        r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("DM-"));
+        r.DataMatrix.Status.ShouldBeOneOf(DataMatrixStatus.NotChecked, DataMatrixStatus.NotRequired);
+    }
+}
