@@ -40,6 +40,15 @@ public class PayloadRuleTests
     }
 
     [Fact]
+    public void DM001_message_never_shows_identity_data()
+    {
+        var f = Check("IS01S1185057512345673S21.2.250.1.213.1.4.8\u001DS3ADA\u001DS4LOVELACE\u001DS5FS610-12-1815");
+        var header = f.Single(x => x.RuleId == "DM-001");
+        header.Message.ShouldContain("\"IS01…\"");
+        f.ShouldAllBe(x => !x.Message.Contains("185057512345673") && !x.Message.Contains("LOVELACE"));
+    }
+
+    [Fact]
     public void DM002_header_not_c40()
     {
         var f = Check(Good, c40Header: false);
