@@ -309,3 +309,25 @@ public class MaskedQuarterTests
         found[0].Result.Status.ShouldBe(DecodeStatus.LocatedButUndecodable);
     }
 }
+
+public class TouchingContentTests
+{
+    [Fact]
+    public void Symbol_touching_a_thin_table_rule_in_a_page_raster()
+    {
+        int w = 600, h = 400;
+        var g = Enumerable.Repeat((byte)255, w * h).ToArray();
+        var (sw, sh, sg) = SymbolFixtures.Raster(SymbolFixtures.InsSymbol(), 4, 0);
+        int ox = 300, oy = 100;
+        for (int y = 0; y < sh; y++) for (int x = 0; x < sw; x++) g[(oy + y) * w + ox + x] = sg[y * sw + x];
+        // a 2 px table rule along the bottom edge of the symbol and a vertical one touching its left side
+        for (int x = 20; x < 580; x++) { g[(oy + sh) * w + x] = 0; g[(oy + sh + 1) * w + x] = 0; }
+        for (int y = 20; y < 380; y++) { g[y * w + ox - 1] = 0; }
+        // text strokes touching the top right
+        for (int y = oy - 12; y < oy + 2; y++) g[y * w + ox + sw - 3] = 0;
+        var found = ImageLocator.FindInGray(w, h, g);
+        var s = found.Single(f => f.Result.Status == DecodeStatus.Decoded);
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.X.ShouldBeInRange(ox - 1, ox + 1);
+    }
+}
