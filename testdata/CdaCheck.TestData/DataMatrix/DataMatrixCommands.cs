@@ -8,6 +8,24 @@ namespace CdaCheck.TestData.DataMatrix;
 /// <summary>Console commands of the DataMatrix layer: <c>bench-dm</c> and <c>dm-scan</c>.</summary>
 public static partial class DataMatrixCommands
 {
+    /// <summary>Runs <c>bench-dm [iterations]</c> or <c>dm-scan [--reveal] files…</c>; false for other commands.</summary>
+    public static bool TryRun(string[] args, out int exitCode)
+    {
+        exitCode = 0;
+        if (args.Length == 0) return false;
+        switch (args[0])
+        {
+            case "bench-dm":
+                exitCode = Bench(Console.Out, args.Length > 1 && int.TryParse(args[1], out var n) && n > 0 ? n : 400);
+                return true;
+            case "dm-scan":
+                exitCode = Scan(Console.Out, args.Skip(1).Where(a => a != "--reveal"), args.Contains("--reveal"));
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>Locate + decode timings (median, p99) from a vector page and from an image.</summary>
     public static int Bench(TextWriter o, int iterations = 400)
     {
