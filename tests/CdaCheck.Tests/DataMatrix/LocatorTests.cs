@@ -331,3 +331,26 @@ public class TouchingContentTests
         s.X.ShouldBeInRange(ox - 1, ox + 1);
     }
 }
+
+public class FopLayoutTests
+{
+    [Fact]
+    public void Fop_layout_with_flipped_heights_and_background_before()
+    {
+        // Apache FOP (ANS examples): page CTM flips y, so rectangles come with negative heights;
+        // a white background of the symbol's size is painted first, then one 2 pt rect per module.
+        var m = SymbolFixtures.InsSymbol();
+        int n = m.GetLength(0);
+        var page = new PageContent { PageNumber = 1 };
+        page.Rects.Add(new FilledRect(499.505, 740.941, 2.0 * n, -2.0 * n, 1));
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+                page.Rects.Add(new FilledRect(499.505 + 2 * c, 740.941 - 2 * r, 2, -2, m[r, c] ? 0 : 1));
+        page.Rects.Add(new FilledRect(17.2, 727.6, 300, -114.4, 1)); // later shapes elsewhere on the page
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.Box.X.ShouldBe(499.505, 0.001);
+        s.Box.Y.ShouldBe(740.941 - 2 * n, 0.001);
+    }
+}
