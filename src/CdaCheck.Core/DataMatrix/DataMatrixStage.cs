@@ -151,7 +151,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
                 if (symbol.Page != 1) sink.Report(NotOnPageOne, loc, symbol.Page);
                 if (symbol.Result.Size is { IsSquare: false } sz) sink.Report(NotSquare, loc, sz.ToString());
                 var payload = InsPayloadRules.Check(symbol.Result, data.ValueSet("ins-oids"), sink, loc);
-                CrossCheck(payload, result.Ins, sink, loc);
+                if (result.Kind != InputKind.Pdf) CrossCheck(payload, result.Ins, sink, loc); // a bare PDF has no CDA header
             }
         }
         if (required && page1 is not null) Cartouche(result.Ins, page1, sink, pdfLoc with { Page = page1.PageNumber });

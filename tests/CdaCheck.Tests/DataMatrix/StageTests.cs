@@ -116,6 +116,17 @@ public class StageTests
         r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
     }
 
+    [Fact]
+    public void Bare_pdf_input_gets_payload_rules_but_no_header_cross_check()
+    {
+        var r = Result(Page(Payload.Replace("\u001D", "GS"), cartouche: false), ins: false);
+        r.Kind = InputKind.Pdf;
+        r.SegurKind = null;
+        r.TypeCode = null;
+        Run(r).Select(x => x.RuleId).ShouldBe(new[] { "DM-015" });
+        r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
+    }
+
     [Theory]
     [InlineData("ldl", true)]
     [InlineData("cro", true)]
