@@ -184,6 +184,7 @@ public static partial class InsPayloadRules
             if (c is '\u001E' or '\u001F') { sink.Report(UnexpectedSeparator, loc, c == '\u001E' ? "RS (0x1E)" : "US (0x1F)", i); break; }
         }
         if (symbol.Eci.Count > 0) sink.Report(NotPlainAscii, loc, $"declares ECI {symbol.Eci[0]}");
+        else if (symbol.Fnc1.Contains(0)) sink.Report(NotPlainAscii, loc, "starts with FNC1 (a GS1 DataMatrix)");
         else
         {
             for (int i = 0; i < raw.Length; i++)
