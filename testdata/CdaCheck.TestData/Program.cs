@@ -15,6 +15,7 @@ public static class Program
             case "indicators-month": return Indicators.HospitalMonth.Run(args[1..]);
             case "bench-stages": return Bench.StageBench.Run(args[1..]);
         }
+        if (DataMatrix.DataMatrixCommands.TryRun(args, out var dmExit)) return dmExit; // bench-dm, dm-scan
         Console.Error.WriteLine("usage: CdaCheck.TestData <command> (see testdata/README.md)");
         Console.Error.WriteLine("  samples OUTDIR   write the conformant CDA sample set (one per Ségur kind)");
         Console.Error.WriteLine("  negatives OUTDIR one single-fault variant per CDA rule (see Cda/Faults.cs)");
@@ -23,6 +24,8 @@ public static class Program
         Console.Error.WriteLine("  corpus OUTDIR [--count N] [--seed S]  deterministic benchmark corpus");
         Console.Error.WriteLine("  dump-pdf FILE    print what the PDF reader sees");
         Console.Error.WriteLine("  bench-pdf        PDF open + page-1 scan timings over the ANS PDFs");
+        Console.Error.WriteLine("  bench-dm         DataMatrix locate + decode timings (vector page, image)");
+        Console.Error.WriteLine("  bench-stages DIR [N]  per-stage validation cost over a folder of CDA files");
         return 2;
     }
 }

@@ -60,7 +60,7 @@ public sealed class DataMatrixResult
 public static class DataMatrixDecoder
 {
     /// <summary>Finder/clock agreement needed to call a matrix "located".</summary>
-    public const double LocatedThreshold = 0.75;
+    public const double LocatedThreshold = 0.7;
 
     /// <summary>Decodes an upright symbol (finder L on the left and bottom); light border rows/columns are trimmed.</summary>
     public static DataMatrixResult Decode(bool[,] modules) => DecodeUpright(Trim(modules), 0);
@@ -69,19 +69,21 @@ public static class DataMatrixDecoder
     public static DataMatrixResult DecodeAnyOrientation(bool[,] modules)
     {
         var m = Trim(modules);
-        var candidates = new List<(double Score, int T, bool[,] M)>(8);
+        int rows0 = m.GetLength(0), cols0 = m.GetLength(1);
+        var candidates = new List<(double Score, int T)>(8);
         for (int t = 0; t < 8; t++)
         {
-            var o = Orient(m, t);
-            var size = SymbolSize.Find(o.GetLength(0), o.GetLength(1));
+            bool swap = t % 2 == 1;
+            var size = SymbolSize.Find(swap ? cols0 : rows0, swap ? rows0 : cols0);
             if (size is null) continue;
-            candidates.Add((Placement.FinderScore(size, o), t, o));
+            int tt = t;
+            candidates.Add((Placement.FinderScore(size, (r, c) => At(m, tt, r, c)), t));
         }
         DataMatrixResult? best = null;
-        foreach (var (score, t, o) in candidates.OrderByDescending(c => c.Score))
+        foreach (var (score, t) in candidates.OrderByDescending(c => c.Score))
         {
             if (score < LocatedThreshold) break;
-            var r = DecodeUpright(o, t);
+            var r = DecodeUpright(Orient(m, t), t);
             if (r.Status == DecodeStatus.Decoded) return r;
             best ??= r;
         }
@@ -91,6 +93,52 @@ public static class DataMatrixDecoder
             Reason = candidates.Count == 0 ? $"{m.GetLength(0)}×{m.GetLength(1)} is not an ECC200 size" : "no finder L and clock tracks",
             FinderScore = candidates.Count == 0 ? 0 : candidates.Max(c => c.Score),
         };
+    }
+
+    /// <summary>
+    /// Like <see cref="DecodeAnyOrientation"/>, but when the grid holds a few stray modules around
+    /// the symbol (something drawn too close to it), also tries the sub-grids that drop up to
+    /// <paramref name="slack"/> rows or columns on each side.
+    /// </summary>
+    public static DataMatrixResult DecodeInGrid(bool[,] modules, int slack = 2)
+    {
+        var m = Trim(modules);
+        var first = DecodeAnyOrientation(m);
+        if (first.Status == DecodeStatus.Decoded) return first;
+        DataMatrixResult best = first;
+        int rows = m.GetLength(0), cols = m.GetLength(1);
+        for (int top = 0; top <= slack; top++)
+            for (int bottom = 0; bottom <= slack; bottom++)
+                for (int left = 0; left <= slack; left++)
+                    for (int right = 0; right <= slack; right++)
+                    {
+                        if (top + bottom + left + right == 0) continue;
+                        int r = rows - top - bottom, c = cols - left - right;
+                        if (r < 8 || c < 8 || (SymbolSize.Find(r, c) ?? SymbolSize.Find(c, r)) is null) continue;
+                        var sub = new bool[r, c];
+                        for (int i = 0; i < r; i++)
+                            for (int j = 0; j < c; j++) sub[i, j] = m[i + top, j + left];
+                        var res = DecodeAnyOrientation(sub);
+                        if (res.Status == DecodeStatus.Decoded) return res;
+                        if (res.Status == DecodeStatus.LocatedButUndecodable && (best.Status == DecodeStatus.NotASymbol || res.FinderScore > best.FinderScore))
+                            best = res;
+                    }
+        return best;
+    }
+
+    /// <summary>Module (r, c) of <c>Orient(m, t)</c>, read from <paramref name="m"/> without building the oriented copy.</summary>
+    public static bool At(bool[,] m, int t, int r, int c)
+    {
+        int rows = m.GetLength(0), cols = m.GetLength(1);
+        int k = t % 4;
+        // dimensions after each rotation alternate; undo the rotations from the last one
+        for (int i = 0; i < k; i++)
+        {
+            int prevRows = k - i - 1 >= 0 && (k - i - 1) % 2 == 0 ? rows : cols; // rows before this rotation
+            (r, c) = (prevRows - 1 - c, r);
+        }
+        if (t >= 4) c = cols - 1 - c;
+        return m[r, c];
     }
 
     /// <summary>Applies transform t: mirror left-right when t ≥ 4, then rotate 90° clockwise (t mod 4) times.</summary>

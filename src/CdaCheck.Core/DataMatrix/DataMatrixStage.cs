@@ -154,7 +154,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
                 var fields = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var f in payload.Fields) fields.TryAdd(f.Id, f.Value);
                 dm.Fields = fields;
-                CrossCheck(payload, result.Ins, sink, loc);
+                if (result.Kind != InputKind.Pdf) CrossCheck(payload, result.Ins, sink, loc); // a bare PDF has no CDA header
             }
         }
         if (required && page1 is not null) Cartouche(result.Ins, page1, sink, pdfLoc with { Page = page1.PageNumber });

@@ -11,8 +11,8 @@ namespace CdaCheck.Core.DataMatrix;
 /// </summary>
 public static class ImageLocator
 {
-    /// <summary>Largest image analysed (pixels).</summary>
-    public const long MaxPixels = 40_000_000;
+    /// <summary>Largest image analysed (pixels): an A4 page at 300 dpi is 8.7 million.</summary>
+    public const long MaxPixels = 12_000_000;
 
     public static List<LocatedSymbol> Find(PlacedImage image, int page, string source = "image", Action? budget = null)
     {
@@ -32,14 +32,57 @@ public static class ImageLocator
     /// <summary>Symbols in a gray image (0 = black), with their pixel boxes (x, y from the top-left).</summary>
     public static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> FindInGray(int width, int height, byte[] gray, Action? budget = null)
     {
-        var found = new List<(DataMatrixResult, int, int, int, int)>();
-        if (width < 8 || height < 8 || (long)width * height > MaxPixels || gray.Length < (long)width * height) return found;
+        var none = new List<(DataMatrixResult, int, int, int, int)>();
+        if (width < 8 || height < 8 || (long)width * height > MaxPixels || gray.Length < (long)width * height) return none;
         int n = width * height;
         int threshold = Otsu(gray, n);
-        if (threshold < 0) return found;
+        if (threshold < 0) return none;
         var dark = new bool[n];
         for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
+        var found = Search(dark, width, height, budget);
+        // Second pass for page-like images: a symbol touching thin rules or text strokes merges with
+        // them; a 3×3 opening removes strokes thinner than 3 px and keeps modules of 3 px or more.
+        if (!found.Exists(f => f.Result.Status == DecodeStatus.Decoded) && Math.Min(width, height) >= 200)
+        {
+            budget?.Invoke();
+            var opened = Open3(dark, width, height);
+            foreach (var f in Search(opened, width, height, budget))
+            {
+                if (f.Result.Status == DecodeStatus.Decoded) found.RemoveAll(o => Overlaps(o, f));
+                if (!found.Exists(o => Overlaps(o, f))) found.Add(f);
+            }
+        }
+        return found;
+    }
 
+    private static bool Overlaps((DataMatrixResult, int X, int Y, int W, int H) a, (DataMatrixResult, int X, int Y, int W, int H) b) =>
+        a.X < b.X + b.W && b.X < a.X + a.W && a.Y < b.Y + b.H && b.Y < a.Y + a.H;
+
+    /// <summary>Morphological opening (erosion then dilation) with a 3×3 square.</summary>
+    private static bool[] Open3(bool[] d, int w, int h)
+    {
+        var e = new bool[d.Length];
+        for (int y = 1; y < h - 1; y++)
+            for (int x = 1; x < w - 1; x++)
+            {
+                int p = y * w + x;
+                e[p] = d[p] && d[p - 1] && d[p + 1] && d[p - w] && d[p + w] && d[p - w - 1] && d[p - w + 1] && d[p + w - 1] && d[p + w + 1];
+            }
+        var o = new bool[d.Length];
+        for (int y = 1; y < h - 1; y++)
+            for (int x = 1; x < w - 1; x++)
+            {
+                int p = y * w + x;
+                if (!e[p]) continue;
+                o[p - w - 1] = o[p - w] = o[p - w + 1] = o[p - 1] = o[p] = o[p + 1] = o[p + w - 1] = o[p + w] = o[p + w + 1] = true;
+            }
+        return o;
+    }
+
+    private static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> Search(bool[] dark, int width, int height, Action? budget)
+    {
+        int n = width * height;
+        var found = new List<(DataMatrixResult, int, int, int, int)>();
         // Connected components (4-neighbour), iterative.
         var label = new int[n];
         var queue = new int[n];

@@ -170,7 +170,7 @@ public static partial class InsPayloadRules
         var p = InsPayload.Parse(raw);
 
         if (p.Header != InsPayload.ExpectedHeader)
-            sink.Report(HeaderWrong, loc, Printable(p.Header ?? (raw.Length > 26 ? raw[..26] : raw)));
+            sink.Report(HeaderWrong, loc, HeaderForDisplay(raw));
         else if (!symbol.IsEncodedIn(Encodation.C40, 0, InsPayload.HeaderLength))
         {
             var modes = symbol.Segments.Where(s => s.Start < InsPayload.HeaderLength).Select(s => s.Mode.ToString()).Distinct();
@@ -184,6 +184,7 @@ public static partial class InsPayloadRules
             if (c is '\u001E' or '\u001F') { sink.Report(UnexpectedSeparator, loc, c == '\u001E' ? "RS (0x1E)" : "US (0x1F)", i); break; }
         }
         if (symbol.Eci.Count > 0) sink.Report(NotPlainAscii, loc, $"declares ECI {symbol.Eci[0]}");
+        else if (symbol.Fnc1.Contains(0)) sink.Report(NotPlainAscii, loc, "starts with FNC1 (a GS1 DataMatrix)");
         else
         {
             for (int i = 0; i < raw.Length; i++)
@@ -240,7 +241,9 @@ public static partial class InsPayloadRules
         }
         if (s2 is not null)
         {
-            if (!OidRe().IsMatch(s2)) sink.Report(OidFormat, loc, Printable(s2));
+            if (!OidRe().IsMatch(s2))
+                sink.Report(OidFormat, loc, s2.Length <= 40 && s2.All(c => c is '.' or (>= '0' and <= '9'))
+                    ? s2 : $"({s2.Length} characters, not only digits and dots)");
             else if (oid is null) sink.Report(UnknownOid, loc, s2);
         }
         foreach (var id in new[] { "S3", "S4" })
@@ -256,6 +259,19 @@ public static partial class InsPayloadRules
         if (p["S6"] is { } s6 && ParseDate(s6.Value) is null) sink.Report(DateFormat, loc, Identity.BirthDate(s6.Value));
         if (p["S7"] is { } s7 && !CogRe().IsMatch(s7.Value)) sink.Report(PlaceFormat, loc, Identity.Place(s7.Value));
         return p;
+    }
+
+    /// <summary>
+    /// The start of the payload for a header message: at most 26 characters, cut before the first
+    /// data identifier (S1…S7) so that no identity value is shown.
+    /// </summary>
+    public static string HeaderForDisplay(string raw)
+    {
+        int end = Math.Min(raw.Length, InsPayload.HeaderLength);
+        for (int i = 0; i + 1 < end; i++)
+            if (raw[i] == 'S' && raw[i + 1] >= '1' && raw[i + 1] <= '7') { end = i; break; }
+        var shown = Printable(raw[..end]);
+        return end < raw.Length && end < InsPayload.HeaderLength ? shown + "…" : shown;
     }
 
     /// <summary>JJ-MM-AAAA → date, or null when not a real date.</summary>

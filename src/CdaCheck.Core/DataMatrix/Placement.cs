@@ -11,8 +11,7 @@ public static class Placement
 
     /// <summary>
     /// For codeword i and bit b (0 = most significant), the symbol module (row, column) at index
-    /// i*8+b; entries past TotalCodewords*8 are absent. Also returns the modules of the fixed
-    /// bottom-right 2×2 pattern, if the size has one.
+    /// i*8+b. The fixed bottom-right 2×2 pattern of some sizes is given by <see cref="FixedModules"/>.
     /// </summary>
     public static (int Row, int Col)[] Map(SymbolSize size)
     {
@@ -51,12 +50,8 @@ public static class Placement
 
     private static bool[,] MappingMask(SymbolSize s)
     {
-        lock (_masks)
-        {
-            if (_masks.TryGetValue(s, out var m)) return m;
-            Map(s);
-            return _masks[s];
-        }
+        Map(s); // builds the mask too (outside the _masks lock: Build takes _maps then _masks)
+        lock (_masks) return _masks[s];
     }
 
     private static (int Row, int Col)[] Build(SymbolSize s)
@@ -152,19 +147,21 @@ public static class Placement
     /// that neither an all-dark nor an all-light square scores well. Inner alignment patterns are
     /// left out: a mask over the middle of the symbol does not make it "not a symbol".
     /// </summary>
-    public static double FinderScore(SymbolSize s, bool[,] m)
+    public static double FinderScore(SymbolSize s, bool[,] m) => FinderScore(s, (r, c) => m[r, c]);
+
+    public static double FinderScore(SymbolSize s, Func<int, int, bool> at)
     {
         int rows = s.Rows, cols = s.Columns;
         int lOk = 0, lTot = 0, cOk = 0, cTot = 0;
         for (int r = 0; r < rows; r++)
         {
-            lTot++; if (m[r, 0]) lOk++;
-            if (r < rows - 1 && r > 0) { cTot++; if (m[r, cols - 1] == (r % 2 == 1)) cOk++; }
+            lTot++; if (at(r, 0)) lOk++;
+            if (r < rows - 1 && r > 0) { cTot++; if (at(r, cols - 1) == (r % 2 == 1)) cOk++; }
         }
         for (int c = 1; c < cols; c++)
         {
-            lTot++; if (m[rows - 1, c]) lOk++;
-            cTot++; if (m[0, c] == (c % 2 == 0)) cOk++;
+            lTot++; if (at(rows - 1, c)) lOk++;
+            cTot++; if (at(0, c) == (c % 2 == 0)) cOk++;
         }
         return Math.Min((double)lOk / lTot, (double)cOk / cTot);
     }

@@ -52,6 +52,9 @@ public static class VectorLocator
         return found;
     }
 
+    /// <summary>Luminance clamped to [0, 1]; not a number → 0 (the PDF default fill is black).</summary>
+    private static double Lum(double l) => double.IsNaN(l) ? 0 : Math.Clamp(l, 0, 1);
+
     private static bool NearMultiple(double v, double m, out int k)
     {
         double q = v / m;
@@ -64,39 +67,57 @@ public static class VectorLocator
     {
         var cand = new List<int>();
         for (int i = 0; i < n; i++)
-            if (NearMultiple(w[i], m, out _) && NearMultiple(h[i], m, out _)) cand.Add(i);
+            if (double.IsFinite(x0[i]) && double.IsFinite(y0[i]) && Math.Abs(x0[i]) < 1e7 && Math.Abs(y0[i]) < 1e7 &&
+                Math.Abs(Math.Min(w[i], h[i]) - m) <= 0.2 * m && NearMultiple(w[i], m, out _) && NearMultiple(h[i], m, out _)) cand.Add(i);
         if (cand.Count < 6) return;
+        // Every drawing of a symbol has single-module squares (isolated modules, runs of one):
+        // thin rules and borders that merely share the short side do not.
+        int squares = 0;
+        foreach (var i in cand) if (Math.Abs(Math.Max(w[i], h[i]) - m) <= 0.2 * m) squares++;
+        if (squares < 4) return;
 
-        // Union-find over a hash grid (cell = 2 modules): rectangles closer than ~1 module are linked.
+        // Union-find over a dense lattice of module-sized cells: rectangles whose cells are within
+        // 2 cells of each other (touching, or one light module apart) are linked.
         int cn = cand.Count;
+        double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+        foreach (var i in cand)
+        {
+            minX = Math.Min(minX, x0[i]); minY = Math.Min(minY, y0[i]);
+            maxX = Math.Max(maxX, x0[i] + w[i]); maxY = Math.Max(maxY, y0[i] + h[i]);
+        }
+        long gwL = (long)Math.Ceiling((maxX - minX) / m) + 2, ghL = (long)Math.Ceiling((maxY - minY) / m) + 2;
+        if (gwL > 1L << 30 || ghL > 1L << 30) return;
+        long gw = gwL, gh = ghL;
+        var cellOwner = new CellMap(gw, gh, cn);
         var parent = new int[cn];
         for (int i = 0; i < cn; i++) parent[i] = i;
         int Find(int a) { while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; } return a; }
-        double cell = 2 * m, tol = 1.1 * m;
-        var grid = new Dictionary<long, List<int>>();
-        static long Key(long cx, long cy) => (cx << 32) ^ (cy & 0xFFFFFFFF);
+        void Union(int a, int b) { int ra = Find(a), rb = Find(b); if (ra != rb) parent[ra] = rb; }
+        var gx0 = new long[cn]; var gy0 = new long[cn]; var gx1 = new long[cn]; var gy1 = new long[cn];
         for (int j = 0; j < cn; j++)
         {
             int i = cand[j];
-            long ax = (long)Math.Floor((x0[i] - tol) / cell), bx = (long)Math.Floor((x0[i] + w[i] + tol) / cell);
-            long ay = (long)Math.Floor((y0[i] - tol) / cell), by = (long)Math.Floor((y0[i] + h[i] + tol) / cell);
-            if ((bx - ax + 1) * (by - ay + 1) > 10_000) continue;
-            for (long cx = ax; cx <= bx; cx++)
-                for (long cy = ay; cy <= by; cy++)
+            gx0[j] = (long)Math.Round((x0[i] - minX) / m); gy0[j] = (long)Math.Round((y0[i] - minY) / m);
+            gx1[j] = Math.Min(gw - 1, Math.Max(gx0[j], (long)Math.Round((x0[i] + w[i] - minX) / m) - 1));
+            gy1[j] = Math.Min(gh - 1, Math.Max(gy0[j], (long)Math.Round((y0[i] + h[i] - minY) / m) - 1));
+            for (long gy = gy0[j]; gy <= gy1[j]; gy++)
+                for (long gx = gx0[j]; gx <= gx1[j]; gx++)
                 {
-                    var k = Key(cx, cy);
-                    if (!grid.TryGetValue(k, out var list)) grid[k] = list = new List<int>(4);
-                    foreach (var o in list)
-                    {
-                        int oi = cand[o];
-                        if (x0[oi] <= x0[i] + w[i] + tol && x0[i] <= x0[oi] + w[oi] + tol &&
-                            y0[oi] <= y0[i] + h[i] + tol && y0[i] <= y0[oi] + h[oi] + tol)
-                        {
-                            int ra = Find(o), rb = Find(j);
-                            if (ra != rb) parent[ra] = rb;
-                        }
-                    }
-                    list.Add(j);
+                    int o = cellOwner.Get(gy * gw + gx);
+                    if (o >= 0) Union(o, j); else cellOwner.Set(gy * gw + gx, j);
+                }
+        }
+        for (int j = 0; j < cn; j++)
+        {
+            if ((j & 1023) == 0) budget?.Invoke();
+            long ax = Math.Max(0, gx0[j] - 2), bx = Math.Min(gw - 1, gx1[j] + 2);
+            long ay = Math.Max(0, gy0[j] - 2), by = Math.Min(gh - 1, gy1[j] + 2);
+            for (long gy = ay; gy <= by; gy++)
+                for (long gx = ax; gx <= bx; gx++)
+                {
+                    if (gx >= gx0[j] && gx <= gx1[j] && gy >= gy0[j] && gy <= gy1[j]) continue;
+                    int o = cellOwner.Get(gy * gw + gx);
+                    if (o >= 0 && o != j) Union(o, j);
                 }
         }
 
@@ -118,7 +139,7 @@ public static class VectorLocator
             {
                 left = Math.Min(left, x0[i]); bottom = Math.Min(bottom, y0[i]);
                 right = Math.Max(right, x0[i] + w[i]); top = Math.Max(top, y0[i] + h[i]);
-                double l = page.Rects[i].Luminance;
+                double l = Lum(page.Rects[i].Luminance);
                 lmin = Math.Min(lmin, l); lmax = Math.Max(lmax, l);
             }
             if (right - left < 7.5 * m || top - bottom < 7.5 * m) continue;
@@ -161,18 +182,40 @@ public static class VectorLocator
             int limit = Math.Min(all.Count, MaxRects);
             for (int i = first; i < limit; i++)
             {
-                if (members.Contains(i)) { Paint(x0[i], y0[i], w[i], h[i], all[i].Luminance < threshold, false); continue; }
+                if (members.Contains(i)) { Paint(x0[i], y0[i], w[i], h[i], Lum(all[i].Luminance) < threshold, false); continue; }
                 var r = all[i];
                 double rx = r.Width < 0 ? r.X + r.Width : r.X, ry = r.Height < 0 ? r.Y + r.Height : r.Y;
                 double rw = Math.Abs(r.Width), rh = Math.Abs(r.Height);
                 if (rx >= right || ry >= top || rx + rw <= left || ry + rh <= bottom) continue;
-                Paint(rx, ry, rw, rh, r.Luminance < threshold, true);
+                if (!double.IsFinite(rx) || !double.IsFinite(ry) || !double.IsFinite(rw) || !double.IsFinite(rh)) continue;
+                Paint(rx, ry, rw, rh, Lum(r.Luminance) < threshold, true);
             }
 
-            var res = DataMatrixDecoder.DecodeAnyOrientation(modules);
+            var res = DataMatrixDecoder.DecodeInGrid(modules);
             if (res.Status == DecodeStatus.NotASymbol) continue;
             usedBoxes.Add(box);
             found.Add(new LocatedSymbol(res, "vector", box, page.PageNumber));
+        }
+    }
+
+    /// <summary>Cell → rectangle index: a dense array for compact lattices, a dictionary for sparse ones.</summary>
+    private sealed class CellMap
+    {
+        private readonly int[]? _dense;
+        private readonly Dictionary<long, int>? _sparse;
+
+        public CellMap(long w, long h, int rects)
+        {
+            long area = w * h;
+            if (area <= Math.Max(65_536, 32L * rects)) { _dense = new int[area]; Array.Fill(_dense, -1); }
+            else _sparse = new Dictionary<long, int>(rects * 2);
+        }
+
+        public int Get(long k) => _dense is not null ? _dense[k] : _sparse!.TryGetValue(k, out var v) ? v : -1;
+
+        public void Set(long k, int v)
+        {
+            if (_dense is not null) _dense[k] = v; else _sparse![k] = v;
         }
     }
 

@@ -197,6 +197,21 @@ public class CodecRoundTripTests
     }
 
     [Fact]
+    public void Macro_05_and_structured_append_are_decoded()
+    {
+        var size = SymbolSize.Find(14, 14)!;
+        var macro = new byte[] { 236, (byte)('A' + 1), 129, 129, 129, 129, 129, 129 };
+        DataMatrixDecoder.Decode(DataMatrixEncoder.Render(size, DataMatrixEncoder.AddErrorCorrection(size, macro)))
+            .Text.ShouldBe("[)>\u001E05\u001DA\u001E\u0004");
+        var sa = new byte[] { 233, 0x12, 1, 1, (byte)('B' + 1), 129, 129, 129 };
+        DataMatrixDecoder.Decode(DataMatrixEncoder.Render(size, DataMatrixEncoder.AddErrorCorrection(size, sa))).Text.ShouldBe("B");
+        var bad = new byte[] { 0, 1, 1, 1, 1, 1, 1, 1 };
+        var r = DataMatrixDecoder.Decode(DataMatrixEncoder.Render(size, DataMatrixEncoder.AddErrorCorrection(size, bad)));
+        r.Status.ShouldBe(DecodeStatus.LocatedButUndecodable);
+        r.Reason!.ShouldContain("decodation");
+    }
+
+    [Fact]
     public void Orientations_and_mirror_decode()
     {
         var m = DataMatrixEncoder.Encode("ORIENTATION TEST 12345");

@@ -216,3 +216,141 @@ public class ImageLocatorTests
         Pgm.Read([1, 2, 3]).ShouldBeNull();
     }
 }
+
+public class LocatorRobustnessTests
+{
+    [Fact]
+    public void Module_rects_smaller_than_the_pitch()
+    {
+        var m = SymbolFixtures.InsSymbol();
+        var page = new PageContent { PageNumber = 1 };
+        for (int r = 0; r < m.GetLength(0); r++)
+            for (int c = 0; c < m.GetLength(1); c++)
+                if (m[r, c]) page.Rects.Add(new FilledRect(100 + c * 2.0, 500 - r * 2.0, 1.7, 1.7, 0.05));
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+    }
+
+    [Fact]
+    public void Hostile_rects_and_images_do_not_throw()
+    {
+        var page = SymbolFixtures.VectorPage(SymbolFixtures.InsSymbol(), VectorStyle.DarkOnly);
+        page.Rects.Add(new FilledRect(double.NaN, 3, 2, 2, 0));
+        page.Rects.Add(new FilledRect(1e300, -1e300, 2, 2, 0));
+        page.Rects.Add(new FilledRect(5, 5, double.PositiveInfinity, 2, 0));
+        page.Rects.Add(new FilledRect(500, 700, -2, -2, double.NaN));
+        for (int i = 0; i < 10; i++) page.Rects.Add(new FilledRect(1e6 + i * 2, 1e6, 2, 2, 0));
+        page.Images.Add(new PlacedImage(100, 100, new byte[10], CdaCheck.Core.Pdf.Matrix.Identity));        // too few samples
+        page.Images.Add(new PlacedImage(1, 1, new byte[1], CdaCheck.Core.Pdf.Matrix.Identity));
+        page.Images.Add(new PlacedImage(50, 50, new byte[2500], new CdaCheck.Core.Pdf.Matrix(double.NaN, 0, 0, 1, 0, 0))); // flat
+        var found = DataMatrixLocator.Locate(page);
+        found.Count(f => f.Decoded).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Random_module_matrices_never_throw()
+    {
+        var rnd = new Random(9);
+        for (int i = 0; i < 300; i++)
+        {
+            var size = SymbolSize.All[rnd.Next(SymbolSize.All.Count)];
+            var m = DataMatrixEncoder.Encode(new string('A', rnd.Next(1, 3)), new DataMatrixEncoderOptions { Size = size });
+            // scramble data modules heavily but keep the finder: located, never an exception
+            for (int k = 0; k < size.Rows * size.Columns / 3; k++)
+            {
+                int r = rnd.Next(1, size.Rows - 1), c = rnd.Next(1, size.Columns - 1);
+                if (Placement.FinderModule(size, r, c) is null) m[r, c] = !m[r, c];
+            }
+            var res = DataMatrixDecoder.DecodeAnyOrientation(m);
+            res.Status.ShouldNotBe(DecodeStatus.NotASymbol);
+        }
+    }
+
+    [Fact]
+    public void Random_codewords_decode_or_fail_cleanly()
+    {
+        // Valid RS over random data codewords: decodation must never throw, whatever the bytes.
+        var rnd = new Random(4);
+        foreach (var size in SymbolSize.All)
+            for (int i = 0; i < 20; i++)
+            {
+                var data = new byte[size.DataCodewords];
+                rnd.NextBytes(data);
+                var m = DataMatrixEncoder.Render(size, DataMatrixEncoder.AddErrorCorrection(size, data));
+                var r = DataMatrixDecoder.Decode(m);
+                r.Status.ShouldNotBe(DecodeStatus.NotASymbol);
+                r.ErrorsCorrected.ShouldBe(0);
+            }
+    }
+}
+
+public class MaskedQuarterTests
+{
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 1)]
+    [InlineData(true, 3)]
+    [InlineData(false, 3)]
+    public void Quarter_masked_over_the_clock_corner_is_located(bool black, int quarter)
+    {
+        // quarter 1: top right (clock corner); 3: bottom left (finder corner is kept: mask stops 1 module inside)
+        var sym = SymbolFixtures.InsSymbol();
+        int n = sym.GetLength(0);
+        double scale = 4;
+        var (w, h, g) = SymbolFixtures.Raster(sym, scale);
+        int q = 2 * (int)scale; // quiet zone in px
+        int half = (int)(n / 2 * scale);
+        int x0 = quarter == 1 ? q + half : q + (int)scale, y0 = quarter == 1 ? q : q + half;
+        int x1 = quarter == 1 ? q + (int)(n * scale) : q + half, y1 = quarter == 1 ? q + half : q + (int)((n - 1) * scale);
+        for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) g[y * w + x] = black ? (byte)0 : (byte)255;
+        var found = ImageLocator.FindInGray(w, h, g);
+        found.Count.ShouldBe(1);
+        found[0].Result.Status.ShouldBe(DecodeStatus.LocatedButUndecodable);
+    }
+}
+
+public class TouchingContentTests
+{
+    [Fact]
+    public void Symbol_touching_a_thin_table_rule_in_a_page_raster()
+    {
+        int w = 600, h = 400;
+        var g = Enumerable.Repeat((byte)255, w * h).ToArray();
+        var (sw, sh, sg) = SymbolFixtures.Raster(SymbolFixtures.InsSymbol(), 4, 0);
+        int ox = 300, oy = 100;
+        for (int y = 0; y < sh; y++) for (int x = 0; x < sw; x++) g[(oy + y) * w + ox + x] = sg[y * sw + x];
+        // a 2 px table rule along the bottom edge of the symbol and a vertical one touching its left side
+        for (int x = 20; x < 580; x++) { g[(oy + sh) * w + x] = 0; g[(oy + sh + 1) * w + x] = 0; }
+        for (int y = 20; y < 380; y++) { g[y * w + ox - 1] = 0; }
+        // text strokes touching the top right
+        for (int y = oy - 12; y < oy + 2; y++) g[y * w + ox + sw - 3] = 0;
+        var found = ImageLocator.FindInGray(w, h, g);
+        var s = found.Single(f => f.Result.Status == DecodeStatus.Decoded);
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.X.ShouldBeInRange(ox - 1, ox + 1);
+    }
+}
+
+public class FopLayoutTests
+{
+    [Fact]
+    public void Fop_layout_with_flipped_heights_and_background_before()
+    {
+        // Apache FOP (ANS examples): page CTM flips y, so rectangles come with negative heights;
+        // a white background of the symbol's size is painted first, then one 2 pt rect per module.
+        var m = SymbolFixtures.InsSymbol();
+        int n = m.GetLength(0);
+        var page = new PageContent { PageNumber = 1 };
+        page.Rects.Add(new FilledRect(499.505, 740.941, 2.0 * n, -2.0 * n, 1));
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+                page.Rects.Add(new FilledRect(499.505 + 2 * c, 740.941 - 2 * r, 2, -2, m[r, c] ? 0 : 1));
+        page.Rects.Add(new FilledRect(17.2, 727.6, 300, -114.4, 1)); // later shapes elsewhere on the page
+        var s = DataMatrixLocator.Locate(page).Single();
+        s.Decoded.ShouldBeTrue();
+        s.Result.Text.ShouldBe(SymbolFixtures.InsSample);
+        s.Box.X.ShouldBe(499.505, 0.001);
+        s.Box.Y.ShouldBe(740.941 - 2 * n, 0.001);
+    }
+}

@@ -138,6 +138,34 @@ public class OracleTests
         finally { File.Delete(png); }
     }
 
+    [Theory]
+    [InlineData(90, 1)]
+    [InlineData(180, 2)]
+    [InlineData(270, 3)]
+    public void Dmtxwrite_symbols_rotated_are_decoded(int degrees, int modulePx)
+    {
+        if (!DmtxOracle.Available) return;
+        var payload = Encoding.ASCII.GetBytes(PayloadRuleTests.Good);
+        var png = Temp("rot.png");
+        try
+        {
+            DmtxOracle.Write(payload, png, modulePx, 4 * modulePx).ShouldBeTrue();
+            var (w, h, g) = Png.ReadGray(File.ReadAllBytes(png));
+            // rotate the pixels clockwise (dmtxwrite -R does not rotate PNG output)
+            for (int k = 0; k < degrees / 90; k++)
+            {
+                var o = new byte[g.Length];
+                for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) o[x * h + (h - 1 - y)] = g[y * w + x];
+                (w, h, g) = (h, w, o);
+            }
+            var r = ImageLocator.FindInGray(w, h, g).Single().Result;
+            r.Status.ShouldBe(DecodeStatus.Decoded, r.Reason);
+            r.Payload.ShouldBe(payload);
+            r.Orientation.ShouldNotBe(0);
+        }
+        finally { File.Delete(png); }
+    }
+
     [Fact]
     public void Ins_header_from_dmtxwrite_c40_is_reported_as_c40()
     {

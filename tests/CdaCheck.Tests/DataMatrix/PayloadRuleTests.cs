@@ -40,6 +40,15 @@ public class PayloadRuleTests
     }
 
     [Fact]
+    public void DM001_message_never_shows_identity_data()
+    {
+        var f = Check("IS01S1185057512345673S21.2.250.1.213.1.4.8\u001DS3ADA\u001DS4LOVELACE\u001DS5FS610-12-1815");
+        var header = f.Single(x => x.RuleId == "DM-001");
+        header.Message.ShouldContain("\"IS01…\"");
+        f.ShouldAllBe(x => !x.Message.Contains("185057512345673") && !x.Message.Contains("LOVELACE"));
+    }
+
+    [Fact]
     public void DM002_header_not_c40()
     {
         var f = Check(Good, c40Header: false);
@@ -171,6 +180,24 @@ public class PayloadRuleTests
 
     [Fact]
     public void DM020_not_plain_ascii() => Only(Check(Good + "\u0007"), InsPayloadRules.NotPlainAscii);
+
+    [Fact]
+    public void DM020_gs1_and_eci()
+    {
+        foreach (var prefix in new byte[][] { [232], [241, 4] }) // FNC1 first; ECI 3 (Latin-1)
+        {
+            var body = DataMatrixEncoder.EncodeData(System.Text.Encoding.ASCII.GetBytes(Good), new DataMatrixEncoderOptions { Size = SymbolSize.Find(40, 40) }).Data;
+            var data = prefix.Concat(body).Take(body.Length).ToArray();
+            // keep the payload intact: the body had pads to spare
+            var size = SymbolSize.Find(40, 40)!;
+            var r = DataMatrixDecoder.Decode(DataMatrixEncoder.Render(size, DataMatrixEncoder.AddErrorCorrection(size, data)));
+            r.Status.ShouldBe(DecodeStatus.Decoded);
+            r.Text.ShouldBe(Good);
+            var sink = new FindingSink(new ValidationOptions());
+            InsPayloadRules.Check(r, Shared.Data.ValueSet("ins-oids"), sink, Location.None);
+            sink.Findings.Select(f => f.RuleId).ShouldContain("DM-020");
+        }
+    }
 
     [Fact]
     public void Identity_values_are_masked_by_default()

@@ -116,6 +116,17 @@ public class StageTests
         r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
     }
 
+    [Fact]
+    public void Bare_pdf_input_gets_payload_rules_but_no_header_cross_check()
+    {
+        var r = Result(Page(Payload.Replace("\u001D", "GS"), cartouche: false), ins: false);
+        r.Kind = InputKind.Pdf;
+        r.SegurKind = null;
+        r.TypeCode = null;
+        Run(r).Select(x => x.RuleId).ShouldBe(new[] { "DM-015" });
+        r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
+    }
+
     [Theory]
     [InlineData("ldl", true)]
     [InlineData("cro", true)]
@@ -252,5 +263,28 @@ public class StageTests
         var ods = Result(null, "ods");
         Run(ods);
         ods.DataMatrix.Status.ShouldBe(DataMatrixStatus.NotRequired);
+    }
+}
+
+public class PipelineOrderTests
+{
+    [Fact]
+    public void DataMatrix_stage_runs_last()
+    {
+        var checks = CdaCheck.Core.Validation.Pipeline.CdaChecks(Shared.Data);
+        checks[^1].ShouldBeOfType<DataMatrixStage>();
+    }
+
+    [Fact]
+    public void A_cda_without_pdf_gets_no_datamatrix_finding()
+    {
+        const string xml = """
+            <ClinicalDocument xmlns="urn:hl7-org:v3"><code code="11490-0" codeSystem="2.16.840.1.113883.6.1"/>
+            <recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="185057512345673"/></patientRole></recordTarget>
+            </ClinicalDocument>
+            """;
+        var r = Shared.ValidateXml(xml);
+        r.Findings.ShouldNotContain(f => f.RuleId.StartsWith("DM-"));
+        r.DataMatrix.Status.ShouldBeOneOf(DataMatrixStatus.NotChecked, DataMatrixStatus.NotRequired);
     }
 }
