@@ -24,6 +24,7 @@ public static class ValidateCommand
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Text format: only non-conformant documents and their failing findings." };
         public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
         public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
+        public readonly Option<string> Raster = new("--raster-fallback") { Description = "Render page 1 with pdftoppm (if installed) to find a DataMatrix the page content does not show: auto (only for images in codecs CdaCheck does not decode, e.g. JPEG scans), always, never.", DefaultValueFactory = _ => "auto" };
         public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
 
         public CommonOptions()
@@ -31,9 +32,10 @@ public static class ValidateCommand
             Format.AcceptOnlyFromAmong(Formats);
             FailOn.AcceptOnlyFromAmong("error", "warning", "info");
             Profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
+            Raster.AcceptOnlyFromAmong("auto", "always", "never");
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
@@ -45,6 +47,7 @@ public static class ValidateCommand
                 AllowTestIns = pr.GetValue(AllowTestIns),
                 RevealIdentity = pr.GetValue(Reveal),
                 Historical = pr.GetValue(Historical),
+                RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "never" => RasterMode.Never, _ => RasterMode.Auto },
             };
         }
     }

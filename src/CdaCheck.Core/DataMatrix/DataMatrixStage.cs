@@ -185,8 +185,13 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         }
         if (firstLocated is not null) return (firstLocated, firstPdf);
 
-        // Optional raster fallback (scanned pages): page 1 of the main PDF, only where a symbol is expected.
-        if ((required || ctx.Options.Profile == Profile.Evidence) && RasterFallback.Available)
+        // Optional raster fallback (scanned pages): page 1 of the main PDF, only where a symbol is expected
+        // and (in auto mode) only when page content could not be fully read (an image in a codec the PDF
+        // reader does not decode, e.g. a JPEG scan): rendering costs a process start per document.
+        var mode = ctx.Options.RasterFallback;
+        bool worthIt = mode == RasterMode.Always
+            || mode == RasterMode.Auto && pdfs[0].Document?.Issues.Any(i => i.Kind == PdfIssueKind.ImageCodecSkipped) == true;
+        if ((required || ctx.Options.Profile == Profile.Evidence) && worthIt && RasterFallback.Available)
         {
             var main = pdfs[0];
             var bytes = result.EmbeddedFiles.FirstOrDefault(e => e.Origin == main.Origin)?.Bytes

@@ -225,7 +225,7 @@ public static partial class InsPayloadRules
             if (f.MaxLength is not int max) continue;
             if (hasSep && f.Value.Length >= max) sink.Report(GsSuperfluous, loc, f.Id, $"at its maximum length ({max})");
             else if (!hasSep && !last && f.Value.Length < max)
-                sink.Report(GsMissing, loc, f.Id, LengthText(f), max, p.Fields[i + 1].Id);
+                sink.Report(GsMissing, loc, f.Id, LengthText(f), max, i + 1 < p.Fields.Count ? p.Fields[i + 1].Id : "unparsed data");
         }
 
         // Values.

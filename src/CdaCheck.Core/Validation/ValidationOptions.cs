@@ -29,6 +29,19 @@ public sealed record ValidationOptions
     /// <summary>Rules switched off entirely.</summary>
     public IReadOnlySet<string> DisabledRules { get; init; } = new HashSet<string>();
     public Limits Limits { get; init; } = new();
+    /// <summary>When to render a page with poppler's pdftoppm (if installed) to look for a DataMatrix the page content does not show.</summary>
+    public RasterMode RasterFallback { get; init; } = RasterMode.Auto;
+}
+
+/// <summary>Raster fallback for the DataMatrix search (optional; needs pdftoppm).</summary>
+public enum RasterMode
+{
+    /// <summary>Only when page 1 holds an image the PDF reader does not decode (JPEG scans).</summary>
+    Auto,
+    /// <summary>Whenever a required symbol was not found in the page content.</summary>
+    Always,
+    /// <summary>Never start pdftoppm.</summary>
+    Never,
 }
 
 /// <summary>Bounds on hostile input. Defaults are documented in README (Security).</summary>

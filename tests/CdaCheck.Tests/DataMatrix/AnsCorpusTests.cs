@@ -80,7 +80,16 @@ public class AnsCorpusTests
         var parsed = new CdaCheck.Core.Pdf.ParsedPdf { Origin = "pdf-2", Location = new Location { Detail = "pdf-2" }, Summary = new PdfSummary() };
         parsed.Pages.Add(new CdaCheck.Core.Pdf.PageContent { PageNumber = 1 }); // as if the reader saw nothing
         r.ParsedPdfs.Add(parsed);
-        var o = new ValidationOptions();
+        // auto mode renders only when the page holds images the reader cannot decode: not the case here
+        var auto = new ValidationOptions();
+        var autoResult = new DocumentResult("x.xml", InputKind.Cda) { SegurKind = "bio", TypeCode = "11502-2" };
+        autoResult.Ins.Status = InsStatus.QualifiedTest;
+        autoResult.EmbeddedFiles.Add(r.EmbeddedFiles[0]);
+        autoResult.ParsedPdfs.Add(parsed);
+        new DataMatrixStage(Shared.Data).Run(autoResult, new FindingSink(auto), new ValidationContext(Shared.Data, auto));
+        autoResult.DataMatrix.Status.ShouldNotBe(DataMatrixStatus.Decoded);
+
+        var o = new ValidationOptions { RasterFallback = RasterMode.Always };
         var sink = new FindingSink(o);
         new DataMatrixStage(Shared.Data).Run(r, sink, new ValidationContext(Shared.Data, o));
         r.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
