@@ -40,8 +40,23 @@ public static class CsvReader
             }
             if (++recordChars > MaxRecordChars)
             {
-                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: the rest of the file was not read"));
-                yield break;
+                if (inQuotes)
+                {
+                    // an open quoted field cannot be resynchronised reliably
+                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read"));
+                    yield break;
+                }
+                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped"));
+                while (c != -1 && c != '\n') c = reader.Read();
+                fields.Clear();
+                field.Clear();
+                quotedField = false;
+                any = false;
+                line++;
+                recordLine = line;
+                recordChars = 0;
+                if (c == -1) yield break;
+                continue;
             }
             char ch = (char)c;
             any = true;

@@ -48,9 +48,9 @@ public enum RasterMode
 public sealed record Limits
 {
     /// <summary>Largest input file read (bytes).</summary>
-    public long MaxInputBytes { get; init; } = 256L * 1024 * 1024;
+    public long MaxInputBytes { get; init; } = 100L * 1024 * 1024;
     /// <summary>Largest XML document (characters).</summary>
-    public long MaxXmlChars { get; init; } = 300L * 1024 * 1024;
+    public long MaxXmlChars { get; init; } = 100L * 1024 * 1024;
     /// <summary>Deepest XML element nesting.</summary>
     public int MaxXmlDepth { get; init; } = 256;
     /// <summary>Largest decoded embedded file (bytes), e.g. a base64 PDF.</summary>
