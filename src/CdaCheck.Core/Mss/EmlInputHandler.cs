@@ -101,6 +101,13 @@ public sealed partial class EmlInputHandler(ReferenceData data) : IInputHandler
             var name = p.FileName;
             if (name is null || !IsValidPdfName(name))
                 sink.Report(MssRules.PdfName, PartLoc(p), Identity.Name(name is null ? null : Safe(name)));
+            // The PDF itself goes through the PDF and DataMatrix stages as a child (kind pdf). Only bytes
+            // that start like a PDF are handed back to the validator (no re-sniffing of other content).
+            if (p.Body.AsSpan().StartsWith("%PDF-"u8))
+            {
+                var entry = "part " + p.PartPath; // names may carry patient names: locate by MIME part
+                result.Children.Add(validator.Validate(path + "!" + entry, p.Body, entry, ctx));
+            }
         }
 
         // Subject.

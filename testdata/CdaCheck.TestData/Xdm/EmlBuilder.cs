@@ -33,6 +33,9 @@ public sealed class EmlBuilder
     public string ZipName { get; set; } = "IHE_XDM.ZIP";
     public List<(string Name, string Value)> Headers { get; }
     public string? PdfName { get; set; } = "20250110_Lettre_de_liaison_TESTXDM_Camille.pdf";
+    /// <summary>The attached PDF: the rendering of the sample CDA, with its cartouche and INS DataMatrix.</summary>
+    public byte[] Pdf { get; set; } = Composite.SegurPdf.Render("Lettre de liaison",
+        new Composite.PdfIdentity(SampleCda.Matricule, SampleCda.InsOid, "CAMILLE ANNE", "TESTXDM", "F", "19790328", "51215"));
     /// <summary>Write the PDF file name as an RFC 2231 extended parameter (filename*=utf-8''…).</summary>
     public bool PdfNameRfc2231 { get; set; } = true;
     public string TextCharset { get; set; } = "UTF-8";
@@ -100,7 +103,7 @@ public sealed class EmlBuilder
         if (PdfName is not null)
         {
             Sep();
-            var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n%test\n%%EOF\n");
+            var pdf = Pdf;
             sb.Append("Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n");
             if (PdfNameRfc2231)
             {

@@ -24,12 +24,18 @@ public class MssMessageTests
         var r = Validate(EmlBuilder.ForSample(Shared.Data).Build());
         r.Kind.ShouldBe(InputKind.Eml);
         r.AllFindings().Where(f => f.Rule?.Family is "XDM" or "MSS" or "SEC").ShouldBeEmpty(string.Join("\n", r.AllFindings()));
-        var xdm = r.Children.ShouldHaveSingleItem();
-        xdm.Kind.ShouldBe(InputKind.Xdm);
+        r.Children.Count.ShouldBe(2);
+        var xdm = r.Children.Single(c => c.Kind == InputKind.Xdm);
         xdm.Path.ShouldBe("message.eml!IHE_XDM.ZIP");
         var cda = xdm.Children.ShouldHaveSingleItem();
         cda.Kind.ShouldBe(InputKind.Cda);
         cda.TypeCode.ShouldBe(SampleCda.TypeCode);
+        // the attached PDF goes through the PDF and DataMatrix stages
+        var pdf = r.Children.Single(c => c.Kind == InputKind.Pdf);
+        pdf.Pdf.ShouldNotBeNull();
+        pdf.Pdf!.Pages.ShouldBe(1);
+        pdf.DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
+        r.IsConformant(CdaCheck.Core.Rules.Severity.Error).ShouldBeTrue(string.Join("\n", r.AllFindings()));
     }
 
     [Fact]
