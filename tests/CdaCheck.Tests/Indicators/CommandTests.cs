@@ -50,7 +50,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         var err = root.GetProperty("inputErrors").EnumerateArray().Single();
         err.GetProperty("file").GetString().ShouldBe("traces.csv");
         err.GetProperty("line").GetInt32().ShouldBe(12);
-        SchemaCheck.Errors(root, Schema()).ShouldBeEmpty();
+        new MiniJsonSchema(Schema()).Validate(root).ShouldBeEmpty();
 
         var (code2, sun, _) = Run([.. Inputs("sun-es"), "--window", "S2-2023", "--format", "json"]);
         code2.ShouldBe(0);
@@ -58,7 +58,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         sdoc.RootElement.GetProperty("window").GetString().ShouldBe("S2-2023");
         var ds43 = sdoc.RootElement.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("id").GetString() == "DS4.3");
         ds43.GetProperty("rate").ValueKind.ShouldBe(JsonValueKind.Null);
-        SchemaCheck.Errors(sdoc.RootElement, Schema()).ShouldBeEmpty();
+        new MiniJsonSchema(Schema()).Validate(sdoc.RootElement).ShouldBeEmpty();
     }
 
     private static JsonElement Schema() =>
@@ -68,7 +68,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
     public void The_schema_check_itself_catches_a_broken_report()
     {
         using var bad = JsonDocument.Parse("""{"program":"hopen3","period":"2026-13","indicators":[{"id":"P1.02-LDL"}],"inputErrors":[]}""");
-        var errors = SchemaCheck.Errors(bad.RootElement, Schema());
+        var errors = new MiniJsonSchema(Schema()).Validate(bad.RootElement);
         errors.ShouldContain(e => e.Contains("program"));
         errors.ShouldContain(e => e.Contains("period"));
         errors.ShouldContain(e => e.Contains("numerator"));
@@ -201,63 +201,4 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         return part.Worksheet.GetFirstChild<SheetData>()!.Elements<Row>()
             .Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? "").ToList()).ToList();
     }
-}
-
-/// <summary>A small JSON Schema subset check (type, required, properties, items, enum, pattern, minimum, minItems).</summary>
-internal static class SchemaCheck
-{
-    public static List<string> Errors(JsonElement value, JsonElement schema)
-    {
-        var errors = new List<string>();
-        Check(value, schema, "$", errors, 0);
-        return errors;
-    }
-
-    private static void Check(JsonElement v, JsonElement s, string at, List<string> errors, int depth)
-    {
-        if (depth > 32) return;
-        if (s.TryGetProperty("type", out var type))
-        {
-            var types = type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!).ToList() : [type.GetString()!];
-            if (!types.Any(t => Is(v, t))) errors.Add($"{at}: type {v.ValueKind} is not {string.Join("|", types)}");
-        }
-        if (s.TryGetProperty("enum", out var en) && !en.EnumerateArray().Any(e => e.ValueKind == v.ValueKind && e.ToString() == v.ToString()))
-            errors.Add($"{at}: '{v}' is not in the enum");
-        if (s.TryGetProperty("pattern", out var pat) && v.ValueKind == JsonValueKind.String && !Regex.IsMatch(v.GetString()!, pat.GetString()!))
-            errors.Add($"{at}: '{v}' does not match {pat}");
-        if (s.TryGetProperty("minimum", out var min) && v.ValueKind == JsonValueKind.Number && v.GetDecimal() < min.GetDecimal())
-            errors.Add($"{at}: below minimum");
-        if (v.ValueKind == JsonValueKind.Object)
-        {
-            if (s.TryGetProperty("required", out var req))
-                foreach (var r in req.EnumerateArray())
-                    if (!v.TryGetProperty(r.GetString()!, out _)) errors.Add($"{at}: required '{r.GetString()}' is missing");
-            if (s.TryGetProperty("properties", out var props))
-                foreach (var p in props.EnumerateObject())
-                    if (v.TryGetProperty(p.Name, out var pv)) Check(pv, p.Value, at + "." + p.Name, errors, depth + 1);
-            if (s.TryGetProperty("additionalProperties", out var ap) && ap.ValueKind == JsonValueKind.Object)
-                foreach (var p in v.EnumerateObject()) Check(p.Value, ap, at + "." + p.Name, errors, depth + 1);
-        }
-        if (v.ValueKind == JsonValueKind.Array)
-        {
-            if (s.TryGetProperty("minItems", out var mi) && v.GetArrayLength() < mi.GetInt32()) errors.Add($"{at}: fewer than {mi} items");
-            if (s.TryGetProperty("items", out var items))
-            {
-                int i = 0;
-                foreach (var e in v.EnumerateArray()) Check(e, items, $"{at}[{i++}]", errors, depth + 1);
-            }
-        }
-    }
-
-    private static bool Is(JsonElement v, string t) => t switch
-    {
-        "object" => v.ValueKind == JsonValueKind.Object,
-        "array" => v.ValueKind == JsonValueKind.Array,
-        "string" => v.ValueKind == JsonValueKind.String,
-        "number" => v.ValueKind == JsonValueKind.Number,
-        "integer" => v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out _),
-        "boolean" => v.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "null" => v.ValueKind == JsonValueKind.Null,
-        _ => true,
-    };
 }

@@ -5,7 +5,7 @@ namespace CdaCheck.Tests.Infrastructure;
 
 /// <summary>
 /// A small JSON Schema validator for the subset our schemas use (type, enum, const, required,
-/// properties, additionalProperties, items, pattern, $ref to #/$defs). Returns the list of violations.
+/// properties, additionalProperties, items, minItems, minimum, pattern, $ref to #/$defs). Returns the list of violations.
 /// </summary>
 public sealed class MiniJsonSchema(JsonElement root)
 {
@@ -40,6 +40,10 @@ public sealed class MiniJsonSchema(JsonElement root)
             errors.Add($"{path}: {v} is not the constant {c}");
         if (v.ValueKind == JsonValueKind.String && schema.TryGetProperty("pattern", out var p) && !Regex.IsMatch(v.GetString()!, p.GetString()!))
             errors.Add($"{path}: '{v.GetString()}' does not match {p.GetString()}");
+        if (v.ValueKind == JsonValueKind.Number && schema.TryGetProperty("minimum", out var min) && v.GetDecimal() < min.GetDecimal())
+            errors.Add($"{path}: {v} is below the minimum {min}");
+        if (v.ValueKind == JsonValueKind.Array && schema.TryGetProperty("minItems", out var minItems) && v.GetArrayLength() < minItems.GetInt32())
+            errors.Add($"{path}: fewer than {minItems} items");
         if (v.ValueKind == JsonValueKind.Object)
         {
             if (schema.TryGetProperty("required", out var req))
