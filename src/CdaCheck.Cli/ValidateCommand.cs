@@ -25,6 +25,7 @@ public static class ValidateCommand
         public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
         public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
         public readonly Option<string> Raster = new("--raster-fallback") { Description = "Render page 1 with pdftoppm (if installed) to find a DataMatrix the page content does not show: auto (only for images in codecs CdaCheck does not decode, e.g. JPEG scans), always, never.", DefaultValueFactory = _ => "auto" };
+        public readonly Option<string[]> Limit = new("--limit") { Description = "Change a limit on hostile input, NAME=VALUE (repeatable): input-bytes, xml-chars, xml-depth, embedded-bytes, decompressed-bytes, compression-ratio, zip-entries, pdf-objects, pdf-depth, timeout-ms; suffixes k, m, g. Defaults in README (Security).", AllowMultipleArgumentsPerToken = false };
         public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
 
         public CommonOptions()
@@ -35,11 +36,17 @@ public static class ValidateCommand
             Raster.AcceptOnlyFromAmong("auto", "always", "never");
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
             SeverityExtensions.TryParse(pr.GetValue(FailOn), out var failOn);
+            var limits = new Limits();
+            foreach (var l in pr.GetValue(Limit) ?? [])
+            {
+                try { limits = limits.With(l); }
+                catch (ArgumentException ex) { throw new UsageException("--limit " + ex.Message); }
+            }
             return new ValidationOptions
             {
                 FailOn = failOn,
@@ -47,6 +54,7 @@ public static class ValidateCommand
                 AllowTestIns = pr.GetValue(AllowTestIns),
                 RevealIdentity = pr.GetValue(Reveal),
                 Historical = pr.GetValue(Historical),
+                Limits = limits,
                 RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "never" => RasterMode.Never, _ => RasterMode.Auto },
             };
         }

@@ -66,14 +66,19 @@ public static class SecureXml
             sink.Report(SecurityRules.InputTooLarge, Location.None, "?", limits.MaxXmlChars);
             return null;
         }
+        catch (XmlException ex) when (ex.Message.Contains("given encoding", StringComparison.OrdinalIgnoreCase))
+        {
+            sink.Report(SecurityRules.InvalidEncoding, new Location { Line = NullIfZero(ex.LineNumber), Column = NullIfZero(ex.LinePosition) });
+            return null;
+        }
         catch (XmlException ex)
         {
             sink.Report(ParseRules.NotWellFormed, new Location { Line = NullIfZero(ex.LineNumber), Column = NullIfZero(ex.LinePosition) }, Sanitize(ex.Message));
             return null;
         }
-        catch (System.Text.DecoderFallbackException ex)
+        catch (System.Text.DecoderFallbackException)
         {
-            sink.Report(ParseRules.NotWellFormed, Location.None, Sanitize(ex.Message));
+            sink.Report(SecurityRules.InvalidEncoding, Location.None);
             return null;
         }
     }

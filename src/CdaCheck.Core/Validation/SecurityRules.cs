@@ -46,4 +46,11 @@ public static class SecurityRules
         "The input could not be read: {0}",
         "CdaCheck input handling",
         "Check that the path exists and is readable.");
+
+    public static readonly RuleDescriptor InvalidEncoding = new(
+        "SEC-007", Severity.Error,
+        "The bytes are not valid in the declared character encoding",
+        "The input contains byte sequences that are invalid in its declared encoding (e.g. broken UTF-8); it was not read.",
+        "W3C XML 1.0 §4.3.3 (character encoding); CI-SIS documents are UTF-8",
+        "Write the document in UTF-8 (or declare the encoding actually used) and never truncate multi-byte characters.");
 }

@@ -66,4 +66,47 @@ public sealed record Limits
     public int MaxPdfDepth { get; init; } = 64;
     /// <summary>Wall-clock budget for one document (milliseconds).</summary>
     public int DocumentTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>The names accepted by <see cref="With"/> (the CLI's <c>--limit NAME=VALUE</c>), with their current values.</summary>
+    public IReadOnlyList<(string Name, long Value)> Describe() =>
+    [
+        ("input-bytes", MaxInputBytes), ("xml-chars", MaxXmlChars), ("xml-depth", MaxXmlDepth),
+        ("embedded-bytes", MaxEmbeddedBytes), ("decompressed-bytes", MaxDecompressedBytes),
+        ("compression-ratio", MaxCompressionRatio), ("zip-entries", MaxZipEntries),
+        ("pdf-objects", MaxPdfObjects), ("pdf-depth", MaxPdfDepth), ("timeout-ms", DocumentTimeoutMs),
+    ];
+
+    /// <summary>
+    /// A copy with one limit changed: <paramref name="setting"/> is NAME=VALUE, VALUE a positive integer
+    /// with an optional binary suffix k, m or g (e.g. <c>embedded-bytes=32m</c>).
+    /// </summary>
+    public Limits With(string setting)
+    {
+        var eq = setting.IndexOf('=');
+        if (eq <= 0) throw new ArgumentException($"'{setting}' is not NAME=VALUE");
+        var name = setting[..eq].Trim().ToLowerInvariant();
+        var text = setting[(eq + 1)..].Trim().ToLowerInvariant();
+        long mult = 1;
+        if (text.EndsWith('k')) { mult = 1L << 10; text = text[..^1]; }
+        else if (text.EndsWith('m')) { mult = 1L << 20; text = text[..^1]; }
+        else if (text.EndsWith('g')) { mult = 1L << 30; text = text[..^1]; }
+        if (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0 || n > long.MaxValue / mult)
+            throw new ArgumentException($"'{setting}': the value must be a positive integer (suffix k, m or g allowed)");
+        long v = n * mult;
+        int I() => v > int.MaxValue ? throw new ArgumentException($"'{setting}': value too large") : (int)v;
+        return name switch
+        {
+            "input-bytes" => this with { MaxInputBytes = v },
+            "xml-chars" => this with { MaxXmlChars = v },
+            "xml-depth" => this with { MaxXmlDepth = I() },
+            "embedded-bytes" => this with { MaxEmbeddedBytes = v },
+            "decompressed-bytes" => this with { MaxDecompressedBytes = v },
+            "compression-ratio" => this with { MaxCompressionRatio = I() },
+            "zip-entries" => this with { MaxZipEntries = I() },
+            "pdf-objects" => this with { MaxPdfObjects = I() },
+            "pdf-depth" => this with { MaxPdfDepth = I() },
+            "timeout-ms" => this with { DocumentTimeoutMs = I() },
+            _ => throw new ArgumentException($"unknown limit '{name}' (known: {string.Join(", ", Describe().Select(d => d.Name))})"),
+        };
+    }
 }

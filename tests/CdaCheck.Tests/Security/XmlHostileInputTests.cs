@@ -73,7 +73,8 @@ public class XmlHostileInputTests
         var bytes = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>")
             .Concat(new byte[] { 0xC3, 0x28, 0xFF }).Concat(Encoding.UTF8.GetBytes("</title></ClinicalDocument>")).ToArray();
         var r = Shared.Validator().Validate("bad-utf8.xml", bytes);
-        Rules(r).ShouldContain("DOC-001");
+        Rules(r).ShouldContain("SEC-007");
+        Rules(r).ShouldNotContain("DOC-001");
     }
 
     [Fact]
@@ -91,5 +92,30 @@ public class XmlHostileInputTests
             docs.GetArrayLength().ShouldBe(3);
         }
         finally { dir.Delete(true); }
+    }
+}
+
+public class LimitOptionTests
+{
+    [Fact]
+    public void Limits_are_configurable_from_the_command_line()
+    {
+        var sample = Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml");
+        CliRunner.Invoke("validate", sample).ExitCode.ShouldBe(0);
+        var tight = CliRunner.Invoke("validate", "--format", "json", "--limit", "embedded-bytes=1k", sample);
+        tight.ExitCode.ShouldBe(1);
+        tight.Stdout.ShouldContain("SEC-002");
+        CliRunner.Invoke("validate", "--limit", "xml-depth=3", sample).Stdout.ShouldContain("SEC-003");
+        CliRunner.Invoke("validate", "--limit", "nope=3", sample).ExitCode.ShouldBe(2);
+        CliRunner.Invoke("validate", "--limit", "xml-depth=-3", sample).ExitCode.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Every_limit_name_round_trips()
+    {
+        var l = new CdaCheck.Core.Validation.Limits();
+        foreach (var (name, value) in l.Describe())
+            l.With($"{name}={value + 1}").Describe().Single(d => d.Name == name).Value.ShouldBe(value + 1);
+        l.With("embedded-bytes=2m").MaxEmbeddedBytes.ShouldBe(2L << 20);
     }
 }
