@@ -1,0 +1,355 @@
+using System.Text;
+using CdaCheck.Core.Pdf;
+using CdaCheck.Core.Rules;
+
+namespace CdaCheck.Core.Evidence;
+
+/// <summary>What rewriting one content stream did.</summary>
+public sealed class ContentRewriteStats
+{
+    /// <summary>Text-showing operators replaced by a bare advance (the text is gone from the stream).</summary>
+    public int RemovedTextRuns { get; set; }
+    /// <summary>Filled subpaths (module rectangles) removed from the hidden region.</summary>
+    public int RemovedRects { get; set; }
+    /// <summary>Glyphs whose code maps to no Unicode text (the text layer cannot be checked).</summary>
+    public int UndecodableGlyphs { get; set; }
+    /// <summary>Filled curved subpaths (text drawn as outlines looks like this).</summary>
+    public int CurvedFills { get; set; }
+    /// <summary>Glyphs that decode to text.</summary>
+    public int DecodedGlyphs { get; set; }
+}
+
+/// <summary>
+/// Rewrites a page content stream operator by operator, copying the original bytes of everything it does not
+/// change: (1) text-showing operators (Tj, TJ, ', ") whose text, decoded through the font as the
+/// <see cref="ContentInterpreter"/> does, shows an identity value are replaced by a TJ with only the same
+/// advance (so the rest of the line keeps its place but the text is no longer in the file); values split over
+/// several operators of one BT…ET block are caught on the block's joined text; (2) filled subpaths lying inside
+/// <c>hideBox</c> (DataMatrix modules) are dropped, and a uniform block is painted over the region at the end.
+/// Bounded: the lexer's depth, the operator count, and the caller's budget.
+/// </summary>
+public sealed class ContentRewriter
+{
+    public const long MaxOperators = 5_000_000;
+    public const int MaxWindow = 64;
+
+    private readonly PdfDocument _doc;
+    private readonly IdentityValues _ids;
+    private readonly Box? _hide;
+    private readonly PdfDictionary? _res;
+    private readonly ContentRewriteStats _stats;
+    private readonly Dictionary<PdfDictionary, PdfFont> _fonts = new(ReferenceEqualityComparer.Instance);
+
+    private sealed class State
+    {
+        public Matrix Ctm = Matrix.Identity;
+        public PdfFont? Font;
+        public double Fs = 1, Tc, Tw, Th = 1;
+        public State Clone() => (State)MemberwiseClone();
+    }
+
+    private sealed class Show
+    {
+        public required byte[] Original;
+        public required byte[] Blank;
+        public required string Text;
+        public bool Removed;
+    }
+
+    private sealed class Subpath
+    {
+        public readonly MemoryStream Bytes = new();
+        public double X0 = double.MaxValue, Y0 = double.MaxValue, X1 = double.MinValue, Y1 = double.MinValue;
+        public bool Curved;
+        public void Add(double x, double y) { X0 = Math.Min(X0, x); Y0 = Math.Min(Y0, y); X1 = Math.Max(X1, x); Y1 = Math.Max(Y1, y); }
+    }
+
+    private ContentRewriter(PdfDocument doc, PdfDictionary? res, IdentityValues ids, Box? hide, ContentRewriteStats stats)
+    {
+        _doc = doc; _res = res; _ids = ids; _hide = hide; _stats = stats;
+    }
+
+    /// <summary>Rewrites <paramref name="content"/> (decoded bytes). <paramref name="hideBox"/>: page region whose fills are removed and painted over with gray <paramref name="blockGray"/>.</summary>
+    public static byte[] Rewrite(PdfDocument doc, byte[] content, PdfDictionary? resources, IdentityValues ids, Box? hideBox, double blockGray, ContentRewriteStats stats)
+    {
+        var rw = new ContentRewriter(doc, resources, ids, hideBox, stats);
+        var output = new MemoryStream(content.Length + 256);
+        output.Write("q\n"u8);
+        int depth = rw.Run(content, output);
+        for (int i = 0; i < depth; i++) output.Write("\nQ"u8);
+        output.Write("\nQ\n"u8);
+        if (hideBox is { } b)
+        {
+            var s = $"q {PdfRewriter.Num(blockGray)} g {PdfRewriter.Num(b.X)} {PdfRewriter.Num(b.Y)} {PdfRewriter.Num(b.Width)} {PdfRewriter.Num(b.Height)} re f Q\n";
+            output.Write(Encoding.ASCII.GetBytes(s));
+        }
+        return output.ToArray();
+    }
+
+    private int Run(byte[] content, MemoryStream output)
+    {
+        var lx = new PdfLexer(content, 0, _doc.Options.MaxDepth);
+        var ops = new List<object?>(8);
+        var stack = new Stack<State>();
+        var gs = new State();
+        var path = new List<Subpath>();
+        bool clip = false;
+        List<object>? block = null; // inside BT: byte[] or Show
+        int segStart = 0;
+        long count = 0;
+        var span = content;
+
+        void Emit(byte[] bytes) { if (block is not null) block.Add(bytes); else output.Write(bytes); }
+        byte[] Seg(int from, int to) => span.AsSpan(from, to - from).ToArray();
+
+        while (true)
+        {
+            if ((++count & 1023) == 0) _doc.Options.CheckBudget?.Invoke();
+            if (count > MaxOperators) throw new PdfLimitException(PdfIssueKind.TooManyObjects, "content stream too long to rewrite");
+            var o = lx.ReadObject(allowRefs: false);
+            if (o == PdfLexer.Eof)
+            {
+                if (segStart < content.Length) Emit(Seg(segStart, content.Length));
+                break;
+            }
+            if (o is not PdfKeyword kw)
+            {
+                if (ops.Count >= 64) ops.Clear();
+                ops.Add(o);
+                continue;
+            }
+            int end = lx.Pos;
+            string op = kw.Value;
+            double Last(int k) => ops.Count - k >= 0 ? PdfValue.Number(ops[ops.Count - k]) ?? 0 : 0;
+            switch (op)
+            {
+                case "q":
+                    if (stack.Count < ContentInterpreter.MaxGStateDepth) stack.Push(gs.Clone());
+                    Emit(Seg(segStart, end));
+                    break;
+                case "Q":
+                    if (stack.Count > 0) { gs = stack.Pop(); Emit(Seg(segStart, end)); }
+                    break; // an unmatched Q is dropped: it would pop our own wrapping q
+                case "cm":
+                    if (ops.Count >= 6) gs.Ctm = new Matrix(Last(6), Last(5), Last(4), Last(3), Last(2), Last(1)).Multiply(gs.Ctm);
+                    Emit(Seg(segStart, end));
+                    break;
+                case "m":
+                    {
+                        var sp = new Subpath();
+                        var (x, y) = gs.Ctm.Apply(Last(2), Last(1));
+                        sp.Add(x, y);
+                        sp.Bytes.Write(Seg(segStart, end));
+                        if (path.Count < 1_000_000) path.Add(sp);
+                        break;
+                    }
+                case "l": case "c": case "v": case "y": case "h":
+                    {
+                        if (path.Count == 0) path.Add(new Subpath());
+                        var sp = path[^1];
+                        if (op != "h")
+                        {
+                            var (x, y) = gs.Ctm.Apply(Last(2), Last(1));
+                            sp.Add(x, y);
+                            if (op != "l")
+                            {
+                                sp.Curved = true;
+                                for (int k = 3; k <= Math.Min(ops.Count, 6); k += 2) { var p = gs.Ctm.Apply(Last(k + 1), Last(k)); sp.Add(p.X, p.Y); }
+                            }
+                        }
+                        sp.Bytes.Write(Seg(segStart, end));
+                        break;
+                    }
+                case "re":
+                    {
+                        var sp = new Subpath();
+                        double x = Last(4), y = Last(3), w = Last(2), h = Last(1);
+                        foreach (var (px, py) in new[] { (x, y), (x + w, y), (x + w, y + h), (x, y + h) })
+                        { var p = gs.Ctm.Apply(px, py); sp.Add(p.X, p.Y); }
+                        sp.Bytes.Write(Seg(segStart, end));
+                        if (path.Count < 1_000_000) path.Add(sp);
+                        break;
+                    }
+                case "W": case "W*":
+                    clip = true;
+                    path.Add(new Subpath());
+                    path[^1].Bytes.Write(Seg(segStart, end));
+                    break;
+                case "f": case "F": case "f*": case "B": case "B*": case "b": case "b*": case "n": case "S": case "s":
+                    {
+                        bool fill = op is not ("n" or "S" or "s");
+                        int kept = 0;
+                        foreach (var sp in path)
+                        {
+                            bool drop = fill && !clip && _hide is { } hb && sp.Bytes.Length > 0 && sp.X1 >= sp.X0 && Inside(sp, hb);
+                            if (fill && sp.Curved) _stats.CurvedFills++;
+                            if (drop) { _stats.RemovedRects++; continue; }
+                            kept++;
+                            Emit(sp.Bytes.ToArray());
+                        }
+                        if (kept > 0 || !fill || clip) Emit(Seg(segStart, end));
+                        path.Clear();
+                        clip = false;
+                        break;
+                    }
+                case "BT":
+                    if (block is not null) FlushBlock(block, output);
+                    block = new List<object>();
+                    Emit(Seg(segStart, end));
+                    break;
+                case "ET":
+                    Emit(Seg(segStart, end));
+                    if (block is not null) { FlushBlock(block, output); block = null; }
+                    break;
+                case "Tf":
+                    if (ops.Count >= 2) { gs.Fs = Last(1); gs.Font = LoadFont(ops[^2] as PdfName); }
+                    Emit(Seg(segStart, end));
+                    break;
+                case "Tc": gs.Tc = Last(1); Emit(Seg(segStart, end)); break;
+                case "Tw": gs.Tw = Last(1); Emit(Seg(segStart, end)); break;
+                case "Tz": gs.Th = Last(1) / 100.0; Emit(Seg(segStart, end)); break;
+                case "Tj": case "TJ": case "'": case "\"":
+                    {
+                        if (op == "\"" && ops.Count >= 3) { gs.Tw = PdfValue.Number(ops[^3]) ?? 0; gs.Tc = PdfValue.Number(ops[^2]) ?? 0; }
+                        IList<object?> items = ops.Count > 0 && ops[^1] is PdfArray arr ? arr : ops.Count > 0 && ops[^1] is PdfString s ? [s] : [];
+                        var (text, advance) = Measure(gs, items);
+                        var prefix = op switch
+                        {
+                            "'" => "T* ",
+                            "\"" => $"{PdfRewriter.Num(gs.Tw)} Tw {PdfRewriter.Num(gs.Tc)} Tc T* ",
+                            _ => "",
+                        };
+                        double scale = gs.Fs * gs.Th;
+                        var blank = "\n" + prefix + (scale != 0 && advance != 0 ? $"[{PdfRewriter.Num(-advance * 1000 / scale)}] TJ" : "") + "\n";
+                        var show = new Show { Original = Seg(segStart, end), Blank = Encoding.ASCII.GetBytes(blank), Text = text };
+                        if (block is not null) block.Add(show);
+                        else FlushBlock([show], output);
+                        break;
+                    }
+                case "BI":
+                    {
+                        int after = SkipInlineImage(content, end);
+                        lx.Pos = after;
+                        Emit(Seg(segStart, after));
+                        end = after;
+                        break;
+                    }
+                default:
+                    Emit(Seg(segStart, end));
+                    break;
+            }
+            ops.Clear();
+            segStart = end;
+        }
+        if (block is not null) FlushBlock(block, output);
+        return stack.Count;
+    }
+
+    private static bool Inside(Subpath sp, Box hb)
+    {
+        const double eps = 0.05;
+        return sp.X0 >= hb.X - eps && sp.Y0 >= hb.Y - eps && sp.X1 <= hb.X + hb.Width + eps && sp.Y1 <= hb.Y + hb.Height + eps;
+    }
+
+    /// <summary>Decides which shows of a BT…ET block to blank, then writes the block.</summary>
+    private void FlushBlock(List<object> block, MemoryStream output)
+    {
+        var shows = block.OfType<Show>().ToList();
+        foreach (var s in shows) if (_ids.Leaks(s.Text)) s.Removed = true;
+        // values split over several operators: blank the smallest leaking window, repeatedly
+        for (int guard = 0; guard < shows.Count && Joined(shows) is var j && (_ids.Leaks(j.Compact) || _ids.Leaks(j.Spaced)); guard++)
+        {
+            bool done = false;
+            for (int i = 0; i < shows.Count && !done; i++)
+            {
+                if (shows[i].Removed) continue;
+                var sbc = new StringBuilder(); var sbs = new StringBuilder();
+                for (int k = i; k < shows.Count && k - i < MaxWindow; k++)
+                {
+                    if (shows[k].Removed) continue;
+                    sbc.Append(shows[k].Text); sbs.Append(shows[k].Text).Append(' ');
+                    if (_ids.Leaks(sbc.ToString()) || _ids.Leaks(sbs.ToString()))
+                    {
+                        for (int r = i; r <= k; r++) shows[r].Removed = true;
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if (!done) { foreach (var s in shows) s.Removed = true; break; }
+        }
+        foreach (var item in block)
+        {
+            if (item is byte[] b) output.Write(b);
+            else if (item is Show s)
+            {
+                if (s.Removed) { _stats.RemovedTextRuns++; output.Write(s.Blank); }
+                else output.Write(s.Original);
+            }
+        }
+    }
+
+    private static (string Compact, string Spaced) Joined(List<Show> shows)
+    {
+        var c = new StringBuilder(); var s = new StringBuilder();
+        foreach (var sh in shows) if (!sh.Removed) { c.Append(sh.Text); s.Append(sh.Text).Append(' '); }
+        return (c.ToString(), s.ToString());
+    }
+
+    private (string Text, double Advance) Measure(State gs, IList<object?> items)
+    {
+        var font = gs.Font ?? PdfFont.Default;
+        var sb = new StringBuilder();
+        double adv = 0;
+        foreach (var item in items)
+        {
+            if (item is PdfString s)
+            {
+                foreach (var g in font.Decode(s.Bytes))
+                {
+                    if (g.Text.Length == 0 || g.Text == "\uFFFD") _stats.UndecodableGlyphs++;
+                    else _stats.DecodedGlyphs++;
+                    sb.Append(g.Text);
+                    adv += (g.Width * gs.Fs + gs.Tc + (g.Length == 1 && g.Code == 32 ? gs.Tw : 0)) * gs.Th;
+                    if (sb.Length > 100_000) break;
+                }
+            }
+            else if (PdfValue.Number(item) is double a)
+            {
+                adv += -a / 1000.0 * gs.Fs * gs.Th;
+                if (a < -250 && sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
+            }
+        }
+        return (sb.ToString(), adv);
+    }
+
+    private PdfFont LoadFont(PdfName? name)
+    {
+        if (name is null) return PdfFont.Default;
+        var dict = _doc.ResolveDict(_doc.ResolveDict(_res?.Get("Font"))?.Get(name.Value));
+        if (dict is null) return PdfFont.Default;
+        if (_fonts.TryGetValue(dict, out var f)) return f;
+        f = PdfFont.Load(dict, _doc);
+        if (_fonts.Count < 4096) _fonts[dict] = f;
+        return f;
+    }
+
+    /// <summary>Position just after the EI of an inline image whose BI ended at <paramref name="from"/>.</summary>
+    private static int SkipInlineImage(byte[] c, int from)
+    {
+        int id = -1;
+        for (int i = from; i + 1 < c.Length; i++)
+        {
+            if (c[i] == 'I' && c[i + 1] == 'D' && (i == 0 || PdfLexer.IsWhite(c[i - 1]) || PdfLexer.IsDelimiter(c[i - 1]))
+                && (i + 2 >= c.Length || PdfLexer.IsWhite(c[i + 2])))
+            { id = i + 3; break; }
+        }
+        if (id < 0) return c.Length;
+        for (int i = id; i + 1 < c.Length; i++)
+        {
+            if (c[i] == 'E' && c[i + 1] == 'I' && PdfLexer.IsWhite(c[i - 1]) && (i + 2 >= c.Length || PdfLexer.IsWhite(c[i + 2]) || PdfLexer.IsDelimiter(c[i + 2])))
+                return i + 2;
+        }
+        return c.Length;
+    }
+}
