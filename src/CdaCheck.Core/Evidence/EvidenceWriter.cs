@@ -21,7 +21,8 @@ public sealed class EvidenceStats
 public sealed class EvidenceOutcome
 {
     public bool Accepted => Refusals.Count == 0 && Output is not null;
-    public byte[]? Output { get; init; }
+    /// <summary>The anonymised CDA; null when refused (so a refused output cannot be written by mistake).</summary>
+    public byte[]? Output { get; set; }
     public List<string> Refusals { get; } = new();
     public EvidenceStats Stats { get; } = new();
     /// <summary>The profile-evidence validation of the output (null when it was not reached).</summary>
@@ -79,6 +80,11 @@ public static class EvidenceWriter
             byte[] anon;
             try { anon = PdfAnonymiser.Anonymise(pdf, ids, stats.Pdf, pdfOptions); }
             catch (EvidenceRefusedException ex) { return Refuse($"embedded PDF {stats.Pdfs}: {ex.Message}"); }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // hostile or unexpected structure: refuse (the exception message may quote content, so only its type)
+                return Refuse($"embedded PDF {stats.Pdfs}: cannot be anonymised ({ex.GetType().Name})");
+            }
             hadSymbol |= stats.Pdf.SymbolsHidden > before;
             pdfOutputs.Add(anon);
             e.RemoveNodes();
@@ -113,6 +119,7 @@ public static class EvidenceWriter
             else if (f.RuleId == DataMatrixStage.EvidenceTraitsReadable.Id) result.Refusals.Add("DM-033: identity traits are readable in the page-1 text");
             else if (f.RuleId == DataMatrixStage.EvidenceAbsent.Id && hadSymbol) result.Refusals.Add("DM-032: the hidden DataMatrix is no longer found");
         }
+        if (result.Refusals.Count > 0) result.Output = null;
         return result;
 
         EvidenceOutcome Refuse(string why)

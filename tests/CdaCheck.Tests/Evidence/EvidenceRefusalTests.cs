@@ -1,0 +1,144 @@
+using System.Text;
+using CdaCheck.Core.DataMatrix;
+using CdaCheck.Core.Evidence;
+using CdaCheck.Core.Validation;
+using CdaCheck.TestData.Cda;
+using CdaCheck.TestData.Composite;
+using CdaCheck.TestData.Pdf;
+using static CdaCheck.Tests.Evidence.EvidenceFixtures;
+
+namespace CdaCheck.Tests.Evidence;
+
+public class EvidenceRefusalTests
+{
+    private static void AddSymbol(PdfPageBuilder page, PdfIdentity id)
+    {
+        var modules = DataMatrixEncoder.Encode(id.Payload(), new DataMatrixEncoderOptions { C40PrefixLength = 26 });
+        page.AddModuleGrid(modules, 420, 700, 2, drawLightModules: true);
+    }
+
+    [Fact]
+    public void Identity_text_in_a_font_without_unicode_mapping_is_refused()
+    {
+        var b = CdaBuilder.Ldl();
+        var id = b.Identity!;
+        var w = new PdfWriter();
+        var font = w.AddFont(new PdfFontSpec(BaseFont: "CdaCheckOutlines", Encoding: null, IdentityH: true, WithToUnicode: false));
+        var page = w.AddPage();
+        page.Text("Compte rendu fictif", 56, 780, 14);
+        page.Text("Nom de naissance : " + id.Family, 56, 720, 10, font);
+        AddSymbol(page, id);
+        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeFalse();
+        outcome.Output.ShouldBeNull();
+        outcome.Refusals.ShouldContain(r => r.Contains("do not map to Unicode"));
+        string.Join(" ", outcome.Refusals).ShouldNotContain(id.Family);
+    }
+
+    [Fact]
+    public void Text_drawn_as_outlines_only_is_refused()
+    {
+        var b = CdaBuilder.Ldl();
+        var w = new PdfWriter();
+        var page = w.AddPage();
+        var sb = new StringBuilder("0 g\n");
+        for (int i = 0; i < 60; i++)
+        {
+            double x = 56 + i * 6, y = 720;
+            sb.Append($"{x} {y} m {x + 1} {y + 6} {x + 4} {y + 6} {x + 5} {y} c {x + 3} {y + 2} {x + 2} {y + 2} {x} {y} c f\n");
+        }
+        page.Raw(sb.ToString());
+        AddSymbol(page, b.Identity!);
+        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeFalse();
+        outcome.Refusals.ShouldContain(r => r.Contains("outlines"));
+    }
+
+    [Fact]
+    public void A_decodable_text_page_with_the_same_symbol_is_accepted_control()
+    {
+        // control for the two refusals above: same layout, text in the standard font
+        var b = CdaBuilder.Ldl();
+        var w = new PdfWriter();
+        var page = w.AddPage();
+        page.Text("Compte rendu fictif", 56, 780, 14);
+        page.Text("Nom de naissance : " + b.Identity!.Family, 56, 720, 10);
+        AddSymbol(page, b.Identity!);
+        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
+        outcome.Stats.Pdf.RemovedTextRuns.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Identity_text_inside_a_form_xobject_is_caught_by_the_leak_check()
+    {
+        var b = CdaBuilder.Ldl();
+        var id = b.Identity!;
+        var pdf = SegurPdf.Render("Compte rendu", id, extra: p => p.Form(f => f.Text("Patient : " + id.Family, 56, 640, 10)));
+        var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeFalse();
+        outcome.Refusals.ShouldContain(r => r.Contains("embedded PDF 1"));
+        string.Join(" ", outcome.Refusals).ShouldNotContain(id.Family);
+    }
+
+    [Theory]
+    [InlineData("%PDF-1.4\nthis is not a pdf body at all\n%%EOF\n")]
+    [InlineData("not even a pdf")]
+    public void A_corrupt_pdf_is_refused(string body)
+    {
+        var b = CdaBuilder.Ldl().WithPdf(Encoding.ASCII.GetBytes(body));
+        var outcome = EvidenceWriter.Create(b.ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeFalse();
+        outcome.Refusals.ShouldContain(r => r.Contains("PDF"));
+    }
+
+    [Fact]
+    public void Non_cda_input_is_refused()
+    {
+        EvidenceWriter.Create(Encoding.UTF8.GetBytes("<root/>"), Shared.Data).Refusals.ShouldContain(r => r.Contains("not a CDA"));
+        EvidenceWriter.Create(Encoding.UTF8.GetBytes("<root"), Shared.Data).Accepted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void N3_document_with_embedded_pdf_and_the_name_in_the_narrative_is_anonymised()
+    {
+        var b = Builder("crc", SymbolStyle.VectorDarkAndLight, xrefStream: false, n3: true);
+        var fam = b.Identity!.Family;
+        b.Mutate(d => d.El("//h:section/h:text/h:paragraph")!.Value = "Patient " + fam + " vu en consultation.");
+        var input = b.ToBytes();
+        var original = Shared.Validator().Validate("in.xml", input);
+        original.Level.ShouldNotBe(null);
+        var outcome = EvidenceWriter.Create(input, Shared.Data);
+        outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
+        var xml = Encoding.UTF8.GetString(outcome.Output!);
+        xml.ShouldNotContain(fam);
+        xml.ShouldContain("vu en consultation");
+        outcome.Validation!.Level.ShouldBe(original.Level);
+        outcome.Validation.DataMatrix.Status.ShouldBe(DataMatrixStatus.LocatedUndecodable);
+        EmbeddedPdfs(outcome.Output!).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Header_values_are_replaced_with_same_shape_fictitious_values()
+    {
+        var b = CdaBuilder.Ldl();
+        var outcome = EvidenceWriter.Create(b.ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
+        var v = outcome.Validation!;
+        v.Ins.Matricule.ShouldNotBeNull();
+        v.Ins.Matricule!.Length.ShouldBe(15);
+        v.Ins.Matricule.ShouldNotBe(b.Matricule);
+        v.Ins.Oid.ShouldBe(CdaBuilder.InsNirOid);
+        // the fictitious matricule has a valid key
+        long body = long.Parse(v.Ins.Matricule[..13]);
+        (97 - body % 97).ShouldBe(long.Parse(v.Ins.Matricule[13..]));
+        v.Ins.BirthFamily.ShouldBe("XXXX-WWWW");
+        v.Ins.FirstBirthGiven.ShouldBe("YYYY");
+        v.Ins.BirthGivens.ShouldBe("YYYY ZZZZ");
+        v.Ins.BirthTime.ShouldBe("19700101");
+        v.Ins.BirthPlaceCode.ShouldBe("01001");
+        var xml = Encoding.UTF8.GetString(outcome.Output!);
+        xml.ShouldNotContain("IPP000123");
+        xml.ShouldNotContain("75056");
+    }
+}
