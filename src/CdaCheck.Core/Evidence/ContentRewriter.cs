@@ -17,6 +17,8 @@ public sealed class ContentRewriteStats
     public int CurvedFills { get; set; }
     /// <summary>Glyphs that decode to text.</summary>
     public int DecodedGlyphs { get; set; }
+    /// <summary>Inline images (BI…EI) replaced by new samples.</summary>
+    public int RewrittenInlineImages { get; set; }
 }
 
 /// <summary>
@@ -38,6 +40,7 @@ public sealed class ContentRewriter
     private readonly Box? _hide;
     private readonly PdfDictionary? _res;
     private readonly ContentRewriteStats _stats;
+    private readonly IReadOnlyList<InlineReplacement> _inline;
     private readonly Dictionary<PdfDictionary, PdfFont> _fonts = new(ReferenceEqualityComparer.Instance);
 
     private sealed class State
@@ -64,15 +67,19 @@ public sealed class ContentRewriter
         public void Add(double x, double y) { X0 = Math.Min(X0, x); Y0 = Math.Min(Y0, y); X1 = Math.Max(X1, x); Y1 = Math.Max(Y1, y); }
     }
 
-    private ContentRewriter(PdfDocument doc, PdfDictionary? res, IdentityValues ids, Box? hide, ContentRewriteStats stats)
+    private ContentRewriter(PdfDocument doc, PdfDictionary? res, IdentityValues ids, Box? hide, ContentRewriteStats stats, IReadOnlyList<InlineReplacement>? inline)
     {
-        _doc = doc; _res = res; _ids = ids; _hide = hide; _stats = stats;
+        _doc = doc; _res = res; _ids = ids; _hide = hide; _stats = stats; _inline = inline ?? [];
     }
 
+    /// <summary>New samples (8-bit gray, top row first) for the inline image painted with <see cref="Transform"/>.</summary>
+    public sealed record InlineReplacement(Matrix Transform, int Width, int Height, byte[] Gray);
+
     /// <summary>Rewrites <paramref name="content"/> (decoded bytes). <paramref name="hideBox"/>: page region whose fills are removed and painted over with gray <paramref name="blockGray"/>.</summary>
-    public static byte[] Rewrite(PdfDocument doc, byte[] content, PdfDictionary? resources, IdentityValues ids, Box? hideBox, double blockGray, ContentRewriteStats stats)
+    public static byte[] Rewrite(PdfDocument doc, byte[] content, PdfDictionary? resources, IdentityValues ids, Box? hideBox, double blockGray, ContentRewriteStats stats,
+        IReadOnlyList<InlineReplacement>? inlineImages = null)
     {
-        var rw = new ContentRewriter(doc, resources, ids, hideBox, stats);
+        var rw = new ContentRewriter(doc, resources, ids, hideBox, stats, inlineImages);
         var output = new MemoryStream(content.Length + 256);
         output.Write("q\n"u8);
         int depth = rw.Run(content, output);
@@ -230,7 +237,16 @@ public sealed class ContentRewriter
                     {
                         int after = SkipInlineImage(content, end);
                         lx.Pos = after;
-                        Emit(Seg(segStart, after));
+                        var rep = _inline.FirstOrDefault(r => Same(r.Transform, gs.Ctm));
+                        if (rep is null) Emit(Seg(segStart, after));
+                        else
+                        {
+                            // the new samples as an ASCIIHex inline image (hex data cannot contain a false "EI")
+                            var sb = new StringBuilder($"\nBI /W {rep.Width} /H {rep.Height} /CS /G /BPC 8 /F /AHx ID\n");
+                            sb.Append(Convert.ToHexString(rep.Gray)).Append(">\nEI\n");
+                            Emit(Encoding.ASCII.GetBytes(sb.ToString()));
+                            _stats.RewrittenInlineImages++;
+                        }
                         end = after;
                         break;
                     }
@@ -243,6 +259,12 @@ public sealed class ContentRewriter
         }
         if (block is not null) FlushBlock(block, output);
         return stack.Count;
+    }
+
+    private static bool Same(Matrix a, Matrix b)
+    {
+        static bool N(double x, double y) => Math.Abs(x - y) <= 1e-6 * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y)));
+        return N(a.A, b.A) && N(a.B, b.B) && N(a.C, b.C) && N(a.D, b.D) && N(a.E, b.E) && N(a.F, b.F);
     }
 
     private static bool Inside(Subpath sp, Box hb)

@@ -54,6 +54,7 @@ public static class PdfAnonymiser
                 doc.Options.CheckBudget?.Invoke();
                 stats.Pages++;
                 Box? hide = null;
+                var inline = new List<ContentRewriter.InlineReplacement>();
                 if (page.Number <= MaxSymbolPages)
                 {
                     var content = ContentInterpreter.Scan(doc, page);
@@ -65,7 +66,7 @@ public static class PdfAnonymiser
                         stats.SymbolsHidden++;
                         stats.HiddenModules += modules;
                         if (sym.Source == "vector") hide = hide is null ? box : Union(hide, box);
-                        else if (sym.Source == "image") HideInImage(doc, page, content, sym, box, rewriter, stats);
+                        else if (sym.Source == "image") HideInImage(doc, page, content, sym, box, rewriter, stats, inline);
                     }
                 }
                 var contents = doc.Resolve(page.Dict.Get("Contents"));
@@ -76,7 +77,8 @@ public static class PdfAnonymiser
                     _ => [],
                 };
                 var cs = new ContentRewriteStats();
-                var rewritten = ContentRewriter.Rewrite(doc, data, page.Resources, ids, hide, BlockGray, cs);
+                var rewritten = ContentRewriter.Rewrite(doc, data, page.Resources, ids, hide, BlockGray, cs, inline);
+                stats.RewrittenImages += cs.RewrittenInlineImages;
                 stats.RemovedTextRuns += cs.RemovedTextRuns;
                 stats.RemovedRects += cs.RemovedRects;
                 stats.UndecodableGlyphs += cs.UndecodableGlyphs;
@@ -122,12 +124,18 @@ public static class PdfAnonymiser
         return new Box(b.X + c0 * mw, b.Y + r0 * mh, (c1 - c0) * mw, (r1 - r0) * mh);
     }
 
-    private static void HideInImage(PdfDocument doc, PdfPage page, PageContent content, LocatedSymbol sym, Box hide, PdfRewriter rewriter, PdfEvidenceStats stats)
+    private static void HideInImage(PdfDocument doc, PdfPage page, PageContent content, LocatedSymbol sym, Box hide, PdfRewriter rewriter, PdfEvidenceStats stats,
+        List<ContentRewriter.InlineReplacement> inline)
     {
-        var img = content.Images.FirstOrDefault(i => i.Name is not null && Overlaps(i.Bounds, sym.Box));
-        if (img?.Name is null) return;
-        if (doc.ResolveDict(page.Resources?.Get("XObject"))?.Get(img.Name) is not PdfRef r) return;
-        if (doc.GetObject(r.Num) is not PdfStream) return;
+        var img = content.Images.FirstOrDefault(i => Overlaps(i.Bounds, sym.Box));
+        if (img is null) return;
+        PdfRef? target = null;
+        if (img.Name is not null)
+        {
+            // an XObject of the page's resources (images inside Form XObjects are left: the checks then refuse)
+            if (doc.ResolveDict(page.Resources?.Get("XObject"))?.Get(img.Name) is not PdfRef r || doc.GetObject(r.Num) is not PdfStream) return;
+            target = r;
+        }
         var gray = (byte[])img.Gray.Clone();
         int w = img.Width, h = img.Height;
         byte v = (byte)Math.Round(BlockGray * 255);
@@ -141,6 +149,11 @@ public static class PdfAnonymiser
                 { gray[py * w + px] = v; changed++; }
             }
         if (changed == 0) return;
+        if (target is not { } tr)
+        {
+            inline.Add(new ContentRewriter.InlineReplacement(img.Transform, w, h, gray));
+            return;
+        }
         var dict = new PdfDictionary
         {
             ["Type"] = PdfName.Of("XObject"),
@@ -151,7 +164,7 @@ public static class PdfAnonymiser
             ["BitsPerComponent"] = 8L,
             ["Filter"] = PdfName.Of("FlateDecode"),
         };
-        rewriter.Overrides[r.Num] = new PdfStream(dict, Deflate(gray), -1);
+        rewriter.Overrides[tr.Num] = new PdfStream(dict, Deflate(gray), -1);
         stats.RewrittenImages++;
     }
 

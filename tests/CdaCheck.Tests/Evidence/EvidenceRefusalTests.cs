@@ -36,6 +36,31 @@ public class EvidenceRefusalTests
     }
 
     [Fact]
+    public void An_inline_image_symbol_is_hidden_in_place()
+    {
+        var b = CdaBuilder.Ldl();
+        var id = b.Identity!;
+        var modules = DataMatrixEncoder.Encode(id.Payload(), new DataMatrixEncoderOptions { C40PrefixLength = 26 });
+        int n = modules.GetLength(0), px = 3;
+        var gray = new byte[n * px * n * px];
+        for (int y = 0; y < n * px; y++)
+            for (int x = 0; x < n * px; x++)
+                gray[y * n * px + x] = modules[y / px, x / px] ? (byte)0 : (byte)255;
+        var w = new PdfWriter();
+        var page = w.AddPage();
+        page.Text("Compte rendu fictif", 56, 780, 14);
+        page.Text("Matricule INS : " + id.Matricule, 56, 720, 10);
+        page.InlineImage(n * px, n * px, gray, [n * 2.0, 0, 0, n * 2.0, 420, 650]);
+        var input = b.WithPdf(w.ToBytes()).ToBytes();
+        Shared.Validator().Validate("in.xml", input).DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
+        var outcome = EvidenceWriter.Create(input, Shared.Data);
+        outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
+        outcome.Stats.Pdf.RewrittenImages.ShouldBe(1);
+        outcome.Validation!.DataMatrix.Status.ShouldBe(DataMatrixStatus.LocatedUndecodable);
+        ReadableText(EmbeddedPdfs(outcome.Output!)[0]).ShouldNotContain(id.Matricule);
+    }
+
+    [Fact]
     public void Text_drawn_as_outlines_only_is_refused()
     {
         var b = CdaBuilder.Ldl();
