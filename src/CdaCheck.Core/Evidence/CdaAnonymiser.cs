@@ -101,6 +101,8 @@ public static class CdaAnonymiser
             }
             foreach (var gd in patient.Elements(V3 + "guardian").ToList()) { CollectText(gd, ids); gd.Remove(); count++; }
         }
+        // single given names (searched as words by the leak checks) are replaced elsewhere too
+        foreach (var kv in givenMap) if (kv.Key.Length >= 3) replacements.Add((kv.Key, kv.Value));
         count += ReplaceElsewhere(clinicalDocument, replacements);
         return count;
     }

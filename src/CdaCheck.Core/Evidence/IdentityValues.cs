@@ -36,6 +36,7 @@ public sealed class IdentityValues
         var n = DataMatrixStage.NormaliseName(name ?? "").Trim();
         if (n.Length < 2) return;
         Add(_names, n);
+        if (n.Contains('-')) Add(_names, n.Replace('-', ' ')); // "MARTIN-DUPONT" printed as "MARTIN DUPONT"
         if (tokens)
             foreach (var tok in n.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 if (tok.Length >= 3) Add(_names, tok);

@@ -144,6 +144,20 @@ public class EvidenceRefusalTests
     }
 
     [Fact]
+    public void Given_names_and_family_variants_are_caught_elsewhere()
+    {
+        // an author sharing the patient's second given name, and the family name printed with a space
+        var b = CdaBuilder.Ldl().Mutate(d => d.El("//h:author//h:assignedPerson/h:name/h:given")!.Value = "Jean");
+        var id = b.Identity!;
+        var pdf = SegurPdf.Render("Compte rendu", id, extra: p => p.Text("Suivi de " + id.Family.Replace('-', ' '), 56, 640, 10));
+        var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
+        var xml = Encoding.UTF8.GetString(outcome.Output!);
+        xml.ShouldNotContain(">Jean<");
+        ReadableText(EmbeddedPdfs(outcome.Output!)[0]).ShouldNotContain(id.Family.Replace('-', ' '));
+    }
+
+    [Fact]
     public void Header_values_are_replaced_with_same_shape_fictitious_values()
     {
         var b = CdaBuilder.Ldl();
