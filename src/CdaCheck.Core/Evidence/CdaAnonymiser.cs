@@ -62,8 +62,16 @@ public static class CdaAnonymiser
                 }
                 count++;
             }
-            foreach (var addr in role.Elements(V3 + "addr").ToList()) { CollectText(addr, ids); addr.ReplaceWith(Masked("addr")); count++; }
-            foreach (var tel in role.Elements(V3 + "telecom").ToList()) { ids.AddCdaOnly(tel.Attribute("value")?.Value); tel.ReplaceWith(Masked("telecom")); count++; }
+            foreach (var addr in role.Elements(V3 + "addr").ToList()) { addr.ReplaceWith(Masked("addr")); count++; }
+            foreach (var tel in role.Elements(V3 + "telecom").ToList())
+            {
+                if (tel.Attribute("value")?.Value.Trim() is { Length: >= 3 } tv)
+                {
+                    ids.AddCdaOnly(tv);
+                    replacements.Add((tv, tv.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? "mailto:anonyme@example.invalid" : tv.Contains(':') ? tv[..(tv.IndexOf(':') + 1)] + "0000000000" : "0000000000"));
+                }
+                tel.ReplaceWith(Masked("telecom")); count++;
+            }
             if (patient is null) continue;
 
             foreach (var name in patient.Elements(V3 + "name"))
@@ -84,14 +92,18 @@ public static class CdaAnonymiser
                 }
                 foreach (var p in name.Elements(V3 + "prefix").Concat(name.Elements(V3 + "suffix")).ToList()) { p.Remove(); count++; }
             }
-            if (patient.Element(V3 + "birthTime")?.Attribute("value") is { } bt) { bt.Value = fictDate; count++; }
+            if (patient.Element(V3 + "birthTime")?.Attribute("value") is { } bt)
+            {
+                if (bt.Value.Length >= 8) replacements.Add((bt.Value.Trim(), fictDate));
+                bt.Value = fictDate; count++;
+            }
             var place = patient.Element(V3 + "birthplace")?.Element(V3 + "place");
             if (place is not null)
             {
-                foreach (var n in place.Elements(V3 + "name").ToList()) { ids.AddCdaOnly(n.Value); n.Remove(); count++; }
+                foreach (var n in place.Elements(V3 + "name").ToList()) { n.Remove(); count++; }
                 if (place.Element(V3 + "addr") is { } pa)
                 {
-                    foreach (var part in pa.Elements().Where(e => e.Name != V3 + "county").ToList()) { ids.AddCdaOnly(part.Value); part.Remove(); count++; }
+                    foreach (var part in pa.Elements().Where(e => e.Name != V3 + "county").ToList()) { part.Remove(); count++; }
                     if (county is not null)
                     {
                         ids.AddCdaOnly(county.Value.Trim().Length >= 5 ? county.Value.Trim() : null);
@@ -99,7 +111,7 @@ public static class CdaAnonymiser
                     }
                 }
             }
-            foreach (var gd in patient.Elements(V3 + "guardian").ToList()) { CollectText(gd, ids); gd.Remove(); count++; }
+            foreach (var gd in patient.Elements(V3 + "guardian").ToList()) { gd.Remove(); count++; }
         }
         // single given names (searched as words by the leak checks) are replaced elsewhere too
         foreach (var kv in givenMap) if (kv.Key.Length >= 3) replacements.Add((kv.Key, kv.Value));
@@ -108,12 +120,6 @@ public static class CdaAnonymiser
     }
 
     private static XElement Masked(string name) => new(V3 + name, new XAttribute("nullFlavor", "MSK"));
-
-    private static void CollectText(XElement e, IdentityValues ids)
-    {
-        foreach (var d in e.DescendantsAndSelf().Take(1000))
-            if (!d.HasElements) ids.AddCdaOnly(d.Value);
-    }
 
     private static string MapTokens(string value, Dictionary<string, string> map, string[] pool) =>
         Token.Replace(value.Trim(), m =>

@@ -6,7 +6,8 @@ namespace CdaCheck.Core.Evidence;
 /// <summary>
 /// The original identity values of a patient, as needles to find in text: matricule (and its 13-digit body),
 /// names (whole values and each token of two letters or more), birth date in the usual printed forms, and
-/// other values (birth place code, other ids, address and telecom) that are only searched in the CDA text.
+/// other values (birth place code, other patient ids, telecom) that are only searched in the CDA text. The patient's
+/// address is removed from the header but not searched elsewhere (a shared city or street is not an identity value).
 /// Matching is on normalised text (upper case, French accents folded) and bounded by non-letters
 /// (names) or non-digits (numbers), so "PAUL" does not match "PAULINE" but does match "Paul,".
 /// Never log these values.
