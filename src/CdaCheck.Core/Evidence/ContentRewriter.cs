@@ -26,7 +26,7 @@ public sealed class ContentRewriteStats
 /// change: (1) text-showing operators (Tj, TJ, ', ") whose text, decoded through the font as the
 /// <see cref="ContentInterpreter"/> does, shows an identity value are replaced by a TJ with only the same
 /// advance (so the rest of the line keeps its place but the text is no longer in the file); values split over
-/// several operators of one BT…ET block are caught on the block's joined text; (2) filled subpaths lying inside
+/// several operators (per word, per character, across BT…ET blocks) are caught on windows of joined text; (2) filled subpaths lying inside
 /// <c>hideBox</c> (DataMatrix modules) are dropped, and a uniform block is painted over the region at the end.
 /// Bounded: the lexer's depth, the operator count, and the caller's budget.
 /// </summary>
@@ -101,12 +101,12 @@ public sealed class ContentRewriter
         var gs = new State();
         var path = new List<Subpath>();
         bool clip = false;
-        List<object>? block = null; // inside BT: byte[] or Show
+        var items = new List<object>(); // byte[] copied or written as is, or Show (decided at the end, over the whole stream)
         int segStart = 0;
         long count = 0;
         var span = content;
 
-        void Emit(byte[] bytes) { if (block is not null) block.Add(bytes); else output.Write(bytes); }
+        void Emit(byte[] bytes) => items.Add(bytes);
         byte[] Seg(int from, int to) => span.AsSpan(from, to - from).ToArray();
 
         while (true)
@@ -199,15 +199,6 @@ public sealed class ContentRewriter
                         clip = false;
                         break;
                     }
-                case "BT":
-                    if (block is not null) FlushBlock(block, output);
-                    block = new List<object>();
-                    Emit(Seg(segStart, end));
-                    break;
-                case "ET":
-                    Emit(Seg(segStart, end));
-                    if (block is not null) { FlushBlock(block, output); block = null; }
-                    break;
                 case "Tf":
                     if (ops.Count >= 2) { gs.Fs = Last(1); gs.Font = LoadFont(ops[^2] as PdfName); }
                     Emit(Seg(segStart, end));
@@ -218,8 +209,8 @@ public sealed class ContentRewriter
                 case "Tj": case "TJ": case "'": case "\"":
                     {
                         if (op == "\"" && ops.Count >= 3) { gs.Tw = PdfValue.Number(ops[^3]) ?? 0; gs.Tc = PdfValue.Number(ops[^2]) ?? 0; }
-                        IList<object?> items = ops.Count > 0 && ops[^1] is PdfArray arr ? arr : ops.Count > 0 && ops[^1] is PdfString s ? [s] : [];
-                        var (text, advance) = Measure(gs, items);
+                        IList<object?> shown = ops.Count > 0 && ops[^1] is PdfArray arr ? arr : ops.Count > 0 && ops[^1] is PdfString s ? [s] : [];
+                        var (text, advance) = Measure(gs, shown);
                         var prefix = op switch
                         {
                             "'" => "T* ",
@@ -229,8 +220,7 @@ public sealed class ContentRewriter
                         double scale = gs.Fs * gs.Th;
                         var blank = "\n" + prefix + (scale != 0 && advance != 0 ? $"[{PdfRewriter.Num(-advance * 1000 / scale)}] TJ" : "") + "\n";
                         var show = new Show { Original = Seg(segStart, end), Blank = Encoding.ASCII.GetBytes(blank), Text = text };
-                        if (block is not null) block.Add(show);
-                        else FlushBlock([show], output);
+                        items.Add(show);
                         break;
                     }
                 case "BI":
@@ -257,7 +247,7 @@ public sealed class ContentRewriter
             ops.Clear();
             segStart = end;
         }
-        if (block is not null) FlushBlock(block, output);
+        Flush(items, output);
         return stack.Count;
     }
 
@@ -273,34 +263,34 @@ public sealed class ContentRewriter
         return sp.X0 >= hb.X - eps && sp.Y0 >= hb.Y - eps && sp.X1 <= hb.X + hb.Width + eps && sp.Y1 <= hb.Y + hb.Height + eps;
     }
 
-    /// <summary>Decides which shows of a BT…ET block to blank, then writes the block.</summary>
-    private void FlushBlock(List<object> block, MemoryStream output)
+    /// <summary>
+    /// Decides which shows to blank, then writes everything. A show whose own text leaks is blanked; then, in one
+    /// forward pass over the stream's shows (text split per word or per character, across BT…ET blocks), the
+    /// smallest window of consecutive shows whose joined text leaks is blanked, and the pass goes on after it.
+    /// </summary>
+    private void Flush(List<object> items, MemoryStream output)
     {
-        var shows = block.OfType<Show>().ToList();
+        var shows = items.OfType<Show>().ToList();
         foreach (var s in shows) if (_ids.Leaks(s.Text)) s.Removed = true;
-        // values split over several operators: blank the smallest leaking window, repeatedly
-        for (int guard = 0; guard < shows.Count && Joined(shows) is var j && (_ids.Leaks(j.Compact) || _ids.Leaks(j.Spaced)); guard++)
+        for (int i = 0; i < shows.Count; i++)
         {
-            bool done = false;
-            for (int i = 0; i < shows.Count && !done; i++)
+            if ((i & 255) == 0) _doc.Options.CheckBudget?.Invoke();
+            if (shows[i].Removed) continue;
+            int hit = -1;
+            var c = new StringBuilder(); var sp = new StringBuilder();
+            for (int k = i; k < shows.Count && k - i < MaxWindow; k++)
             {
-                if (shows[i].Removed) continue;
-                var sbc = new StringBuilder(); var sbs = new StringBuilder();
-                for (int k = i; k < shows.Count && k - i < MaxWindow; k++)
-                {
-                    if (shows[k].Removed) continue;
-                    sbc.Append(shows[k].Text); sbs.Append(shows[k].Text).Append(' ');
-                    if (_ids.Leaks(sbc.ToString()) || _ids.Leaks(sbs.ToString()))
-                    {
-                        for (int r = i; r <= k; r++) shows[r].Removed = true;
-                        done = true;
-                        break;
-                    }
-                }
+                if (shows[k].Removed) break; // a blanked show already separates the text
+                c.Append(shows[k].Text); sp.Append(shows[k].Text).Append(' ');
+                if (k > i && (_ids.Leaks(c.ToString()) || _ids.Leaks(sp.ToString()))) { hit = k; break; }
             }
-            if (!done) { foreach (var s in shows) s.Removed = true; break; }
+            if (hit < 0) continue;
+            int from = i;
+            while (from < hit && WindowLeaks(shows, from + 1, hit)) from++;
+            for (int r = from; r <= hit; r++) shows[r].Removed = true;
+            i = hit;
         }
-        foreach (var item in block)
+        foreach (var item in items)
         {
             if (item is byte[] b) output.Write(b);
             else if (item is Show s)
@@ -311,11 +301,11 @@ public sealed class ContentRewriter
         }
     }
 
-    private static (string Compact, string Spaced) Joined(List<Show> shows)
+    private bool WindowLeaks(List<Show> shows, int from, int to)
     {
-        var c = new StringBuilder(); var s = new StringBuilder();
-        foreach (var sh in shows) if (!sh.Removed) { c.Append(sh.Text); s.Append(sh.Text).Append(' '); }
-        return (c.ToString(), s.ToString());
+        var c = new StringBuilder(); var sp = new StringBuilder();
+        for (int k = from; k <= to; k++) { c.Append(shows[k].Text); sp.Append(shows[k].Text).Append(' '); }
+        return _ids.Leaks(c.ToString()) || _ids.Leaks(sp.ToString());
     }
 
     private (string Text, double Advance) Measure(State gs, IList<object?> items)
