@@ -86,6 +86,7 @@ public static class PdfAnonymiser
                 stats.CurvedFills += cs.CurvedFills;
                 var dict = new PdfDictionary { ["Filter"] = PdfName.Of("FlateDecode") };
                 page.Dict["Contents"] = new PdfStream(dict, Deflate(rewritten), -1);
+                RewriteForms(doc, page.Resources, ids, rewriter, stats, 0);
             }
             var info = ScrubInfo(doc, ids, stats);
             return rewriter.Write(info);
@@ -166,6 +167,31 @@ public static class PdfAnonymiser
         };
         rewriter.Overrides[tr.Num] = new PdfStream(dict, Deflate(gray), -1);
         stats.RewrittenImages++;
+    }
+
+    public const int MaxFormDepth = 8;
+
+    /// <summary>Form XObjects of these resources (and theirs, bounded) get their identity text blanked too; each form once.</summary>
+    private static void RewriteForms(PdfDocument doc, PdfDictionary? resources, IdentityValues ids, PdfRewriter rewriter, PdfEvidenceStats stats, int depth)
+    {
+        if (depth >= MaxFormDepth || doc.ResolveDict(resources?.Get("XObject")) is not { } xobjects) return;
+        foreach (var (_, value) in xobjects.Take(1000))
+        {
+            if (value is not PdfRef r || rewriter.Overrides.ContainsKey(r.Num)) continue;
+            if (doc.GetObject(r.Num) is not PdfStream form || PdfValue.Name(doc.Resolve(form.Dict.Get("Subtype"))) != "Form") continue;
+            doc.Options.CheckBudget?.Invoke();
+            var formRes = doc.ResolveDict(form.Dict.Get("Resources")) ?? resources;
+            var cs = new ContentRewriteStats();
+            var content = ContentRewriter.Rewrite(doc, doc.DecodeStream(form).Data, formRes, ids, null, BlockGray, cs);
+            stats.RemovedTextRuns += cs.RemovedTextRuns;
+            stats.UndecodableGlyphs += cs.UndecodableGlyphs;
+            stats.DecodedGlyphs += cs.DecodedGlyphs;
+            var dict = new PdfDictionary();
+            foreach (var kv in form.Dict) if (kv.Key is not ("Length" or "Filter" or "DecodeParms" or "DL")) dict[kv.Key] = kv.Value;
+            dict["Filter"] = PdfName.Of("FlateDecode");
+            rewriter.Overrides[r.Num] = new PdfStream(dict, Deflate(content), -1);
+            RewriteForms(doc, formRes, ids, rewriter, stats, depth + 1);
+        }
     }
 
     private static bool Overlaps(Box a, Box b) =>

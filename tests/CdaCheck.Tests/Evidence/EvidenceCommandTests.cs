@@ -49,7 +49,7 @@ public sealed class EvidenceCommandTests : IDisposable
     {
         var b = CdaBuilder.Ldl();
         var id = b.Identity!;
-        var pdf = SegurPdf.Render("Compte rendu", id, extra: p => p.Form(f => f.Text("Patient : " + id.Family, 56, 640, 10)));
+        var pdf = EvidenceRefusalTests.AnnotatedPdf(id);
         var input = Input(b.WithPdf(pdf).ToBytes());
         var output = Path.Combine(_dir, "evidence.xml");
         var run = CliRunner.Invoke("evidence", input, "-o", output);

@@ -95,13 +95,51 @@ public class EvidenceRefusalTests
     }
 
     [Fact]
-    public void Identity_text_inside_a_form_xobject_is_caught_by_the_leak_check()
+    public void Identity_text_inside_a_form_xobject_is_blanked()
     {
         var b = CdaBuilder.Ldl();
         var id = b.Identity!;
         var pdf = SegurPdf.Render("Compte rendu", id, extra: p => p.Form(f => f.Text("Patient : " + id.Family, 56, 640, 10)));
         var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data);
+        outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
+        ReadableText(EmbeddedPdfs(outcome.Output!)[0]).ShouldNotContain(id.Family);
+    }
+
+    /// <summary>A one-page PDF whose text annotation (a note, not page content) carries the birth family name.</summary>
+    public static byte[] AnnotatedPdf(PdfIdentity id)
+    {
+        var content = "BT /F1 12 Tf 72 770 Td (Compte rendu fictif) Tj ET";
+        var objects = new[]
+        {
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Annots [6 0 R] >>",
+            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            $"<< /Type /Annot /Subtype /Text /Rect [72 700 92 720] /Contents (Patient {id.Family}) >>",
+        };
+        var sb = new StringBuilder("%PDF-1.4\n");
+        var offsets = new List<int>();
+        for (int i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(sb.Length);
+            sb.Append(i + 1).Append(" 0 obj\n").Append(objects[i]).Append("\nendobj\n");
+        }
+        int xref = sb.Length;
+        sb.Append("xref\n0 ").Append(objects.Length + 1).Append("\n0000000000 65535 f \n");
+        foreach (var o in offsets) sb.Append(o.ToString("D10")).Append(" 00000 n \n");
+        sb.Append("trailer\n<< /Size ").Append(objects.Length + 1).Append(" /Root 1 0 R >>\nstartxref\n").Append(xref).Append("\n%%EOF\n");
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+
+    [Fact]
+    public void Identity_text_the_rewriter_does_not_reach_is_caught_by_the_leak_check()
+    {
+        var b = CdaBuilder.Ldl();
+        var id = b.Identity!;
+        var outcome = EvidenceWriter.Create(b.WithPdf(AnnotatedPdf(id)).ToBytes(), Shared.Data);
         outcome.Accepted.ShouldBeFalse();
+        outcome.Output.ShouldBeNull();
         outcome.Refusals.ShouldContain(r => r.Contains("embedded PDF 1"));
         string.Join(" ", outcome.Refusals).ShouldNotContain(id.Family);
     }
