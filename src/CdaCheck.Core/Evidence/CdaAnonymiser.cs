@@ -56,7 +56,7 @@ public static class CdaAnonymiser
                 }
                 else
                 {
-                    ids.AddCdaOnly(ext.Value);
+                    ids.AddOtherId(ext.Value);
                     replacements.Add((ext.Value.Trim(), "ANON-" + (++other).ToString(CultureInfo.InvariantCulture)));
                     ext.Value = "ANON-" + other.ToString(CultureInfo.InvariantCulture);
                 }
@@ -111,7 +111,15 @@ public static class CdaAnonymiser
                     }
                 }
             }
-            foreach (var gd in patient.Elements(V3 + "guardian").ToList()) { gd.Remove(); count++; }
+            foreach (var gd in patient.Elements(V3 + "guardian").ToList())
+            {
+                // a guardian is often a relative sharing the patient's name: their names are identity values too
+                foreach (var f in gd.Descendants(V3 + "family").Where(f => f.Value.Trim().Length >= 2))
+                { ids.AddName(f.Value); replacements.Add((f.Value.Trim(), MapTokens(f.Value, familyMap, FamilyPool))); }
+                foreach (var g in gd.Descendants(V3 + "given").Where(g => g.Value.Trim().Length >= 2))
+                { ids.AddName(g.Value, tokens: true); replacements.Add((g.Value.Trim(), MapTokens(g.Value, givenMap, GivenPool))); }
+                gd.Remove(); count++;
+            }
         }
         // single given names (searched as words by the leak checks) are replaced elsewhere too
         foreach (var kv in givenMap) if (kv.Key.Length >= 3) replacements.Add((kv.Key, kv.Value));

@@ -52,6 +52,14 @@ public sealed class IdentityValues
             Add(_numbers, f);
     }
 
+    /// <summary>Another patient identifier (IPP, NIR of the beneficiary…): searched everywhere, like a matricule, when 6+ characters.</summary>
+    public void AddOtherId(string? value)
+    {
+        var c = DataMatrixStage.NormaliseName(Compact(value ?? ""));
+        if (c.Length >= 6) Add(_numbers, c);
+        else AddCdaOnly(value);
+    }
+
     public void AddCdaOnly(string? value)
     {
         var n = DataMatrixStage.NormaliseName(value ?? "").Trim();
