@@ -52,6 +52,8 @@ public static class EvidenceCommand
                 return CliApp.ExitNonConformant;
             }
             if (outcome.Validation?.DataMatrix.Status is { } st) stderr.WriteLine($"evidence: DataMatrix status {st}");
+            if (outcome.Validation?.Findings.Any(f => f.RuleId == "DM-032") == true)
+                stderr.WriteLine("warning: DM-032: the input has no INS DataMatrix to hide; oSIS expects one, partly hidden");
             try
             {
                 using var af = new AtomicFile(outPath);

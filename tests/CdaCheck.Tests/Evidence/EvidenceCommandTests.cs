@@ -62,6 +62,18 @@ public sealed class EvidenceCommandTests : IDisposable
     }
 
     [Fact]
+    public void Warns_when_the_input_has_no_datamatrix_to_hide()
+    {
+        var b = CdaBuilder.Ldl();
+        var input = Input(b.WithPdf(SegurPdf.Render("Compte rendu", b.Identity, SymbolStyle.None)).ToBytes());
+        var output = Path.Combine(_dir, "evidence.xml");
+        var run = CliRunner.Invoke("evidence", input, "-o", output);
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        run.Stderr.ShouldContain("DM-032");
+        File.Exists(output).ShouldBeTrue();
+    }
+
+    [Fact]
     public void Usage_errors_exit_2()
     {
         var input = Input(CdaBuilder.Ldl().ToBytes());
