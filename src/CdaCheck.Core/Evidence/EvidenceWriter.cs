@@ -67,7 +67,8 @@ public static class EvidenceWriter
         }
         if (ids.IsEmpty) return Refuse("no patient identity found in recordTarget: nothing to anonymise");
 
-        var pdfOptions = new PdfReadOptions { MaxDecompressedBytes = Math.Min(limits.MaxInputBytes * 4, 128L * 1024 * 1024) };
+        // the validation limits and time budget bound the anonymisation too (a budget overrun refuses)
+        var pdfOptions = PdfReadOptions.From(new ValidationContext(data, options));
         var pdfOutputs = new List<byte[]>();
         bool hadSymbol = false;
         foreach (var e in root.Descendants().Where(IsPdf).ToList())
@@ -106,7 +107,14 @@ public static class EvidenceWriter
         foreach (var pdf in pdfOutputs)
         {
             i++;
-            foreach (var leak in PdfLeaks(pdf, ids, pdfOptions)) result.Refusals.Add($"embedded PDF {i}: {leak}");
+            try
+            {
+                foreach (var leak in PdfLeaks(pdf, ids, PdfReadOptions.From(new ValidationContext(data, options)))) result.Refusals.Add($"embedded PDF {i}: {leak}");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                result.Refusals.Add($"embedded PDF {i}: cannot be read back to check it ({ex.GetType().Name})");
+            }
         }
 
         // 2. the evidence profile
