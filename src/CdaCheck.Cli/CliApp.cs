@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(RulesCommand.Create(stdout));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr));
         foreach (var extra in ExtraCommands.All(stdout, stderr)) root.Subcommands.Add(extra);
         try
         {

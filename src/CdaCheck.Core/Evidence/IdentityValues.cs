@@ -1,0 +1,115 @@
+using System.Text;
+using CdaCheck.Core.DataMatrix;
+
+namespace CdaCheck.Core.Evidence;
+
+/// <summary>
+/// The original identity values of a patient, as needles to find in text: matricule (and its 13-digit body),
+/// names (whole values and each token of two letters or more), birth date in the usual printed forms, and
+/// other values (birth place code, other patient ids, telecom) that are only searched in the CDA text. The patient's
+/// address is removed from the header but not searched elsewhere (a shared city or street is not an identity value).
+/// Matching is on normalised text (upper case, French accents folded) and bounded by non-letters
+/// (names) or non-digits (numbers), so "PAUL" does not match "PAULINE" but does match "Paul,".
+/// Never log these values.
+/// </summary>
+public sealed class IdentityValues
+{
+    private readonly List<string> _numbers = new();   // compared compact (whitespace removed), digit-bounded
+    private readonly List<string> _names = new();     // compared normalised, letter-bounded
+    private readonly List<string> _cdaOnly = new();   // CDA text only, normalised, bounded by letters/digits
+
+    public IReadOnlyList<string> Numbers => _numbers;
+    public IReadOnlyList<string> Names => _names;
+    public IReadOnlyList<string> CdaOnly => _cdaOnly;
+    public bool IsEmpty => _numbers.Count == 0 && _names.Count == 0;
+
+    public void AddMatricule(string? m)
+    {
+        var c = Compact(m ?? "");
+        if (c.Length < 8) return;
+        Add(_numbers, c);
+        if (c.Length == 15) Add(_numbers, c[..13]);
+    }
+
+    /// <summary>A name value; with <paramref name="tokens"/> (given-name lists) each space-separated name of 3+ letters too.</summary>
+    public void AddName(string? name, bool tokens = false)
+    {
+        var n = DataMatrixStage.NormaliseName(name ?? "").Trim();
+        if (n.Length < 2) return;
+        Add(_names, n);
+        if (n.Contains('-')) Add(_names, n.Replace('-', ' ')); // "MARTIN-DUPONT" printed as "MARTIN DUPONT"
+        if (tokens)
+            foreach (var tok in n.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                if (tok.Length >= 3) Add(_names, tok);
+    }
+
+    /// <summary>Birth date YYYYMMDD[...]: adds YYYYMMDD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY and YYYY-MM-DD.</summary>
+    public void AddBirthDate(string? ts)
+    {
+        if (ts is null || ts.Length < 8 || !ts[..8].All(char.IsAsciiDigit)) return;
+        string y = ts[..4], mo = ts[4..6], d = ts[6..8];
+        foreach (var f in new[] { y + mo + d, $"{d}/{mo}/{y}", $"{d}-{mo}-{y}", $"{d}.{mo}.{y}", $"{y}-{mo}-{d}" })
+            Add(_numbers, f);
+    }
+
+    /// <summary>Another patient identifier (IPP, NIR of the beneficiary…): searched everywhere, like a matricule, when 6+ characters.</summary>
+    public void AddOtherId(string? value)
+    {
+        var c = DataMatrixStage.NormaliseName(Compact(value ?? ""));
+        if (c.Length >= 6) Add(_numbers, c);
+        else AddCdaOnly(value);
+    }
+
+    public void AddCdaOnly(string? value)
+    {
+        var n = DataMatrixStage.NormaliseName(value ?? "").Trim();
+        if (n.Length >= 3) Add(_cdaOnly, n);
+    }
+
+    private static void Add(List<string> list, string v)
+    {
+        if (!list.Contains(v, StringComparer.Ordinal)) list.Add(v);
+    }
+
+    public static string Compact(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s) if (!char.IsWhiteSpace(c)) sb.Append(c);
+        return sb.ToString();
+    }
+
+    /// <summary>True when <paramref name="text"/> shows one of the PDF-relevant values (numbers compact, names as words).</summary>
+    public bool Leaks(string text) => FirstLeak(text, includeCdaOnly: false) is not null;
+
+    /// <summary>The kind of the first value found ("matricule or date", "name", "other identifier"), null when none. Never the value.</summary>
+    public string? FirstLeak(string text, bool includeCdaOnly)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        var norm = DataMatrixStage.NormaliseName(text);
+        var compact = Compact(norm);
+        foreach (var n in _numbers)
+            if (ContainsBounded(compact, n, char.IsAsciiDigit)) return "matricule or birth date";
+        foreach (var n in _names)
+            if (ContainsBounded(norm, n, char.IsLetter)) return "name";
+        if (includeCdaOnly)
+            foreach (var n in _cdaOnly)
+                if (ContainsBounded(norm, n, char.IsLetterOrDigit)) return "other identifying value";
+        return null;
+    }
+
+    /// <summary>Occurrence of <paramref name="word"/> not glued to a character of the same class on either side.</summary>
+    public static bool ContainsBounded(string haystack, string word, Func<char, bool> sameClass)
+    {
+        if (word.Length == 0) return false;
+        int i = 0;
+        while ((i = haystack.IndexOf(word, i, StringComparison.Ordinal)) >= 0)
+        {
+            bool before = i == 0 || !(sameClass(haystack[i - 1]) && sameClass(word[0]));
+            int e = i + word.Length;
+            bool after = e >= haystack.Length || !(sameClass(haystack[e]) && sameClass(word[^1]));
+            if (before && after) return true;
+            i++;
+        }
+        return false;
+    }
+}
