@@ -50,7 +50,7 @@ public static class SegurPdf
         {
             var modules = DataMatrixEncoder.Encode(payloadOverride ?? identity.Payload(), new DataMatrixEncoderOptions { C40PrefixLength = 26 });
             int n = modules.GetLength(0);
-            double module = 2.0, size = n * module, x = 520, y = 770 - size;
+            double module = 2.0, size = n * module, x = 595.28 - 36 - size, y = 770 - size; // inside the A4 page whatever the symbol size
             switch (style)
             {
                 case SymbolStyle.VectorDarkOnly: page.AddModuleGrid(modules, x, y, module, drawLightModules: false); break;
@@ -66,9 +66,18 @@ public static class SegurPdf
         return pdf.ToBytes();
     }
 
+    /// <summary>Plain ASCII for the fixture font (explicit folding: the build runs with invariant globalization).</summary>
     private static string Ascii(string s)
     {
-        var norm = s.Normalize(System.Text.NormalizationForm.FormD);
-        return new string(norm.Where(c => c < 128 && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark).ToArray());
+        const string from = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝœŒæÆ’";
+        const string to = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYoOaA'";
+        var sb = new System.Text.StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            int k = from.IndexOf(c);
+            if (k >= 0) sb.Append(to[k]);
+            else if (c < 128) sb.Append(c);
+        }
+        return sb.ToString();
     }
 }
