@@ -44,7 +44,7 @@ public static class CorpusGenerator
     }
 
     /// <summary>The i-th file of the corpus for a seed (file name, bytes).</summary>
-    public static (string Name, byte[] Bytes) Make(int i, int seed, ReferenceData data)
+    public static (string Name, byte[] Bytes) Make(int i, int seed, ReferenceData data, SymbolStyle? forceStyle = null)
     {
         var rng = new Random(HashCode.Combine(seed, i) & 0x7FFFFFFF);
         var family = Families[rng.Next(Families.Length)];
@@ -64,6 +64,7 @@ public static class CorpusGenerator
             1 => SymbolStyle.Image4Px,
             _ => SymbolStyle.VectorDarkAndLight,
         };
+        if (forceStyle is { } forced) style = forced;
         int targetPdf = 75_000 + rng.Next(150_000); // base64 makes it 100–300 KB
         var noise = new byte[targetPdf];
         rng.NextBytes(noise);
