@@ -24,6 +24,7 @@ public static class ValidateCommand
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Text format: only non-conformant documents and their failing findings." };
         public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
         public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
+        public readonly Option<bool> Timings = new("--timings") { Description = "Add each document's validation time (elapsedMs) to the json/jsonl report (benchmarks)." };
         public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
 
         public CommonOptions()
@@ -33,7 +34,7 @@ public static class ValidateCommand
             Profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Timings];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
@@ -65,10 +66,21 @@ public static class ValidateCommand
             if (expansion.Files.Count == 0) { stderr.WriteLine("error: no input documents found."); return CliApp.ExitUsage; }
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard));
             var validator = new Validator(data, options);
-            return Run(files, validator.ValidateFile, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            Func<string, DocumentResult> validate = validator.ValidateFile;
+            if (pr.GetValue(o.Timings)) validate = Timed(validate);
+            return Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
         });
         return cmd;
     }
+
+    /// <summary>Wraps <paramref name="validate"/> to record each document's wall time in <see cref="DocumentResult.ElapsedMs"/>.</summary>
+    public static Func<string, DocumentResult> Timed(Func<string, DocumentResult> validate) => path =>
+    {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var r = validate(path);
+        r.ElapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        return r;
+    };
 
     /// <summary>Keeps the inputs of share k of n (1-based), by position in the sorted list: stable across machines.</summary>
     public static IReadOnlyList<string> ApplyShard(IReadOnlyList<string> files, string? shard)
