@@ -26,6 +26,7 @@ public static class ValidateCommand
         public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
         public readonly Option<string> Raster = new("--raster-fallback") { Description = "Render page 1 with pdftoppm (if installed) to find a DataMatrix the page content does not show: auto (only for images in codecs CdaCheck does not decode, e.g. JPEG scans), always, never.", DefaultValueFactory = _ => "auto" };
         public readonly Option<string[]> Limit = new("--limit") { Description = "Change a limit on hostile input, NAME=VALUE (repeatable): input-bytes, xml-chars, xml-depth, embedded-bytes, decompressed-bytes, compression-ratio, zip-entries, pdf-objects, pdf-depth, timeout-ms; suffixes k, m, g. Defaults in README (Security).", AllowMultipleArgumentsPerToken = false };
+        public readonly Option<bool> Timings = new("--timings") { Description = "Add each document's validation time (elapsedMs) to the json/jsonl report (benchmarks)." };
         public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
 
         public CommonOptions()
@@ -36,7 +37,7 @@ public static class ValidateCommand
             Raster.AcceptOnlyFromAmong("auto", "always", "never");
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit, Timings];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
@@ -76,10 +77,21 @@ public static class ValidateCommand
             if (expansion.Files.Count == 0) { stderr.WriteLine("error: no input documents found."); return CliApp.ExitUsage; }
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard));
             var validator = new Validator(data, options);
-            return Run(files, validator.ValidateFile, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            Func<string, DocumentResult> validate = validator.ValidateFile;
+            if (pr.GetValue(o.Timings)) validate = Timed(validate);
+            return Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
         });
         return cmd;
     }
+
+    /// <summary>Wraps <paramref name="validate"/> to record each document's wall time in <see cref="DocumentResult.ElapsedMs"/>.</summary>
+    public static Func<string, DocumentResult> Timed(Func<string, DocumentResult> validate) => path =>
+    {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var r = validate(path);
+        r.ElapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        return r;
+    };
 
     /// <summary>Keeps the inputs of share k of n (1-based), by position in the sorted list: stable across machines.</summary>
     public static IReadOnlyList<string> ApplyShard(IReadOnlyList<string> files, string? shard)

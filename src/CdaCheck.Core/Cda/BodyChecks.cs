@@ -200,6 +200,7 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
     /// <summary>Decodes base64 text (whitespace ignored), bounded by Limits.MaxEmbeddedBytes. Reports and returns null on failure.</summary>
     private static byte[]? Decode(CdaDocument doc, XElement e, string name, FindingSink sink, ValidationContext ctx)
     {
+        if (Base64Blobs.For(e) is { } extracted) return extracted; // decoded from the bytes at load (same checks)
         var raw = e.Value;
         long significant = 0;
         foreach (var ch in raw) if (!char.IsWhiteSpace(ch)) significant++;

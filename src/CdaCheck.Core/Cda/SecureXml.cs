@@ -31,7 +31,9 @@ public static class SecureXml
     {
         try
         {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var seg)
+                ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, writable: false)
+                : new MemoryStream(bytes.ToArray(), writable: false);
             return Load(stream, sink, limits);
         }
         catch (OutOfMemoryException)
@@ -39,6 +41,22 @@ public static class SecureXml
             sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.Length, limits.MaxXmlChars);
             return null;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Load(ReadOnlyMemory{byte}, FindingSink, Limits)"/> for validation: large base64 payloads
+    /// are decoded straight from the bytes and ride on the document (<see cref="Base64Blobs"/>) instead of
+    /// being built as strings. Same findings; the document must not be saved back (payloads are markers).
+    /// </summary>
+    public static XDocument? LoadForValidation(byte[] bytes, FindingSink sink, Limits limits)
+    {
+        byte[] input;
+        Base64Blobs? blobs;
+        try { input = Base64Blobs.Extract(bytes, limits.MaxEmbeddedBytes, limits.MaxXmlChars, out blobs); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { input = bytes; blobs = null; }
+        var doc = Load(input, sink, limits);
+        if (doc is not null && blobs is not null) doc.AddAnnotation(blobs);
+        return doc;
     }
 
     public static XDocument? Load(Stream stream, FindingSink sink, Limits limits)

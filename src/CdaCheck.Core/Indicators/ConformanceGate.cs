@@ -94,6 +94,8 @@ public sealed class ConformanceGate
     private readonly Lazy<Dictionary<string, string>> _index;
     private readonly SegurKinds _kinds;
     private int _validations;
+    private readonly ConcurrentDictionary<(string File, string Folder), string?> _located = new();
+    private readonly ConcurrentDictionary<(string Path, GateMode Mode), ValidatedFile> _validated = new();
 
     public ConformanceGate(ReferenceData data, string? documentsRoot, Func<string, byte[], GateMode, DocumentResult>? validate = null)
     {
@@ -121,8 +123,13 @@ public sealed class ConformanceGate
     {
         if (file is not null)
         {
-            var p = Path.IsPathRooted(file) ? file : Path.Combine(baseFolder ?? ".", file);
-            if (File.Exists(p)) return Path.GetFullPath(p);
+            // many rows name the same file: one stat per distinct (file, folder)
+            var found = _located.GetOrAdd((file, baseFolder ?? "."), static k =>
+            {
+                var p = Path.IsPathRooted(k.File) ? k.File : Path.Combine(k.Folder, k.File);
+                return File.Exists(p) ? Path.GetFullPath(p) : null;
+            });
+            if (found is not null) return found;
         }
         if (_documentsRoot is not null && _index.Value.TryGetValue(localId, out var f)) return f;
         return null;
@@ -143,6 +150,14 @@ public sealed class ConformanceGate
 
     /// <summary>Validates a file once per content and mode.</summary>
     public ValidatedFile Validate(string path, GateMode mode)
+    {
+        if (_validated.TryGetValue((path, mode), out var known)) return known;
+        var v = ValidateUncached(path, mode);
+        _validated.TryAdd((path, mode), v);
+        return v;
+    }
+
+    private ValidatedFile ValidateUncached(string path, GateMode mode)
     {
         var hash = _hashOfPath.GetOrAdd(path + "\0" + mode, _ => null);
         byte[]? bytes = null;

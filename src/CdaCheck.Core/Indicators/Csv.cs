@@ -19,8 +19,9 @@ public static class CsvReader
     public const int MaxRecordChars = 1 << 20;
     public const int MaxFields = 1000;
 
-    public static IEnumerable<CsvRecord> Read(TextReader reader, string file, List<InputError> errors, char separator = ';')
+    public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';')
     {
+        var reader = new BufferedChars(textReader); // TextReader.Read() per character is a virtual call: read blocks
         var fields = new List<string>();
         var field = new StringBuilder();
         int line = 1, recordLine = 1, recordChars = 0;
@@ -105,10 +106,47 @@ public static class CsvReader
         }
     }
 
+    /// <summary>Read/Peek over blocks of a TextReader.</summary>
+    private sealed class BufferedChars(TextReader inner)
+    {
+        private readonly char[] _buf = new char[1 << 16];
+        private int _pos, _len;
+
+        public int Read()
+        {
+            if (_pos >= _len && !Fill()) return -1;
+            return _buf[_pos++];
+        }
+
+        public int Peek()
+        {
+            if (_pos >= _len && !Fill()) return -1;
+            return _buf[_pos];
+        }
+
+        private bool Fill()
+        {
+            _len = inner.Read(_buf, 0, _buf.Length);
+            _pos = 0;
+            return _len > 0;
+        }
+    }
+
     private static bool IsBlank(List<string> fields) => fields.TrueForAll(f => f.Trim().Length == 0);
 
     /// <summary>Header key: lower case, no accents (explicit Latin-1/Latin Extended-A folding: the build uses invariant globalization), single spaces, '°'/'º' as 'o'.</summary>
     public static string NormalizeHeader(string s)
+    {
+        // memoised: headers, statuses, yes/no and activity values repeat on every row of a large month
+        if (s.Length <= 64 && NormalizedCache.TryGetValue(s, out var cached)) return cached;
+        var n = NormalizeUncached(s);
+        if (s.Length <= 64 && NormalizedCache.Count < 65_536) NormalizedCache.TryAdd(s, n);
+        return n;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> NormalizedCache = new(StringComparer.Ordinal);
+
+    private static string NormalizeUncached(string s)
     {
         var sb = new StringBuilder(s.Length);
         bool space = false;

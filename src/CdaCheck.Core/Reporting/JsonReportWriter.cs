@@ -70,6 +70,7 @@ public sealed class JsonReportWriter : IReportWriter
         _w.WriteBoolean("conformant", r.IsConformant(failOn));
         if (r.Sha256 is not null) _w.WriteString("sha256", r.Sha256);
         if (r.Size is not null) _w.WriteNumber("size", r.Size.Value);
+        if (r.ElapsedMs is not null) _w.WriteNumber("elapsedMs", Math.Round(r.ElapsedMs.Value, 3));
         WriteNullable("typeCode", r.TypeCode);
         if (r.TypeCodeSystem is not null) _w.WriteString("typeCodeSystem", r.TypeCodeSystem);
         if (r.TypeDisplay is not null) _w.WriteString("typeDisplay", r.TypeDisplay);

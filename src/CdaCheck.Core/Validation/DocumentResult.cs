@@ -94,6 +94,8 @@ public sealed class DocumentResult
     /// <summary>SHA-256 of the input bytes (hex), for caching and evidence.</summary>
     public string? Sha256 { get; set; }
     public long? Size { get; set; }
+    /// <summary>Wall time of this document's validation in ms (only with <c>validate --timings</c>; not part of the stable contract).</summary>
+    public double? ElapsedMs { get; set; }
 
     // CDA facts
     public string? DocumentId { get; set; }

@@ -98,7 +98,7 @@ public sealed class Validator
     public void ValidateCda(byte[] bytes, DocumentResult result, FindingSink sink, ValidationContext ctx, string? entry)
     {
         result.Kind = InputKind.Cda;
-        var xml = SecureXml.Load(bytes, sink, Options.Limits);
+        var xml = SecureXml.LoadForValidation(bytes, sink, Options.Limits);
         if (xml is null) return;
         var root = CdaDocument.FindClinicalDocument(xml);
         if (root is null)

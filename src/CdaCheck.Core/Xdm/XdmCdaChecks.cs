@@ -19,7 +19,7 @@ public sealed class XdmCdaChecks(ReferenceData data, EbRim rim, FormatCodes form
     public void Check(XdsObject de, ZipItem file, DocumentResult child, FindingSink sink, Func<XObject?, Location> L, ValidationContext ctx)
     {
         var scratch = new FindingSink(sink.Options, file.RawName);
-        var xml = SecureXml.Load(file.Bytes, scratch, ctx.Limits);
+        var xml = SecureXml.LoadForValidation(file.Bytes, scratch, ctx.Limits);
         if (xml is null) return;
         var cda = CdaDocument.FindClinicalDocument(xml);
         if (cda is null) return;

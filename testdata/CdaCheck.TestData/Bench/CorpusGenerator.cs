@@ -44,9 +44,10 @@ public static class CorpusGenerator
     }
 
     /// <summary>The i-th file of the corpus for a seed (file name, bytes).</summary>
-    public static (string Name, byte[] Bytes) Make(int i, int seed, ReferenceData data)
+    public static (string Name, byte[] Bytes) Make(int i, int seed, ReferenceData data, SymbolStyle? forceStyle = null)
     {
-        var rng = new Random(HashCode.Combine(seed, i) & 0x7FFFFFFF);
+        // HashCode.Combine is randomised per process: mix the seed and the index deterministically
+        var rng = new Random((int)((unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)i * 0xBF58476D1CE4E5B9UL) >> 33) & 0x7FFFFFFF));
         var family = Families[rng.Next(Families.Length)];
         var (first, list, sex) = Givens[rng.Next(Givens.Length)];
         var birth = new DateTime(1930, 1, 1).AddDays(rng.Next(90 * 365));
@@ -64,6 +65,7 @@ public static class CorpusGenerator
             1 => SymbolStyle.Image4Px,
             _ => SymbolStyle.VectorDarkAndLight,
         };
+        if (forceStyle is { } forced) style = forced;
         int targetPdf = 75_000 + rng.Next(150_000); // base64 makes it 100–300 KB
         var noise = new byte[targetPdf];
         rng.NextBytes(noise);
