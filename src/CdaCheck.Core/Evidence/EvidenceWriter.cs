@@ -109,7 +109,9 @@ public static class EvidenceWriter
             i++;
             try
             {
-                foreach (var leak in PdfLeaks(pdf, ids, PdfReadOptions.From(new ValidationContext(data, options)))) result.Refusals.Add($"embedded PDF {i}: {leak}");
+                // read back twice: within the run's limits, and as any other reader would (default limits)
+                foreach (var leak in PdfLeaks(pdf, ids, PdfReadOptions.From(new ValidationContext(data, options)))
+                             .Concat(PdfLeaks(pdf, ids)).Distinct()) result.Refusals.Add($"embedded PDF {i}: {leak}");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -101,6 +101,9 @@ public sealed class IdentityValues
     public static bool ContainsBounded(string haystack, string word, Func<char, bool> sameClass)
     {
         if (word.Length == 0) return false;
+        // Long values are identifying wherever they stand (text runs glued together, damaged spacing):
+        // only short ones need word boundaries to avoid false alarms ("LUC" in "LUCIDE").
+        if (word.Length >= 6) return haystack.Contains(word, StringComparison.Ordinal);
         int i = 0;
         while ((i = haystack.IndexOf(word, i, StringComparison.Ordinal)) >= 0)
         {

@@ -43,6 +43,10 @@ public static class PdfAnonymiser
         try { doc = PdfReader.Open(pdf, options); }
         catch (Exception e) when (e is PdfFormatException or PdfLimitException) { throw new EvidenceRefusedException("the PDF cannot be read: " + e.GetType().Name); }
         if (doc.Encrypted) throw new EvidenceRefusedException("the PDF is encrypted");
+        // A damaged file (objects found by scanning, unreadable objects, loops) may hold content the rewrite
+        // does not reach: anonymising it could leave identity text behind, so it is refused (repair it first).
+        if (doc.Issues.FirstOrDefault(i => i.Kind is PdfIssueKind.XrefBroken or PdfIssueKind.ObjectUnreadable or PdfIssueKind.PrevLoop or PdfIssueKind.UnsupportedFilter) is { } damage)
+            throw new EvidenceRefusedException($"the PDF is damaged ({damage.Kind}): repair it before anonymising");
         var pages = doc.Pages;
         if (pages.Count == 0) throw new EvidenceRefusedException("the PDF has no readable page");
         if (pages.Count > MaxPages) throw new EvidenceRefusedException($"the PDF has more than {MaxPages} pages");
