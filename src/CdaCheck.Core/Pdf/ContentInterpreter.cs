@@ -528,6 +528,11 @@ public sealed class ContentInterpreter
                 dmax[k] = Num(decodeArr[2 * k + 1]);
             }
         }
+        bool defaultDecode0 = true;
+        for (int k = 0; k < nComp; k++) defaultDecode0 &= dmin[k] == 0 && dmax[k] == 1;
+        // 8-bit gray samples are already what the locators read: share the decoded array (read-only) instead of copying it
+        if (bpc == 8 && defaultDecode0 && cs.Kind == PdfColorSpace.Family.Gray && !mask && data.LongLength == (long)w * h)
+            return (w, h, data);
         var gray = new byte[(long)w * h];
         byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
         // single-component images: a lookup table from sample to gray
