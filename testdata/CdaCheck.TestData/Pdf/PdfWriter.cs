@@ -62,6 +62,9 @@ public sealed class PdfWriter
     /// <summary>Splits pages into a two-level tree with inherited Resources and MediaBox.</summary>
     public bool NestedPageTree { get; set; }
     public List<PdfPageBuilder> Pages { get; } = new();
+    private int _xobjectCounter;
+    /// <summary>XObject resource names are numbered per document, so the same drawing gives the same bytes.</summary>
+    internal int NextXObjectNumber() => ++_xobjectCounter;
     internal List<PdfFontSpec> Fonts { get; } = new() { new PdfFontSpec() };
 
     public PdfPageBuilder AddPage(double width = 595.28, double height = 841.89)
@@ -402,7 +405,6 @@ public sealed class PdfPageBuilder
     private readonly PdfWriter _writer;
     private readonly MemoryStream _content = new();
     private readonly List<PdfXObject> _xobjects = new();
-    private static int _xobjectCounter;
 
     internal PdfPageBuilder(PdfWriter writer, double width, double height)
     {
@@ -542,7 +544,7 @@ public sealed class PdfPageBuilder
     /// <summary>Paints an image XObject with the given cm matrix (unit square → page).</summary>
     public PdfPageBuilder Image(ImageSpec spec, double[] matrix, string? preOps = null)
     {
-        var name = "Im" + Interlocked.Increment(ref _xobjectCounter);
+        var name = "Im" + _writer.NextXObjectNumber();
         _xobjects.Add(new PdfImageXObject { Name = name, DictEntries = spec.Dict, Data = spec.Data });
         return Raw($"q {preOps ?? ""} {string.Join(" ", matrix.Select(F))} cm /{name} Do Q");
     }
@@ -560,7 +562,7 @@ public sealed class PdfPageBuilder
     {
         var inner = new PdfPageBuilder(_writer, Width, Height);
         content(inner);
-        var name = "Fm" + Interlocked.Increment(ref _xobjectCounter);
+        var name = "Fm" + _writer.NextXObjectNumber();
         _xobjects.Add(new PdfFormXObject { Name = name, Content = inner, Matrix = matrix ?? [1, 0, 0, 1, 0, 0], BBox = [-10000, -10000, 10000, 10000] });
         return Raw(cm is null ? $"/{name} Do" : $"q {string.Join(" ", cm.Select(F))} cm /{name} Do Q");
     }
