@@ -200,17 +200,27 @@ public static class InputReader
         inputs.Files.Add(new InputFileSummary(table?.File ?? fallbackName, role, rows, rejected));
     }
 
-    private static void ReadVenues(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    /// <summary>Reads every row of an input file: <paramref name="row"/> returns false for a rejected row (its errors already recorded).</summary>
+    private static void ReadRows(IndicatorInputs inputs, (CsvTable? Table, string Role) t, Func<CsvTable, CsvRecord, RowErrors, bool> row)
     {
         var table = t.Table;
         if (table is null) { Summarize(inputs, null, t.Role, 0, 0, t.Role); return; }
-        inputs.VenuesHaveDmp = table.Has("DMP");
-        inputs.VenuesHaveInsQualified = table.Has("INS qualifiée");
         int rejected = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in table.Rows)
+        foreach (var r in table.Rows)
+            if (!row(table, r, new RowErrors(inputs, table, r))) rejected++;
+        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+    }
+
+    private static void ReadVenues(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    {
+        if (t.Table is { } header)
         {
-            var e = new RowErrors(inputs, table, row);
+            inputs.VenuesHaveDmp = header.Has("DMP");
+            inputs.VenuesHaveInsQualified = header.Has("INS qualifiée");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        ReadRows(inputs, t, (table, row, e) =>
+        {
             var ipp = e.Required("IPP");
             var no = e.Required("N° venue");
             var entry = e.Date("Date entrée", true);
@@ -234,7 +244,7 @@ public static class InputReader
                 e.Fail($"'DMP' is not ouvert / non ouvert / inconnu: '{Printable(dmp)}'");
             if (exit is not null && !e.Bad && exit < entry) e.Fail("'Date sortie' is before 'Date entrée'");
             if (no is not null && !e.Bad && !seen.Add(no)) e.Fail($"duplicate N° venue '{Printable(no)}'");
-            if (e.Bad) { rejected++; continue; }
+            if (e.Bad) return false;
             var raw = table.RowMap(row);
             inputs.Venues.Add(new Venue
             {
@@ -243,66 +253,54 @@ public static class InputReader
                 NotInsured = notInsured, InsType = insType, MinorAse = ase, NewbornMaternity = newborn, Dmp = dmp,
                 DmpOpposition = opposition, InsQualified = insQ, EmergencyOnly = urg, Minor = minor, Line = row.Line, Raw = raw,
             });
-        }
-        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+            return true;
+        });
     }
 
     private static void ReadDocuments(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
     {
-        var table = t.Table;
-        if (table is null) { Summarize(inputs, null, t.Role, 0, 0, t.Role); return; }
-        int rejected = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in table.Rows)
+        ReadRows(inputs, t, (table, row, e) =>
         {
-            var e = new RowErrors(inputs, table, row);
             var id = e.Required("Id local du document");
             var produced = e.Date("Date production", true);
             var nt = e.Bool("Non-transmission");
             var hist = e.Bool("Document historique");
             if (table.Get(row, "IPP") is null && table.Get(row, "N° venue") is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
             if (id is not null && !e.Bad && !seen.Add(id)) e.Fail($"duplicate 'Id local du document' '{Printable(id)}'");
-            if (e.Bad) { rejected++; continue; }
+            if (e.Bad) return false;
             inputs.Documents.Add(new ProducedDocument
             {
                 Ipp = table.Get(row, "IPP"), Venue = table.Get(row, "N° venue"), Produced = produced, LocalId = id!,
                 TypeCode = table.Get(row, "Type de document"), File = table.Get(row, "Fichier"), NotTransmitted = nt,
                 Historical = hist, Line = row.Line,
             });
-        }
-        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+            return true;
+        });
     }
 
     private static void ReadTraces(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
     {
-        var table = t.Table;
-        if (table is null) { Summarize(inputs, null, t.Role, 0, 0, t.Role); return; }
-        int rejected = 0;
-        foreach (var row in table.Rows)
+        ReadRows(inputs, t, (table, row, e) =>
         {
-            var e = new RowErrors(inputs, table, row);
             var id = e.Required("Id local document");
             var date = e.Date("Date émission", true);
             var status = e.Required("Statut traitement DMP");
             var code = e.Required("code LOINC");
-            if (e.Bad) { rejected++; continue; }
+            if (e.Bad) return false;
             inputs.Traces.Add(new DmpTrace
             {
                 LocalId = id!, Emitted = date, TypeCode = code, Ipp = table.Get(row, "IPP"), Status = status,
                 Stay = table.Get(row, "N° séjour"), Line = row.Line,
             });
-        }
-        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+            return true;
+        });
     }
 
     private static void ReadMss(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
     {
-        var table = t.Table;
-        if (table is null) { Summarize(inputs, null, t.Role, 0, 0, t.Role); return; }
-        int rejected = 0;
-        foreach (var row in table.Rows)
+        ReadRows(inputs, t, (table, row, e) =>
         {
-            var e = new RowErrors(inputs, table, row);
             var id = e.Required("Id message");
             var date = e.Date("Date", true);
             var type = e.Required("Type destinataire");
@@ -312,33 +310,29 @@ public static class InputReader
             if (type is not null && norm is not ("ps" or "patient" or "professionnel" or "usager"))
                 e.Fail($"'Type destinataire' is not PS or patient: '{Printable(type)}'");
             if (table.Get(row, "IPP") is null && table.Get(row, "N° venue") is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
-            if (e.Bad) { rejected++; continue; }
+            if (e.Bad) return false;
             inputs.Mss.Add(new MssMessage
             {
                 Id = id!, Date = date, Ipp = table.Get(row, "IPP"), Venue = table.Get(row, "N° venue"),
                 Recipient = table.Get(row, "Destinataire"), RecipientType = norm is "ps" or "professionnel" ? "ps" : "patient",
                 RecipientEquipped = equipped, Attachment = table.Get(row, "Pièce jointe"), Status = status, Line = row.Line,
             });
-        }
-        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+            return true;
+        });
     }
 
     private static void ReadIdentities(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
     {
-        var table = t.Table;
-        if (table is null) { Summarize(inputs, null, t.Role, 0, 0, t.Role); return; }
-        int rejected = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in table.Rows)
+        ReadRows(inputs, t, (table, row, e) =>
         {
-            var e = new RowErrors(inputs, table, row);
             var ipp = e.Required("IPP");
             var doubtful = e.Bool("Identité douteuse");
             var fict = e.Bool("Identité fictive");
             if (ipp is not null && !e.Bad && !seen.Add(ipp)) e.Fail("duplicate IPP");
-            if (e.Bad) { rejected++; continue; }
+            if (e.Bad) return false;
             inputs.Identities.Add(new IdentityRow { Ipp = ipp!, Status = table.Get(row, "Statut identité"), Doubtful = doubtful, Fictitious = fict, Line = row.Line });
-        }
-        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+            return true;
+        });
     }
 }
