@@ -4,7 +4,8 @@ using System.Text;
 namespace CdaCheck.Core.Indicators;
 
 /// <summary>An input problem with a file and a 1-based line (JSON <c>inputErrors</c>).</summary>
-public sealed record InputError(string File, int Line, string Message);
+/// <summary>A problem in an input file, with the rule it falls under when it is a limit or hostile-input defence (SEC-08x).</summary>
+public sealed record InputError(string File, int Line, string Message, string? RuleId = null);
 
 /// <summary>One CSV record: its fields and the physical line it started on.</summary>
 public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
@@ -44,10 +45,10 @@ public static class CsvReader
                 if (inQuotes)
                 {
                     // an open quoted field cannot be resynchronised reliably
-                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read"));
+                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read", CsvRules.RecordTooLong.Id));
                     yield break;
                 }
-                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped"));
+                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped", CsvRules.RecordTooLong.Id));
                 while (c != -1 && c != '\n') c = reader.Read();
                 fields.Clear();
                 field.Clear();
@@ -83,7 +84,7 @@ public static class CsvReader
                 quotedField = false;
                 if (fields.Count > MaxFields)
                 {
-                    errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read"));
+                    errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read", CsvRules.TooManyFields.Id));
                     yield break;
                 }
                 continue;
@@ -252,7 +253,21 @@ public sealed class CsvTable
             return null;
         }
         var rows = new List<CsvRecord>();
-        while (e.MoveNext()) rows.Add(e.Current);
+        int? badUtf8 = null, formula = null;
+        while (e.MoveNext())
+        {
+            var row = e.Current;
+            rows.Add(row);
+            foreach (var f in row.Fields)
+            {
+                if (badUtf8 is null && f.Contains('\uFFFD')) badUtf8 = row.Line;
+                if (formula is null && f.TrimStart() is { Length: > 1 } t && t[0] is '=' or '+' or '@' or '-' && !char.IsDigit(t[1])) formula = row.Line;
+            }
+        }
+        if (badUtf8 is { } l1)
+            errors.Add(new InputError(displayName, l1, "byte sequences that are not valid UTF-8 were replaced (U+FFFD); values holding them will not match", CsvRules.InvalidUtf8.Id));
+        if (formula is { } l2)
+            errors.Add(new InputError(displayName, l2, "a cell starts with = + - or @ (a spreadsheet would run it as a formula): neutralised in CSV and XLSX exports, row kept", CsvRules.FormulaCell.Id));
         return new CsvTable(displayName, cols, rows);
     }
 }
@@ -289,4 +304,36 @@ public static class CsvValues
             default: return false;
         }
     }
+}
+
+/// <summary>Limits and hostile input in the CSV extractions (reported in the indicators' inputErrors with their rule ID).</summary>
+public static class CsvRules
+{
+    public static readonly CdaCheck.Core.Rules.RuleDescriptor RecordTooLong = new(
+        "SEC-080", CdaCheck.Core.Rules.Severity.Error,
+        "A CSV record is longer than the limit (1 MB)",
+        "Record longer than the limit: skipped (inside an open quoted field the rest of the file is not read).",
+        "CdaCheck limits (README, Security); RFC 4180",
+        "Check the extraction: a record of a regional counting file is a few hundred characters.");
+
+    public static readonly CdaCheck.Core.Rules.RuleDescriptor TooManyFields = new(
+        "SEC-081", CdaCheck.Core.Rules.Severity.Error,
+        "A CSV record has more fields than the limit (1,000)",
+        "More fields than the limit: the rest of the file is not read.",
+        "CdaCheck limits (README, Security)",
+        "Check the separator (semicolon) and the quoting of the extraction.");
+
+    public static readonly CdaCheck.Core.Rules.RuleDescriptor InvalidUtf8 = new(
+        "SEC-082", CdaCheck.Core.Rules.Severity.Warning,
+        "A CSV file holds byte sequences that are not valid UTF-8",
+        "Invalid UTF-8 byte sequences were replaced; the values holding them will not match.",
+        "Indicator inputs are UTF-8 (docs/indicators.md)",
+        "Export the extraction in UTF-8 (a BOM is accepted).");
+
+    public static readonly CdaCheck.Core.Rules.RuleDescriptor FormulaCell = new(
+        "SEC-083", CdaCheck.Core.Rules.Severity.Info,
+        "A CSV cell starts with = + - or @ (formula injection)",
+        "A cell would be run as a formula by a spreadsheet; it is neutralised (prefixed with ') in CSV and XLSX exports.",
+        "OWASP CSV injection",
+        "Nothing to do in CdaCheck's exports; check where else the extraction is opened.");
 }

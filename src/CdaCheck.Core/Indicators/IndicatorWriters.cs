@@ -113,6 +113,7 @@ public static class IndicatorWriters
             w.WriteStartObject();
             w.WriteString("file", e.File);
             w.WriteNumber("line", e.Line);
+            if (e.RuleId is not null) w.WriteString("ruleId", e.RuleId);
             w.WriteString("message", e.Message);
             w.WriteEndObject();
         }

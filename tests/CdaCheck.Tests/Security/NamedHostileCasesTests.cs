@@ -131,7 +131,24 @@ public class NamedHostileCasesTests
         var records = CsvReader.Read(new StringReader(text), "venues.csv", errors).ToList();
         errors.ShouldNotBeEmpty();
         errors[0].Line.ShouldBe(2);
+        errors[0].RuleId.ShouldBe("SEC-080");
         records.ShouldContain(r => r.Fields[0] == "A");
+    }
+
+    [Fact]
+    public void Csv_formula_cells_invalid_utf8_and_boms_are_reported_and_read()
+    {
+        var errors = new List<InputError>();
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("IPP;N° venue\n=HYPERLINK(\"x\");1\nB;-5\n"))
+            .Concat(new byte[] { (byte)'C', 0xC3, 0x28, (byte)';', (byte)'3', (byte)'\n' }).ToArray();
+        var table = CsvTable.Load(new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, false), true), "venues.csv", ["IPP", "N° venue"], errors);
+        table.ShouldNotBeNull();
+        table.Rows.Count.ShouldBe(3);                                      // BOM skipped, every row kept
+        errors.ShouldContain(e => e.RuleId == "SEC-083" && e.Line == 2);   // =HYPERLINK(...) neutralised on export
+        errors.ShouldNotContain(e => e.RuleId == "SEC-083" && e.Line == 3); // -5 is a number, not a formula
+        errors.ShouldContain(e => e.RuleId == "SEC-082" && e.Line == 4);
+        CsvReader.Neutralize("=HYPERLINK(\"x\")").ShouldStartWith("'");
+        foreach (var id in new[] { "SEC-080", "SEC-081", "SEC-082", "SEC-083" }) CdaCheck.Core.Rules.RuleCatalog.Find(id).ShouldNotBeNull();
     }
 
     [Fact]
