@@ -23,6 +23,8 @@ public enum PdfIssueKind
     ImageCodecSkipped,
     /// <summary>An object could not be parsed.</summary>
     ObjectUnreadable,
+    /// <summary>An object needs itself to be read (an object stream holding or extending itself, a /Length pointing at its own object).</summary>
+    ReferenceCycle,
 }
 
 public sealed record PdfIssue(PdfIssueKind Kind, string Detail, int ObjectNumber = -1, long Offset = -1);
@@ -453,7 +455,12 @@ public sealed class PdfDocument
         }
         if (_resolving.Count > Options.MaxDepth)
             throw new PdfLimitException(PdfIssueKind.DepthExceeded, $"references nested deeper than {Options.MaxDepth}");
-        if (!_resolving.Add(num)) return null; // cycle (e.g. /Length referring to its own object)
+        if (!_resolving.Add(num))
+        {
+            // cycle (e.g. /Length referring to its own object, an object stream holding itself)
+            AddIssue(new PdfIssue(PdfIssueKind.ReferenceCycle, $"object {num} refers back to itself while being read", num));
+            return null;
+        }
         try
         {
             Budget();
@@ -480,6 +487,8 @@ public sealed class PdfDocument
             }
             else if (e.Type == 2)
             {
+                if ((int)e.Offset == num || _resolving.Contains((int)e.Offset))
+                    AddIssue(new PdfIssue(PdfIssueKind.ReferenceCycle, $"object stream {e.Offset} is said to hold object {num}, which is needed to read it", num));
                 var os = LoadObjStm((int)e.Offset);
                 if (os is null || Array.IndexOf(os.Nums, num) < 0)
                     AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"object {num} is not in object stream {e.Offset}", num));

@@ -114,4 +114,11 @@ public static class PdfRules
         "Reading stopped: {0}.",
         "CdaCheck limits (README, Security): MaxPdfObjects",
         "Check the PDF; raise the limit only for trusted input.");
+
+    public static readonly RuleDescriptor ReferenceCycle = new(
+        "SEC-014", Severity.Error,
+        "PDF objects must not need themselves to be read (self-referencing object streams, /Length loops)",
+        "Reference cycle: {0}; the objects involved were not read.",
+        "ISO 32000-1 §7.5.7 (object streams: no object stream inside itself); CdaCheck hostile-input defences",
+        "Regenerate the PDF; a writer never produces an object stream that contains or extends itself.");
 }

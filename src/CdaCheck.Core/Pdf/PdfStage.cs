@@ -104,6 +104,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
             case PdfIssueKind.DecompressionBomb: sink.Report(PdfRules.DecompressionBomb, loc, detail, ctx.Limits.MaxDecompressedBytes); break;
             case PdfIssueKind.PrevLoop: sink.Report(PdfRules.PrevLoop, loc, detail); break;
             case PdfIssueKind.DepthExceeded: sink.Report(PdfRules.DepthExceeded, loc, detail); break;
+            case PdfIssueKind.ReferenceCycle: sink.Report(PdfRules.ReferenceCycle, loc, detail); break;
             default: sink.Report(PdfRules.TooManyObjects, loc, detail); break;
         }
     }
