@@ -101,7 +101,7 @@ public sealed class Base64Blobs
             outStream.Write(span[copied..start]);
             var marker = System.Text.Encoding.ASCII.GetBytes(Prefix + blobs._blobs.Count.ToString(CultureInfo.InvariantCulture));
             outStream.Write(marker);
-            foreach (var b in span[start..end]) if (b is (byte)'\n' or (byte)'\r') outStream.WriteByte(b);
+            WriteLineBreaks(outStream, span[start..end]);
             blobs._blobs.Add(bytes);
             copied = end;
         }
@@ -109,20 +109,50 @@ public sealed class Base64Blobs
         return outStream.ToArray();
     }
 
-    /// <summary>Decodes base64 with XML white space ignored, or null when it is not plain valid base64 within the limit.</summary>
-    private static readonly SearchValues<byte> Alphabet =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"u8);
+    /// <summary>
+    /// Writes as many '\n' as <paramref name="run"/> has line breaks as the XML parser counts them ('\r\n', lone '\r'
+    /// and lone '\n' are one each), so the lines of later nodes keep their numbers. Writing the breaks as they are
+    /// would not do: with the base64 gone, a lone '\r' can end up just before a '\n' and the two count once.
+    /// </summary>
+    private static void WriteLineBreaks(MemoryStream output, ReadOnlySpan<byte> run)
+    {
+        int breaks = run.Count((byte)'\n') + run.Count((byte)'\r') - run.Count("\r\n"u8);
+        for (int i = 0; i < breaks; i++) output.WriteByte((byte)'\n');
+    }
 
+    private static readonly SearchValues<byte> XmlSpace = SearchValues.Create(" \t\r\n"u8);
+
+    /// <summary>
+    /// Decodes base64 with XML white space ignored, or null when it is not plain valid base64 within the limit
+    /// (bad characters, bad padding, a length not a multiple of 4). The white space is squeezed out first with
+    /// vectorised searches so that the decoder stays on its vectorised path (it handles white space one block at a
+    /// time otherwise), and the result is decoded straight into an array of its exact size.
+    /// </summary>
     private static byte[]? DecodeRun(ReadOnlySpan<byte> run, long maxDecodedBytes)
     {
-        if (run.IndexOfAnyExcept(Alphabet) >= 0) return null;
-        var buffer = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(run.Length));
+        var buffer = ArrayPool<byte>.Shared.Rent(run.Length);
         try
         {
-            // ignores the XML white space (' ', \t, \r, \n); rejects bad characters, bad padding and a length not a multiple of 4
-            var status = Base64.DecodeFromUtf8(run, buffer, out int consumed, out int written);
-            if (status != OperationStatus.Done || consumed != run.Length || written == 0 || written > maxDecodedBytes) return null;
-            return buffer.AsSpan(0, written).ToArray();
+            int n = 0;
+            var rest = run;
+            while (!rest.IsEmpty)
+            {
+                int ws = rest.IndexOfAny(XmlSpace);
+                var piece = ws < 0 ? rest : rest[..ws];
+                piece.CopyTo(buffer.AsSpan(n));
+                n += piece.Length;
+                if (ws < 0) break;
+                rest = rest[(ws + 1)..];
+            }
+            var text = buffer.AsSpan(0, n);
+            if (n == 0 || n % 4 != 0) return null;
+            int padding = text[^1] == (byte)'=' ? text[^2] == (byte)'=' ? 2 : 1 : 0;
+            long length = n / 4 * 3L - padding;
+            if (length <= 0 || length > maxDecodedBytes) return null;
+            var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+            var status = Base64.DecodeFromUtf8(text, bytes, out int consumed, out int written);
+            if (status != OperationStatus.Done || consumed != n || written != length) return null;
+            return bytes;
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }

@@ -38,6 +38,40 @@ public class Base64BlobsTests
     }
 
     [Theory]
+    [InlineData(3000, "lf")]
+    [InlineData(3001, "crlf")]
+    [InlineData(3002, "cr")]
+    [InlineData(3001, "mixed")]
+    [InlineData(3002, "spaces")]
+    public void Every_padding_and_line_break_style_decodes_to_the_payload_and_keeps_line_numbers(int size, string breaks)
+    {
+        var (xml, payload) = Doc(size: size, mangle: s => breaks switch
+        {
+            "crlf" => s.Replace("\r\n", "\n").Replace("\n", "\r\n"),
+            "cr" => s.Replace("\r\n", "\n").Replace("\n", "\r"),
+            "mixed" => s.Replace("\r\n", "\n").Replace("\n", "\r").Insert(300, "\n").Insert(600, "\r\n"),
+            "spaces" => s.Replace("\r\n", "\n").Replace("\n", " \t\n  "),
+            _ => s.Replace("\r\n", "\n"),
+        });
+        var bytes = Encoding.UTF8.GetBytes(xml);
+        var sink = new FindingSink(new ValidationOptions());
+        var fast = SecureXml.LoadForValidation(bytes, sink, new Limits())!;
+        var plain = SecureXml.Load(bytes, sink, new Limits())!;
+        Base64Blobs.For(fast.Descendants(V3 + "text").Single()).ShouldBe(payload);
+        ((IXmlLineInfo)fast.Descendants(V3 + "after").Single()).LineNumber
+            .ShouldBe(((IXmlLineInfo)plain.Descendants(V3 + "after").Single()).LineNumber);
+    }
+
+    [Fact]
+    public void Padding_inside_the_text_is_left_to_the_ordinary_path()
+    {
+        var (xml, _) = Doc(mangle: s => s[..400] + "==" + s[402..]);
+        var bytes = Encoding.UTF8.GetBytes(xml);
+        Base64Blobs.Extract(bytes, 1 << 20, 1 << 30, out var blobs).ShouldBeSameAs(bytes);
+        blobs.ShouldBeNull();
+    }
+
+    [Theory]
     [InlineData("bad-char")]
     [InlineData("bad-length")]
     [InlineData("not-b64")]
