@@ -146,7 +146,7 @@ public static class SafeZip
     private static byte[]? ReadEntry(ZipArchiveEntry entry, FindingSink sink, ValidationContext ctx, Location loc, Budget budget)
     {
         var limits = ctx.Limits;
-        long perEntry = Math.Min(limits.MaxEmbeddedBytes, limits.MaxDecompressedBytes);
+        long perEntry = Math.Min(Math.Min(limits.MaxEmbeddedBytes, limits.MaxDecompressedBytes), Array.MaxLength);
         long compressed = Math.Max(entry.CompressedLength, 1);
         if (entry.Length > perEntry)
         {
@@ -161,12 +161,16 @@ public static class SafeZip
         try
         {
             using var s = entry.Open();
-            using var ms = new MemoryStream((int)Math.Min(Math.Max(entry.Length, 0), 1 << 20));
-            var buffer = new byte[64 * 1024];
+            // Read straight into an array of the declared size (checked against the limits above); bytes past it are
+            // only counted, since a length that differs from the declared one rejects the entry anyway.
+            var data = GC.AllocateUninitializedArray<byte>((int)Math.Max(entry.Length, 0));
+            Span<byte> scratch = stackalloc byte[4096];
             long total = 0;
             int n;
             // The declared length is not trusted: every bound is checked on the bytes actually produced.
-            while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+            while ((n = total < data.Length
+                       ? s.Read(data, (int)total, (int)Math.Min(64 * 1024, data.Length - total))
+                       : s.Read(scratch)) > 0)
             {
                 ctx.CheckBudget();
                 total += n;
@@ -186,7 +190,6 @@ public static class SafeZip
                     sink.Report(ZipRules.TotalTooLarge, loc, limits.MaxDecompressedBytes);
                     return null;
                 }
-                ms.Write(buffer, 0, n);
             }
             budget.Total += total;
             if (total != entry.Length)
@@ -194,7 +197,7 @@ public static class SafeZip
                 sink.Report(ZipRules.LengthMismatch, loc, total, entry.Length);
                 return null;
             }
-            return ms.ToArray();
+            return data;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
         {

@@ -285,6 +285,31 @@ public class XdmPackageTests
     }
 
     [Fact]
+    public void Crc32_agrees_with_the_zip_writer_for_every_length_and_when_appended_in_pieces()
+    {
+        var rng = new Random(3);
+        var lengths = Enumerable.Range(0, 40).Concat([255, 256, 1000, 4097, 65_537, 300_001]).ToList();
+        var payloads = lengths.Select(n => { var b = new byte[n]; rng.NextBytes(b); return b; }).ToList();
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+            for (int i = 0; i < payloads.Count; i++)
+            {
+                using var s = zip.CreateEntry($"f{i}").Open();
+                s.Write(payloads[i]);
+            }
+        ms.Position = 0;
+        using var read = new ZipArchive(ms, ZipArchiveMode.Read);
+        for (int i = 0; i < payloads.Count; i++)
+        {
+            var data = payloads[i];
+            uint expected = read.GetEntry($"f{i}")!.Crc32;
+            Crc32.Compute(data).ShouldBe(expected, $"length {data.Length}");
+            int cut = data.Length / 3;
+            Crc32.Append(Crc32.Append(0, data.AsSpan(0, cut)), data.AsSpan(cut)).ShouldBe(expected);
+        }
+    }
+
+    [Fact]
     public void Random_garbage_after_a_zip_signature_never_crashes()
     {
         var rng = new Random(42);
