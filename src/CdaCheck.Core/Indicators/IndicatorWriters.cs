@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace CdaCheck.Core.Indicators;
 
@@ -212,65 +209,56 @@ public static class IndicatorWriters
     /// <summary>One "Matrice" sheet per indicator with the programme matrix fields, and a "Détail" sheet of every unit.</summary>
     public static void WriteXlsx(IndicatorReport report, Stream stream)
     {
-        using var ms = new MemoryStream();
-        using (var doc = SpreadsheetDocument.Create(ms, SpreadsheetDocumentType.Workbook))
+        var wb = new XlsxWriter();
+        foreach (var i in report.Indicators)
         {
-            var wb = doc.AddWorkbookPart();
-            wb.Workbook = new Workbook();
-            var sheets = wb.Workbook.AppendChild(new Sheets());
-            uint id = 1;
-            foreach (var i in report.Indicators)
+            var rows = new List<object?[]>
             {
-                var rows = new List<object?[]>
-                {
-                    new object?[] { "Programme", report.Definitions.Title },
-                    new object?[] { "Indicateur", i.Id + " — " + i.Title },
-                    new object?[] { "Établissement", report.Request.Establishment },
-                    new object?[] { "FINESS", report.Request.Finess },
-                    new object?[] { "Période", report.Request.Period + (report.Window is not null ? " (" + report.Window + ")" : "") },
-                    new object?[] { "Numérateur", i.Numerator },
-                    new object?[] { "Total", i.DenominatorRaw },
-                    new object?[] { "Taux national MES", i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
-                    new object?[] { "Valeur du dénominateur", Rates.Trim(i.Denominator) },
-                    new object?[] { "Taux", i.Rate },
-                    new object?[] { "Cible", i.Target },
-                    new object?[] { "Atteinte", i.Reached switch { true => "Oui", false => "Non", _ => i.Status ?? "" } },
-                    new object?[] { "Numérateur naïf (toutes traces SUCCES)", i.NaiveNumerator },
-                    new object?[] { "Taux naïf", i.NaiveRate },
-                    new object?[] { "Écart (unités)", i.GapUnits },
-                };
-                foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { "Écart " + k, v });
-                if (i.DenominatorMode is not null) rows.Add(new object?[] { "Mode du dénominateur", i.DenominatorMode });
-                if (i.National is { } n)
-                {
-                    rows.Add(new object?[] { "Formule nationale: numérateur (documents)", n.Numerator });
-                    rows.Add(new object?[] { "Formule nationale: dénominateur (documents)", n.Denominator });
-                    rows.Add(new object?[] { "Formule nationale: taux", n.Rate });
-                }
-                if (i.Note is not null) rows.Add(new object?[] { "Note", i.Note });
-                AddSheet(wb, sheets, id++, SheetName("Matrice " + i.Id), rows);
-            }
-            var detail = new List<object?[]>
-            {
-                new object?[] { "Indicateur", "Unité", "Identifiant", "IPP", "Au dénominateur", "Exclusion", "Compté (conforme)", "Compté (naïf)", "Documents", "Raisons", "Note" },
+                new object?[] { "Programme", report.Definitions.Title },
+                new object?[] { "Indicateur", i.Id + " — " + i.Title },
+                new object?[] { "Établissement", report.Request.Establishment },
+                new object?[] { "FINESS", report.Request.Finess },
+                new object?[] { "Période", report.Request.Period + (report.Window is not null ? " (" + report.Window + ")" : "") },
+                new object?[] { "Numérateur", i.Numerator },
+                new object?[] { "Total", i.DenominatorRaw },
+                new object?[] { "Taux national MES", i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
+                new object?[] { "Valeur du dénominateur", Rates.Trim(i.Denominator) },
+                new object?[] { "Taux", i.Rate },
+                new object?[] { "Cible", i.Target },
+                new object?[] { "Atteinte", i.Reached switch { true => "Oui", false => "Non", _ => i.Status ?? "" } },
+                new object?[] { "Numérateur naïf (toutes traces SUCCES)", i.NaiveNumerator },
+                new object?[] { "Taux naïf", i.NaiveRate },
+                new object?[] { "Écart (unités)", i.GapUnits },
             };
-            foreach (var i in report.Indicators)
-                foreach (var u in i.Units)
-                    detail.Add(new object?[] { u.Indicator, u.UnitType, u.UnitId, u.Ipp, u.InDenominator ? "oui" : "non", u.Exclusion,
-                        u.Counted ? "oui" : "non", u.Naive ? "oui" : "non", string.Join(", ", u.Documents), string.Join(", ", u.Reasons), u.Note });
-            AddSheet(wb, sheets, id++, "Détail", detail);
-            var rejects = new List<object?[]> { new object?[] { "Indicateur", "Document", "Fichier", "Raisons", "Messages" } };
-            foreach (var i in report.Indicators)
-                foreach (var r in i.Rejected)
-                    rejects.Add(new object?[] { i.Id, r.Document, r.File is null ? null : Path.GetFileName(r.File), string.Join(", ", r.Reasons), string.Join("\n", r.Messages) });
-            AddSheet(wb, sheets, id++, "Rejets", rejects);
-            var errors = new List<object?[]> { new object?[] { "Fichier", "Ligne", "Message" } };
-            foreach (var e in report.InputErrors) errors.Add(new object?[] { e.File, e.Line, e.Message });
-            AddSheet(wb, sheets, id, "Erreurs d'entrée", errors);
-            wb.Workbook.Save();
+            foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { "Écart " + k, v });
+            if (i.DenominatorMode is not null) rows.Add(new object?[] { "Mode du dénominateur", i.DenominatorMode });
+            if (i.National is { } n)
+            {
+                rows.Add(new object?[] { "Formule nationale: numérateur (documents)", n.Numerator });
+                rows.Add(new object?[] { "Formule nationale: dénominateur (documents)", n.Denominator });
+                rows.Add(new object?[] { "Formule nationale: taux", n.Rate });
+            }
+            if (i.Note is not null) rows.Add(new object?[] { "Note", i.Note });
+            wb.AddSheet(SheetName("Matrice " + i.Id), Neutralised(rows));
         }
-        ms.Position = 0;
-        ms.CopyTo(stream);
+        var detail = new List<object?[]>
+        {
+            new object?[] { "Indicateur", "Unité", "Identifiant", "IPP", "Au dénominateur", "Exclusion", "Compté (conforme)", "Compté (naïf)", "Documents", "Raisons", "Note" },
+        };
+        foreach (var i in report.Indicators)
+            foreach (var u in i.Units)
+                detail.Add(new object?[] { u.Indicator, u.UnitType, u.UnitId, u.Ipp, u.InDenominator ? "oui" : "non", u.Exclusion,
+                    u.Counted ? "oui" : "non", u.Naive ? "oui" : "non", string.Join(", ", u.Documents), string.Join(", ", u.Reasons), u.Note });
+        wb.AddSheet("Détail", Neutralised(detail));
+        var rejects = new List<object?[]> { new object?[] { "Indicateur", "Document", "Fichier", "Raisons", "Messages" } };
+        foreach (var i in report.Indicators)
+            foreach (var r in i.Rejected)
+                rejects.Add(new object?[] { i.Id, r.Document, r.File is null ? null : Path.GetFileName(r.File), string.Join(", ", r.Reasons), string.Join("\n", r.Messages) });
+        wb.AddSheet("Rejets", Neutralised(rejects));
+        var errors = new List<object?[]> { new object?[] { "Fichier", "Ligne", "Message" } };
+        foreach (var e in report.InputErrors) errors.Add(new object?[] { e.File, e.Line, e.Message });
+        wb.AddSheet("Erreurs d'entrée", Neutralised(errors));
+        wb.Save(stream);
     }
 
     private static string SheetName(string s)
@@ -279,43 +267,9 @@ public static class IndicatorWriters
         return clean.Length > 31 ? clean[..31] : clean;
     }
 
-    private static void AddSheet(WorkbookPart wb, Sheets sheets, uint id, string name, List<object?[]> rows)
-    {
-        var part = wb.AddNewPart<WorksheetPart>();
-        var data = new SheetData();
-        uint r = 1;
-        foreach (var values in rows)
-        {
-            var row = new Row { RowIndex = r };
-            int c = 0;
-            foreach (var v in values)
-            {
-                var cellRef = ColumnName(c++) + r.ToString(Inv);
-                Cell cell;
-                switch (v)
-                {
-                    case null: continue;
-                    case int n: cell = new Cell { CellReference = cellRef, DataType = CellValues.Number, CellValue = new CellValue(n.ToString(Inv)) }; break;
-                    case decimal d: cell = new Cell { CellReference = cellRef, DataType = CellValues.Number, CellValue = new CellValue(Rates.Trim(d).ToString(Inv)) }; break;
-                    default:
-                        cell = new Cell { CellReference = cellRef, DataType = CellValues.InlineString, InlineString = new InlineString(new Text(CsvReader.Neutralize(v.ToString())) { Space = SpaceProcessingModeValues.Preserve }) };
-                        break;
-                }
-                row.Append(cell);
-            }
-            data.Append(row);
-            r++;
-        }
-        part.Worksheet = new Worksheet(data);
-        sheets.Append(new Sheet { Id = wb.GetIdOfPart(part), SheetId = id, Name = name });
-    }
-
-    private static string ColumnName(int index)
-    {
-        var s = "";
-        for (index++; index > 0; index = (index - 1) / 26) s = (char)('A' + (index - 1) % 26) + s;
-        return s;
-    }
+    /// <summary>Text cells that a spreadsheet would run as a formula are neutralised (numbers stay numbers).</summary>
+    private static List<object?[]> Neutralised(List<object?[]> rows) =>
+        rows.Select(r => r.Select(v => v switch { null or int => v, decimal d => Rates.Trim(d), _ => CsvReader.Neutralize(v.ToString()) }).ToArray()).ToList();
 
     // ------------------------------------------------------------------ FHIR R4 MeasureReport
 

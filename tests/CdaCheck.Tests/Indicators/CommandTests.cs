@@ -125,6 +125,35 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
     }
 
     [Fact]
+    public void Xlsx_numbers_are_number_cells_and_the_same_report_gives_the_same_bytes()
+    {
+        var a = Path.Combine(month.Folder, "out", "a.xlsx");
+        var b = Path.Combine(month.Folder, "out", "b.xlsx");
+        Run([.. Inputs("hopen2"), "--format", "xlsx", "-o", a]).Code.ShouldBe(0);
+        Run([.. Inputs("hopen2"), "--format", "xlsx", "-o", b]).Code.ShouldBe(0);
+        File.ReadAllBytes(a).ShouldBe(File.ReadAllBytes(b));
+        using var doc = SpreadsheetDocument.Open(a, false);
+        var wb = doc.WorkbookPart!;
+        var s = wb.Workbook.Sheets!.Elements<Sheet>().Single(x => x.Name == "Matrice P1.02-LDL");
+        var cells = ((WorksheetPart)wb.GetPartById(s.Id!)).Worksheet.Descendants<Cell>().ToList();
+        var taux = cells.Single(c => c.CellReference == "B10");
+        taux.CellValue!.Text.ShouldBe("26.9");
+        (taux.DataType is null || taux.DataType.Value == CellValues.Number).ShouldBeTrue();
+        cells.Single(c => c.CellReference == "A10").DataType!.Value.ShouldBe(CellValues.InlineString);
+    }
+
+    [Fact]
+    public void Xlsx_text_that_xml_cannot_carry_is_replaced()
+    {
+        var path = Path.Combine(month.Folder, "out", "c.xlsx");
+        var args = Inputs("hopen2");
+        args[Array.IndexOf(args, "CH de test")] = "CH\u0001 de test";
+        Run([.. args, "--format", "xlsx", "-o", path]).Code.ShouldBe(0);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        Cells(doc.WorkbookPart!, "Matrice P1.01")["Établissement"].ShouldBe("CH? de test");
+    }
+
+    [Fact]
     public void Xlsx_cells_are_neutralised()
     {
         var path = Path.Combine(month.Folder, "out", "n.xlsx");
