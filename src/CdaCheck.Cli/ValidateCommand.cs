@@ -78,8 +78,12 @@ public static class ValidateCommand
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard));
             var validator = new Validator(data, options);
             Func<string, DocumentResult> validate = validator.ValidateFile;
-            if (pr.GetValue(o.Timings)) validate = Timed(validate);
-            return Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            bool timings = pr.GetValue(o.Timings);
+            if (timings) validate = Timed(validate);
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            if (timings) stderr.WriteLine(RunFigures(files.Count, System.Diagnostics.Stopwatch.GetElapsedTime(t0)));
+            return exit;
         });
         return cmd;
     }
@@ -92,6 +96,18 @@ public static class ValidateCommand
         r.ElapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         return r;
     };
+
+    /// <summary>The whole run's figures for <c>--timings</c> (stderr): wall, process CPU, garbage collections and their pauses.</summary>
+    public static string RunFigures(int documents, TimeSpan wall)
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return FormattableString.Invariant(
+            $"timings: {documents} document(s) in {wall.TotalSeconds:0.00} s (validation and report), process CPU {self.TotalProcessorTime.TotalSeconds:0.00} s, ") +
+            FormattableString.Invariant(
+            $"GC gen0/gen1/gen2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, ") +
+            FormattableString.Invariant(
+            $"allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0} MB, peak working set {self.PeakWorkingSet64 / 1048576.0:0} MB");
+    }
 
     /// <summary>Keeps the inputs of share k of n (1-based), by position in the sorted list: stable across machines.</summary>
     public static IReadOnlyList<string> ApplyShard(IReadOnlyList<string> files, string? shard)

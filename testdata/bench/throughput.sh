@@ -2,6 +2,8 @@
 # End-to-end throughput of `cdacheck validate --format json` on a seeded benchmark corpus.
 # Usage: testdata/bench/throughput.sh [N=10000] [SEED=42]
 #   BENCH_DIR (default /tmp/cdacheck-bench) holds the corpora; PARALLEL (default: all cores).
+#   BUILD=native (default): the native executable (`dotnet publish -p:NativeAot=true`, no JIT);
+#   BUILD=tool: the framework-dependent build published ReadyToRun, what `dotnet tool install` runs.
 # Prints documents/s, MB/s, per-document median and p99 (validate --timings), peak RSS,
 # the 1,000 vs N per-document cost ratio, and the one-document CLI wall time.
 set -eu   # no pipefail: `ls | head` ends its writer with SIGPIPE
@@ -10,13 +12,22 @@ SEED=${2:-42}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/cdacheck-bench}
 PARALLEL=${PARALLEL:-0}
+BUILD=${BUILD:-native}
 mkdir -p "$BENCH_DIR"
 
-echo "== build (Release, published ReadyToRun for linux-x64 as shipped)"
 RID=${RID:-linux-x64}
-dotnet publish "$ROOT/src/CdaCheck.Cli" -c Release -r "$RID" --self-contained false -o "$BENCH_DIR/cli" -v q -nologo >/dev/null
+case "$BUILD" in
+  native)
+    echo "== build (Release, native executable for $RID: dotnet publish -p:NativeAot=true; a few minutes)"
+    dotnet publish "$ROOT/src/CdaCheck.Cli" -c Release -r "$RID" -p:NativeAot=true -o "$BENCH_DIR/cli-native" -v q -nologo >/dev/null
+    CLI="$BENCH_DIR/cli-native/cdacheck" ;;
+  tool)
+    echo "== build (Release, framework-dependent, ReadyToRun for $RID, as the dotnet tool ships)"
+    dotnet publish "$ROOT/src/CdaCheck.Cli" -c Release -r "$RID" --self-contained false -o "$BENCH_DIR/cli" -v q -nologo >/dev/null
+    CLI="$BENCH_DIR/cli/cdacheck" ;;
+  *) echo "BUILD is native or tool" >&2; exit 2 ;;
+esac
 dotnet build -c Release "$ROOT/testdata/CdaCheck.TestData" -v q -nologo >/dev/null
-CLI="$BENCH_DIR/cli/cdacheck"
 
 corpus() { # corpus COUNT -> dir (generated once; the first K files of a seed are the same for any count)
   local count=$1 dir="$BENCH_DIR/corpus-$1-seed$SEED"
@@ -60,7 +71,7 @@ PY
 }
 
 RESULT_FILE=$(mktemp "$BENCH_DIR/results.XXXXXX"); export RESULT_FILE
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg); build: $BUILD"
 BIG=$(corpus "$N")
 if [ "$N" -ne 1000 ]; then
   SMALL="$BENCH_DIR/corpus-1000-seed$SEED-of-$N"
