@@ -20,6 +20,9 @@ public static partial class RuleCatalog
     [GeneratedRegex("^(HDR|INS|DOC|PDF|DM|XDM|MSS|IND|SEC)-[0-9]{3}$")]
     internal static partial Regex IdPattern();
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The native build keeps CdaCheck.Core whole (TrimmerRootAssembly in CdaCheck.Cli.csproj); an empty catalogue throws below.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2065", Justification = "As above.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "As above.")]
     private static IReadOnlyList<RuleDescriptor> Discover()
     {
         var list = new List<RuleDescriptor>();
@@ -31,6 +34,8 @@ public static partial class RuleCatalog
                     list.Add(d);
             }
         }
+        if (list.Count == 0)
+            throw new InvalidOperationException("The rule catalogue is empty: this build of CdaCheck.Core was trimmed (keep the assembly whole).");
         var dup = list.GroupBy(r => r.Id).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw new InvalidOperationException($"Rule ID {dup.Key} is declared more than once.");
