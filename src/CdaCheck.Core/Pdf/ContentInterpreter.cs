@@ -399,17 +399,16 @@ public sealed class ContentInterpreter
         }
         if (subtype == "Image")
         {
-            var img = DecodeImage(s.Dict, () => _doc.DecodeStream(s), res, name, s.ObjectNumber);
-            if (img is not null) AddImage(img.Value.W, img.Value.H, img.Value.Gray, name);
+            PlaceImage(s.Dict, () => _doc.DecodeStream(s), res, name, s.ObjectNumber, s, name);
         }
     }
 
     private double Num(object? o) => PdfValue.Number(_doc.Resolve(o)) ?? 0;
 
-    private void AddImage(int w, int h, byte[] gray, string? name)
+    private void AddImage(PlacedImage img)
     {
         if (_out.Images.Count >= MaxImages) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxImages} images on a page");
-        _out.Images.Add(new PlacedImage(w, h, gray, _gs.Ctm, name));
+        _out.Images.Add(img);
     }
 
     private static readonly Dictionary<string, string> InlineKeys = new(StringComparer.Ordinal)
@@ -480,38 +479,82 @@ public sealed class ContentInterpreter
             }
         }
         var data = lx.Memory[start..Math.Max(start, end)];
-        var img = DecodeImage(dict, () => PdfFilters.Decode(data, dict.Get("Filter"), dict.Get("DecodeParms"), _doc.Options.MaxDecompressedBytes, _doc.Resolve), res, "inline", -1);
-        if (img is not null) AddImage(img.Value.W, img.Value.H, img.Value.Gray, null);
+        PlaceImage(dict, () => PdfFilters.Decode(data, dict.Get("Filter"), dict.Get("DecodeParms"), _doc.Options.MaxDecompressedBytes, _doc.Resolve), res, "inline", -1, null, null);
     }
 
-    /// <summary>Decodes image samples to 8-bit gray (0 black … 255 white), top row first.</summary>
-    private (int W, int H, byte[] Gray)? DecodeImage(PdfDictionary dict, Func<PdfFilters.DecodeResult> decode, PdfDictionary? res, string name, int objNum)
+    /// <summary>How an image's samples become gray: everything read from its dictionary and the graphics state.</summary>
+    private sealed record ImageFormat(int W, int H, PdfColorSpace Cs, int Bpc, bool Mask, double[] DMin, double[] DMax, byte MaskPaint);
+
+    /// <summary>
+    /// Places an image on the page. Samples of an XObject image (<paramref name="deferrable"/>) are decoded when first
+    /// read if <see cref="PdfDocument.TryDefer"/> allows it (decoding later then reports nothing and cannot fail);
+    /// otherwise, and for inline images, they are decoded now.
+    /// </summary>
+    private void PlaceImage(PdfDictionary dict, Func<PdfFilters.DecodeResult> decode, PdfDictionary? res, string name, int objNum, PdfStream? deferrable, string? placedName)
     {
         long wl = PdfValue.Integer(_doc.Resolve(dict.Get("Width"))) ?? 0, hl = PdfValue.Integer(_doc.Resolve(dict.Get("Height"))) ?? 0;
-        if (wl <= 0 || hl <= 0) return null;
+        if (wl <= 0 || hl <= 0) return;
         if (wl * hl > MaxImagePixels || wl * hl > _doc.Options.MaxDecompressedBytes)
         {
             _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {wl}x{hl} pixels not decoded", objNum));
-            return null;
+            return;
         }
         int w = (int)wl, h = (int)hl;
         _imageBytes += wl * hl;
         if (_imageBytes > _doc.Options.MaxDecompressedBytes)
             throw new PdfLimitException(PdfIssueKind.DecompressionBomb, $"images of the page decode to more than {_doc.Options.MaxDecompressedBytes} bytes");
-        var r = decode();
-        if (r.StoppedAt is not null)
+        byte[]? gray = null;
+        PdfDocument.Deferred? deferred = null;
+        ImageFormat? format = null;
+        if (deferrable is not null)
         {
-            if (r.Supported) _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"{r.StoppedAt} image {name}", objNum));
-            return null;
+            // decoding now or later gives the same bytes and reports nothing: it commutes with reading the format
+            deferred = _doc.TryDefer(deferrable, r => gray = ToGray(format!, r.Data));
         }
-        var data = r.Data;
+        if (deferred is null)
+        {
+            var r = decode();
+            if (r.StoppedAt is not null)
+            {
+                if (r.Supported) _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"{r.StoppedAt} image {name}", objNum));
+                return;
+            }
+            format = Format(dict, res, w, h);
+            if (format is null) return;
+            AddImage(new PlacedImage(w, h, ToGray(format, r.Data), _gs.Ctm, placedName));
+            return;
+        }
+        format = Format(dict, res, w, h);
+        if (format is null)
+        {
+            deferred.Materialize(); // not placed, but decoded as before (the document's decoded total counts it)
+            return;
+        }
+        var d = deferred;
+        d.SizeHint = ((long)w * format.DMin.Length * format.Bpc + 7) / 8 * h;
+        AddImage(new PlacedImage(w, h, () =>
+        {
+            d.Materialize();
+            return gray ?? WhiteImage(w, h); // only when the decoding was interrupted (budget)
+        }, _gs.Ctm, placedName));
+    }
+
+    private static byte[] WhiteImage(int w, int h)
+    {
+        var g = new byte[(long)w * h];
+        g.AsSpan().Fill(255);
+        return g;
+    }
+
+    /// <summary>The sample format of an image; null when it is not painted as gray samples (pattern space, bad depth).</summary>
+    private ImageFormat? Format(PdfDictionary dict, PdfDictionary? res, int w, int h)
+    {
         bool mask = _doc.Resolve(dict.Get("ImageMask")) is true;
         var cs = mask ? PdfColorSpace.Gray : PdfColorSpace.Resolve(dict.Get("ColorSpace") ?? PdfName.Of("DeviceGray"), res, _doc);
         if (cs.Kind == PdfColorSpace.Family.Pattern) return null;
         int bpc = mask ? 1 : (int)(PdfValue.Integer(_doc.Resolve(dict.Get("BitsPerComponent"))) ?? 8);
         if (bpc is not (1 or 2 or 4 or 8 or 16)) return null;
         int nComp = Math.Max(1, cs.Components);
-        long rowBytes = ((long)w * nComp * bpc + 7) / 8;
         int maxV = (1 << bpc) - 1;
         // decode ranges
         var decodeArr = _doc.Resolve(dict.Get("Decode")) as PdfArray;
@@ -528,13 +571,28 @@ public sealed class ContentInterpreter
                 dmax[k] = Num(decodeArr[2 * k + 1]);
             }
         }
+        byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
+        return new ImageFormat(w, h, cs, bpc, mask, dmin, dmax, maskPaint);
+    }
+
+    /// <summary>Decodes image samples to 8-bit gray (0 black … 255 white), top row first.</summary>
+    private byte[] ToGray(ImageFormat f, byte[] data)
+    {
+        int w = f.W, h = f.H, bpc = f.Bpc;
+        var cs = f.Cs;
+        bool mask = f.Mask;
+        var dmin = f.DMin;
+        var dmax = f.DMax;
+        int nComp = dmin.Length;
+        long rowBytes = ((long)w * nComp * bpc + 7) / 8;
+        int maxV = (1 << bpc) - 1;
         bool defaultDecode0 = true;
         for (int k = 0; k < nComp; k++) defaultDecode0 &= dmin[k] == 0 && dmax[k] == 1;
         // 8-bit gray samples are already what the locators read: share the decoded array (read-only) instead of copying it
         if (bpc == 8 && defaultDecode0 && cs.Kind == PdfColorSpace.Family.Gray && !mask && data.LongLength == (long)w * h)
-            return (w, h, data);
+            return data;
         var gray = new byte[(long)w * h];
-        byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
+        byte maskPaint = f.MaskPaint;
         // single-component images: a lookup table from sample to gray
         byte[]? lut = null;
         if (nComp == 1)
@@ -561,14 +619,14 @@ public sealed class ContentInterpreter
             long need = (long)w * h * 3;
             for (long i = 0, o = 0; o < gray.LongLength; i += 3, o++)
                 gray[o] = i + 2 < data.LongLength && i + 2 < need ? (byte)((77 * data[i] + 150 * data[i + 1] + 29 * data[i + 2] + 128) >> 8) : (byte)255;
-            return (w, h, gray);
+            return gray;
         }
         if (bpc == 8 && defaultDecode && cs.Kind == PdfColorSpace.Family.Gray && !mask)
         {
             int n = (int)Math.Min(gray.LongLength, data.LongLength);
             data.AsSpan(0, n).CopyTo(gray);
             gray.AsSpan(n).Fill(255);
-            return (w, h, gray);
+            return gray;
         }
         Span<double> comps = stackalloc double[nComp];
         for (int y = 0; y < h; y++)
@@ -595,7 +653,7 @@ public sealed class ContentInterpreter
                 gray[(long)y * w + x] = missing ? (byte)255 : (byte)Math.Round(Math.Clamp(cs.Luminance(comps), 0, 1) * 255);
             }
         }
-        return (w, h, gray);
+        return gray;
     }
 
     private static int Sample(ReadOnlySpan<byte> row, int index, int bpc)
