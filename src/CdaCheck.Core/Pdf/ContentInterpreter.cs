@@ -27,7 +27,6 @@ public sealed class ContentInterpreter
     private readonly Stack<GState> _stack = new();
     private GState _gs;
     private Matrix _tm = Matrix.Identity, _tlm = Matrix.Identity;
-    private readonly List<Subpath> _path = new();
     private int _pathPoints;
     private long _ops;
     private long _imageBytes;
@@ -42,13 +41,6 @@ public sealed class ContentInterpreter
         public double FontSize = 1, CharSpacing, WordSpacing, HScale = 1, Leading, Rise;
 
         public GState Clone() => (GState)MemberwiseClone();
-    }
-
-    private sealed class Subpath
-    {
-        public readonly List<(double X, double Y)> Points = new(5);
-        public bool Curved;
-        public bool IsRe;
     }
 
     private ContentInterpreter(PdfDocument doc, PageContent output, Matrix initial)
@@ -110,10 +102,107 @@ public sealed class ContentInterpreter
         return [];
     }
 
+    /// <summary>An operand: a number kept unboxed, or another object.</summary>
+    private struct Operand
+    {
+        public byte Kind; // 0 integer, 1 real, 2 object
+        public long Int;
+        public double Real;
+        public object? Obj;
+
+        public readonly double Number => Kind switch { 0 => Int, 1 => Real, _ => PdfValue.Number(Obj) ?? 0 };
+        public readonly bool IsNumber => Kind != 2 || Obj is long or double;
+        public readonly object? Boxed => Kind switch { 0 => Int, 1 => Real, _ => Obj };
+    }
+
+    /// <summary>The operands of the operator being run (at most 64: no operator takes more).</summary>
+    private sealed class Operands
+    {
+        public readonly Operand[] Items = new Operand[64];
+        public int Count;
+
+        public double N(int i) => i >= 0 && i < Count ? Items[i].Number : 0;
+        public double Last(int k) => N(Count - k);
+        /// <summary>The last operand as an object (null when absent or a number).</summary>
+        public object? LastObj(int k = 1) => Count - k >= 0 && Items[Count - k].Kind == 2 ? Items[Count - k].Obj : null;
+    }
+
+    private enum Op : byte
+    {
+        Unknown, q, Q, cm, g, G, rg, RG, k, K, cs, CS, sc, SC, m, l, c, vy, h, re, Fill, NoPaint, Clip,
+        BT, ET, Tf, Tc, Tw, Tz, TL, Ts, Tr, Td, TD, Tm, TStar, Tj, Quote, DoubleQuote, TJ, Do, BI,
+    }
+
+    /// <summary>The operator named by these bytes (no string made).</summary>
+    private static Op Classify(ReadOnlySpan<byte> k)
+    {
+        switch (k.Length)
+        {
+            case 1:
+                switch (k[0])
+                {
+                    case (byte)'q': return Op.q;
+                    case (byte)'Q': return Op.Q;
+                    case (byte)'g': return Op.g;
+                    case (byte)'G': return Op.G;
+                    case (byte)'k': return Op.k;
+                    case (byte)'K': return Op.K;
+                    case (byte)'m': return Op.m;
+                    case (byte)'l': return Op.l;
+                    case (byte)'c': return Op.c;
+                    case (byte)'v': case (byte)'y': return Op.vy;
+                    case (byte)'h': return Op.h;
+                    case (byte)'f': case (byte)'F': case (byte)'B': case (byte)'b': return Op.Fill;
+                    case (byte)'n': case (byte)'S': case (byte)'s': return Op.NoPaint;
+                    case (byte)'W': return Op.Clip;
+                    case (byte)'\'': return Op.Quote;
+                    case (byte)'"': return Op.DoubleQuote;
+                }
+                return Op.Unknown;
+            case 2:
+                switch ((k[0] << 8) | k[1])
+                {
+                    case ('c' << 8) | 'm': return Op.cm;
+                    case ('r' << 8) | 'g': return Op.rg;
+                    case ('R' << 8) | 'G': return Op.RG;
+                    case ('c' << 8) | 's': return Op.cs;
+                    case ('C' << 8) | 'S': return Op.CS;
+                    case ('s' << 8) | 'c': return Op.sc;
+                    case ('S' << 8) | 'C': return Op.SC;
+                    case ('r' << 8) | 'e': return Op.re;
+                    case ('f' << 8) | '*': case ('B' << 8) | '*': case ('b' << 8) | '*': return Op.Fill;
+                    case ('W' << 8) | '*': return Op.Clip;
+                    case ('B' << 8) | 'T': return Op.BT;
+                    case ('E' << 8) | 'T': return Op.ET;
+                    case ('T' << 8) | 'f': return Op.Tf;
+                    case ('T' << 8) | 'c': return Op.Tc;
+                    case ('T' << 8) | 'w': return Op.Tw;
+                    case ('T' << 8) | 'z': return Op.Tz;
+                    case ('T' << 8) | 'L': return Op.TL;
+                    case ('T' << 8) | 's': return Op.Ts;
+                    case ('T' << 8) | 'r': return Op.Tr;
+                    case ('T' << 8) | 'd': return Op.Td;
+                    case ('T' << 8) | 'D': return Op.TD;
+                    case ('T' << 8) | 'm': return Op.Tm;
+                    case ('T' << 8) | '*': return Op.TStar;
+                    case ('T' << 8) | 'j': return Op.Tj;
+                    case ('T' << 8) | 'J': return Op.TJ;
+                    case ('D' << 8) | 'o': return Op.Do;
+                    case ('B' << 8) | 'I': return Op.BI;
+                }
+                return Op.Unknown;
+            case 3:
+                if (k.SequenceEqual("scn"u8)) return Op.sc;
+                if (k.SequenceEqual("SCN"u8)) return Op.SC;
+                return Op.Unknown;
+        }
+        return Op.Unknown;
+    }
+
     private void Run(byte[] content, PdfDictionary? resources, int depth)
     {
         var lx = new PdfLexer(content, 0, _doc.Options.MaxDepth);
-        var ops = new List<object?>(8);
+        var ops = new Operands();
         while (true)
         {
             if ((++_ops & 1023) == 0)
@@ -121,118 +210,126 @@ public sealed class ContentInterpreter
                 _budget?.Invoke();
                 if (_ops > MaxOperators) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxOperators} content operators on a page");
             }
-            var o = lx.ReadObject(allowRefs: false);
-            if (o == PdfLexer.Eof) break;
-            if (o is not PdfKeyword kw)
+            var kind = lx.NextContentToken(out long iv, out double rv, out object? ov, out int opStart, out int opLen);
+            if (kind == PdfLexer.ContentToken.Eof) break;
+            if (kind != PdfLexer.ContentToken.Operator)
             {
-                if (ops.Count >= 64) ops.Clear(); // garbage: no operator takes that many operands
-                ops.Add(o);
+                if (ops.Count >= 64) ops.Count = 0; // garbage: no operator takes that many operands
+                ref var slot = ref ops.Items[ops.Count++];
+                slot.Kind = kind switch { PdfLexer.ContentToken.Integer => (byte)0, PdfLexer.ContentToken.Real => (byte)1, _ => (byte)2 };
+                slot.Int = iv;
+                slot.Real = rv;
+                slot.Obj = ov;
                 continue;
             }
-            try
+            var op = opLen == 0 ? Op.Unknown : Classify(lx.Span.Slice(opStart, opLen));
+            if (op != Op.Unknown)
             {
-                Execute(kw.Value, ops, resources, lx, depth);
+                try
+                {
+                    Execute(op, ops, resources, lx, depth);
+                }
+                catch (PdfFormatException) { /* a bad operand list: skip the operator, as viewers do */ }
+                catch (InvalidCastException) { }
             }
-            catch (PdfFormatException) { /* a bad operand list: skip the operator, as viewers do */ }
-            catch (InvalidCastException) { }
-            ops.Clear();
+            ops.Count = 0;
         }
     }
 
-    private static double N(List<object?> ops, int i) => i >= 0 && i < ops.Count ? PdfValue.Number(ops[i]) ?? 0 : 0;
-    private static double Last(List<object?> ops, int k) => N(ops, ops.Count - k);
+    private static readonly double[] Gray0 = [0], Gray1 = [1];
 
-    private void Execute(string op, List<object?> ops, PdfDictionary? res, PdfLexer lx, int depth)
+    /// <summary>A one-component colour; black and white share an array (colour arrays are never written to).</summary>
+    private static double[] OneComponent(double v) =>
+        v == 0 && !double.IsNegative(v) ? Gray0 : v == 1 ? Gray1 : [v];
+
+    private void Execute(Op op, Operands ops, PdfDictionary? res, PdfLexer lx, int depth)
     {
         switch (op)
         {
             // graphics state
-            case "q":
+            case Op.q:
                 if (_stack.Count < MaxGStateDepth) _stack.Push(_gs.Clone());
                 else throw new PdfLimitException(PdfIssueKind.DepthExceeded, $"graphics state nested deeper than {MaxGStateDepth}");
                 break;
-            case "Q": if (_stack.Count > 0) _gs = _stack.Pop(); break;
-            case "cm":
+            case Op.Q: if (_stack.Count > 0) _gs = _stack.Pop(); break;
+            case Op.cm:
                 if (ops.Count >= 6)
-                    _gs.Ctm = new Matrix(Last(ops, 6), Last(ops, 5), Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)).Multiply(_gs.Ctm);
+                    _gs.Ctm = new Matrix(ops.Last(6), ops.Last(5), ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1)).Multiply(_gs.Ctm);
                 break;
 
             // colour
-            case "g": _gs.FillCs = PdfColorSpace.Gray; _gs.Fill = [Last(ops, 1)]; break;
-            case "G": _gs.StrokeCs = PdfColorSpace.Gray; _gs.Stroke = [Last(ops, 1)]; break;
-            case "rg": _gs.FillCs = PdfColorSpace.Rgb; _gs.Fill = [Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "RG": _gs.StrokeCs = PdfColorSpace.Rgb; _gs.Stroke = [Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "k": _gs.FillCs = PdfColorSpace.Cmyk; _gs.Fill = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "K": _gs.StrokeCs = PdfColorSpace.Cmyk; _gs.Stroke = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "cs":
-                if (ops.Count > 0) { _gs.FillCs = ColorSpace(ops[^1], res); _gs.Fill = _gs.FillCs.Initial(); }
+            case Op.g: _gs.FillCs = PdfColorSpace.Gray; _gs.Fill = OneComponent(ops.Last(1)); break;
+            case Op.G: _gs.StrokeCs = PdfColorSpace.Gray; _gs.Stroke = OneComponent(ops.Last(1)); break;
+            case Op.rg: _gs.FillCs = PdfColorSpace.Rgb; _gs.Fill = [ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.RG: _gs.StrokeCs = PdfColorSpace.Rgb; _gs.Stroke = [ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.k: _gs.FillCs = PdfColorSpace.Cmyk; _gs.Fill = [ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.K: _gs.StrokeCs = PdfColorSpace.Cmyk; _gs.Stroke = [ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.cs:
+                if (ops.Count > 0) { _gs.FillCs = ColorSpace(ops.Items[ops.Count - 1].Boxed, res); _gs.Fill = _gs.FillCs.Initial(); }
                 break;
-            case "CS":
-                if (ops.Count > 0) { _gs.StrokeCs = ColorSpace(ops[^1], res); _gs.Stroke = _gs.StrokeCs.Initial(); }
+            case Op.CS:
+                if (ops.Count > 0) { _gs.StrokeCs = ColorSpace(ops.Items[ops.Count - 1].Boxed, res); _gs.Stroke = _gs.StrokeCs.Initial(); }
                 break;
-            case "sc": case "scn": _gs.Fill = Numbers(ops); break;
-            case "SC": case "SCN": _gs.Stroke = Numbers(ops); break;
+            case Op.sc: _gs.Fill = Numbers(ops); break;
+            case Op.SC: _gs.Stroke = Numbers(ops); break;
 
             // path construction
-            case "m": NewSubpath().Points.Add((Last(ops, 2), Last(ops, 1))); _pathPoints++; break;
-            case "l": AddPoint(Last(ops, 2), Last(ops, 1), false); break;
-            case "c": AddPoint(Last(ops, 2), Last(ops, 1), true); break;
-            case "v": case "y": AddPoint(Last(ops, 2), Last(ops, 1), true); break;
-            case "h": break; // closing adds no corner; rectangles are recognised from their 4 corners
-            case "re":
+            case Op.m: NewSubpath(false); AddToLast(ops.Last(2), ops.Last(1)); _pathPoints++; break;
+            case Op.l: AddPoint(ops.Last(2), ops.Last(1), false); break;
+            case Op.c: case Op.vy: AddPoint(ops.Last(2), ops.Last(1), true); break;
+            case Op.h: break; // closing adds no corner; rectangles are recognised from their 4 corners
+            case Op.re:
                 {
-                    double x = Last(ops, 4), y = Last(ops, 3), w = Last(ops, 2), h = Last(ops, 1);
-                    var sp = NewSubpath();
-                    sp.IsRe = true;
-                    sp.Points.Add((x, y)); sp.Points.Add((x + w, y)); sp.Points.Add((x + w, y + h)); sp.Points.Add((x, y + h));
+                    double x = ops.Last(4), y = ops.Last(3), w = ops.Last(2), h = ops.Last(1);
+                    NewSubpath(true);
+                    AddToLast(x, y); AddToLast(x + w, y); AddToLast(x + w, y + h); AddToLast(x, y + h);
                     _pathPoints += 4;
                     break;
                 }
 
             // path painting
-            case "f": case "F": case "f*": case "B": case "B*": case "b": case "b*":
-                FillPath(); ClearPath(); break;
-            case "n": case "S": case "s": ClearPath(); break;
-            case "W": case "W*": break;
+            case Op.Fill: FillPath(); ClearPath(); break;
+            case Op.NoPaint: ClearPath(); break;
+            case Op.Clip: break;
 
             // text
-            case "BT": _tm = _tlm = Matrix.Identity; break;
-            case "ET": break;
-            case "Tf":
+            case Op.BT: _tm = _tlm = Matrix.Identity; break;
+            case Op.ET: break;
+            case Op.Tf:
                 if (ops.Count >= 2)
                 {
-                    _gs.FontSize = Last(ops, 1);
-                    _gs.Font = LoadFont(ops[^2] as PdfName, res);
+                    _gs.FontSize = ops.Last(1);
+                    _gs.Font = LoadFont(ops.LastObj(2) as PdfName, res);
                 }
                 break;
-            case "Tc": _gs.CharSpacing = Last(ops, 1); break;
-            case "Tw": _gs.WordSpacing = Last(ops, 1); break;
-            case "Tz": _gs.HScale = Last(ops, 1) / 100.0; break;
-            case "TL": _gs.Leading = Last(ops, 1); break;
-            case "Ts": _gs.Rise = Last(ops, 1); break;
-            case "Tr": break;
-            case "Td": MoveText(Last(ops, 2), Last(ops, 1)); break;
-            case "TD": _gs.Leading = -Last(ops, 1); MoveText(Last(ops, 2), Last(ops, 1)); break;
-            case "Tm":
+            case Op.Tc: _gs.CharSpacing = ops.Last(1); break;
+            case Op.Tw: _gs.WordSpacing = ops.Last(1); break;
+            case Op.Tz: _gs.HScale = ops.Last(1) / 100.0; break;
+            case Op.TL: _gs.Leading = ops.Last(1); break;
+            case Op.Ts: _gs.Rise = ops.Last(1); break;
+            case Op.Tr: break;
+            case Op.Td: MoveText(ops.Last(2), ops.Last(1)); break;
+            case Op.TD: _gs.Leading = -ops.Last(1); MoveText(ops.Last(2), ops.Last(1)); break;
+            case Op.Tm:
                 if (ops.Count >= 6)
-                    _tm = _tlm = new Matrix(Last(ops, 6), Last(ops, 5), Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1));
+                    _tm = _tlm = new Matrix(ops.Last(6), ops.Last(5), ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1));
                 break;
-            case "T*": MoveText(0, -_gs.Leading); break;
-            case "Tj": if (ops.Count > 0 && ops[^1] is PdfString s1) ShowText([s1]); break;
-            case "'": MoveText(0, -_gs.Leading); if (ops.Count > 0 && ops[^1] is PdfString s2) ShowText([s2]); break;
-            case "\"":
+            case Op.TStar: MoveText(0, -_gs.Leading); break;
+            case Op.Tj: if (ops.LastObj() is PdfString s1) ShowText([s1]); break;
+            case Op.Quote: MoveText(0, -_gs.Leading); if (ops.LastObj() is PdfString s2) ShowText([s2]); break;
+            case Op.DoubleQuote:
                 if (ops.Count >= 3)
                 {
-                    _gs.WordSpacing = N(ops, ops.Count - 3); _gs.CharSpacing = N(ops, ops.Count - 2);
+                    _gs.WordSpacing = ops.N(ops.Count - 3); _gs.CharSpacing = ops.N(ops.Count - 2);
                     MoveText(0, -_gs.Leading);
-                    if (ops[^1] is PdfString s3) ShowText([s3]);
+                    if (ops.LastObj() is PdfString s3) ShowText([s3]);
                 }
                 break;
-            case "TJ": if (ops.Count > 0 && ops[^1] is PdfArray arr) ShowText(arr); break;
+            case Op.TJ: if (ops.LastObj() is PdfArray arr) ShowText(arr); break;
 
             // XObjects and inline images
-            case "Do": if (ops.Count > 0 && ops[^1] is PdfName xn) DoXObject(xn.Value, res, depth); break;
-            case "BI": InlineImage(lx, res); break;
+            case Op.Do: if (ops.LastObj() is PdfName xn) DoXObject(xn.Value, res, depth); break;
+            case Op.BI: InlineImage(lx, res); break;
         }
     }
 
@@ -245,46 +342,68 @@ public sealed class ContentInterpreter
         return cs;
     }
 
-    private static double[] Numbers(List<object?> ops)
+    private static double[] Numbers(Operands ops)
     {
         int n = 0;
-        foreach (var o in ops) if (o is long or double) n++;
+        for (int j = 0; j < ops.Count; j++) if (ops.Items[j].IsNumber) n++;
         var r = new double[Math.Max(n, 1)];
         int i = 0;
-        foreach (var o in ops) if (PdfValue.Number(o) is double d) r[i++] = d;
+        for (int j = 0; j < ops.Count; j++) if (ops.Items[j].IsNumber) r[i++] = ops.Items[j].Number;
         return r;
     }
 
     // ------------------------------------------------------------------ paths
+    // The current path: subpaths in order, their points stored one after the other (only the last subpath grows).
 
-    private Subpath NewSubpath()
+    private struct Subpath
+    {
+        public int Start, Count;
+        public bool Curved, IsRe;
+    }
+
+    private Subpath[] _subs = new Subpath[16];
+    private int _nSubs;
+    private (double X, double Y)[] _pts = new (double, double)[64];
+    private int _nPts;
+
+    private void NewSubpath(bool isRe)
     {
         if (_pathPoints > MaxPathPoints) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"a path with more than {MaxPathPoints} points");
-        var sp = new Subpath();
-        _path.Add(sp);
-        return sp;
+        if (_nSubs == _subs.Length) Array.Resize(ref _subs, _subs.Length * 2);
+        _subs[_nSubs++] = new Subpath { Start = _nPts, IsRe = isRe };
+    }
+
+    /// <summary>Adds a point to the last subpath (at most 64 kept: more make it no rectangle).</summary>
+    private void AddToLast(double x, double y)
+    {
+        ref var sp = ref _subs[_nSubs - 1];
+        if (sp.Count >= 64) { sp.Curved = true; return; }
+        if (_nPts == _pts.Length) Array.Resize(ref _pts, _pts.Length * 2);
+        _pts[_nPts++] = (x, y);
+        sp.Count++;
     }
 
     private void AddPoint(double x, double y, bool curve)
     {
-        var sp = _path.Count > 0 && !_path[^1].IsRe ? _path[^1] : NewSubpath();
-        if (curve) sp.Curved = true;
-        if (sp.Points.Count < 64) sp.Points.Add((x, y)); else sp.Curved = true; // too many points: not a rectangle
+        if (_nSubs == 0 || _subs[_nSubs - 1].IsRe) NewSubpath(false);
+        if (curve) _subs[_nSubs - 1].Curved = true;
+        AddToLast(x, y);
         _pathPoints++;
     }
 
-    private void ClearPath() { _path.Clear(); _pathPoints = 0; }
+    private void ClearPath() { _nSubs = 0; _nPts = 0; _pathPoints = 0; }
 
     private void FillPath()
     {
-        if (_path.Count == 0) return;
+        if (_nSubs == 0) return;
         double lum = _gs.FillCs.Luminance(_gs.Fill);
         Span<(double X, double Y)> p = stackalloc (double, double)[4];
-        foreach (var sp in _path)
+        for (int si = 0; si < _nSubs; si++)
         {
+            var sp = _subs[si];
             if (sp.Curved) continue;
-            var pts = sp.Points;
-            int n = pts.Count;
+            var pts = _pts.AsSpan(sp.Start, sp.Count);
+            int n = pts.Length;
             // a closing point equal to the first is not a corner
             while (n > 4 && Near(pts[n - 1], pts[0])) n--;
             if (n != 4) continue;
@@ -306,6 +425,20 @@ public sealed class ContentInterpreter
             if (_out.Rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
             _out.Rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
         }
+    }
+
+    /// <summary>Appends saved subpaths after the current ones (the path around a Form XObject).</summary>
+    private void AppendPath(Subpath[] subs, (double X, double Y)[] pts)
+    {
+        int baseIndex = _nPts;
+        foreach (var sp in subs)
+        {
+            if (_nSubs == _subs.Length) Array.Resize(ref _subs, _subs.Length * 2);
+            _subs[_nSubs++] = sp with { Start = sp.Start + baseIndex };
+        }
+        while (_nPts + pts.Length > _pts.Length) Array.Resize(ref _pts, _pts.Length * 2);
+        pts.CopyTo(_pts.AsSpan(_nPts));
+        _nPts += pts.Length;
     }
 
     private static bool Near((double X, double Y) a, (double X, double Y) b) => Math.Abs(a.X - b.X) < 1e-9 && Math.Abs(a.Y - b.Y) < 1e-9;
@@ -386,13 +519,14 @@ public sealed class ContentInterpreter
                     _gs.Ctm = fm.Multiply(_gs.Ctm);
                 }
                 var formRes = _doc.ResolveDict(s.Dict.Get("Resources")) ?? res;
-                var savedPath = new List<Subpath>(_path);
+                var savedSubs = _subs.AsSpan(0, _nSubs).ToArray();
+                var savedPts = _pts.AsSpan(0, _nPts).ToArray();
                 ClearPath();
                 var data = _doc.DecodeStream(s).Data;
                 Run(data, formRes, depth + 1);
                 while (_stack.Count > stackDepth) _stack.Pop();
                 _gs = saved;
-                _path.AddRange(savedPath);
+                AppendPath(savedSubs, savedPts);
             }
             finally { _activeForms.Remove(s); }
             return;

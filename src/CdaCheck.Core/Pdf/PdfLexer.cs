@@ -118,8 +118,18 @@ public sealed class PdfLexer
 
     private object ReadNumber()
     {
-        var s = S;
         int start = Pos;
+        var kind = ReadNumberCore(out long value, out double real);
+        if (kind == ContentToken.Real) return real;
+        if (kind == ContentToken.Operator) return PdfKeyword.Of(S[start..Pos]);
+        return value is >= 0 and < 1024 ? SmallInts[value] : value;
+    }
+
+    /// <summary>A number at <see cref="Pos"/>, unboxed: Integer (<paramref name="value"/>), Real (<paramref name="real"/>), or Operator when it is not a number after all (e.g. "1a").</summary>
+    private ContentToken ReadNumberCore(out long value, out double real)
+    {
+        var s = S;
+        value = 0; real = 0;
         bool neg = false;
         // Lenient: any run of sign characters; "--5" reads as 5 negated once (as Acrobat does).
         while (Pos < _end && (s[Pos] == '+' || s[Pos] == '-')) { if (s[Pos] == '-') neg = true; Pos++; }
@@ -141,16 +151,61 @@ public sealed class PdfLexer
             // tolerate junk like "1.2.3" by skipping remaining regular chars
             while (Pos < _end && IsRegular(s[Pos])) Pos++;
             double v = ip + frac / scale;
-            return neg ? -v : v;
+            real = neg ? -v : v;
+            return ContentToken.Real;
         }
         if (Pos < _end && IsRegular(s[Pos]))
         {
             // not a number after all (e.g. "1a"): read it as a keyword
             while (Pos < _end && IsRegular(s[Pos])) Pos++;
-            return PdfKeyword.Of(s[start..Pos]);
+            return ContentToken.Operator;
         }
-        long value = digits == 0 ? 0 : neg ? -ip : ip;
-        return value is >= 0 and < 1024 ? SmallInts[value] : value;
+        value = digits == 0 ? 0 : neg ? -ip : ip;
+        return ContentToken.Integer;
+    }
+
+    /// <summary>Kinds of <see cref="NextContentToken"/>.</summary>
+    public enum ContentToken : byte { Eof, Integer, Real, Operator, Value }
+
+    private static readonly object BoxedTrue = true, BoxedFalse = false;
+
+    /// <summary>
+    /// The next token of a content stream as <see cref="ReadObject"/> (without references) reads it, but without
+    /// allocating for numbers and operators: an Integer or Real operand, an Operator (its bytes at
+    /// <paramref name="opStart"/>, <paramref name="opLength"/> in <see cref="Span"/>; length 0 for a stray delimiter
+    /// keyword, which is no operator), any other operand as a Value, or Eof.
+    /// </summary>
+    public ContentToken NextContentToken(out long integer, out double real, out object? value, out int opStart, out int opLength)
+    {
+        integer = 0; real = 0; value = null; opStart = 0; opLength = 0;
+        SkipWhite();
+        if (Pos >= _end) return ContentToken.Eof;
+        var s = S;
+        byte b = s[Pos];
+        if (b is (byte)'+' or (byte)'-' or (byte)'.' || (b >= '0' && b <= '9'))
+        {
+            int start = Pos;
+            var k = ReadNumberCore(out integer, out real);
+            if (k == ContentToken.Operator) { opStart = start; opLength = Pos - start; }
+            return k;
+        }
+        if (IsRegular(b))
+        {
+            int start = Pos;
+            while (Pos < _end && IsRegular(s[Pos])) Pos++;
+            var span = s[start..Pos];
+            if (span.SequenceEqual("true"u8)) { value = BoxedTrue; return ContentToken.Value; }
+            if (span.SequenceEqual("false"u8)) { value = BoxedFalse; return ContentToken.Value; }
+            if (span.SequenceEqual("null"u8)) return ContentToken.Value;
+            opStart = start; opLength = Pos - start;
+            return ContentToken.Operator;
+        }
+        // delimiters: names, strings, arrays, dictionaries, stray closers
+        var o = ReadObject(allowRefs: false);
+        if (o == Eof) return ContentToken.Eof;
+        if (o is PdfKeyword) return ContentToken.Operator;
+        value = o;
+        return ContentToken.Value;
     }
 
     private PdfName ReadName()
