@@ -70,6 +70,7 @@ public sealed class ContentInterpreter
         if (page.Dict.Get("Contents") is not null && contents is not (PdfStream or PdfArray))
             throw new PdfFormatException("the page /Contents is missing or unreadable");
         var data = ContentsOf(doc, contents);
+        pc.Rects.Capacity = RectangleEstimate(data);
         ci.Run(data, page.Resources, 0);
         return pc;
     }
@@ -80,6 +81,20 @@ public sealed class ContentInterpreter
         var pc = new PageContent { PageNumber = 1, Width = width, Height = height };
         new ContentInterpreter(doc, pc, Matrix.Identity).Run(content, resources, 0);
         return pc;
+    }
+
+    /// <summary>How many rectangles a page paints at most, about (its " re" operators; bounded): presizes the list.</summary>
+    private static int RectangleEstimate(ReadOnlySpan<byte> content)
+    {
+        int n = 0, p = 0;
+        while (n < 16_384)
+        {
+            int i = content[p..].IndexOf(" re"u8);
+            if (i < 0) break;
+            n++;
+            p += i + 3;
+        }
+        return n;
     }
 
     private static byte[] ContentsOf(PdfDocument doc, object? contents)
@@ -134,6 +149,7 @@ public sealed class ContentInterpreter
     }
 
     /// <summary>The operator named by these bytes (no string made).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Op Classify(ReadOnlySpan<byte> k)
     {
         switch (k.Length)
@@ -199,6 +215,7 @@ public sealed class ContentInterpreter
         return Op.Unknown;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(byte[] content, PdfDictionary? resources, int depth)
     {
         var lx = new PdfLexer(content, 0, _doc.Options.MaxDepth);
@@ -242,6 +259,7 @@ public sealed class ContentInterpreter
     private static double[] OneComponent(double v) =>
         v == 0 && !double.IsNegative(v) ? Gray0 : v == 1 ? Gray1 : [v];
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Execute(Op op, Operands ops, PdfDictionary? res, PdfLexer lx, int depth)
     {
         switch (op)
@@ -366,6 +384,7 @@ public sealed class ContentInterpreter
     private (double X, double Y)[] _pts = new (double, double)[64];
     private int _nPts;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void NewSubpath(bool isRe)
     {
         if (_pathPoints > MaxPathPoints) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"a path with more than {MaxPathPoints} points");
@@ -374,6 +393,7 @@ public sealed class ContentInterpreter
     }
 
     /// <summary>Adds a point to the last subpath (at most 64 kept: more make it no rectangle).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AddToLast(double x, double y)
     {
         ref var sp = ref _subs[_nSubs - 1];
@@ -383,6 +403,7 @@ public sealed class ContentInterpreter
         sp.Count++;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AddPoint(double x, double y, bool curve)
     {
         if (_nSubs == 0 || _subs[_nSubs - 1].IsRe) NewSubpath(false);
@@ -393,6 +414,7 @@ public sealed class ContentInterpreter
 
     private void ClearPath() { _nSubs = 0; _nPts = 0; _pathPoints = 0; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillPath()
     {
         if (_nSubs == 0) return;

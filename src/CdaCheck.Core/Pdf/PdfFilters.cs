@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace CdaCheck.Core.Pdf;
@@ -168,9 +169,11 @@ public static class PdfFilters
         using var input = new MemoryStream(seg.Array!, seg.Offset + skip, seg.Count - skip, writable: false);
         using Stream z = zlib ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress);
         // output read in chunks of 16 KiB exactly as before (a corrupt stream keeps the same bytes), straight into
-        // the result when it has room, else through a scratch chunk; presized from the hint (no growth, no final copy)
-        long initial = sizeHint > 0 ? Math.Min(sizeHint, maxBytes) : Math.Min((long)seg.Count * 4 + 64, 1 << 20);
-        var output = new byte[Math.Clamp(initial, 16, Array.MaxLength)];
+        // the output when it has room, else through a scratch chunk. With a size hint the output is presized (no growth,
+        // no final copy when the hint is right); without, it grows in pooled buffers and only the result is allocated.
+        bool pooled = sizeHint <= 0;
+        long initial = pooled ? Math.Min((long)seg.Count * 4 + 64, 1 << 20) : Math.Min(sizeHint, maxBytes);
+        var output = pooled ? ArrayPool<byte>.Shared.Rent((int)initial) : new byte[Math.Clamp(initial, 16, Array.MaxLength)];
         var scratch = _inflateScratch ??= new byte[InflateChunk];
         long pos = 0;
         try
@@ -191,8 +194,15 @@ public static class PdfFilters
                     if (pos + n > maxBytes) throw Bomb(maxBytes);
                     if (output.LongLength - pos < n)
                     {
-                        long cap = Math.Max(output.LongLength * 2, pos + n);
-                        Array.Resize(ref output, (int)Math.Min(cap, Array.MaxLength));
+                        long cap = Math.Min(Math.Max(output.LongLength * 2, pos + n), Array.MaxLength);
+                        if (pooled)
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent((int)cap);
+                            output.AsSpan(0, (int)pos).CopyTo(bigger);
+                            ArrayPool<byte>.Shared.Return(output);
+                            output = bigger;
+                        }
+                        else Array.Resize(ref output, (int)cap);
                     }
                     scratch.AsSpan(0, n).CopyTo(output.AsSpan((int)pos));
                 }
@@ -201,6 +211,12 @@ public static class PdfFilters
             ok = true;
         }
         catch (InvalidDataException) { }
+        if (pooled)
+        {
+            byte[] result = pos == 0 ? [] : output.AsSpan(0, (int)pos).ToArray();
+            ArrayPool<byte>.Shared.Return(output);
+            return result;
+        }
         if (pos == output.LongLength) return output;
         return pos == 0 ? [] : output.AsSpan(0, (int)pos).ToArray();
     }

@@ -126,6 +126,7 @@ public sealed class PdfLexer
     }
 
     /// <summary>A number at <see cref="Pos"/>, unboxed: Integer (<paramref name="value"/>), Real (<paramref name="real"/>), or Operator when it is not a number after all (e.g. "1a").</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private ContentToken ReadNumberCore(out long value, out double real)
     {
         var s = S;
@@ -175,29 +176,74 @@ public sealed class PdfLexer
     /// <paramref name="opStart"/>, <paramref name="opLength"/> in <see cref="Span"/>; length 0 for a stray delimiter
     /// keyword, which is no operator), any other operand as a Value, or Eof.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ContentToken NextContentToken(out long integer, out double real, out object? value, out int opStart, out int opLength)
     {
         integer = 0; real = 0; value = null; opStart = 0; opLength = 0;
-        SkipWhite();
-        if (Pos >= _end) return ContentToken.Eof;
+        // the hot path of content streams (white space, numbers, operators) with the position in a local
         var s = S;
-        byte b = s[Pos];
-        if (b is (byte)'+' or (byte)'-' or (byte)'.' || (b >= '0' && b <= '9'))
+        int p = Pos, end = s.Length;
+        while (true)
+        {
+            if ((uint)p >= (uint)end) { Pos = p; return ContentToken.Eof; }
+            byte c = s[p];
+            if (CharClass[c] == White) { p++; continue; }
+            if (c == '%')
+            {
+                while (p < end && s[p] != '\n' && s[p] != '\r') p++;
+                continue;
+            }
+            break;
+        }
+        byte b = s[p];
+        if (b - (uint)'0' <= 9)
+        {
+            // unsigned integer or real: the common case, same arithmetic as ReadNumberCore
+            int start = p;
+            long ip = 0; int digits = 0;
+            while (p < end && s[p] - (uint)'0' <= 9)
+            {
+                if (digits < 18) ip = ip * 10 + (s[p] - '0');
+                digits++; p++;
+            }
+            if (p >= end || CharClass[s[p]] != Regular) { Pos = p; integer = ip; return ContentToken.Integer; }
+            if (s[p] == '.')
+            {
+                p++;
+                double frac = 0, scale = 1; int fd = 0;
+                while (p < end && s[p] - (uint)'0' <= 9)
+                {
+                    if (fd < 15) { frac = frac * 10 + (s[p] - '0'); scale *= 10; fd++; }
+                    p++;
+                }
+                if (p >= end || CharClass[s[p]] != Regular) { Pos = p; real = ip + frac / scale; return ContentToken.Real; }
+            }
+            Pos = start; // junk after the number ("1.2.3", "1a"): the general reader
+            var k = ReadNumberCore(out integer, out real);
+            if (k == ContentToken.Operator) { opStart = start; opLength = Pos - start; }
+            return k;
+        }
+        Pos = p;
+        if (b is (byte)'+' or (byte)'-' or (byte)'.')
         {
             int start = Pos;
             var k = ReadNumberCore(out integer, out real);
             if (k == ContentToken.Operator) { opStart = start; opLength = Pos - start; }
             return k;
         }
-        if (IsRegular(b))
+        if (CharClass[b] == Regular)
         {
-            int start = Pos;
-            while (Pos < _end && IsRegular(s[Pos])) Pos++;
-            var span = s[start..Pos];
-            if (span.SequenceEqual("true"u8)) { value = BoxedTrue; return ContentToken.Value; }
-            if (span.SequenceEqual("false"u8)) { value = BoxedFalse; return ContentToken.Value; }
-            if (span.SequenceEqual("null"u8)) return ContentToken.Value;
-            opStart = start; opLength = Pos - start;
+            int start = p;
+            while (p < end && CharClass[s[p]] == Regular) p++;
+            Pos = p;
+            var span = s[start..p];
+            if (span.Length is 4 or 5)
+            {
+                if (span.SequenceEqual("true"u8)) { value = BoxedTrue; return ContentToken.Value; }
+                if (span.SequenceEqual("false"u8)) { value = BoxedFalse; return ContentToken.Value; }
+                if (span.SequenceEqual("null"u8)) return ContentToken.Value;
+            }
+            opStart = start; opLength = p - start;
             return ContentToken.Operator;
         }
         // delimiters: names, strings, arrays, dictionaries, stray closers
@@ -206,6 +252,16 @@ public sealed class PdfLexer
         if (o is PdfKeyword) return ContentToken.Operator;
         value = o;
         return ContentToken.Value;
+    }
+
+    private const byte Regular = 0, White = 1, Delimiter = 2;
+    private static readonly byte[] CharClass = BuildCharClass();
+
+    private static byte[] BuildCharClass()
+    {
+        var t = new byte[256];
+        for (int i = 0; i < 256; i++) t[i] = IsWhite((byte)i) ? White : IsDelimiter((byte)i) ? Delimiter : Regular;
+        return t;
     }
 
     private PdfName ReadName()
