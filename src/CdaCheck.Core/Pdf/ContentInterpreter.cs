@@ -84,6 +84,7 @@ public sealed class ContentInterpreter
     }
 
     /// <summary>How many rectangles a page paints at most, about (its " re" operators; bounded): presizes the list.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int RectangleEstimate(ReadOnlySpan<byte> content)
     {
         int n = 0, p = 0;
@@ -232,11 +233,11 @@ public sealed class ContentInterpreter
             if (kind != PdfLexer.ContentToken.Operator)
             {
                 if (ops.Count >= 64) ops.Count = 0; // garbage: no operator takes that many operands
+                // only the field of the kind is written (the others are never read for that kind)
                 ref var slot = ref ops.Items[ops.Count++];
-                slot.Kind = kind switch { PdfLexer.ContentToken.Integer => (byte)0, PdfLexer.ContentToken.Real => (byte)1, _ => (byte)2 };
-                slot.Int = iv;
-                slot.Real = rv;
-                slot.Obj = ov;
+                if (kind == PdfLexer.ContentToken.Integer) { slot.Kind = 0; slot.Int = iv; }
+                else if (kind == PdfLexer.ContentToken.Real) { slot.Kind = 1; slot.Real = rv; }
+                else { slot.Kind = 2; slot.Obj = ov; }
                 continue;
             }
             var op = opLen == 0 ? Op.Unknown : Classify(lx.Span.Slice(opStart, opLen));
@@ -419,35 +420,37 @@ public sealed class ContentInterpreter
     {
         if (_nSubs == 0) return;
         double lum = _gs.FillCs.Luminance(_gs.Fill);
-        Span<(double X, double Y)> p = stackalloc (double, double)[4];
+        var m = _gs.Ctm;
+        var rects = _out.Rects;
         for (int si = 0; si < _nSubs; si++)
         {
-            var sp = _subs[si];
+            ref readonly var sp = ref _subs[si];
             if (sp.Curved) continue;
             var pts = _pts.AsSpan(sp.Start, sp.Count);
             int n = pts.Length;
             // a closing point equal to the first is not a corner
             while (n > 4 && Near(pts[n - 1], pts[0])) n--;
             if (n != 4) continue;
-            // edges axis-aligned in user space after the CTM
-            for (int i = 0; i < 4; i++) p[i] = _gs.Ctm.Apply(pts[i].X, pts[i].Y);
-            bool ok = true;
-            for (int i = 0; i < 4 && ok; i++)
-            {
-                var a = p[i]; var b = p[(i + 1) & 3];
-                bool horiz = Math.Abs(a.Y - b.Y) < 1e-6, vert = Math.Abs(a.X - b.X) < 1e-6;
-                ok = horiz ^ vert;
-            }
-            if (!ok) continue;
-            double x0 = Math.Min(Math.Min(p[0].X, p[1].X), Math.Min(p[2].X, p[3].X));
-            double x1 = Math.Max(Math.Max(p[0].X, p[1].X), Math.Max(p[2].X, p[3].X));
-            double y0 = Math.Min(Math.Min(p[0].Y, p[1].Y), Math.Min(p[2].Y, p[3].Y));
-            double y1 = Math.Max(Math.Max(p[0].Y, p[1].Y), Math.Max(p[2].Y, p[3].Y));
+            // the 4 corners in user space after the CTM (Matrix.Apply, written out)
+            double ax = m.A * pts[0].X + m.C * pts[0].Y + m.E, ay = m.B * pts[0].X + m.D * pts[0].Y + m.F;
+            double bx = m.A * pts[1].X + m.C * pts[1].Y + m.E, by = m.B * pts[1].X + m.D * pts[1].Y + m.F;
+            double cx = m.A * pts[2].X + m.C * pts[2].Y + m.E, cy = m.B * pts[2].X + m.D * pts[2].Y + m.F;
+            double dx = m.A * pts[3].X + m.C * pts[3].Y + m.E, dy = m.B * pts[3].X + m.D * pts[3].Y + m.F;
+            // edges axis-aligned
+            if (!AxisEdge(ax, ay, bx, by) || !AxisEdge(bx, by, cx, cy) || !AxisEdge(cx, cy, dx, dy) || !AxisEdge(dx, dy, ax, ay)) continue;
+            double x0 = Math.Min(Math.Min(ax, bx), Math.Min(cx, dx));
+            double x1 = Math.Max(Math.Max(ax, bx), Math.Max(cx, dx));
+            double y0 = Math.Min(Math.Min(ay, by), Math.Min(cy, dy));
+            double y1 = Math.Max(Math.Max(ay, by), Math.Max(cy, dy));
             if (x1 - x0 <= 0 || y1 - y0 <= 0) continue;
-            if (_out.Rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
-            _out.Rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
+            if (rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+            rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
         }
     }
+
+    /// <summary>An edge that is horizontal or vertical (not both: not a point).</summary>
+    private static bool AxisEdge(double ax, double ay, double bx, double by) =>
+        (Math.Abs(ay - by) < 1e-6) ^ (Math.Abs(ax - bx) < 1e-6);
 
     /// <summary>Appends saved subpaths after the current ones (the path around a Form XObject).</summary>
     private void AppendPath(Subpath[] subs, (double X, double Y)[] pts)
