@@ -83,20 +83,11 @@ public sealed class ContentInterpreter
         return pc;
     }
 
-    /// <summary>How many rectangles a page paints at most, about (its " re" operators; bounded): presizes the list.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static int RectangleEstimate(ReadOnlySpan<byte> content)
-    {
-        int n = 0, p = 0;
-        while (n < 16_384)
-        {
-            int i = content[p..].IndexOf(" re"u8);
-            if (i < 0) break;
-            n++;
-            p += i + 3;
-        }
-        return n;
-    }
+    /// <summary>
+    /// About how many rectangles a page paints, from its content length (a filled module "0 g x y w h re f" takes
+    /// some 24 bytes), at most 2,048 (a list kept out of the large object heap): presizes the list.
+    /// </summary>
+    private static int RectangleEstimate(ReadOnlySpan<byte> content) => Math.Min(content.Length / 24, 2048);
 
     private static byte[] ContentsOf(PdfDocument doc, object? contents)
     {
@@ -126,7 +117,11 @@ public sealed class ContentInterpreter
         public double Real;
         public object? Obj;
 
-        public readonly double Number => Kind switch { 0 => Int, 1 => Real, _ => PdfValue.Number(Obj) ?? 0 };
+        public readonly double Number
+        {
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            get => Kind == 0 ? Int : Kind == 1 ? Real : PdfValue.Number(Obj) ?? 0;
+        }
         public readonly bool IsNumber => Kind != 2 || Obj is long or double;
         public readonly object? Boxed => Kind switch { 0 => Int, 1 => Real, _ => Obj };
     }
@@ -137,8 +132,8 @@ public sealed class ContentInterpreter
         public readonly Operand[] Items = new Operand[64];
         public int Count;
 
-        public double N(int i) => i >= 0 && i < Count ? Items[i].Number : 0;
-        public double Last(int k) => N(Count - k);
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] public double N(int i) => i >= 0 && i < Count ? Items[i].Number : 0;
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] public double Last(int k) => N(Count - k);
         /// <summary>The last operand as an object (null when absent or a number).</summary>
         public object? LastObj(int k = 1) => Count - k >= 0 && Items[Count - k].Kind == 2 ? Items[Count - k].Obj : null;
     }
@@ -257,7 +252,7 @@ public sealed class ContentInterpreter
     private static readonly double[] Gray0 = [0], Gray1 = [1];
 
     /// <summary>A one-component colour; black and white share an array (colour arrays are never written to).</summary>
-    private static double[] OneComponent(double v) =>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] private static double[] OneComponent(double v) =>
         v == 0 && !double.IsNegative(v) ? Gray0 : v == 1 ? Gray1 : [v];
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
