@@ -597,7 +597,8 @@ public sealed class PdfDocument
             Done = true;
             doc._pendingBound -= bound;
             doc._pending.Remove(this);
-            consume(doc.DecodeStream(stream, SizeHint));
+            // the hint never exceeds the bound: a small stream declaring a huge image allocates no more than it can decode to
+            consume(doc.DecodeStream(stream, Math.Min(SizeHint, bound)));
         }
     }
 
@@ -622,7 +623,9 @@ public sealed class PdfDocument
 
     private void MaterializePending()
     {
-        while (_pending.Count > 0) _pending[0].Materialize();
+        var all = _pending.ToArray();
+        _pending.Clear();
+        foreach (var d in all) d.Materialize();
     }
 
     // ---------------------------------------------------------------- catalogue, pages, metadata

@@ -122,6 +122,18 @@ public class DeferredImageTests
     }
 
     [Fact]
+    public void A_short_stream_for_a_large_image_reads_as_before_missing_samples_white()
+    {
+        var few = new byte[] { 0, 10, 20, 30 };
+        var img = Page1(pg => pg.Image(ImageSpec.Gray8(1000, 1000, few), [100, 0, 0, 100, 0, 0])).Images.Single();
+        img.IsDecoded.ShouldBeFalse();
+        var gray = img.Gray;
+        gray.Length.ShouldBe(1_000_000);
+        gray.AsSpan(0, 4).ToArray().ShouldBe(few);
+        gray.AsSpan(4).IndexOfAnyExcept((byte)255).ShouldBe(-1);
+    }
+
+    [Fact]
     public void Oversized_images_are_reported_without_being_decoded()
     {
         var pdf = OnePage(pg => pg.Image(ImageSpec.Gray8(2000, 2000, new byte[4_000_000]), [100, 0, 0, 100, 0, 0])).ToBytes();
