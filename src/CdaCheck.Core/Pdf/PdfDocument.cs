@@ -63,7 +63,7 @@ public sealed class PdfPage
 /// An opened PDF: header, cross-reference data (classic tables, xref streams, hybrid files, /Prev chains,
 /// object streams, recovery by scanning), trailer, catalogue, page tree, Info and XMP facts. Never decrypts.
 /// </summary>
-public sealed class PdfDocument
+public sealed partial class PdfDocument
 {
     private readonly byte[] _data;
     private readonly ReadOnlyMemory<byte> _mem;
@@ -712,10 +712,15 @@ public sealed class PdfDocument
         }
     }
 
-    private static readonly Regex PartAttr = new(@"pdfaid:part\s*=\s*[""'](\d+)[""']", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private static readonly Regex PartElem = new(@"<pdfaid:part>\s*(\d+)\s*</pdfaid:part>", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private static readonly Regex ConfAttr = new(@"pdfaid:conformance\s*=\s*[""']([A-Za-z])[""']", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private static readonly Regex ConfElem = new(@"<pdfaid:conformance>\s*([A-Za-z])\s*</pdfaid:conformance>", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    // generated at build time (no regex parsing or interpretation at run time); same patterns, options and timeout
+    [GeneratedRegex(@"pdfaid:part\s*=\s*[""'](\d+)[""']", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PartAttr { get; }
+    [GeneratedRegex(@"<pdfaid:part>\s*(\d+)\s*</pdfaid:part>", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PartElem { get; }
+    [GeneratedRegex(@"pdfaid:conformance\s*=\s*[""']([A-Za-z])[""']", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ConfAttr { get; }
+    [GeneratedRegex(@"<pdfaid:conformance>\s*([A-Za-z])\s*</pdfaid:conformance>", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ConfElem { get; }
 
     /// <summary>PDF/A claim from XMP pdfaid:part and pdfaid:conformance, e.g. "1B", "2U", "4"; null when none.</summary>
     public string? PdfAClaim
