@@ -27,7 +27,6 @@ public sealed class ContentInterpreter
     private readonly Stack<GState> _stack = new();
     private GState _gs;
     private Matrix _tm = Matrix.Identity, _tlm = Matrix.Identity;
-    private readonly List<Subpath> _path = new();
     private int _pathPoints;
     private long _ops;
     private long _imageBytes;
@@ -42,13 +41,6 @@ public sealed class ContentInterpreter
         public double FontSize = 1, CharSpacing, WordSpacing, HScale = 1, Leading, Rise;
 
         public GState Clone() => (GState)MemberwiseClone();
-    }
-
-    private sealed class Subpath
-    {
-        public readonly List<(double X, double Y)> Points = new(5);
-        public bool Curved;
-        public bool IsRe;
     }
 
     private ContentInterpreter(PdfDocument doc, PageContent output, Matrix initial)
@@ -78,6 +70,7 @@ public sealed class ContentInterpreter
         if (page.Dict.Get("Contents") is not null && contents is not (PdfStream or PdfArray))
             throw new PdfFormatException("the page /Contents is missing or unreadable");
         var data = ContentsOf(doc, contents);
+        pc.Rects.Capacity = RectangleEstimate(data);
         ci.Run(data, page.Resources, 0);
         return pc;
     }
@@ -89,6 +82,12 @@ public sealed class ContentInterpreter
         new ContentInterpreter(doc, pc, Matrix.Identity).Run(content, resources, 0);
         return pc;
     }
+
+    /// <summary>
+    /// About how many rectangles a page paints, from its content length (a filled module "0 g x y w h re f" takes
+    /// some 24 bytes), at most 2,048 (a list kept out of the large object heap): presizes the list.
+    /// </summary>
+    private static int RectangleEstimate(ReadOnlySpan<byte> content) => Math.Min(content.Length / 24, 2048);
 
     private static byte[] ContentsOf(PdfDocument doc, object? contents)
     {
@@ -110,10 +109,113 @@ public sealed class ContentInterpreter
         return [];
     }
 
+    /// <summary>An operand: a number kept unboxed, or another object.</summary>
+    private struct Operand
+    {
+        public byte Kind; // 0 integer, 1 real, 2 object
+        public long Int;
+        public double Real;
+        public object? Obj;
+
+        public readonly double Number
+        {
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            get => Kind == 0 ? Int : Kind == 1 ? Real : PdfValue.Number(Obj) ?? 0;
+        }
+        public readonly bool IsNumber => Kind != 2 || Obj is long or double;
+        public readonly object? Boxed => Kind switch { 0 => Int, 1 => Real, _ => Obj };
+    }
+
+    /// <summary>The operands of the operator being run (at most 64: no operator takes more).</summary>
+    private sealed class Operands
+    {
+        public readonly Operand[] Items = new Operand[64];
+        public int Count;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] public double N(int i) => i >= 0 && i < Count ? Items[i].Number : 0;
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] public double Last(int k) => N(Count - k);
+        /// <summary>The last operand as an object (null when absent or a number).</summary>
+        public object? LastObj(int k = 1) => Count - k >= 0 && Items[Count - k].Kind == 2 ? Items[Count - k].Obj : null;
+    }
+
+    private enum Op : byte
+    {
+        Unknown, q, Q, cm, g, G, rg, RG, k, K, cs, CS, sc, SC, m, l, c, vy, h, re, Fill, NoPaint, Clip,
+        BT, ET, Tf, Tc, Tw, Tz, TL, Ts, Tr, Td, TD, Tm, TStar, Tj, Quote, DoubleQuote, TJ, Do, BI,
+    }
+
+    /// <summary>The operator named by these bytes (no string made).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static Op Classify(ReadOnlySpan<byte> k)
+    {
+        switch (k.Length)
+        {
+            case 1:
+                switch (k[0])
+                {
+                    case (byte)'q': return Op.q;
+                    case (byte)'Q': return Op.Q;
+                    case (byte)'g': return Op.g;
+                    case (byte)'G': return Op.G;
+                    case (byte)'k': return Op.k;
+                    case (byte)'K': return Op.K;
+                    case (byte)'m': return Op.m;
+                    case (byte)'l': return Op.l;
+                    case (byte)'c': return Op.c;
+                    case (byte)'v': case (byte)'y': return Op.vy;
+                    case (byte)'h': return Op.h;
+                    case (byte)'f': case (byte)'F': case (byte)'B': case (byte)'b': return Op.Fill;
+                    case (byte)'n': case (byte)'S': case (byte)'s': return Op.NoPaint;
+                    case (byte)'W': return Op.Clip;
+                    case (byte)'\'': return Op.Quote;
+                    case (byte)'"': return Op.DoubleQuote;
+                }
+                return Op.Unknown;
+            case 2:
+                switch ((k[0] << 8) | k[1])
+                {
+                    case ('c' << 8) | 'm': return Op.cm;
+                    case ('r' << 8) | 'g': return Op.rg;
+                    case ('R' << 8) | 'G': return Op.RG;
+                    case ('c' << 8) | 's': return Op.cs;
+                    case ('C' << 8) | 'S': return Op.CS;
+                    case ('s' << 8) | 'c': return Op.sc;
+                    case ('S' << 8) | 'C': return Op.SC;
+                    case ('r' << 8) | 'e': return Op.re;
+                    case ('f' << 8) | '*': case ('B' << 8) | '*': case ('b' << 8) | '*': return Op.Fill;
+                    case ('W' << 8) | '*': return Op.Clip;
+                    case ('B' << 8) | 'T': return Op.BT;
+                    case ('E' << 8) | 'T': return Op.ET;
+                    case ('T' << 8) | 'f': return Op.Tf;
+                    case ('T' << 8) | 'c': return Op.Tc;
+                    case ('T' << 8) | 'w': return Op.Tw;
+                    case ('T' << 8) | 'z': return Op.Tz;
+                    case ('T' << 8) | 'L': return Op.TL;
+                    case ('T' << 8) | 's': return Op.Ts;
+                    case ('T' << 8) | 'r': return Op.Tr;
+                    case ('T' << 8) | 'd': return Op.Td;
+                    case ('T' << 8) | 'D': return Op.TD;
+                    case ('T' << 8) | 'm': return Op.Tm;
+                    case ('T' << 8) | '*': return Op.TStar;
+                    case ('T' << 8) | 'j': return Op.Tj;
+                    case ('T' << 8) | 'J': return Op.TJ;
+                    case ('D' << 8) | 'o': return Op.Do;
+                    case ('B' << 8) | 'I': return Op.BI;
+                }
+                return Op.Unknown;
+            case 3:
+                if (k.SequenceEqual("scn"u8)) return Op.sc;
+                if (k.SequenceEqual("SCN"u8)) return Op.SC;
+                return Op.Unknown;
+        }
+        return Op.Unknown;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(byte[] content, PdfDictionary? resources, int depth)
     {
         var lx = new PdfLexer(content, 0, _doc.Options.MaxDepth);
-        var ops = new List<object?>(8);
+        var ops = new Operands();
         while (true)
         {
             if ((++_ops & 1023) == 0)
@@ -121,118 +223,127 @@ public sealed class ContentInterpreter
                 _budget?.Invoke();
                 if (_ops > MaxOperators) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxOperators} content operators on a page");
             }
-            var o = lx.ReadObject(allowRefs: false);
-            if (o == PdfLexer.Eof) break;
-            if (o is not PdfKeyword kw)
+            var kind = lx.NextContentToken(out long iv, out double rv, out object? ov, out int opStart, out int opLen);
+            if (kind == PdfLexer.ContentToken.Eof) break;
+            if (kind != PdfLexer.ContentToken.Operator)
             {
-                if (ops.Count >= 64) ops.Clear(); // garbage: no operator takes that many operands
-                ops.Add(o);
+                if (ops.Count >= 64) ops.Count = 0; // garbage: no operator takes that many operands
+                // only the field of the kind is written (the others are never read for that kind)
+                ref var slot = ref ops.Items[ops.Count++];
+                if (kind == PdfLexer.ContentToken.Integer) { slot.Kind = 0; slot.Int = iv; }
+                else if (kind == PdfLexer.ContentToken.Real) { slot.Kind = 1; slot.Real = rv; }
+                else { slot.Kind = 2; slot.Obj = ov; }
                 continue;
             }
-            try
+            var op = opLen == 0 ? Op.Unknown : Classify(lx.Span.Slice(opStart, opLen));
+            if (op != Op.Unknown)
             {
-                Execute(kw.Value, ops, resources, lx, depth);
+                try
+                {
+                    Execute(op, ops, resources, lx, depth);
+                }
+                catch (PdfFormatException) { /* a bad operand list: skip the operator, as viewers do */ }
+                catch (InvalidCastException) { }
             }
-            catch (PdfFormatException) { /* a bad operand list: skip the operator, as viewers do */ }
-            catch (InvalidCastException) { }
-            ops.Clear();
+            ops.Count = 0;
         }
     }
 
-    private static double N(List<object?> ops, int i) => i >= 0 && i < ops.Count ? PdfValue.Number(ops[i]) ?? 0 : 0;
-    private static double Last(List<object?> ops, int k) => N(ops, ops.Count - k);
+    private static readonly double[] Gray0 = [0], Gray1 = [1];
 
-    private void Execute(string op, List<object?> ops, PdfDictionary? res, PdfLexer lx, int depth)
+    /// <summary>A one-component colour; black and white share an array (colour arrays are never written to).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] private static double[] OneComponent(double v) =>
+        v == 0 && !double.IsNegative(v) ? Gray0 : v == 1 ? Gray1 : [v];
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Execute(Op op, Operands ops, PdfDictionary? res, PdfLexer lx, int depth)
     {
         switch (op)
         {
             // graphics state
-            case "q":
+            case Op.q:
                 if (_stack.Count < MaxGStateDepth) _stack.Push(_gs.Clone());
                 else throw new PdfLimitException(PdfIssueKind.DepthExceeded, $"graphics state nested deeper than {MaxGStateDepth}");
                 break;
-            case "Q": if (_stack.Count > 0) _gs = _stack.Pop(); break;
-            case "cm":
+            case Op.Q: if (_stack.Count > 0) _gs = _stack.Pop(); break;
+            case Op.cm:
                 if (ops.Count >= 6)
-                    _gs.Ctm = new Matrix(Last(ops, 6), Last(ops, 5), Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)).Multiply(_gs.Ctm);
+                    _gs.Ctm = new Matrix(ops.Last(6), ops.Last(5), ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1)).Multiply(_gs.Ctm);
                 break;
 
             // colour
-            case "g": _gs.FillCs = PdfColorSpace.Gray; _gs.Fill = [Last(ops, 1)]; break;
-            case "G": _gs.StrokeCs = PdfColorSpace.Gray; _gs.Stroke = [Last(ops, 1)]; break;
-            case "rg": _gs.FillCs = PdfColorSpace.Rgb; _gs.Fill = [Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "RG": _gs.StrokeCs = PdfColorSpace.Rgb; _gs.Stroke = [Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "k": _gs.FillCs = PdfColorSpace.Cmyk; _gs.Fill = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "K": _gs.StrokeCs = PdfColorSpace.Cmyk; _gs.Stroke = [Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1)]; break;
-            case "cs":
-                if (ops.Count > 0) { _gs.FillCs = ColorSpace(ops[^1], res); _gs.Fill = _gs.FillCs.Initial(); }
+            case Op.g: _gs.FillCs = PdfColorSpace.Gray; _gs.Fill = OneComponent(ops.Last(1)); break;
+            case Op.G: _gs.StrokeCs = PdfColorSpace.Gray; _gs.Stroke = OneComponent(ops.Last(1)); break;
+            case Op.rg: _gs.FillCs = PdfColorSpace.Rgb; _gs.Fill = [ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.RG: _gs.StrokeCs = PdfColorSpace.Rgb; _gs.Stroke = [ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.k: _gs.FillCs = PdfColorSpace.Cmyk; _gs.Fill = [ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.K: _gs.StrokeCs = PdfColorSpace.Cmyk; _gs.Stroke = [ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1)]; break;
+            case Op.cs:
+                if (ops.Count > 0) { _gs.FillCs = ColorSpace(ops.Items[ops.Count - 1].Boxed, res); _gs.Fill = _gs.FillCs.Initial(); }
                 break;
-            case "CS":
-                if (ops.Count > 0) { _gs.StrokeCs = ColorSpace(ops[^1], res); _gs.Stroke = _gs.StrokeCs.Initial(); }
+            case Op.CS:
+                if (ops.Count > 0) { _gs.StrokeCs = ColorSpace(ops.Items[ops.Count - 1].Boxed, res); _gs.Stroke = _gs.StrokeCs.Initial(); }
                 break;
-            case "sc": case "scn": _gs.Fill = Numbers(ops); break;
-            case "SC": case "SCN": _gs.Stroke = Numbers(ops); break;
+            case Op.sc: _gs.Fill = Numbers(ops); break;
+            case Op.SC: _gs.Stroke = Numbers(ops); break;
 
             // path construction
-            case "m": NewSubpath().Points.Add((Last(ops, 2), Last(ops, 1))); _pathPoints++; break;
-            case "l": AddPoint(Last(ops, 2), Last(ops, 1), false); break;
-            case "c": AddPoint(Last(ops, 2), Last(ops, 1), true); break;
-            case "v": case "y": AddPoint(Last(ops, 2), Last(ops, 1), true); break;
-            case "h": break; // closing adds no corner; rectangles are recognised from their 4 corners
-            case "re":
+            case Op.m: NewSubpath(false); AddToLast(ops.Last(2), ops.Last(1)); _pathPoints++; break;
+            case Op.l: AddPoint(ops.Last(2), ops.Last(1), false); break;
+            case Op.c: case Op.vy: AddPoint(ops.Last(2), ops.Last(1), true); break;
+            case Op.h: break; // closing adds no corner; rectangles are recognised from their 4 corners
+            case Op.re:
                 {
-                    double x = Last(ops, 4), y = Last(ops, 3), w = Last(ops, 2), h = Last(ops, 1);
-                    var sp = NewSubpath();
-                    sp.IsRe = true;
-                    sp.Points.Add((x, y)); sp.Points.Add((x + w, y)); sp.Points.Add((x + w, y + h)); sp.Points.Add((x, y + h));
+                    double x = ops.Last(4), y = ops.Last(3), w = ops.Last(2), h = ops.Last(1);
+                    NewSubpath(true);
+                    AddToLast(x, y); AddToLast(x + w, y); AddToLast(x + w, y + h); AddToLast(x, y + h);
                     _pathPoints += 4;
                     break;
                 }
 
             // path painting
-            case "f": case "F": case "f*": case "B": case "B*": case "b": case "b*":
-                FillPath(); ClearPath(); break;
-            case "n": case "S": case "s": ClearPath(); break;
-            case "W": case "W*": break;
+            case Op.Fill: FillPath(); ClearPath(); break;
+            case Op.NoPaint: ClearPath(); break;
+            case Op.Clip: break;
 
             // text
-            case "BT": _tm = _tlm = Matrix.Identity; break;
-            case "ET": break;
-            case "Tf":
+            case Op.BT: _tm = _tlm = Matrix.Identity; break;
+            case Op.ET: break;
+            case Op.Tf:
                 if (ops.Count >= 2)
                 {
-                    _gs.FontSize = Last(ops, 1);
-                    _gs.Font = LoadFont(ops[^2] as PdfName, res);
+                    _gs.FontSize = ops.Last(1);
+                    _gs.Font = LoadFont(ops.LastObj(2) as PdfName, res);
                 }
                 break;
-            case "Tc": _gs.CharSpacing = Last(ops, 1); break;
-            case "Tw": _gs.WordSpacing = Last(ops, 1); break;
-            case "Tz": _gs.HScale = Last(ops, 1) / 100.0; break;
-            case "TL": _gs.Leading = Last(ops, 1); break;
-            case "Ts": _gs.Rise = Last(ops, 1); break;
-            case "Tr": break;
-            case "Td": MoveText(Last(ops, 2), Last(ops, 1)); break;
-            case "TD": _gs.Leading = -Last(ops, 1); MoveText(Last(ops, 2), Last(ops, 1)); break;
-            case "Tm":
+            case Op.Tc: _gs.CharSpacing = ops.Last(1); break;
+            case Op.Tw: _gs.WordSpacing = ops.Last(1); break;
+            case Op.Tz: _gs.HScale = ops.Last(1) / 100.0; break;
+            case Op.TL: _gs.Leading = ops.Last(1); break;
+            case Op.Ts: _gs.Rise = ops.Last(1); break;
+            case Op.Tr: break;
+            case Op.Td: MoveText(ops.Last(2), ops.Last(1)); break;
+            case Op.TD: _gs.Leading = -ops.Last(1); MoveText(ops.Last(2), ops.Last(1)); break;
+            case Op.Tm:
                 if (ops.Count >= 6)
-                    _tm = _tlm = new Matrix(Last(ops, 6), Last(ops, 5), Last(ops, 4), Last(ops, 3), Last(ops, 2), Last(ops, 1));
+                    _tm = _tlm = new Matrix(ops.Last(6), ops.Last(5), ops.Last(4), ops.Last(3), ops.Last(2), ops.Last(1));
                 break;
-            case "T*": MoveText(0, -_gs.Leading); break;
-            case "Tj": if (ops.Count > 0 && ops[^1] is PdfString s1) ShowText([s1]); break;
-            case "'": MoveText(0, -_gs.Leading); if (ops.Count > 0 && ops[^1] is PdfString s2) ShowText([s2]); break;
-            case "\"":
+            case Op.TStar: MoveText(0, -_gs.Leading); break;
+            case Op.Tj: if (ops.LastObj() is PdfString s1) ShowText([s1]); break;
+            case Op.Quote: MoveText(0, -_gs.Leading); if (ops.LastObj() is PdfString s2) ShowText([s2]); break;
+            case Op.DoubleQuote:
                 if (ops.Count >= 3)
                 {
-                    _gs.WordSpacing = N(ops, ops.Count - 3); _gs.CharSpacing = N(ops, ops.Count - 2);
+                    _gs.WordSpacing = ops.N(ops.Count - 3); _gs.CharSpacing = ops.N(ops.Count - 2);
                     MoveText(0, -_gs.Leading);
-                    if (ops[^1] is PdfString s3) ShowText([s3]);
+                    if (ops.LastObj() is PdfString s3) ShowText([s3]);
                 }
                 break;
-            case "TJ": if (ops.Count > 0 && ops[^1] is PdfArray arr) ShowText(arr); break;
+            case Op.TJ: if (ops.LastObj() is PdfArray arr) ShowText(arr); break;
 
             // XObjects and inline images
-            case "Do": if (ops.Count > 0 && ops[^1] is PdfName xn) DoXObject(xn.Value, res, depth); break;
-            case "BI": InlineImage(lx, res); break;
+            case Op.Do: if (ops.LastObj() is PdfName xn) DoXObject(xn.Value, res, depth); break;
+            case Op.BI: InlineImage(lx, res); break;
         }
     }
 
@@ -245,67 +356,109 @@ public sealed class ContentInterpreter
         return cs;
     }
 
-    private static double[] Numbers(List<object?> ops)
+    private static double[] Numbers(Operands ops)
     {
         int n = 0;
-        foreach (var o in ops) if (o is long or double) n++;
+        for (int j = 0; j < ops.Count; j++) if (ops.Items[j].IsNumber) n++;
         var r = new double[Math.Max(n, 1)];
         int i = 0;
-        foreach (var o in ops) if (PdfValue.Number(o) is double d) r[i++] = d;
+        for (int j = 0; j < ops.Count; j++) if (ops.Items[j].IsNumber) r[i++] = ops.Items[j].Number;
         return r;
     }
 
     // ------------------------------------------------------------------ paths
+    // The current path: subpaths in order, their points stored one after the other (only the last subpath grows).
 
-    private Subpath NewSubpath()
+    private struct Subpath
     {
-        if (_pathPoints > MaxPathPoints) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"a path with more than {MaxPathPoints} points");
-        var sp = new Subpath();
-        _path.Add(sp);
-        return sp;
+        public int Start, Count;
+        public bool Curved, IsRe;
     }
 
+    private Subpath[] _subs = new Subpath[16];
+    private int _nSubs;
+    private (double X, double Y)[] _pts = new (double, double)[64];
+    private int _nPts;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void NewSubpath(bool isRe)
+    {
+        if (_pathPoints > MaxPathPoints) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"a path with more than {MaxPathPoints} points");
+        if (_nSubs == _subs.Length) Array.Resize(ref _subs, _subs.Length * 2);
+        _subs[_nSubs++] = new Subpath { Start = _nPts, IsRe = isRe };
+    }
+
+    /// <summary>Adds a point to the last subpath (at most 64 kept: more make it no rectangle).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void AddToLast(double x, double y)
+    {
+        ref var sp = ref _subs[_nSubs - 1];
+        if (sp.Count >= 64) { sp.Curved = true; return; }
+        if (_nPts == _pts.Length) Array.Resize(ref _pts, _pts.Length * 2);
+        _pts[_nPts++] = (x, y);
+        sp.Count++;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AddPoint(double x, double y, bool curve)
     {
-        var sp = _path.Count > 0 && !_path[^1].IsRe ? _path[^1] : NewSubpath();
-        if (curve) sp.Curved = true;
-        if (sp.Points.Count < 64) sp.Points.Add((x, y)); else sp.Curved = true; // too many points: not a rectangle
+        if (_nSubs == 0 || _subs[_nSubs - 1].IsRe) NewSubpath(false);
+        if (curve) _subs[_nSubs - 1].Curved = true;
+        AddToLast(x, y);
         _pathPoints++;
     }
 
-    private void ClearPath() { _path.Clear(); _pathPoints = 0; }
+    private void ClearPath() { _nSubs = 0; _nPts = 0; _pathPoints = 0; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillPath()
     {
-        if (_path.Count == 0) return;
+        if (_nSubs == 0) return;
         double lum = _gs.FillCs.Luminance(_gs.Fill);
-        Span<(double X, double Y)> p = stackalloc (double, double)[4];
-        foreach (var sp in _path)
+        var m = _gs.Ctm;
+        var rects = _out.Rects;
+        for (int si = 0; si < _nSubs; si++)
         {
+            ref readonly var sp = ref _subs[si];
             if (sp.Curved) continue;
-            var pts = sp.Points;
-            int n = pts.Count;
+            var pts = _pts.AsSpan(sp.Start, sp.Count);
+            int n = pts.Length;
             // a closing point equal to the first is not a corner
             while (n > 4 && Near(pts[n - 1], pts[0])) n--;
             if (n != 4) continue;
-            // edges axis-aligned in user space after the CTM
-            for (int i = 0; i < 4; i++) p[i] = _gs.Ctm.Apply(pts[i].X, pts[i].Y);
-            bool ok = true;
-            for (int i = 0; i < 4 && ok; i++)
-            {
-                var a = p[i]; var b = p[(i + 1) & 3];
-                bool horiz = Math.Abs(a.Y - b.Y) < 1e-6, vert = Math.Abs(a.X - b.X) < 1e-6;
-                ok = horiz ^ vert;
-            }
-            if (!ok) continue;
-            double x0 = Math.Min(Math.Min(p[0].X, p[1].X), Math.Min(p[2].X, p[3].X));
-            double x1 = Math.Max(Math.Max(p[0].X, p[1].X), Math.Max(p[2].X, p[3].X));
-            double y0 = Math.Min(Math.Min(p[0].Y, p[1].Y), Math.Min(p[2].Y, p[3].Y));
-            double y1 = Math.Max(Math.Max(p[0].Y, p[1].Y), Math.Max(p[2].Y, p[3].Y));
+            // the 4 corners in user space after the CTM (Matrix.Apply, written out)
+            double ax = m.A * pts[0].X + m.C * pts[0].Y + m.E, ay = m.B * pts[0].X + m.D * pts[0].Y + m.F;
+            double bx = m.A * pts[1].X + m.C * pts[1].Y + m.E, by = m.B * pts[1].X + m.D * pts[1].Y + m.F;
+            double cx = m.A * pts[2].X + m.C * pts[2].Y + m.E, cy = m.B * pts[2].X + m.D * pts[2].Y + m.F;
+            double dx = m.A * pts[3].X + m.C * pts[3].Y + m.E, dy = m.B * pts[3].X + m.D * pts[3].Y + m.F;
+            // edges axis-aligned
+            if (!AxisEdge(ax, ay, bx, by) || !AxisEdge(bx, by, cx, cy) || !AxisEdge(cx, cy, dx, dy) || !AxisEdge(dx, dy, ax, ay)) continue;
+            double x0 = Math.Min(Math.Min(ax, bx), Math.Min(cx, dx));
+            double x1 = Math.Max(Math.Max(ax, bx), Math.Max(cx, dx));
+            double y0 = Math.Min(Math.Min(ay, by), Math.Min(cy, dy));
+            double y1 = Math.Max(Math.Max(ay, by), Math.Max(cy, dy));
             if (x1 - x0 <= 0 || y1 - y0 <= 0) continue;
-            if (_out.Rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
-            _out.Rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
+            if (rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+            rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
         }
+    }
+
+    /// <summary>An edge that is horizontal or vertical (not both: not a point).</summary>
+    private static bool AxisEdge(double ax, double ay, double bx, double by) =>
+        (Math.Abs(ay - by) < 1e-6) ^ (Math.Abs(ax - bx) < 1e-6);
+
+    /// <summary>Appends saved subpaths after the current ones (the path around a Form XObject).</summary>
+    private void AppendPath(Subpath[] subs, (double X, double Y)[] pts)
+    {
+        int baseIndex = _nPts;
+        foreach (var sp in subs)
+        {
+            if (_nSubs == _subs.Length) Array.Resize(ref _subs, _subs.Length * 2);
+            _subs[_nSubs++] = sp with { Start = sp.Start + baseIndex };
+        }
+        while (_nPts + pts.Length > _pts.Length) Array.Resize(ref _pts, _pts.Length * 2);
+        pts.CopyTo(_pts.AsSpan(_nPts));
+        _nPts += pts.Length;
     }
 
     private static bool Near((double X, double Y) a, (double X, double Y) b) => Math.Abs(a.X - b.X) < 1e-9 && Math.Abs(a.Y - b.Y) < 1e-9;
@@ -386,30 +539,30 @@ public sealed class ContentInterpreter
                     _gs.Ctm = fm.Multiply(_gs.Ctm);
                 }
                 var formRes = _doc.ResolveDict(s.Dict.Get("Resources")) ?? res;
-                var savedPath = new List<Subpath>(_path);
+                var savedSubs = _subs.AsSpan(0, _nSubs).ToArray();
+                var savedPts = _pts.AsSpan(0, _nPts).ToArray();
                 ClearPath();
                 var data = _doc.DecodeStream(s).Data;
                 Run(data, formRes, depth + 1);
                 while (_stack.Count > stackDepth) _stack.Pop();
                 _gs = saved;
-                _path.AddRange(savedPath);
+                AppendPath(savedSubs, savedPts);
             }
             finally { _activeForms.Remove(s); }
             return;
         }
         if (subtype == "Image")
         {
-            var img = DecodeImage(s.Dict, () => _doc.DecodeStream(s), res, name, s.ObjectNumber);
-            if (img is not null) AddImage(img.Value.W, img.Value.H, img.Value.Gray, name);
+            PlaceImage(s.Dict, () => _doc.DecodeStream(s), res, name, s.ObjectNumber, s, name);
         }
     }
 
     private double Num(object? o) => PdfValue.Number(_doc.Resolve(o)) ?? 0;
 
-    private void AddImage(int w, int h, byte[] gray, string? name)
+    private void AddImage(PlacedImage img)
     {
         if (_out.Images.Count >= MaxImages) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxImages} images on a page");
-        _out.Images.Add(new PlacedImage(w, h, gray, _gs.Ctm, name));
+        _out.Images.Add(img);
     }
 
     private static readonly Dictionary<string, string> InlineKeys = new(StringComparer.Ordinal)
@@ -480,38 +633,82 @@ public sealed class ContentInterpreter
             }
         }
         var data = lx.Memory[start..Math.Max(start, end)];
-        var img = DecodeImage(dict, () => PdfFilters.Decode(data, dict.Get("Filter"), dict.Get("DecodeParms"), _doc.Options.MaxDecompressedBytes, _doc.Resolve), res, "inline", -1);
-        if (img is not null) AddImage(img.Value.W, img.Value.H, img.Value.Gray, null);
+        PlaceImage(dict, () => PdfFilters.Decode(data, dict.Get("Filter"), dict.Get("DecodeParms"), _doc.Options.MaxDecompressedBytes, _doc.Resolve), res, "inline", -1, null, null);
     }
 
-    /// <summary>Decodes image samples to 8-bit gray (0 black … 255 white), top row first.</summary>
-    private (int W, int H, byte[] Gray)? DecodeImage(PdfDictionary dict, Func<PdfFilters.DecodeResult> decode, PdfDictionary? res, string name, int objNum)
+    /// <summary>How an image's samples become gray: everything read from its dictionary and the graphics state.</summary>
+    private sealed record ImageFormat(int W, int H, PdfColorSpace Cs, int Bpc, bool Mask, double[] DMin, double[] DMax, byte MaskPaint);
+
+    /// <summary>
+    /// Places an image on the page. Samples of an XObject image (<paramref name="deferrable"/>) are decoded when first
+    /// read if <see cref="PdfDocument.TryDefer"/> allows it (decoding later then reports nothing and cannot fail);
+    /// otherwise, and for inline images, they are decoded now.
+    /// </summary>
+    private void PlaceImage(PdfDictionary dict, Func<PdfFilters.DecodeResult> decode, PdfDictionary? res, string name, int objNum, PdfStream? deferrable, string? placedName)
     {
         long wl = PdfValue.Integer(_doc.Resolve(dict.Get("Width"))) ?? 0, hl = PdfValue.Integer(_doc.Resolve(dict.Get("Height"))) ?? 0;
-        if (wl <= 0 || hl <= 0) return null;
+        if (wl <= 0 || hl <= 0) return;
         if (wl * hl > MaxImagePixels || wl * hl > _doc.Options.MaxDecompressedBytes)
         {
             _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {wl}x{hl} pixels not decoded", objNum));
-            return null;
+            return;
         }
         int w = (int)wl, h = (int)hl;
         _imageBytes += wl * hl;
         if (_imageBytes > _doc.Options.MaxDecompressedBytes)
             throw new PdfLimitException(PdfIssueKind.DecompressionBomb, $"images of the page decode to more than {_doc.Options.MaxDecompressedBytes} bytes");
-        var r = decode();
-        if (r.StoppedAt is not null)
+        byte[]? gray = null;
+        PdfDocument.Deferred? deferred = null;
+        ImageFormat? format = null;
+        if (deferrable is not null)
         {
-            if (r.Supported) _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"{r.StoppedAt} image {name}", objNum));
-            return null;
+            // decoding now or later gives the same bytes and reports nothing: it commutes with reading the format
+            deferred = _doc.TryDefer(deferrable, r => gray = ToGray(format!, r.Data));
         }
-        var data = r.Data;
+        if (deferred is null)
+        {
+            var r = decode();
+            if (r.StoppedAt is not null)
+            {
+                if (r.Supported) _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"{r.StoppedAt} image {name}", objNum));
+                return;
+            }
+            format = Format(dict, res, w, h);
+            if (format is null) return;
+            AddImage(new PlacedImage(w, h, ToGray(format, r.Data), _gs.Ctm, placedName));
+            return;
+        }
+        format = Format(dict, res, w, h);
+        if (format is null)
+        {
+            deferred.Materialize(); // not placed, but decoded as before (the document's decoded total counts it)
+            return;
+        }
+        var d = deferred;
+        d.SizeHint = ((long)w * format.DMin.Length * format.Bpc + 7) / 8 * h;
+        AddImage(new PlacedImage(w, h, () =>
+        {
+            d.Materialize();
+            return gray ?? WhiteImage(w, h); // only when the decoding was interrupted (budget)
+        }, _gs.Ctm, placedName));
+    }
+
+    private static byte[] WhiteImage(int w, int h)
+    {
+        var g = new byte[(long)w * h];
+        g.AsSpan().Fill(255);
+        return g;
+    }
+
+    /// <summary>The sample format of an image; null when it is not painted as gray samples (pattern space, bad depth).</summary>
+    private ImageFormat? Format(PdfDictionary dict, PdfDictionary? res, int w, int h)
+    {
         bool mask = _doc.Resolve(dict.Get("ImageMask")) is true;
         var cs = mask ? PdfColorSpace.Gray : PdfColorSpace.Resolve(dict.Get("ColorSpace") ?? PdfName.Of("DeviceGray"), res, _doc);
         if (cs.Kind == PdfColorSpace.Family.Pattern) return null;
         int bpc = mask ? 1 : (int)(PdfValue.Integer(_doc.Resolve(dict.Get("BitsPerComponent"))) ?? 8);
         if (bpc is not (1 or 2 or 4 or 8 or 16)) return null;
         int nComp = Math.Max(1, cs.Components);
-        long rowBytes = ((long)w * nComp * bpc + 7) / 8;
         int maxV = (1 << bpc) - 1;
         // decode ranges
         var decodeArr = _doc.Resolve(dict.Get("Decode")) as PdfArray;
@@ -528,13 +725,28 @@ public sealed class ContentInterpreter
                 dmax[k] = Num(decodeArr[2 * k + 1]);
             }
         }
+        byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
+        return new ImageFormat(w, h, cs, bpc, mask, dmin, dmax, maskPaint);
+    }
+
+    /// <summary>Decodes image samples to 8-bit gray (0 black … 255 white), top row first.</summary>
+    private byte[] ToGray(ImageFormat f, byte[] data)
+    {
+        int w = f.W, h = f.H, bpc = f.Bpc;
+        var cs = f.Cs;
+        bool mask = f.Mask;
+        var dmin = f.DMin;
+        var dmax = f.DMax;
+        int nComp = dmin.Length;
+        long rowBytes = ((long)w * nComp * bpc + 7) / 8;
+        int maxV = (1 << bpc) - 1;
         bool defaultDecode0 = true;
         for (int k = 0; k < nComp; k++) defaultDecode0 &= dmin[k] == 0 && dmax[k] == 1;
         // 8-bit gray samples are already what the locators read: share the decoded array (read-only) instead of copying it
         if (bpc == 8 && defaultDecode0 && cs.Kind == PdfColorSpace.Family.Gray && !mask && data.LongLength == (long)w * h)
-            return (w, h, data);
+            return data;
         var gray = new byte[(long)w * h];
-        byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
+        byte maskPaint = f.MaskPaint;
         // single-component images: a lookup table from sample to gray
         byte[]? lut = null;
         if (nComp == 1)
@@ -561,14 +773,14 @@ public sealed class ContentInterpreter
             long need = (long)w * h * 3;
             for (long i = 0, o = 0; o < gray.LongLength; i += 3, o++)
                 gray[o] = i + 2 < data.LongLength && i + 2 < need ? (byte)((77 * data[i] + 150 * data[i + 1] + 29 * data[i + 2] + 128) >> 8) : (byte)255;
-            return (w, h, gray);
+            return gray;
         }
         if (bpc == 8 && defaultDecode && cs.Kind == PdfColorSpace.Family.Gray && !mask)
         {
             int n = (int)Math.Min(gray.LongLength, data.LongLength);
             data.AsSpan(0, n).CopyTo(gray);
             gray.AsSpan(n).Fill(255);
-            return (w, h, gray);
+            return gray;
         }
         Span<double> comps = stackalloc double[nComp];
         for (int y = 0; y < h; y++)
@@ -595,7 +807,7 @@ public sealed class ContentInterpreter
                 gray[(long)y * w + x] = missing ? (byte)255 : (byte)Math.Round(Math.Clamp(cs.Luminance(comps), 0, 1) * 255);
             }
         }
-        return (w, h, gray);
+        return gray;
     }
 
     private static int Sample(ReadOnlySpan<byte> row, int index, int bpc)

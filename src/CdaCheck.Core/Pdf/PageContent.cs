@@ -29,9 +29,49 @@ public readonly record struct FilledRect(double X, double Y, double Width, doubl
 /// <summary>
 /// An image painted on the page: samples decoded to 8-bit gray (0 = black, 255 = white), row-major
 /// from the top row, and the matrix mapping the unit square to the page (the CTM at 'Do'/'EI').
+/// The PDF reader may defer decoding the samples until <see cref="Gray"/> is first read (a page's
+/// large photo is never decoded when the DataMatrix search stops before it); what decoding reports is
+/// known when the image is placed, so deferring changes no finding.
 /// </summary>
-public sealed record PlacedImage(int Width, int Height, byte[] Gray, Matrix Transform, string? Name = null)
+public sealed record PlacedImage
 {
+    private byte[]? _gray;
+    private readonly Func<byte[]>? _decode;
+
+    public PlacedImage(int Width, int Height, byte[] Gray, Matrix Transform, string? Name = null)
+    {
+        this.Width = Width;
+        this.Height = Height;
+        _gray = Gray;
+        this.Transform = Transform;
+        this.Name = Name;
+    }
+
+    /// <summary>An image whose samples are decoded by <paramref name="decode"/> when first read (at most once).</summary>
+    public PlacedImage(int Width, int Height, Func<byte[]> decode, Matrix Transform, string? Name = null)
+    {
+        this.Width = Width;
+        this.Height = Height;
+        _decode = decode;
+        this.Transform = Transform;
+        this.Name = Name;
+    }
+
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public Matrix Transform { get; init; }
+    public string? Name { get; init; }
+
+    /// <summary>The gray samples (decoded on first read when deferred).</summary>
+    public byte[] Gray
+    {
+        get => _gray ??= _decode!();
+        init => _gray = value;
+    }
+
+    /// <summary>False while the samples of a deferred image have not been decoded.</summary>
+    public bool IsDecoded => _gray is not null;
+
     /// <summary>Bounding box on the page.</summary>
     public Box Bounds
     {

@@ -63,7 +63,7 @@ public sealed class PdfPage
 /// An opened PDF: header, cross-reference data (classic tables, xref streams, hybrid files, /Prev chains,
 /// object streams, recovery by scanning), trailer, catalogue, page tree, Info and XMP facts. Never decrypts.
 /// </summary>
-public sealed class PdfDocument
+public sealed partial class PdfDocument
 {
     private readonly byte[] _data;
     private readonly ReadOnlyMemory<byte> _mem;
@@ -558,10 +558,15 @@ public sealed class PdfDocument
     };
 
     /// <summary>Decodes a stream's data through its filters, bounded by <see cref="PdfReadOptions.MaxDecompressedBytes"/>.</summary>
-    public PdfFilters.DecodeResult DecodeStream(PdfStream s)
+    /// <param name="sizeHint">Expected decoded size (0 when unknown): presizes the output buffer only.</param>
+    public PdfFilters.DecodeResult DecodeStream(PdfStream s, long sizeHint = 0)
     {
         if (s.Dict.ContainsKey("F")) return new PdfFilters.DecodeResult([], "external file", false);
-        var r = PdfFilters.Decode(s.Raw, s.Dict.Get("Filter"), s.Dict.Get("DecodeParms") ?? s.Dict.Get("DP"), Options.MaxDecompressedBytes, Resolve);
+        var r = PdfFilters.Decode(s.Raw, s.Dict.Get("Filter"), s.Dict.Get("DecodeParms") ?? s.Dict.Get("DP"), Options.MaxDecompressedBytes, Resolve, sizeHint);
+        // deferred streams were decoded before this one in reading order: when the total could pass the limit
+        // with their upper bounds, decode them now so that the total (and where it is passed) is exact
+        if (_pendingBound > 0 && _decompressedTotal + r.Data.LongLength + _pendingBound > Options.MaxDecompressedBytes * 4)
+            MaterializePending();
         _decompressedTotal += r.Data.LongLength;
         if (_decompressedTotal > Options.MaxDecompressedBytes * 4)
             throw new PdfLimitException(PdfIssueKind.DecompressionBomb, $"streams decompress to more than {Options.MaxDecompressedBytes * 4} bytes in total");
@@ -571,6 +576,56 @@ public sealed class PdfDocument
             AddIssue(new PdfIssue(PdfIssueKind.UnsupportedFilter, r.StoppedAt, s.ObjectNumber, s.Offset));
         }
         return r;
+    }
+
+    // ---------------------------------------------------------------- deferred decoding (image samples)
+
+    private long _pendingBound;
+    private readonly List<Deferred> _pending = new();
+
+    /// <summary>A stream whose decoding is deferred until it is needed (<see cref="Materialize"/>).</summary>
+    internal sealed class Deferred(PdfDocument doc, PdfStream stream, long bound, Action<PdfFilters.DecodeResult> consume)
+    {
+        public bool Done { get; private set; }
+        /// <summary>Expected decoded size (presizes the output).</summary>
+        public long SizeHint { get; set; }
+
+        /// <summary>Decodes the stream (once) and hands the result to the consumer.</summary>
+        public void Materialize()
+        {
+            if (Done) return;
+            Done = true;
+            doc._pendingBound -= bound;
+            doc._pending.Remove(this);
+            // the hint never exceeds the bound: a small stream declaring a huge image allocates no more than it can decode to
+            consume(doc.DecodeStream(stream, Math.Min(SizeHint, bound)));
+        }
+    }
+
+    /// <summary>
+    /// Defers the decoding of <paramref name="s"/> when it is certain that decoding it later gives what decoding it now
+    /// would, side effects included: the filters are all implemented and given directly (no reference to resolve, no
+    /// issue to report), an upper bound of the decoded size is known and within the per-stream limit (no bomb), and the
+    /// document total stays within its limit even at that bound (see <see cref="DecodeStream"/>). Null otherwise:
+    /// decode now.
+    /// </summary>
+    internal Deferred? TryDefer(PdfStream s, Action<PdfFilters.DecodeResult> consume)
+    {
+        if (s.Dict.ContainsKey("F")) return null;
+        var bound = PdfFilters.DecodedSizeBound(s.Raw, s.Dict.Get("Filter"), s.Dict.Get("DecodeParms") ?? s.Dict.Get("DP"), Options.MaxDecompressedBytes);
+        if (bound is not long b) return null;
+        if (_decompressedTotal + _pendingBound + b > Options.MaxDecompressedBytes * 4) return null;
+        var d = new Deferred(this, s, b, consume);
+        _pendingBound += b;
+        _pending.Add(d);
+        return d;
+    }
+
+    private void MaterializePending()
+    {
+        var all = _pending.ToArray();
+        _pending.Clear();
+        foreach (var d in all) d.Materialize();
     }
 
     // ---------------------------------------------------------------- catalogue, pages, metadata
@@ -657,10 +712,15 @@ public sealed class PdfDocument
         }
     }
 
-    private static readonly Regex PartAttr = new(@"pdfaid:part\s*=\s*[""'](\d+)[""']", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private static readonly Regex PartElem = new(@"<pdfaid:part>\s*(\d+)\s*</pdfaid:part>", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private static readonly Regex ConfAttr = new(@"pdfaid:conformance\s*=\s*[""']([A-Za-z])[""']", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private static readonly Regex ConfElem = new(@"<pdfaid:conformance>\s*([A-Za-z])\s*</pdfaid:conformance>", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    // generated at build time (no regex parsing or interpretation at run time); same patterns, options and timeout
+    [GeneratedRegex(@"pdfaid:part\s*=\s*[""'](\d+)[""']", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PartAttr { get; }
+    [GeneratedRegex(@"<pdfaid:part>\s*(\d+)\s*</pdfaid:part>", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PartElem { get; }
+    [GeneratedRegex(@"pdfaid:conformance\s*=\s*[""']([A-Za-z])[""']", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ConfAttr { get; }
+    [GeneratedRegex(@"<pdfaid:conformance>\s*([A-Za-z])\s*</pdfaid:conformance>", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ConfElem { get; }
 
     /// <summary>PDF/A claim from XMP pdfaid:part and pdfaid:conformance, e.g. "1B", "2U", "4"; null when none.</summary>
     public string? PdfAClaim

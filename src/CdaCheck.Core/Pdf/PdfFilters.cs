@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace CdaCheck.Core.Pdf;
@@ -14,7 +15,8 @@ public static class PdfFilters
     /// <summary>Filters that are image codecs: we keep the data encoded and say so.</summary>
     public static bool IsImageCodec(string name) => name is "DCTDecode" or "DCT" or "JPXDecode" or "CCITTFaxDecode" or "CCF" or "JBIG2Decode";
 
-    public static DecodeResult Decode(ReadOnlyMemory<byte> raw, object? filter, object? parms, long maxBytes, Func<object?, object?> resolve)
+    /// <param name="sizeHint">Expected size of the decoded data (0 when unknown): presizes a final Flate output.</param>
+    public static DecodeResult Decode(ReadOnlyMemory<byte> raw, object? filter, object? parms, long maxBytes, Func<object?, object?> resolve, long sizeHint = 0)
     {
         var names = new List<string>(2);
         var plist = new List<PdfDictionary?>(2);
@@ -32,6 +34,7 @@ public static class PdfFilters
         }
         byte[]? cur = null;
         ReadOnlySpan<byte> Data() => cur ?? raw.Span;
+        ReadOnlyMemory<byte> Mem() => cur ?? raw;
         for (int i = 0; i < names.Count; i++)
         {
             var name = names[i];
@@ -39,7 +42,10 @@ public static class PdfFilters
             switch (name)
             {
                 case "FlateDecode": case "Fl":
-                    cur = Predict(Inflate(Data(), maxBytes), p, maxBytes); break;
+                    {
+                        long hint = i == names.Count - 1 && (PdfValue.Integer(p?.Get("Predictor")) ?? 1) <= 1 ? sizeHint : 0;
+                        cur = Predict(Inflate(Mem(), maxBytes, hint), p, maxBytes); break;
+                    }
                 case "LZWDecode": case "LZW":
                     {
                         int early = (int)(PdfValue.Integer(p?.Get("EarlyChange")) ?? 1);
@@ -57,41 +63,162 @@ public static class PdfFilters
         return new DecodeResult(cur ?? raw.ToArray(), null, true);
     }
 
+    /// <summary>
+    /// An upper bound of what <see cref="Decode"/> returns for these filters, known without decoding; null when it
+    /// cannot be known cheaply or when decoding could fail or report something: a filter or parameter given by
+    /// reference, a filter that is not implemented here (image codecs included), or a bound above
+    /// <paramref name="maxBytes"/> at any step (the stream might be a bomb).
+    /// </summary>
+    public static long? DecodedSizeBound(ReadOnlyMemory<byte> raw, object? filter, object? parms, long maxBytes)
+    {
+        if (filter is PdfRef || parms is PdfRef) return null;
+        var names = new List<string>(2);
+        var plist = new List<PdfDictionary?>(2);
+        if (filter is PdfName n)
+        {
+            var p0 = parms is PdfArray pa0 && pa0.Count > 0 ? pa0[0] : parms;
+            if (p0 is PdfRef) return null;
+            names.Add(n.Value); plist.Add(p0 as PdfDictionary);
+        }
+        else if (filter is PdfArray fa)
+        {
+            if (parms is PdfArray pa && pa.Exists(x => x is PdfRef)) return null;
+            for (int i = 0; i < fa.Count && i < 16; i++)
+            {
+                if (fa[i] is PdfRef) return null;
+                if (fa[i] is not PdfName fn) continue;
+                names.Add(fn.Value);
+                plist.Add(parms is PdfArray pa2 && i < pa2.Count ? pa2[i] as PdfDictionary : parms as PdfDictionary);
+            }
+        }
+        long bound = raw.Length;
+        for (int i = 0; i < names.Count; i++)
+        {
+            bool predicted = (PdfValue.Integer(plist[i]?.Get("Predictor")) ?? 1) > 1;
+            switch (names[i])
+            {
+                case "FlateDecode": case "Fl":
+                    // deflate cannot expand more than 1032:1 (a 258-byte match in 2 bits); a zlib stream made of stored
+                    // blocks only (incompressible data) gives its exact size from the block headers
+                    bound = i == 0 && StoredZlibSize(raw.Span) is long stored ? stored : bound * 1032 + 1024;
+                    break;
+                case "LZWDecode": case "LZW": bound = (bound * 8 / 9 + 1) * 4097; break; // a code of 9 bits or more emits at most 4097 bytes
+                case "ASCIIHexDecode": case "AHx": bound = bound / 2 + 1; break;
+                case "ASCII85Decode": case "A85": bound = bound * 4 + 4; break;
+                case "RunLengthDecode": case "RL": bound = bound * 64 + 128; break;
+                case "Crypt": break;
+                default: return null; // image codec or unknown filter: decoding reports it
+            }
+            // predictors: PNG rows at most add one row to the data, TIFF keeps the size
+            if (predicted && names[i] is "FlateDecode" or "Fl" or "LZWDecode" or "LZW") bound *= 2;
+            if (bound > maxBytes) return null;
+        }
+        return bound;
+    }
+
+    /// <summary>Decoded size of a zlib stream made only of stored (uncompressed) deflate blocks; null for anything else.</summary>
+    internal static long? StoredZlibSize(ReadOnlySpan<byte> d)
+    {
+        if (d.Length < 2 || (d[0] & 0x0F) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8) | d[1]) % 31 != 0 || (d[1] & 0x20) != 0) return null;
+        long total = 0;
+        int pos = 2;
+        for (int blocks = 0; blocks < 1_000_000; blocks++)
+        {
+            if (pos + 5 > d.Length) return null;
+            int hdr = d[pos];
+            if (((hdr >> 1) & 3) != 0) return null; // a compressed block
+            int len = d[pos + 1] | (d[pos + 2] << 8), nlen = d[pos + 3] | (d[pos + 4] << 8);
+            if (len != (~nlen & 0xFFFF)) return null;
+            pos += 5 + len;
+            if (pos > d.Length) return null;
+            total += len;
+            if ((hdr & 1) != 0) return total > 0 ? total : null;
+        }
+        return null;
+    }
+
     private static PdfLimitException Bomb(long max) =>
         new(PdfIssueKind.DecompressionBomb, $"a stream decompresses to more than {max} bytes");
 
     /// <summary>zlib inflate; tolerates a missing header, a bad checksum and truncated data (keeps what was decoded).</summary>
-    public static byte[] Inflate(ReadOnlySpan<byte> data, long maxBytes)
+    public static byte[] Inflate(ReadOnlySpan<byte> data, long maxBytes) => Inflate(new ReadOnlyMemory<byte>(data.ToArray()), maxBytes, 0);
+
+    /// <summary>
+    /// <see cref="Inflate(ReadOnlySpan{byte}, long)"/> over memory that is read in place (no copy of the
+    /// compressed bytes); <paramref name="sizeHint"/> (the expected output size, 0 when unknown) presizes the output.
+    /// </summary>
+    public static byte[] Inflate(ReadOnlyMemory<byte> data, long maxBytes, long sizeHint = 0)
     {
-        var arr = data.ToArray();
-        var r = TryInflate(arr, 0, zlib: true, maxBytes, out bool ok);
+        if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var seg) || seg.Array is null)
+            seg = new ArraySegment<byte>(data.ToArray());
+        var r = TryInflate(seg, 0, zlib: true, maxBytes, sizeHint, out bool ok);
         if (ok || r.Length > 0) return r;
         // raw deflate, with or without a (broken) zlib header
-        var r2 = TryInflate(arr, 2, zlib: false, maxBytes, out ok);
+        var r2 = TryInflate(seg, 2, zlib: false, maxBytes, sizeHint, out ok);
         if (ok || r2.Length > 0) return r2;
-        return TryInflate(arr, 0, zlib: false, maxBytes, out _);
+        return TryInflate(seg, 0, zlib: false, maxBytes, sizeHint, out _);
     }
 
-    private static byte[] TryInflate(byte[] arr, int skip, bool zlib, long maxBytes, out bool ok)
+    private const int InflateChunk = 16384;
+    [ThreadStatic] private static byte[]? _inflateScratch;
+
+    private static byte[] TryInflate(ArraySegment<byte> seg, int skip, bool zlib, long maxBytes, long sizeHint, out bool ok)
     {
         ok = false;
-        if (arr.Length <= skip) { ok = arr.Length == 0; return []; }
-        using var input = new MemoryStream(arr, skip, arr.Length - skip, writable: false);
+        if (seg.Count <= skip) { ok = seg.Count == 0; return []; }
+        using var input = new MemoryStream(seg.Array!, seg.Offset + skip, seg.Count - skip, writable: false);
         using Stream z = zlib ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress);
-        var output = new MemoryStream(Math.Min(arr.Length * 4 + 64, 1 << 20));
-        var buf = new byte[16384];
+        // output read in chunks of 16 KiB exactly as before (a corrupt stream keeps the same bytes), straight into
+        // the output when it has room, else through a scratch chunk. With a size hint the output is presized (no growth,
+        // no final copy when the hint is right); without, it grows in pooled buffers and only the result is allocated.
+        bool pooled = sizeHint <= 0;
+        long initial = pooled ? Math.Min((long)seg.Count * 4 + 64, 1 << 20) : Math.Min(sizeHint, maxBytes);
+        var output = pooled ? ArrayPool<byte>.Shared.Rent((int)initial) : new byte[Math.Clamp(initial, 16, Array.MaxLength)];
+        var scratch = _inflateScratch ??= new byte[InflateChunk];
+        long pos = 0;
         try
         {
-            int n;
-            while ((n = z.Read(buf, 0, buf.Length)) > 0)
+            while (true)
             {
-                if (output.Length + n > maxBytes) throw Bomb(maxBytes);
-                output.Write(buf, 0, n);
+                int n;
+                if (output.LongLength - pos >= InflateChunk)
+                {
+                    n = z.Read(output, (int)pos, InflateChunk);
+                    if (n <= 0) break;
+                    if (pos + n > maxBytes) throw Bomb(maxBytes);
+                }
+                else
+                {
+                    n = z.Read(scratch, 0, InflateChunk);
+                    if (n <= 0) break;
+                    if (pos + n > maxBytes) throw Bomb(maxBytes);
+                    if (output.LongLength - pos < n)
+                    {
+                        long cap = Math.Min(Math.Max(output.LongLength * 2, pos + n), Array.MaxLength);
+                        if (pooled)
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent((int)cap);
+                            output.AsSpan(0, (int)pos).CopyTo(bigger);
+                            ArrayPool<byte>.Shared.Return(output);
+                            output = bigger;
+                        }
+                        else Array.Resize(ref output, (int)cap);
+                    }
+                    scratch.AsSpan(0, n).CopyTo(output.AsSpan((int)pos));
+                }
+                pos += n;
             }
             ok = true;
         }
         catch (InvalidDataException) { }
-        return output.ToArray();
+        if (pooled)
+        {
+            byte[] result = pos == 0 ? [] : output.AsSpan(0, (int)pos).ToArray();
+            ArrayPool<byte>.Shared.Return(output);
+            return result;
+        }
+        if (pos == output.LongLength) return output;
+        return pos == 0 ? [] : output.AsSpan(0, (int)pos).ToArray();
     }
 
     /// <summary>PNG (10–15) and TIFF (2) predictors (§7.4.4.4).</summary>

@@ -118,8 +118,19 @@ public sealed class PdfLexer
 
     private object ReadNumber()
     {
-        var s = S;
         int start = Pos;
+        var kind = ReadNumberCore(out long value, out double real);
+        if (kind == ContentToken.Real) return real;
+        if (kind == ContentToken.Operator) return PdfKeyword.Of(S[start..Pos]);
+        return value is >= 0 and < 1024 ? SmallInts[value] : value;
+    }
+
+    /// <summary>A number at <see cref="Pos"/>, unboxed: Integer (<paramref name="value"/>), Real (<paramref name="real"/>), or Operator when it is not a number after all (e.g. "1a").</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private ContentToken ReadNumberCore(out long value, out double real)
+    {
+        var s = S;
+        value = 0; real = 0;
         bool neg = false;
         // Lenient: any run of sign characters; "--5" reads as 5 negated once (as Acrobat does).
         while (Pos < _end && (s[Pos] == '+' || s[Pos] == '-')) { if (s[Pos] == '-') neg = true; Pos++; }
@@ -141,16 +152,116 @@ public sealed class PdfLexer
             // tolerate junk like "1.2.3" by skipping remaining regular chars
             while (Pos < _end && IsRegular(s[Pos])) Pos++;
             double v = ip + frac / scale;
-            return neg ? -v : v;
+            real = neg ? -v : v;
+            return ContentToken.Real;
         }
         if (Pos < _end && IsRegular(s[Pos]))
         {
             // not a number after all (e.g. "1a"): read it as a keyword
             while (Pos < _end && IsRegular(s[Pos])) Pos++;
-            return PdfKeyword.Of(s[start..Pos]);
+            return ContentToken.Operator;
         }
-        long value = digits == 0 ? 0 : neg ? -ip : ip;
-        return value is >= 0 and < 1024 ? SmallInts[value] : value;
+        value = digits == 0 ? 0 : neg ? -ip : ip;
+        return ContentToken.Integer;
+    }
+
+    /// <summary>Kinds of <see cref="NextContentToken"/>.</summary>
+    public enum ContentToken : byte { Eof, Integer, Real, Operator, Value }
+
+    private static readonly object BoxedTrue = true, BoxedFalse = false;
+
+    /// <summary>
+    /// The next token of a content stream as <see cref="ReadObject"/> (without references) reads it, but without
+    /// allocating for numbers and operators: an Integer or Real operand, an Operator (its bytes at
+    /// <paramref name="opStart"/>, <paramref name="opLength"/> in <see cref="Span"/>; length 0 for a stray delimiter
+    /// keyword, which is no operator), any other operand as a Value, or Eof.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public ContentToken NextContentToken(out long integer, out double real, out object? value, out int opStart, out int opLength)
+    {
+        integer = 0; real = 0; value = null; opStart = 0; opLength = 0;
+        // the hot path of content streams (white space, numbers, operators) with the position in a local
+        var s = S;
+        int p = Pos, end = s.Length;
+        while (true)
+        {
+            if ((uint)p >= (uint)end) { Pos = p; return ContentToken.Eof; }
+            byte c = s[p];
+            if (CharClass[c] == White) { p++; continue; }
+            if (c == '%')
+            {
+                while (p < end && s[p] != '\n' && s[p] != '\r') p++;
+                continue;
+            }
+            break;
+        }
+        byte b = s[p];
+        if (b - (uint)'0' <= 9)
+        {
+            // unsigned integer or real: the common case, same arithmetic as ReadNumberCore
+            int start = p;
+            long ip = 0; int digits = 0;
+            while (p < end && s[p] - (uint)'0' <= 9)
+            {
+                if (digits < 18) ip = ip * 10 + (s[p] - '0');
+                digits++; p++;
+            }
+            if (p >= end || CharClass[s[p]] != Regular) { Pos = p; integer = ip; return ContentToken.Integer; }
+            if (s[p] == '.')
+            {
+                p++;
+                double frac = 0, scale = 1; int fd = 0;
+                while (p < end && s[p] - (uint)'0' <= 9)
+                {
+                    if (fd < 15) { frac = frac * 10 + (s[p] - '0'); scale *= 10; fd++; }
+                    p++;
+                }
+                if (p >= end || CharClass[s[p]] != Regular) { Pos = p; real = ip + frac / scale; return ContentToken.Real; }
+            }
+            Pos = start; // junk after the number ("1.2.3", "1a"): the general reader
+            var k = ReadNumberCore(out integer, out real);
+            if (k == ContentToken.Operator) { opStart = start; opLength = Pos - start; }
+            return k;
+        }
+        Pos = p;
+        if (b is (byte)'+' or (byte)'-' or (byte)'.')
+        {
+            int start = Pos;
+            var k = ReadNumberCore(out integer, out real);
+            if (k == ContentToken.Operator) { opStart = start; opLength = Pos - start; }
+            return k;
+        }
+        if (CharClass[b] == Regular)
+        {
+            int start = p;
+            while (p < end && CharClass[s[p]] == Regular) p++;
+            Pos = p;
+            var span = s[start..p];
+            if (span.Length is 4 or 5)
+            {
+                if (span.SequenceEqual("true"u8)) { value = BoxedTrue; return ContentToken.Value; }
+                if (span.SequenceEqual("false"u8)) { value = BoxedFalse; return ContentToken.Value; }
+                if (span.SequenceEqual("null"u8)) return ContentToken.Value;
+            }
+            opStart = start; opLength = p - start;
+            return ContentToken.Operator;
+        }
+        // delimiters: names, strings, arrays, dictionaries, stray closers
+        var o = ReadObject(allowRefs: false);
+        if (o == Eof) return ContentToken.Eof;
+        if (o is PdfKeyword) return ContentToken.Operator;
+        value = o;
+        return ContentToken.Value;
+    }
+
+    private const byte Regular = 0, White = 1, Delimiter = 2;
+    private static readonly byte[] CharClass = BuildCharClass();
+
+    private static byte[] BuildCharClass()
+    {
+        var t = new byte[256];
+        for (int i = 0; i < 256; i++) t[i] = IsWhite((byte)i) ? White : IsDelimiter((byte)i) ? Delimiter : Regular;
+        return t;
     }
 
     private PdfName ReadName()
