@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CdaCheck.Core.Pdf;
 using CdaCheck.Core.Rules;
@@ -113,6 +114,15 @@ public static class VectorLocator
         return a;
     }
 
+    /// <summary>Attaches the root of cell owner <paramref name="o"/> (none when negative) to <paramref name="rj"/>, the root of rectangle <paramref name="j"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LinkCell(int[] parent, int o, int j, int rj)
+    {
+        if (o < 0 || o == j) return;
+        int ro = FindRoot(parent, o);
+        if (ro != rj) parent[ro] = rj;
+    }
+
     private static void Union(int[] parent, int a, int b)
     {
         int ra = FindRoot(parent, a), rb = FindRoot(parent, b);
@@ -175,6 +185,10 @@ public static class VectorLocator
             }
             // Only the connected components matter (groups are listed by first member), not which
             // rectangle ends up as root: j's root is found once, neighbours' roots are attached to it.
+            // The link (cell boxes at most 2 cells apart) is symmetric: a one-cell rectangle only
+            // looks at the cells after its own (rows below, or the same row to the right); the other
+            // rectangle of a pair, if it covers one cell, sees it from there, and if it covers more,
+            // looks all around itself.
             var dense = cellOwner.Dense;
             for (int j = 0; j < cn; j++)
             {
@@ -183,6 +197,17 @@ public static class VectorLocator
                 long jx0 = gx0[j], jx1 = gx1[j], jy0 = gy0[j], jy1 = gy1[j];
                 long ax = Math.Max(0, jx0 - 2), bx = Math.Min(gw - 1, jx1 + 2);
                 long ay = Math.Max(0, jy0 - 2), by = Math.Min(gh - 1, jy1 + 2);
+                if (dense is not null && jx0 == jx1 && jy0 == jy1)
+                {
+                    int cx = (int)jx0, cy = (int)jy0, w0 = (int)gw;
+                    for (int gx = cx + 1; gx <= bx; gx++) LinkCell(parent, dense[cy * w0 + gx], j, rj);
+                    for (int gy = cy + 1; gy <= by; gy++)
+                    {
+                        int row = gy * w0;
+                        for (int gx = (int)ax; gx <= bx; gx++) LinkCell(parent, dense[row + gx], j, rj);
+                    }
+                    continue;
+                }
                 if (dense is not null)
                 {
                     // area fits an int here (see CellMap)
@@ -384,16 +409,51 @@ public static class VectorLocator
         return small <= 0 ? 0 : ix * iy / small;
     }
 
-    /// <summary>Module pitch from the spacing of distinct left edges (falls back to the rectangle size).</summary>
+    /// <summary>Distinct left edges kept in a sorted array before falling back to sorting them all.</summary>
+    private const int MaxDistinctEdges = 512;
+
+    /// <summary>
+    /// Module pitch from the spacing of distinct left edges (falls back to the rectangle size): the
+    /// median of the gaps between consecutive distinct edges that are close to a module. (Equal edges
+    /// give gaps of 0, never counted, so only the distinct edges matter.)
+    /// </summary>
     private static double EstimatePitch(ReadOnlySpan<int> g, double[] x0, double m)
     {
         var pool = ArrayPool<double>.Shared;
-        double[] xs = pool.Rent(g.Length), gaps = pool.Rent(g.Length);
+        double[] xs = pool.Rent(Math.Min(g.Length, MaxDistinctEdges + 1)), gaps = pool.Rent(g.Length);
         try
         {
-            for (int k = 0; k < g.Length; k++) xs[k] = x0[g[k]];
-            var sorted = xs.AsSpan(0, g.Length);
-            sorted.Sort();
+            // Distinct edges, sorted, by insertion (a symbol has one edge per column).
+            int distinct = 0;
+            foreach (var i in g)
+            {
+                double v = x0[i];
+                int lo = 0, hi = distinct - 1;
+                bool seen = false;
+                while (lo <= hi)
+                {
+                    int mid = (lo + hi) >> 1;
+                    double e = xs[mid];
+                    if (e == v) { seen = true; break; }
+                    if (e < v) lo = mid + 1; else hi = mid - 1;
+                }
+                if (seen) continue;
+                if (distinct == MaxDistinctEdges) { distinct = -1; break; }
+                Array.Copy(xs, lo, xs, lo + 1, distinct - lo);
+                xs[lo] = v;
+                distinct++;
+            }
+            Span<double> sorted;
+            if (distinct >= 0) sorted = xs.AsSpan(0, distinct);
+            else
+            {
+                // many distinct edges (not a symbol drawing): sort them all
+                pool.Return(xs);
+                xs = pool.Rent(g.Length);
+                for (int k = 0; k < g.Length; k++) xs[k] = x0[g[k]];
+                sorted = xs.AsSpan(0, g.Length);
+                sorted.Sort();
+            }
             int count = 0;
             for (int i = 1; i < sorted.Length; i++)
             {
