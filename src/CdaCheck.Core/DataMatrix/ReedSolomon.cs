@@ -92,12 +92,11 @@ public static class ReedSolomon
     {
         int n = block.Length;
         if (n > 255 || k <= 0 || k >= n) return -1;
-        var synd = new int[k];
+        Span<int> synd = stackalloc int[k]; // k < n ≤ 255
         bool clean = true;
         for (int j = 0; j < k; j++)
         {
-            int a = Gf256.Pow(j + 1), s = 0;
-            for (int i = 0; i < n; i++) s = Gf256.Mul(s, a) ^ block[i];
+            int s = Syndrome(block, j + 1);
             synd[j] = s;
             if (s != 0) clean = false;
         }
@@ -163,11 +162,20 @@ public static class ReedSolomon
         for (int i = 0; i < found; i++) block[positions[i]] ^= (byte)magnitudes[i];
         // Verify.
         for (int j = 0; j < k; j++)
-        {
-            int a = Gf256.Pow(j + 1), s = 0;
-            for (int i = 0; i < n; i++) s = Gf256.Mul(s, a) ^ block[i];
-            if (s != 0) return -1;
-        }
+            if (Syndrome(block, j + 1) != 0) return -1;
         return found;
+    }
+
+    /// <summary>
+    /// block(α^e) by Horner's rule (1 ≤ e &lt; 255): s·α^e is α^(log s + e), so one table look-up per
+    /// codeword.
+    /// </summary>
+    private static int Syndrome(ReadOnlySpan<byte> block, int e)
+    {
+        var exp = Gf256.Exp;
+        var log = Gf256.Log;
+        int s = 0;
+        foreach (var b in block) s = (s == 0 ? 0 : exp[log[s] + e]) ^ b;
+        return s;
     }
 }
