@@ -1,3 +1,4 @@
+using System.Buffers;
 using CdaCheck.Core.Pdf;
 using CdaCheck.Core.Rules;
 
@@ -37,80 +38,124 @@ public static class ImageLocator
         int n = width * height;
         int threshold = Otsu(gray, n);
         if (threshold < 0) return none;
-        var dark = new bool[n];
-        for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
-        var found = Search(dark, width, height, budget);
-        // Second pass for page-like images: a symbol touching thin rules or text strokes merges with
-        // them; a 3×3 opening removes strokes thinner than 3 px and keeps modules of 3 px or more.
-        if (!found.Exists(f => f.Result.Status == DecodeStatus.Decoded) && Math.Min(width, height) >= 200)
+        // Work buffers come from the pool (results never refer to them: sampled grids are new arrays).
+        var dark = Scratch<bool>.Rent(n);
+        try
         {
-            budget?.Invoke();
-            var opened = Open3(dark, width, height);
-            foreach (var f in Search(opened, width, height, budget))
+            for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
+            var found = Search(dark, width, height, budget);
+            // Second pass for page-like images: a symbol touching thin rules or text strokes merges with
+            // them; a 3×3 opening removes strokes thinner than 3 px and keeps modules of 3 px or more.
+            if (!found.Exists(f => f.Result.Status == DecodeStatus.Decoded) && Math.Min(width, height) >= 200)
             {
-                if (f.Result.Status == DecodeStatus.Decoded) found.RemoveAll(o => Overlaps(o, f));
-                if (!found.Exists(o => Overlaps(o, f))) found.Add(f);
+                budget?.Invoke();
+                var opened = Open3(dark, width, height);
+                try
+                {
+                    foreach (var f in Search(opened, width, height, budget))
+                    {
+                        if (f.Result.Status == DecodeStatus.Decoded) found.RemoveAll(o => Overlaps(o, f));
+                        if (!found.Exists(o => Overlaps(o, f))) found.Add(f);
+                    }
+                }
+                finally { Scratch<bool>.Return(opened); }
             }
+            return found;
         }
-        return found;
+        finally { Scratch<bool>.Return(dark); }
+    }
+
+    /// <summary>
+    /// Pooled work arrays (longer than asked for: only the first n items are meaningful). Images of
+    /// more than a million pixels get plain arrays, so that the pool does not keep page-sized buffers.
+    /// </summary>
+    private static class Scratch<T>
+    {
+        private const int MaxPooled = 1 << 20;
+
+        public static T[] Rent(int n) => n <= MaxPooled ? ArrayPool<T>.Shared.Rent(n) : new T[n];
+
+        public static void Return(T[] a)
+        {
+            if (a.Length <= MaxPooled) ArrayPool<T>.Shared.Return(a);
+        }
     }
 
     private static bool Overlaps((DataMatrixResult, int X, int Y, int W, int H) a, (DataMatrixResult, int X, int Y, int W, int H) b) =>
         a.X < b.X + b.W && b.X < a.X + a.W && a.Y < b.Y + b.H && b.Y < a.Y + a.H;
 
-    /// <summary>Morphological opening (erosion then dilation) with a 3×3 square.</summary>
+    /// <summary>Morphological opening (erosion then dilation) with a 3×3 square; the result is a pooled array (<see cref="Scratch{T}"/>).</summary>
     private static bool[] Open3(bool[] d, int w, int h)
     {
-        var e = new bool[d.Length];
-        for (int y = 1; y < h - 1; y++)
-            for (int x = 1; x < w - 1; x++)
-            {
-                int p = y * w + x;
-                e[p] = d[p] && d[p - 1] && d[p + 1] && d[p - w] && d[p + w] && d[p - w - 1] && d[p - w + 1] && d[p + w - 1] && d[p + w + 1];
-            }
-        var o = new bool[d.Length];
-        for (int y = 1; y < h - 1; y++)
-            for (int x = 1; x < w - 1; x++)
-            {
-                int p = y * w + x;
-                if (!e[p]) continue;
-                o[p - w - 1] = o[p - w] = o[p - w + 1] = o[p - 1] = o[p] = o[p + 1] = o[p + w - 1] = o[p + w] = o[p + w + 1] = true;
-            }
-        return o;
+        int n = w * h;
+        var e = Scratch<bool>.Rent(n);
+        var o = Scratch<bool>.Rent(n);
+        try
+        {
+            Array.Clear(e, 0, n);
+            for (int y = 1; y < h - 1; y++)
+                for (int x = 1; x < w - 1; x++)
+                {
+                    int p = y * w + x;
+                    e[p] = d[p] && d[p - 1] && d[p + 1] && d[p - w] && d[p + w] && d[p - w - 1] && d[p - w + 1] && d[p + w - 1] && d[p + w + 1];
+                }
+            Array.Clear(o, 0, n);
+            for (int y = 1; y < h - 1; y++)
+                for (int x = 1; x < w - 1; x++)
+                {
+                    int p = y * w + x;
+                    if (!e[p]) continue;
+                    o[p - w - 1] = o[p - w] = o[p - w + 1] = o[p - 1] = o[p] = o[p + 1] = o[p + w - 1] = o[p + w] = o[p + w + 1] = true;
+                }
+            return o;
+        }
+        catch
+        {
+            Scratch<bool>.Return(o);
+            throw;
+        }
+        finally { Scratch<bool>.Return(e); }
     }
 
     private static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> Search(bool[] dark, int width, int height, Action? budget)
     {
         int n = width * height;
         var found = new List<(DataMatrixResult, int, int, int, int)>();
-        // Connected components (4-neighbour), iterative.
-        var label = new int[n];
-        var queue = new int[n];
+        // Connected components (4-neighbour), iterative; only "visited" matters, not the label.
+        var seen = Scratch<bool>.Rent(n);
+        var queue = Scratch<int>.Rent(n);
         var comps = new List<(int X0, int Y0, int X1, int Y1, int Count)>();
-        int next = 0;
-        for (int start = 0; start < n; start++)
+        try
         {
-            if (!dark[start] || label[start] != 0) continue;
-            if ((start & 0xFFFF) == 0) budget?.Invoke();
-            next++;
-            int qh = 0, qt = 0;
-            queue[qt++] = start; label[start] = next;
-            int minX = int.MaxValue, minY = int.MaxValue, maxX = -1, maxY = -1, count = 0;
-            while (qh < qt)
+            Array.Clear(seen, 0, n);
+            for (int start = 0; start < n; start++)
             {
-                int p = queue[qh++];
-                int x = p % width, y = p / width;
-                count++;
-                if (x < minX) minX = x; if (x > maxX) maxX = x;
-                if (y < minY) minY = y; if (y > maxY) maxY = y;
-                if (x > 0 && dark[p - 1] && label[p - 1] == 0) { label[p - 1] = next; queue[qt++] = p - 1; }
-                if (x < width - 1 && dark[p + 1] && label[p + 1] == 0) { label[p + 1] = next; queue[qt++] = p + 1; }
-                if (y > 0 && dark[p - width] && label[p - width] == 0) { label[p - width] = next; queue[qt++] = p - width; }
-                if (y < height - 1 && dark[p + width] && label[p + width] == 0) { label[p + width] = next; queue[qt++] = p + width; }
+                if (!dark[start] || seen[start]) continue;
+                if ((start & 0xFFFF) == 0) budget?.Invoke();
+                int qh = 0, qt = 0;
+                queue[qt++] = start; seen[start] = true;
+                int minX = int.MaxValue, minY = int.MaxValue, maxX = -1, maxY = -1, count = 0;
+                while (qh < qt)
+                {
+                    int p = queue[qh++];
+                    int x = p % width, y = p / width;
+                    count++;
+                    if (x < minX) minX = x; if (x > maxX) maxX = x;
+                    if (y < minY) minY = y; if (y > maxY) maxY = y;
+                    if (x > 0 && dark[p - 1] && !seen[p - 1]) { seen[p - 1] = true; queue[qt++] = p - 1; }
+                    if (x < width - 1 && dark[p + 1] && !seen[p + 1]) { seen[p + 1] = true; queue[qt++] = p + 1; }
+                    if (y > 0 && dark[p - width] && !seen[p - width]) { seen[p - width] = true; queue[qt++] = p - width; }
+                    if (y < height - 1 && dark[p + width] && !seen[p + width]) { seen[p + width] = true; queue[qt++] = p + width; }
+                }
+                int bw = maxX - minX + 1, bh = maxY - minY + 1;
+                if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
+                    comps.Add((minX, minY, maxX, maxY, count));
             }
-            int bw = maxX - minX + 1, bh = maxY - minY + 1;
-            if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
-                comps.Add((minX, minY, maxX, maxY, count));
+        }
+        finally
+        {
+            Scratch<bool>.Return(seen);
+            Scratch<int>.Return(queue);
         }
 
         var taken = new List<(int, int, int, int)>();
@@ -129,8 +174,9 @@ public static class ImageLocator
     /// <summary>Otsu threshold (inclusive dark bound), or -1 for a flat image.</summary>
     public static int Otsu(byte[] gray, int n)
     {
-        var hist = new long[256];
-        for (int i = 0; i < n; i++) hist[gray[i]]++;
+        Span<long> hist = stackalloc long[256];
+        hist.Clear();
+        foreach (var g in gray.AsSpan(0, n)) hist[g]++;
         double sum = 0;
         for (int t = 0; t < 256; t++) sum += t * (double)hist[t];
         double sumB = 0, best = -1; long wB = 0; int thr = -1;

@@ -87,3 +87,33 @@ public class PlacementCacheTests
         }
     }
 }
+
+/// <summary>The image search works in pooled buffers: what it returns never changes afterwards, and a previous image leaves nothing behind.</summary>
+public class ImageScratchTests
+{
+    [Fact]
+    public void Results_do_not_share_the_pooled_buffers_and_dirty_buffers_do_not_leak_into_the_next_image()
+    {
+        var symbol = CdaCheck.TestData.DataMatrix.SymbolFixtures.InsSymbol();
+        var (w, h, g) = CdaCheck.TestData.DataMatrix.SymbolFixtures.Raster(symbol, 3);
+        var first = ImageLocator.FindInGray(w, h, g).Single();
+        first.Result.Status.ShouldBe(DecodeStatus.Decoded);
+        var modules = (bool[,])first.Result.Modules!.Clone();
+
+        // Dirty every pooled buffer of that size class: an all-dark image of similar size, then noise with the second pass.
+        var black = new byte[w * h];
+        black[0] = 255;
+        ImageLocator.FindInGray(w, h, black).ShouldBeEmpty();
+        var rnd = new Random(4);
+        var noise = new byte[260 * 260];
+        for (int i = 0; i < noise.Length; i++) noise[i] = (byte)(rnd.Next(3) == 0 ? 0 : 255);
+        ImageLocator.FindInGray(260, 260, noise);
+
+        first.Result.Modules.ShouldBe(modules);
+        var again = ImageLocator.FindInGray(w, h, g).Single();
+        again.Result.Text.ShouldBe(first.Result.Text);
+        (again.X, again.Y, again.Width, again.Height).ShouldBe((first.X, first.Y, first.Width, first.Height));
+        again.Result.Modules.ShouldBe(modules);
+        ReferenceEquals(again.Result.Modules, first.Result.Modules).ShouldBeFalse();
+    }
+}
