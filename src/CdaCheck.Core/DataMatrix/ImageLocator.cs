@@ -121,41 +121,83 @@ public static class ImageLocator
     {
         int n = width * height;
         var found = new List<(DataMatrixResult, int, int, int, int)>();
-        // Connected components (4-neighbour), iterative; only "visited" matters, not the label.
-        var seen = Scratch<bool>.Rent(n);
-        var queue = Scratch<int>.Rent(n);
+        // Connected components (4-neighbour) of the dark runs of each row: a run joins the runs of the
+        // row above whose columns overlap it (union-find). Components are listed in the order of their
+        // first pixel in raster order.
+        int maxRuns = (int)Math.Min(n, (long)(width + 1) / 2 * height);
+        var rx0 = Scratch<int>.Rent(maxRuns);
+        var rx1 = Scratch<int>.Rent(maxRuns);
+        var ry = Scratch<int>.Rent(maxRuns);
+        var parent = Scratch<int>.Rent(maxRuns);
         var comps = new List<(int X0, int Y0, int X1, int Y1, int Count)>();
         try
         {
-            Array.Clear(seen, 0, n);
-            for (int start = 0; start < n; start++)
+            int nr = 0, prevStart = 0, prevEnd = 0;
+            long sinceBudget = 0;
+            for (int y = 0; y < height; y++)
             {
-                if (!dark[start] || seen[start]) continue;
-                if ((start & 0xFFFF) == 0) budget?.Invoke();
-                int qh = 0, qt = 0;
-                queue[qt++] = start; seen[start] = true;
-                int minX = int.MaxValue, minY = int.MaxValue, maxX = -1, maxY = -1, count = 0;
-                while (qh < qt)
+                sinceBudget += width;
+                if (sinceBudget >= 0x10000) { sinceBudget = 0; budget?.Invoke(); }
+                int row = y * width, curStart = nr, pi = prevStart;
+                int x = 0;
+                while (x < width)
                 {
-                    int p = queue[qh++];
-                    int x = p % width, y = p / width;
-                    count++;
-                    if (x < minX) minX = x; if (x > maxX) maxX = x;
-                    if (y < minY) minY = y; if (y > maxY) maxY = y;
-                    if (x > 0 && dark[p - 1] && !seen[p - 1]) { seen[p - 1] = true; queue[qt++] = p - 1; }
-                    if (x < width - 1 && dark[p + 1] && !seen[p + 1]) { seen[p + 1] = true; queue[qt++] = p + 1; }
-                    if (y > 0 && dark[p - width] && !seen[p - width]) { seen[p - width] = true; queue[qt++] = p - width; }
-                    if (y < height - 1 && dark[p + width] && !seen[p + width]) { seen[p + width] = true; queue[qt++] = p + width; }
+                    if (!dark[row + x]) { x++; continue; }
+                    int a = x;
+                    while (x < width && dark[row + x]) x++;
+                    int b = x - 1;
+                    rx0[nr] = a; rx1[nr] = b; ry[nr] = y; parent[nr] = nr;
+                    while (pi < prevEnd && rx1[pi] < a) pi++;
+                    for (int k = pi; k < prevEnd && rx0[k] <= b; k++)
+                    {
+                        int ra = RunRoot(parent, k), rb = RunRoot(parent, nr);
+                        if (ra != rb) parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+                    }
+                    nr++;
                 }
-                int bw = maxX - minX + 1, bh = maxY - minY + 1;
-                if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
-                    comps.Add((minX, minY, maxX, maxY, count));
+                prevStart = curStart; prevEnd = nr;
             }
+            // Roots are the first run of each component (unions keep the smaller index as root).
+            var comp = Scratch<int>.Rent(nr);
+            try
+            {
+                int nc = 0;
+                for (int r = 0; r < nr; r++)
+                {
+                    int root = RunRoot(parent, r);
+                    comp[r] = root == r ? nc++ : comp[root];
+                }
+                var boxes = Scratch<(int X0, int Y0, int X1, int Y1, int Count)>.Rent(nc);
+                try
+                {
+                    for (int c = 0; c < nc; c++) boxes[c] = (int.MaxValue, int.MaxValue, -1, -1, 0);
+                    for (int r = 0; r < nr; r++)
+                    {
+                        ref var bx = ref boxes[comp[r]];
+                        if (rx0[r] < bx.X0) bx.X0 = rx0[r];
+                        if (rx1[r] > bx.X1) bx.X1 = rx1[r];
+                        if (ry[r] < bx.Y0) bx.Y0 = ry[r];
+                        if (ry[r] > bx.Y1) bx.Y1 = ry[r];
+                        bx.Count += rx1[r] - rx0[r] + 1;
+                    }
+                    for (int c = 0; c < nc; c++)
+                    {
+                        var (minX, minY, maxX, maxY, count) = boxes[c];
+                        int bw = maxX - minX + 1, bh = maxY - minY + 1;
+                        if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
+                            comps.Add((minX, minY, maxX, maxY, count));
+                    }
+                }
+                finally { Scratch<(int, int, int, int, int)>.Return(boxes); }
+            }
+            finally { Scratch<int>.Return(comp); }
         }
         finally
         {
-            Scratch<bool>.Return(seen);
-            Scratch<int>.Return(queue);
+            Scratch<int>.Return(rx0);
+            Scratch<int>.Return(rx1);
+            Scratch<int>.Return(ry);
+            Scratch<int>.Return(parent);
         }
 
         var taken = new List<(int, int, int, int)>();
@@ -169,6 +211,12 @@ public static class ImageLocator
             found.Add((res, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1));
         }
         return found;
+    }
+
+    private static int RunRoot(int[] parent, int a)
+    {
+        while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; }
+        return a;
     }
 
     /// <summary>Otsu threshold (inclusive dark bound), or -1 for a flat image.</summary>
