@@ -222,9 +222,17 @@ public static class ImageLocator
     /// <summary>Otsu threshold (inclusive dark bound), or -1 for a flat image.</summary>
     public static int Otsu(byte[] gray, int n)
     {
+        // four interleaved counts (no store-to-load stall on runs of equal samples), n ≤ MaxPixels fits an int
+        Span<int> h4 = stackalloc int[1024];
+        h4.Clear();
+        int i4 = 0;
+        for (; i4 + 3 < n; i4 += 4)
+        {
+            h4[gray[i4]]++; h4[256 + gray[i4 + 1]]++; h4[512 + gray[i4 + 2]]++; h4[768 + gray[i4 + 3]]++;
+        }
+        for (; i4 < n; i4++) h4[gray[i4]]++;
         Span<long> hist = stackalloc long[256];
-        hist.Clear();
-        foreach (var g in gray.AsSpan(0, n)) hist[g]++;
+        for (int t = 0; t < 256; t++) hist[t] = (long)h4[t] + h4[256 + t] + h4[512 + t] + h4[768 + t];
         double sum = 0;
         for (int t = 0; t < 256; t++) sum += t * (double)hist[t];
         double sumB = 0, best = -1; long wB = 0; int thr = -1;
@@ -371,6 +379,18 @@ public static class ImageLocator
             for (int c = 0; c < cols; c++)
             {
                 int cx = x0 + (int)((c + 0.5) * mw), cy = y0 + (int)((r + 0.5) * mh);
+                if (cx - rx >= x0 && cx + rx <= x0 + bw - 1 && cy - ry >= y0 && cy + ry <= y0 + bh - 1)
+                {
+                    // the window is inside the box: no clamping
+                    int dd = 0;
+                    for (int y = cy - ry; y <= cy + ry; y++)
+                    {
+                        int row = y * width;
+                        for (int x = cx - rx; x <= cx + rx; x++) if (dark[row + x]) dd++;
+                    }
+                    m[r, c] = 2 * dd > (2 * rx + 1) * (2 * ry + 1);
+                    continue;
+                }
                 int d = 0, t = 0;
                 for (int dy = -ry; dy <= ry; dy++)
                     for (int dx = -rx; dx <= rx; dx++)
