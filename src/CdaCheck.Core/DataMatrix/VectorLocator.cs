@@ -118,7 +118,7 @@ public static class VectorLocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LinkCell(int[] parent, int o, int j, int rj)
     {
-        if (o < 0 || o == j) return;
+        if (o < 0 || o == j || parent[o] == rj) return; // (already attached: the common case in a dense lattice)
         int ro = FindRoot(parent, o);
         if (ro != rj) parent[ro] = rj;
     }
