@@ -101,6 +101,7 @@ public static class VectorLocator
     /// <summary>Luminance clamped to [0, 1]; not a number → 0 (the PDF default fill is black).</summary>
     private static double Lum(double l) => double.IsNaN(l) ? 0 : Math.Clamp(l, 0, 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool NearMultiple(double v, double m, out int k)
     {
         double q = v / m;
@@ -108,6 +109,7 @@ public static class VectorLocator
         return k >= 1 && k <= 144 && Math.Abs(q - k) <= 0.2 + 0.02 * k;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FindRoot(int[] parent, int a)
     {
         while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; }
@@ -338,6 +340,7 @@ public static class VectorLocator
     /// <summary>The module grid of one group: rectangles painted onto it by their extent or by module centres.</summary>
     private readonly record struct Grid(bool[,] Modules, int Rows, int Cols, double Left, double Top, double M, double Pitch)
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Paint(double rx, double ry, double rw, double rh, bool dark, bool byCentre)
         {
             double left = Left, top = Top, m = M, pitch = Pitch;
