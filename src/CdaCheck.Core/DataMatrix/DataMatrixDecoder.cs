@@ -70,19 +70,28 @@ public static class DataMatrixDecoder
     {
         var m = Trim(modules);
         int rows0 = m.GetLength(0), cols0 = m.GetLength(1);
-        var candidates = new List<(double Score, int T)>(8);
+        // Finder scores of the 8 orientations, best first (ties: in transform order).
+        Span<double> scores = stackalloc double[8];
+        Span<int> order = stackalloc int[8];
+        int count = 0;
+        double maxScore = double.MinValue;
         for (int t = 0; t < 8; t++)
         {
             bool swap = t % 2 == 1;
             var size = SymbolSize.Find(swap ? cols0 : rows0, swap ? rows0 : cols0);
             if (size is null) continue;
-            int tt = t;
-            candidates.Add((Placement.FinderScore(size, (r, c) => At(m, tt, r, c)), t));
+            double score = Placement.FinderScore(size, new OrientedReader(m, t));
+            maxScore = Math.Max(maxScore, score);
+            int pos = count;
+            while (pos > 0 && scores[pos - 1] < score) { scores[pos] = scores[pos - 1]; order[pos] = order[pos - 1]; pos--; }
+            scores[pos] = score; order[pos] = t;
+            count++;
         }
         DataMatrixResult? best = null;
-        foreach (var (score, t) in candidates.OrderByDescending(c => c.Score))
+        for (int i = 0; i < count; i++)
         {
-            if (score < LocatedThreshold) break;
+            if (scores[i] < LocatedThreshold) break;
+            int t = order[i];
             var r = DecodeUpright(Orient(m, t), t);
             if (r.Status == DecodeStatus.Decoded) return r;
             best ??= r;
@@ -90,9 +99,32 @@ public static class DataMatrixDecoder
         return best ?? new DataMatrixResult
         {
             Status = DecodeStatus.NotASymbol,
-            Reason = candidates.Count == 0 ? $"{m.GetLength(0)}×{m.GetLength(1)} is not an ECC200 size" : "no finder L and clock tracks",
-            FinderScore = candidates.Count == 0 ? 0 : candidates.Max(c => c.Score),
+            Reason = count == 0 ? $"{m.GetLength(0)}×{m.GetLength(1)} is not an ECC200 size" : "no finder L and clock tracks",
+            FinderScore = count == 0 ? 0 : maxScore,
         };
+    }
+
+    /// <summary>
+    /// <see cref="At"/> as an affine map of the indices (rotations and mirrors are affine), computed
+    /// once per orientation instead of once per module.
+    /// </summary>
+    private readonly struct OrientedReader : Placement.IModuleReader
+    {
+        private readonly bool[,] _m;
+        private readonly int _r0, _rr, _rc, _c0, _cr, _cc;
+
+        public OrientedReader(bool[,] m, int t)
+        {
+            _m = m;
+            int rows = m.GetLength(0), cols = m.GetLength(1);
+            var (r0, c0) = Source(rows, cols, t, 0, 0);
+            var (r1, c1) = Source(rows, cols, t, 1, 0);
+            var (r2, c2) = Source(rows, cols, t, 0, 1);
+            _r0 = r0; _rr = r1 - r0; _rc = r2 - r0;
+            _c0 = c0; _cr = c1 - c0; _cc = c2 - c0;
+        }
+
+        public bool At(int row, int col) => _m[_r0 + _rr * row + _rc * col, _c0 + _cr * row + _cc * col];
     }
 
     /// <summary>
@@ -129,7 +161,13 @@ public static class DataMatrixDecoder
     /// <summary>Module (r, c) of <c>Orient(m, t)</c>, read from <paramref name="m"/> without building the oriented copy.</summary>
     public static bool At(bool[,] m, int t, int r, int c)
     {
-        int rows = m.GetLength(0), cols = m.GetLength(1);
+        (r, c) = Source(m.GetLength(0), m.GetLength(1), t, r, c);
+        return m[r, c];
+    }
+
+    /// <summary>Where module (r, c) of <c>Orient(m, t)</c> is in <c>m</c> (<paramref name="rows"/> × <paramref name="cols"/>).</summary>
+    private static (int Row, int Col) Source(int rows, int cols, int t, int r, int c)
+    {
         int k = t % 4;
         // dimensions after each rotation alternate; undo the rotations from the last one
         for (int i = 0; i < k; i++)
@@ -138,7 +176,7 @@ public static class DataMatrixDecoder
             (r, c) = (prevRows - 1 - c, r);
         }
         if (t >= 4) c = cols - 1 - c;
-        return m[r, c];
+        return (r, c);
     }
 
     /// <summary>Applies transform t: mirror left-right when t ≥ 4, then rotate 90° clockwise (t mod 4) times.</summary>

@@ -13,17 +13,26 @@ public static class DataMatrixLocator
     /// </summary>
     public static List<LocatedSymbol> Locate(PageContent page, Action? budget = null, bool stopAtFirstDecoded = false, Func<LocatedSymbol, bool>? accept = null)
     {
-        var all = VectorLocator.Find(page, budget);
-        bool Done() => stopAtFirstDecoded && all.Exists(s => s.Decoded && (accept?.Invoke(s) ?? true));
+        Func<LocatedSymbol, bool>? stop = stopAtFirstDecoded ? s => s.Decoded && (accept?.Invoke(s) ?? true) : null;
+        // The vector search stops at the first accepted symbol too: the symbols before it are the same
+        // as in a full search, so the first accepted one (what the caller looks for) is unchanged.
+        var all = VectorLocator.Find(page, budget, stop);
+        bool done = stop is not null && all.Count > 0 && stop(all[^1]);
         int images = 0;
         foreach (var img in page.Images)
         {
-            if (Done()) break;
+            if (done) break;
             if (++images > 64) break;
             budget?.Invoke();
-            all.AddRange(ImageLocator.Find(img, page.PageNumber, "image", budget));
+            var more = ImageLocator.Find(img, page.PageNumber, "image", budget);
+            all.AddRange(more);
+            if (stop is not null) done = more.Exists(s => stop(s));
         }
-        return all.OrderBy(s => s.Decoded ? 0 : 1).ToList();
+        // decoded ones first, otherwise in search order (a stable partition)
+        var ordered = new List<LocatedSymbol>(all.Count);
+        foreach (var s in all) if (s.Decoded) ordered.Add(s);
+        foreach (var s in all) if (!s.Decoded) ordered.Add(s);
+        return ordered;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CdaCheck.Core.Pdf;
 using CdaCheck.Core.Rules;
 
@@ -37,80 +38,166 @@ public static class ImageLocator
         int n = width * height;
         int threshold = Otsu(gray, n);
         if (threshold < 0) return none;
-        var dark = new bool[n];
-        for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
-        var found = Search(dark, width, height, budget);
-        // Second pass for page-like images: a symbol touching thin rules or text strokes merges with
-        // them; a 3×3 opening removes strokes thinner than 3 px and keeps modules of 3 px or more.
-        if (!found.Exists(f => f.Result.Status == DecodeStatus.Decoded) && Math.Min(width, height) >= 200)
+        // Work buffers come from the pool (results never refer to them: sampled grids are new arrays).
+        var dark = Scratch<bool>.Rent(n);
+        try
         {
-            budget?.Invoke();
-            var opened = Open3(dark, width, height);
-            foreach (var f in Search(opened, width, height, budget))
+            for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
+            var found = Search(dark, width, height, budget);
+            // Second pass for page-like images: a symbol touching thin rules or text strokes merges with
+            // them; a 3×3 opening removes strokes thinner than 3 px and keeps modules of 3 px or more.
+            if (!found.Exists(f => f.Result.Status == DecodeStatus.Decoded) && Math.Min(width, height) >= 200)
             {
-                if (f.Result.Status == DecodeStatus.Decoded) found.RemoveAll(o => Overlaps(o, f));
-                if (!found.Exists(o => Overlaps(o, f))) found.Add(f);
+                budget?.Invoke();
+                var opened = Open3(dark, width, height);
+                try
+                {
+                    foreach (var f in Search(opened, width, height, budget))
+                    {
+                        if (f.Result.Status == DecodeStatus.Decoded) found.RemoveAll(o => Overlaps(o, f));
+                        if (!found.Exists(o => Overlaps(o, f))) found.Add(f);
+                    }
+                }
+                finally { Scratch<bool>.Return(opened); }
             }
+            return found;
         }
-        return found;
+        finally { Scratch<bool>.Return(dark); }
+    }
+
+    /// <summary>
+    /// Pooled work arrays (longer than asked for: only the first n items are meaningful). Images of
+    /// more than a million pixels get plain arrays, so that the pool does not keep page-sized buffers.
+    /// </summary>
+    private static class Scratch<T>
+    {
+        private const int MaxPooled = 1 << 20;
+
+        public static T[] Rent(int n) => n <= MaxPooled ? ArrayPool<T>.Shared.Rent(n) : new T[n];
+
+        public static void Return(T[] a)
+        {
+            if (a.Length <= MaxPooled) ArrayPool<T>.Shared.Return(a);
+        }
     }
 
     private static bool Overlaps((DataMatrixResult, int X, int Y, int W, int H) a, (DataMatrixResult, int X, int Y, int W, int H) b) =>
         a.X < b.X + b.W && b.X < a.X + a.W && a.Y < b.Y + b.H && b.Y < a.Y + a.H;
 
-    /// <summary>Morphological opening (erosion then dilation) with a 3×3 square.</summary>
+    /// <summary>Morphological opening (erosion then dilation) with a 3×3 square; the result is a pooled array (<see cref="Scratch{T}"/>).</summary>
     private static bool[] Open3(bool[] d, int w, int h)
     {
-        var e = new bool[d.Length];
-        for (int y = 1; y < h - 1; y++)
-            for (int x = 1; x < w - 1; x++)
-            {
-                int p = y * w + x;
-                e[p] = d[p] && d[p - 1] && d[p + 1] && d[p - w] && d[p + w] && d[p - w - 1] && d[p - w + 1] && d[p + w - 1] && d[p + w + 1];
-            }
-        var o = new bool[d.Length];
-        for (int y = 1; y < h - 1; y++)
-            for (int x = 1; x < w - 1; x++)
-            {
-                int p = y * w + x;
-                if (!e[p]) continue;
-                o[p - w - 1] = o[p - w] = o[p - w + 1] = o[p - 1] = o[p] = o[p + 1] = o[p + w - 1] = o[p + w] = o[p + w + 1] = true;
-            }
-        return o;
+        int n = w * h;
+        var e = Scratch<bool>.Rent(n);
+        var o = Scratch<bool>.Rent(n);
+        try
+        {
+            Array.Clear(e, 0, n);
+            for (int y = 1; y < h - 1; y++)
+                for (int x = 1; x < w - 1; x++)
+                {
+                    int p = y * w + x;
+                    e[p] = d[p] && d[p - 1] && d[p + 1] && d[p - w] && d[p + w] && d[p - w - 1] && d[p - w + 1] && d[p + w - 1] && d[p + w + 1];
+                }
+            Array.Clear(o, 0, n);
+            for (int y = 1; y < h - 1; y++)
+                for (int x = 1; x < w - 1; x++)
+                {
+                    int p = y * w + x;
+                    if (!e[p]) continue;
+                    o[p - w - 1] = o[p - w] = o[p - w + 1] = o[p - 1] = o[p] = o[p + 1] = o[p + w - 1] = o[p + w] = o[p + w + 1] = true;
+                }
+            return o;
+        }
+        catch
+        {
+            Scratch<bool>.Return(o);
+            throw;
+        }
+        finally { Scratch<bool>.Return(e); }
     }
 
     private static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> Search(bool[] dark, int width, int height, Action? budget)
     {
         int n = width * height;
         var found = new List<(DataMatrixResult, int, int, int, int)>();
-        // Connected components (4-neighbour), iterative.
-        var label = new int[n];
-        var queue = new int[n];
+        // Connected components (4-neighbour) of the dark runs of each row: a run joins the runs of the
+        // row above whose columns overlap it (union-find). Components are listed in the order of their
+        // first pixel in raster order.
+        int maxRuns = (int)Math.Min(n, (long)(width + 1) / 2 * height);
+        var rx0 = Scratch<int>.Rent(maxRuns);
+        var rx1 = Scratch<int>.Rent(maxRuns);
+        var ry = Scratch<int>.Rent(maxRuns);
+        var parent = Scratch<int>.Rent(maxRuns);
         var comps = new List<(int X0, int Y0, int X1, int Y1, int Count)>();
-        int next = 0;
-        for (int start = 0; start < n; start++)
+        try
         {
-            if (!dark[start] || label[start] != 0) continue;
-            if ((start & 0xFFFF) == 0) budget?.Invoke();
-            next++;
-            int qh = 0, qt = 0;
-            queue[qt++] = start; label[start] = next;
-            int minX = int.MaxValue, minY = int.MaxValue, maxX = -1, maxY = -1, count = 0;
-            while (qh < qt)
+            int nr = 0, prevStart = 0, prevEnd = 0;
+            long sinceBudget = 0;
+            for (int y = 0; y < height; y++)
             {
-                int p = queue[qh++];
-                int x = p % width, y = p / width;
-                count++;
-                if (x < minX) minX = x; if (x > maxX) maxX = x;
-                if (y < minY) minY = y; if (y > maxY) maxY = y;
-                if (x > 0 && dark[p - 1] && label[p - 1] == 0) { label[p - 1] = next; queue[qt++] = p - 1; }
-                if (x < width - 1 && dark[p + 1] && label[p + 1] == 0) { label[p + 1] = next; queue[qt++] = p + 1; }
-                if (y > 0 && dark[p - width] && label[p - width] == 0) { label[p - width] = next; queue[qt++] = p - width; }
-                if (y < height - 1 && dark[p + width] && label[p + width] == 0) { label[p + width] = next; queue[qt++] = p + width; }
+                sinceBudget += width;
+                if (sinceBudget >= 0x10000) { sinceBudget = 0; budget?.Invoke(); }
+                int row = y * width, curStart = nr, pi = prevStart;
+                int x = 0;
+                while (x < width)
+                {
+                    if (!dark[row + x]) { x++; continue; }
+                    int a = x;
+                    while (x < width && dark[row + x]) x++;
+                    int b = x - 1;
+                    rx0[nr] = a; rx1[nr] = b; ry[nr] = y; parent[nr] = nr;
+                    while (pi < prevEnd && rx1[pi] < a) pi++;
+                    for (int k = pi; k < prevEnd && rx0[k] <= b; k++)
+                    {
+                        int ra = RunRoot(parent, k), rb = RunRoot(parent, nr);
+                        if (ra != rb) parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+                    }
+                    nr++;
+                }
+                prevStart = curStart; prevEnd = nr;
             }
-            int bw = maxX - minX + 1, bh = maxY - minY + 1;
-            if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
-                comps.Add((minX, minY, maxX, maxY, count));
+            // Roots are the first run of each component (unions keep the smaller index as root).
+            var comp = Scratch<int>.Rent(nr);
+            try
+            {
+                int nc = 0;
+                for (int r = 0; r < nr; r++)
+                {
+                    int root = RunRoot(parent, r);
+                    comp[r] = root == r ? nc++ : comp[root];
+                }
+                var boxes = Scratch<(int X0, int Y0, int X1, int Y1, int Count)>.Rent(nc);
+                try
+                {
+                    for (int c = 0; c < nc; c++) boxes[c] = (int.MaxValue, int.MaxValue, -1, -1, 0);
+                    for (int r = 0; r < nr; r++)
+                    {
+                        ref var bx = ref boxes[comp[r]];
+                        if (rx0[r] < bx.X0) bx.X0 = rx0[r];
+                        if (rx1[r] > bx.X1) bx.X1 = rx1[r];
+                        if (ry[r] < bx.Y0) bx.Y0 = ry[r];
+                        if (ry[r] > bx.Y1) bx.Y1 = ry[r];
+                        bx.Count += rx1[r] - rx0[r] + 1;
+                    }
+                    for (int c = 0; c < nc; c++)
+                    {
+                        var (minX, minY, maxX, maxY, count) = boxes[c];
+                        int bw = maxX - minX + 1, bh = maxY - minY + 1;
+                        if (bw >= 8 && bh >= 8 && Math.Max(bw, bh) <= 7 * Math.Min(bw, bh))
+                            comps.Add((minX, minY, maxX, maxY, count));
+                    }
+                }
+                finally { Scratch<(int, int, int, int, int)>.Return(boxes); }
+            }
+            finally { Scratch<int>.Return(comp); }
+        }
+        finally
+        {
+            Scratch<int>.Return(rx0);
+            Scratch<int>.Return(rx1);
+            Scratch<int>.Return(ry);
+            Scratch<int>.Return(parent);
         }
 
         var taken = new List<(int, int, int, int)>();
@@ -126,11 +213,26 @@ public static class ImageLocator
         return found;
     }
 
+    private static int RunRoot(int[] parent, int a)
+    {
+        while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; }
+        return a;
+    }
+
     /// <summary>Otsu threshold (inclusive dark bound), or -1 for a flat image.</summary>
     public static int Otsu(byte[] gray, int n)
     {
-        var hist = new long[256];
-        for (int i = 0; i < n; i++) hist[gray[i]]++;
+        // four interleaved counts (no store-to-load stall on runs of equal samples), n ≤ MaxPixels fits an int
+        Span<int> h4 = stackalloc int[1024];
+        h4.Clear();
+        int i4 = 0;
+        for (; i4 + 3 < n; i4 += 4)
+        {
+            h4[gray[i4]]++; h4[256 + gray[i4 + 1]]++; h4[512 + gray[i4 + 2]]++; h4[768 + gray[i4 + 3]]++;
+        }
+        for (; i4 < n; i4++) h4[gray[i4]]++;
+        Span<long> hist = stackalloc long[256];
+        for (int t = 0; t < 256; t++) hist[t] = (long)h4[t] + h4[256 + t] + h4[512 + t] + h4[768 + t];
         double sum = 0;
         for (int t = 0; t < 256; t++) sum += t * (double)hist[t];
         double sumB = 0, best = -1; long wB = 0; int thr = -1;
@@ -277,6 +379,18 @@ public static class ImageLocator
             for (int c = 0; c < cols; c++)
             {
                 int cx = x0 + (int)((c + 0.5) * mw), cy = y0 + (int)((r + 0.5) * mh);
+                if (cx - rx >= x0 && cx + rx <= x0 + bw - 1 && cy - ry >= y0 && cy + ry <= y0 + bh - 1)
+                {
+                    // the window is inside the box: no clamping
+                    int dd = 0;
+                    for (int y = cy - ry; y <= cy + ry; y++)
+                    {
+                        int row = y * width;
+                        for (int x = cx - rx; x <= cx + rx; x++) if (dark[row + x]) dd++;
+                    }
+                    m[r, c] = 2 * dd > (2 * rx + 1) * (2 * ry + 1);
+                    continue;
+                }
                 int d = 0, t = 0;
                 for (int dy = -ry; dy <= ry; dy++)
                     for (int dx = -rx; dx <= rx; dx++)

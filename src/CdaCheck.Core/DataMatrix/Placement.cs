@@ -7,21 +7,37 @@ namespace CdaCheck.Core.DataMatrix;
 /// </summary>
 public static class Placement
 {
-    private static readonly Dictionary<SymbolSize, (int Row, int Col)[]> _maps = new();
+    // Placement per standard size (index in SymbolSize.All), built once on first use and published
+    // without a lock: racing threads may build the same (immutable) tables, one of them is kept.
+    private static readonly (int Row, int Col)[]?[] _maps = new (int, int)[]?[SymbolSize.All.Count];
+    private static readonly bool[,]?[] _masks = new bool[,]?[SymbolSize.All.Count];
 
     /// <summary>
     /// For codeword i and bit b (0 = most significant), the symbol module (row, column) at index
     /// i*8+b. The fixed bottom-right 2×2 pattern of some sizes is given by <see cref="FixedModules"/>.
+    /// The array is shared: do not modify it.
     /// </summary>
     public static (int Row, int Col)[] Map(SymbolSize size)
     {
-        lock (_maps)
-        {
-            if (_maps.TryGetValue(size, out var m)) return m;
-            m = Build(size);
-            _maps[size] = m;
-            return m;
-        }
+        int idx = IndexOf(size);
+        if (idx < 0) return Build(size, out _); // not a table size: nothing to share
+        var m = Volatile.Read(ref _maps[idx]);
+        if (m is not null) return m;
+        m = Build(size, out var mask);
+        Interlocked.CompareExchange(ref _masks[idx], mask, null); // the mask is published before the map
+        return Interlocked.CompareExchange(ref _maps[idx], m, null) ?? m;
+    }
+
+    /// <summary>The placement computed afresh (no cache): the reference for <see cref="Map"/>.</summary>
+    internal static (int Row, int Col)[] Compute(SymbolSize size) => Build(size, out _);
+
+    /// <summary>Index of <paramref name="size"/> in <see cref="SymbolSize.All"/>, or -1.</summary>
+    private static int IndexOf(SymbolSize size)
+    {
+        var all = SymbolSize.All;
+        for (int i = 0; i < all.Count; i++) if (ReferenceEquals(all[i], size)) return i;
+        for (int i = 0; i < all.Count; i++) if (all[i].Equals(size)) return i;
+        return -1;
     }
 
     /// <summary>Modules of the mapping matrix not covered by any codeword (the fixed pattern), in symbol coordinates; dark when true.</summary>
@@ -46,15 +62,15 @@ public static class Placement
         (mr / s.RegionRows * (s.RegionRows + 2) + 1 + mr % s.RegionRows,
          mc / s.RegionColumns * (s.RegionColumns + 2) + 1 + mc % s.RegionColumns);
 
-    private static readonly Dictionary<SymbolSize, bool[,]> _masks = new();
-
     private static bool[,] MappingMask(SymbolSize s)
     {
-        Map(s); // builds the mask too (outside the _masks lock: Build takes _maps then _masks)
-        lock (_masks) return _masks[s];
+        int idx = IndexOf(s);
+        if (idx < 0) { Build(s, out var own); return own; }
+        Map(s); // publishes the mask first
+        return Volatile.Read(ref _masks[idx])!;
     }
 
-    private static (int Row, int Col)[] Build(SymbolSize s)
+    private static (int Row, int Col)[] Build(SymbolSize s, out bool[,] mask)
     {
         int nrow = s.MappingRows, ncol = s.MappingColumns;
         var owner = new int[nrow, ncol]; // 0 = free; else chr*8 + bit + 1 (chr 0-based)
@@ -123,10 +139,9 @@ public static class Placement
             row += 3; col += 1;
         } while (row < nrow || col < ncol);
 
-        var mask = new bool[nrow, ncol];
+        mask = new bool[nrow, ncol];
         for (int r = 0; r < nrow; r++)
             for (int c = 0; c < ncol; c++) mask[r, c] = owner[r, c] != 0;
-        lock (_masks) _masks[s] = mask;
         return result;
     }
 
@@ -147,21 +162,39 @@ public static class Placement
     /// that neither an all-dark nor an all-light square scores well. Inner alignment patterns are
     /// left out: a mask over the middle of the symbol does not make it "not a symbol".
     /// </summary>
-    public static double FinderScore(SymbolSize s, bool[,] m) => FinderScore(s, (r, c) => m[r, c]);
+    public static double FinderScore(SymbolSize s, bool[,] m) => FinderScore(s, new ArrayReader(m));
 
-    public static double FinderScore(SymbolSize s, Func<int, int, bool> at)
+    public static double FinderScore(SymbolSize s, Func<int, int, bool> at) => FinderScore(s, new FuncReader(at));
+
+    /// <summary>Module colours read through a struct (the JIT specialises <see cref="FinderScore{T}"/>: no delegate calls).</summary>
+    internal interface IModuleReader
+    {
+        bool At(int row, int col);
+    }
+
+    private readonly struct ArrayReader(bool[,] m) : IModuleReader
+    {
+        public bool At(int row, int col) => m[row, col];
+    }
+
+    private readonly struct FuncReader(Func<int, int, bool> f) : IModuleReader
+    {
+        public bool At(int row, int col) => f(row, col);
+    }
+
+    internal static double FinderScore<T>(SymbolSize s, T at) where T : struct, IModuleReader
     {
         int rows = s.Rows, cols = s.Columns;
         int lOk = 0, lTot = 0, cOk = 0, cTot = 0;
         for (int r = 0; r < rows; r++)
         {
-            lTot++; if (at(r, 0)) lOk++;
-            if (r < rows - 1 && r > 0) { cTot++; if (at(r, cols - 1) == (r % 2 == 1)) cOk++; }
+            lTot++; if (at.At(r, 0)) lOk++;
+            if (r < rows - 1 && r > 0) { cTot++; if (at.At(r, cols - 1) == (r % 2 == 1)) cOk++; }
         }
         for (int c = 1; c < cols; c++)
         {
-            lTot++; if (at(rows - 1, c)) lOk++;
-            cTot++; if (at(0, c) == (c % 2 == 0)) cOk++;
+            lTot++; if (at.At(rows - 1, c)) lOk++;
+            cTot++; if (at.At(0, c) == (c % 2 == 0)) cOk++;
         }
         return Math.Min((double)lOk / lTot, (double)cOk / cTot);
     }

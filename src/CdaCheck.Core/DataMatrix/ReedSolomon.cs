@@ -92,15 +92,10 @@ public static class ReedSolomon
     {
         int n = block.Length;
         if (n > 255 || k <= 0 || k >= n) return -1;
-        var synd = new int[k];
+        Span<int> synd = stackalloc int[k]; // k < n ≤ 255
+        Syndromes(block, synd);
         bool clean = true;
-        for (int j = 0; j < k; j++)
-        {
-            int a = Gf256.Pow(j + 1), s = 0;
-            for (int i = 0; i < n; i++) s = Gf256.Mul(s, a) ^ block[i];
-            synd[j] = s;
-            if (s != 0) clean = false;
-        }
+        foreach (var s in synd) if (s != 0) { clean = false; break; }
         if (clean) return 0;
 
         // Berlekamp–Massey: Λ(x) (lambda[i] = coefficient of x^i).
@@ -162,12 +157,43 @@ public static class ReedSolomon
         if (found != l) return -1;
         for (int i = 0; i < found; i++) block[positions[i]] ^= (byte)magnitudes[i];
         // Verify.
-        for (int j = 0; j < k; j++)
-        {
-            int a = Gf256.Pow(j + 1), s = 0;
-            for (int i = 0; i < n; i++) s = Gf256.Mul(s, a) ^ block[i];
-            if (s != 0) return -1;
-        }
+        Syndromes(block, synd);
+        foreach (var s in synd) if (s != 0) return -1;
         return found;
+    }
+
+    /// <summary>synd[j] = block(α^(j+1)), four at a time (independent chains).</summary>
+    private static void Syndromes(ReadOnlySpan<byte> block, Span<int> synd)
+    {
+        int k = synd.Length, j = 0;
+        var exp = Gf256.Exp;
+        var log = Gf256.Log;
+        for (; j + 3 < k; j += 4)
+        {
+            int e0 = j + 1, e1 = j + 2, e2 = j + 3, e3 = j + 4;
+            int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            foreach (var b in block)
+            {
+                s0 = (s0 == 0 ? 0 : exp[log[s0] + e0]) ^ b;
+                s1 = (s1 == 0 ? 0 : exp[log[s1] + e1]) ^ b;
+                s2 = (s2 == 0 ? 0 : exp[log[s2] + e2]) ^ b;
+                s3 = (s3 == 0 ? 0 : exp[log[s3] + e3]) ^ b;
+            }
+            synd[j] = s0; synd[j + 1] = s1; synd[j + 2] = s2; synd[j + 3] = s3;
+        }
+        for (; j < k; j++) synd[j] = Syndrome(block, j + 1);
+    }
+
+    /// <summary>
+    /// block(α^e) by Horner's rule (1 ≤ e &lt; 255): s·α^e is α^(log s + e), so one table look-up per
+    /// codeword.
+    /// </summary>
+    private static int Syndrome(ReadOnlySpan<byte> block, int e)
+    {
+        var exp = Gf256.Exp;
+        var log = Gf256.Log;
+        int s = 0;
+        foreach (var b in block) s = (s == 0 ? 0 : exp[log[s] + e]) ^ b;
+        return s;
     }
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CdaCheck.Core.Pdf;
 using CdaCheck.Core.Rules;
 
@@ -15,46 +18,90 @@ public static class VectorLocator
     /// <summary>Most rectangles considered on one page (hostile input bound).</summary>
     public const int MaxRects = 200_000;
 
-    public static List<LocatedSymbol> Find(PageContent page, Action? budget = null)
+    /// <summary>Largest short side considered as a module size (points); key = side × 100.</summary>
+    private const int MaxSizeKey = 3000;
+
+    public static List<LocatedSymbol> Find(PageContent page, Action? budget = null) => Find(page, budget, null);
+
+    /// <summary>
+    /// Like <see cref="Find(PageContent, Action?)"/>, but the search ends as soon as a symbol satisfies
+    /// <paramref name="stopWhen"/>: the result is then the prefix of the full result ending with that symbol
+    /// (the later groups and module sizes are not decoded).
+    /// </summary>
+    public static List<LocatedSymbol> Find(PageContent page, Action? budget, Func<LocatedSymbol, bool>? stopWhen)
     {
         var found = new List<LocatedSymbol>();
-        var rects = page.Rects;
-        int n = Math.Min(rects.Count, MaxRects);
+        var rects = CollectionsMarshal.AsSpan(page.Rects);
+        int n = Math.Min(rects.Length, MaxRects);
         if (n < 4) return found;
+        rects = rects[..n];
 
-        // Normalised geometry.
-        var x0 = new double[n]; var y0 = new double[n]; var w = new double[n]; var h = new double[n];
-        for (int i = 0; i < n; i++)
+        var pool = ArrayPool<double>.Shared;
+        double[] x0 = pool.Rent(n), y0 = pool.Rent(n), w = pool.Rent(n), h = pool.Rent(n);
+        var ipool = ArrayPool<int>.Shared;
+        int[] count = ipool.Rent(MaxSizeKey + 1), first = ipool.Rent(MaxSizeKey + 1);
+        try
         {
-            var r = rects[i];
-            double rx = r.X, ry = r.Y, rw = r.Width, rh = r.Height;
-            if (rw < 0) { rx += rw; rw = -rw; }
-            if (rh < 0) { ry += rh; rh = -rh; }
-            x0[i] = rx; y0[i] = ry; w[i] = rw; h[i] = rh;
-        }
+            // Normalised geometry.
+            for (int i = 0; i < n; i++)
+            {
+                ref readonly var r = ref rects[i];
+                double rx = r.X, ry = r.Y, rw = r.Width, rh = r.Height;
+                if (rw < 0) { rx += rw; rw = -rw; }
+                if (rh < 0) { ry += rh; rh = -rh; }
+                x0[i] = rx; y0[i] = ry; w[i] = rw; h[i] = rh;
+            }
 
-        // Candidate module sizes: the most frequent short sides.
-        var hist = new Dictionary<long, int>();
-        for (int i = 0; i < n; i++)
-        {
-            double s = Math.Min(w[i], h[i]);
-            if (s < 0.05 || s > 30 || !double.IsFinite(s)) continue;
-            long key = (long)Math.Round(s * 100);
-            hist[key] = hist.GetValueOrDefault(key) + 1;
+            // Candidate module sizes: the most frequent short sides (ties: the one seen first), at most 3.
+            Array.Clear(count, 0, MaxSizeKey + 1);
+            for (int i = 0; i < n; i++)
+            {
+                double s = Math.Min(w[i], h[i]);
+                if (s < 0.05 || s > 30 || !double.IsFinite(s)) continue;
+                long key = (long)Math.Round(s * 100);
+                if (key < 0 || key > MaxSizeKey) continue;
+                if (count[key]++ == 0) first[key] = i;
+            }
+            Span<int> top = stackalloc int[3];
+            int nTop = 0;
+            for (int key = 0; key <= MaxSizeKey; key++)
+            {
+                if (count[key] < 6) continue;
+                int pos = nTop;
+                while (pos > 0 && Before(key, top[pos - 1], count, first)) pos--;
+                if (pos >= 3) continue;
+                for (int q = Math.Min(nTop, 2); q > pos; q--) top[q] = top[q - 1];
+                top[pos] = key;
+                if (nTop < 3) nTop++;
+            }
+
+            var usedBoxes = new List<Box>();
+            var geo = new Geometry(x0, y0, w, h);
+            for (int t = 0; t < nTop; t++)
+            {
+                budget?.Invoke();
+                if (FindWithModule(page, rects, geo, top[t] / 100.0, found, usedBoxes, budget, stopWhen)) break;
+            }
+            return found;
         }
-        var sizes = hist.Where(kv => kv.Value >= 6).OrderByDescending(kv => kv.Value).Take(3).Select(kv => kv.Key / 100.0).ToList();
-        var usedBoxes = new List<Box>();
-        foreach (var m in sizes)
+        finally
         {
-            budget?.Invoke();
-            FindWithModule(page, n, x0, y0, w, h, m, found, usedBoxes, budget);
+            pool.Return(x0); pool.Return(y0); pool.Return(w); pool.Return(h);
+            ipool.Return(count); ipool.Return(first);
         }
-        return found;
     }
+
+    /// <summary>Histogram order: more rectangles first, then the size seen first.</summary>
+    private static bool Before(int a, int b, int[] count, int[] first) =>
+        count[a] > count[b] || count[a] == count[b] && first[a] < first[b];
+
+    /// <summary>Normalised rectangles (positive width and height), indexed like the page's rectangles.</summary>
+    private readonly record struct Geometry(double[] X0, double[] Y0, double[] W, double[] H);
 
     /// <summary>Luminance clamped to [0, 1]; not a number → 0 (the PDF default fill is black).</summary>
     private static double Lum(double l) => double.IsNaN(l) ? 0 : Math.Clamp(l, 0, 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool NearMultiple(double v, double m, out int k)
     {
         double q = v / m;
@@ -62,160 +109,298 @@ public static class VectorLocator
         return k >= 1 && k <= 144 && Math.Abs(q - k) <= 0.2 + 0.02 * k;
     }
 
-    private static void FindWithModule(PageContent page, int n, double[] x0, double[] y0, double[] w, double[] h, double m,
-        List<LocatedSymbol> found, List<Box> usedBoxes, Action? budget)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindRoot(int[] parent, int a)
     {
-        var cand = new List<int>();
-        for (int i = 0; i < n; i++)
-            if (double.IsFinite(x0[i]) && double.IsFinite(y0[i]) && Math.Abs(x0[i]) < 1e7 && Math.Abs(y0[i]) < 1e7 &&
-                Math.Abs(Math.Min(w[i], h[i]) - m) <= 0.2 * m && NearMultiple(w[i], m, out _) && NearMultiple(h[i], m, out _)) cand.Add(i);
-        if (cand.Count < 6) return;
-        // Every drawing of a symbol has single-module squares (isolated modules, runs of one):
-        // thin rules and borders that merely share the short side do not.
-        int squares = 0;
-        foreach (var i in cand) if (Math.Abs(Math.Max(w[i], h[i]) - m) <= 0.2 * m) squares++;
-        if (squares < 4) return;
+        while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; }
+        return a;
+    }
 
-        // Union-find over a dense lattice of module-sized cells: rectangles whose cells are within
-        // 2 cells of each other (touching, or one light module apart) are linked.
-        int cn = cand.Count;
-        double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
-        foreach (var i in cand)
-        {
-            minX = Math.Min(minX, x0[i]); minY = Math.Min(minY, y0[i]);
-            maxX = Math.Max(maxX, x0[i] + w[i]); maxY = Math.Max(maxY, y0[i] + h[i]);
-        }
-        long gwL = (long)Math.Ceiling((maxX - minX) / m) + 2, ghL = (long)Math.Ceiling((maxY - minY) / m) + 2;
-        if (gwL > 1L << 30 || ghL > 1L << 30) return;
-        long gw = gwL, gh = ghL;
-        var cellOwner = new CellMap(gw, gh, cn);
-        var parent = new int[cn];
-        for (int i = 0; i < cn; i++) parent[i] = i;
-        int Find(int a) { while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; } return a; }
-        void Union(int a, int b) { int ra = Find(a), rb = Find(b); if (ra != rb) parent[ra] = rb; }
-        var gx0 = new long[cn]; var gy0 = new long[cn]; var gx1 = new long[cn]; var gy1 = new long[cn];
-        for (int j = 0; j < cn; j++)
-        {
-            int i = cand[j];
-            gx0[j] = (long)Math.Round((x0[i] - minX) / m); gy0[j] = (long)Math.Round((y0[i] - minY) / m);
-            gx1[j] = Math.Min(gw - 1, Math.Max(gx0[j], (long)Math.Round((x0[i] + w[i] - minX) / m) - 1));
-            gy1[j] = Math.Min(gh - 1, Math.Max(gy0[j], (long)Math.Round((y0[i] + h[i] - minY) / m) - 1));
-            for (long gy = gy0[j]; gy <= gy1[j]; gy++)
-                for (long gx = gx0[j]; gx <= gx1[j]; gx++)
-                {
-                    int o = cellOwner.Get(gy * gw + gx);
-                    if (o >= 0) Union(o, j); else cellOwner.Set(gy * gw + gx, j);
-                }
-        }
-        for (int j = 0; j < cn; j++)
-        {
-            if ((j & 1023) == 0) budget?.Invoke();
-            long ax = Math.Max(0, gx0[j] - 2), bx = Math.Min(gw - 1, gx1[j] + 2);
-            long ay = Math.Max(0, gy0[j] - 2), by = Math.Min(gh - 1, gy1[j] + 2);
-            for (long gy = ay; gy <= by; gy++)
-                for (long gx = ax; gx <= bx; gx++)
-                {
-                    if (gx >= gx0[j] && gx <= gx1[j] && gy >= gy0[j] && gy <= gy1[j]) continue;
-                    int o = cellOwner.Get(gy * gw + gx);
-                    if (o >= 0 && o != j) Union(o, j);
-                }
-        }
+    /// <summary>Attaches the root of cell owner <paramref name="o"/> (none when negative) to <paramref name="rj"/>, the root of rectangle <paramref name="j"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LinkCell(int[] parent, int o, int j, int rj)
+    {
+        if (o < 0 || o == j || parent[o] == rj) return; // (already attached: the common case in a dense lattice)
+        int ro = FindRoot(parent, o);
+        if (ro != rj) parent[ro] = rj;
+    }
 
-        var groups = new Dictionary<int, List<int>>();
-        for (int j = 0; j < cn; j++)
-        {
-            int root = Find(j);
-            if (!groups.TryGetValue(root, out var g)) groups[root] = g = new List<int>();
-            g.Add(cand[j]);
-        }
+    private static void Union(int[] parent, int a, int b)
+    {
+        int ra = FindRoot(parent, a), rb = FindRoot(parent, b);
+        if (ra != rb) parent[ra] = rb;
+    }
 
-        foreach (var g in groups.Values)
+    /// <summary>Searches with module size <paramref name="m"/>; true when a found symbol satisfied <paramref name="stopWhen"/>.</summary>
+    private static bool FindWithModule(PageContent page, ReadOnlySpan<FilledRect> rects, Geometry geo, double m,
+        List<LocatedSymbol> found, List<Box> usedBoxes, Action? budget, Func<LocatedSymbol, bool>? stopWhen)
+    {
+        int n = rects.Length;
+        double[] x0 = geo.X0, y0 = geo.Y0, w = geo.W, h = geo.H;
+        var ipool = ArrayPool<int>.Shared;
+        var cand = ipool.Rent(n);
+        int[]? parent = null, groupOf = null, members = null, start = null;
+        long[]? gx0 = null, gy0 = null, gx1 = null, gy1 = null;
+        var cellOwner = default(CellMap);
+        try
         {
-            if (g.Count < 6) continue;
-            budget?.Invoke();
-            double left = double.MaxValue, bottom = double.MaxValue, right = double.MinValue, top = double.MinValue;
-            double lmin = 1, lmax = 0;
-            foreach (var i in g)
+            int cn = 0;
+            for (int i = 0; i < n; i++)
+                if (double.IsFinite(x0[i]) && double.IsFinite(y0[i]) && Math.Abs(x0[i]) < 1e7 && Math.Abs(y0[i]) < 1e7 &&
+                    Math.Abs(Math.Min(w[i], h[i]) - m) <= 0.2 * m && NearMultiple(w[i], m, out _) && NearMultiple(h[i], m, out _)) cand[cn++] = i;
+            if (cn < 6) return false;
+            // Every drawing of a symbol has single-module squares (isolated modules, runs of one):
+            // thin rules and borders that merely share the short side do not.
+            int squares = 0;
+            for (int j = 0; j < cn; j++) { int i = cand[j]; if (Math.Abs(Math.Max(w[i], h[i]) - m) <= 0.2 * m) squares++; }
+            if (squares < 4) return false;
+
+            // Union-find over a dense lattice of module-sized cells: rectangles whose cells are within
+            // 2 cells of each other (touching, or one light module apart) are linked.
+            double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+            for (int j = 0; j < cn; j++)
             {
-                left = Math.Min(left, x0[i]); bottom = Math.Min(bottom, y0[i]);
-                right = Math.Max(right, x0[i] + w[i]); top = Math.Max(top, y0[i] + h[i]);
-                double l = Lum(page.Rects[i].Luminance);
-                lmin = Math.Min(lmin, l); lmax = Math.Max(lmax, l);
+                int i = cand[j];
+                minX = Math.Min(minX, x0[i]); minY = Math.Min(minY, y0[i]);
+                maxX = Math.Max(maxX, x0[i] + w[i]); maxY = Math.Max(maxY, y0[i] + h[i]);
             }
-            if (right - left < 7.5 * m || top - bottom < 7.5 * m) continue;
-            var box = new Box(left, bottom, right - left, top - bottom);
-            if (usedBoxes.Any(b => Overlap(b, box) > 0.5)) continue;
-
-            double threshold = lmax - lmin > 0.25 ? (lmin + lmax) / 2 : 0.5;
-            if (lmin >= threshold) continue; // nothing dark
-
-            double pitch = EstimatePitch(g, x0, m);
-            int cols = (int)Math.Round((right - left - m) / pitch) + 1;
-            int rows = (int)Math.Round((top - bottom - m) / pitch) + 1;
-            if (cols < 8 || rows < 8 || cols > 160 || rows > 160) continue;
-            var modules = new bool[rows, cols];
-
-            void Paint(double rx, double ry, double rw, double rh, bool dark, bool byCentre)
+            long gwL = (long)Math.Ceiling((maxX - minX) / m) + 2, ghL = (long)Math.Ceiling((maxY - minY) / m) + 2;
+            if (gwL > 1L << 30 || ghL > 1L << 30) return false;
+            long gw = gwL, gh = ghL;
+            cellOwner = new CellMap(gw, gh, cn);
+            parent = ipool.Rent(cn);
+            for (int i = 0; i < cn; i++) parent[i] = i;
+            var lpool = ArrayPool<long>.Shared;
+            gx0 = lpool.Rent(cn); gy0 = lpool.Rent(cn); gx1 = lpool.Rent(cn); gy1 = lpool.Rent(cn);
+            for (int j = 0; j < cn; j++)
             {
-                int c0, c1, r0, r1;
-                if (byCentre)
-                {
-                    // modules whose centre is inside the shape
-                    c0 = (int)Math.Ceiling((rx - left - m / 2) / pitch); c1 = (int)Math.Floor((rx + rw - left - m / 2) / pitch);
-                    r0 = (int)Math.Ceiling((top - (ry + rh) - m / 2) / pitch); r1 = (int)Math.Floor((top - ry - m / 2) / pitch);
-                }
-                else
-                {
-                    c0 = (int)Math.Round((rx - left) / pitch); c1 = c0 + (int)Math.Round((rw - m) / pitch);
-                    r0 = (int)Math.Round((top - (ry + rh)) / pitch); r1 = r0 + (int)Math.Round((rh - m) / pitch);
-                }
-                c0 = Math.Max(c0, 0); r0 = Math.Max(r0, 0); c1 = Math.Min(c1, cols - 1); r1 = Math.Min(r1, rows - 1);
-                for (int r = r0; r <= r1; r++)
-                    for (int c = c0; c <= c1; c++) modules[r, c] = dark;
+                int i = cand[j];
+                gx0[j] = (long)Math.Round((x0[i] - minX) / m); gy0[j] = (long)Math.Round((y0[i] - minY) / m);
+                gx1[j] = Math.Min(gw - 1, Math.Max(gx0[j], (long)Math.Round((x0[i] + w[i] - minX) / m) - 1));
+                gy1[j] = Math.Min(gh - 1, Math.Max(gy0[j], (long)Math.Round((y0[i] + h[i] - minY) / m) - 1));
+                for (long gy = gy0[j]; gy <= gy1[j]; gy++)
+                    for (long gx = gx0[j]; gx <= gx1[j]; gx++)
+                    {
+                        int o = cellOwner.Get(gy * gw + gx);
+                        if (o >= 0) Union(parent, o, j); else cellOwner.Set(gy * gw + gx, j);
+                    }
             }
-
-            var members = new HashSet<int>(g);
-            int first = int.MaxValue;
-            foreach (var i in g) first = Math.Min(first, i);
-            // Members in paint order, and any other shape painted over the symbol afterwards.
-            var all = page.Rects;
-            int limit = Math.Min(all.Count, MaxRects);
-            for (int i = first; i < limit; i++)
+            // Only the connected components matter (groups are listed by first member), not which
+            // rectangle ends up as root: j's root is found once, neighbours' roots are attached to it.
+            // The link (cell boxes at most 2 cells apart) is symmetric: a one-cell rectangle only
+            // looks at the cells after its own (rows below, or the same row to the right); the other
+            // rectangle of a pair, if it covers one cell, sees it from there, and if it covers more,
+            // looks all around itself.
+            var dense = cellOwner.Dense;
+            for (int j = 0; j < cn; j++)
             {
-                if (members.Contains(i)) { Paint(x0[i], y0[i], w[i], h[i], Lum(all[i].Luminance) < threshold, false); continue; }
-                var r = all[i];
-                double rx = r.Width < 0 ? r.X + r.Width : r.X, ry = r.Height < 0 ? r.Y + r.Height : r.Y;
-                double rw = Math.Abs(r.Width), rh = Math.Abs(r.Height);
-                if (rx >= right || ry >= top || rx + rw <= left || ry + rh <= bottom) continue;
-                if (!double.IsFinite(rx) || !double.IsFinite(ry) || !double.IsFinite(rw) || !double.IsFinite(rh)) continue;
-                Paint(rx, ry, rw, rh, Lum(r.Luminance) < threshold, true);
+                if ((j & 1023) == 0) budget?.Invoke();
+                int rj = FindRoot(parent, j);
+                long jx0 = gx0[j], jx1 = gx1[j], jy0 = gy0[j], jy1 = gy1[j];
+                long ax = Math.Max(0, jx0 - 2), bx = Math.Min(gw - 1, jx1 + 2);
+                long ay = Math.Max(0, jy0 - 2), by = Math.Min(gh - 1, jy1 + 2);
+                if (dense is not null && jx0 == jx1 && jy0 == jy1)
+                {
+                    int cx = (int)jx0, cy = (int)jy0, w0 = (int)gw;
+                    for (int gx = cx + 1; gx <= bx; gx++) LinkCell(parent, dense[cy * w0 + gx], j, rj);
+                    for (int gy = cy + 1; gy <= by; gy++)
+                    {
+                        int row = gy * w0;
+                        for (int gx = (int)ax; gx <= bx; gx++) LinkCell(parent, dense[row + gx], j, rj);
+                    }
+                    continue;
+                }
+                if (dense is not null)
+                {
+                    // area fits an int here (see CellMap)
+                    for (int gy = (int)ay; gy <= by; gy++)
+                    {
+                        bool rowInside = gy >= jy0 && gy <= jy1;
+                        int row = gy * (int)gw;
+                        for (int gx = (int)ax; gx <= bx; gx++)
+                        {
+                            if (rowInside && gx >= jx0 && gx <= jx1) continue;
+                            int o = dense[row + gx];
+                            if (o < 0 || o == j) continue;
+                            int ro = FindRoot(parent, o);
+                            if (ro != rj) parent[ro] = rj;
+                        }
+                    }
+                    continue;
+                }
+                for (long gy = ay; gy <= by; gy++)
+                {
+                    bool rowInside = gy >= jy0 && gy <= jy1;
+                    for (long gx = ax; gx <= bx; gx++)
+                    {
+                        if (rowInside && gx >= jx0 && gx <= jx1) continue;
+                        int o = cellOwner.Get(gy * gw + gx);
+                        if (o < 0 || o == j) continue;
+                        int ro = FindRoot(parent, o);
+                        if (ro != rj) parent[ro] = rj;
+                    }
+                }
             }
+            cellOwner.Dispose();
 
-            var res = DataMatrixDecoder.DecodeInGrid(modules);
-            if (res.Status == DecodeStatus.NotASymbol) continue;
-            usedBoxes.Add(box);
-            found.Add(new LocatedSymbol(res, "vector", box, page.PageNumber));
+            // Groups in order of their first member (as a dictionary keyed by root would list them),
+            // members in page order: a counting sort on the group number.
+            groupOf = ipool.Rent(cn);
+            start = ipool.Rent(cn + 1);
+            var groupOfRoot = ipool.Rent(cn);
+            int ng = 0;
+            try
+            {
+                Array.Fill(groupOfRoot, -1, 0, cn);
+                for (int j = 0; j < cn; j++)
+                {
+                    int root = FindRoot(parent, j);
+                    if (groupOfRoot[root] < 0) groupOfRoot[root] = ng++;
+                    groupOf[j] = groupOfRoot[root];
+                }
+            }
+            finally { ipool.Return(groupOfRoot); }
+            Array.Clear(start, 0, ng + 1);
+            for (int j = 0; j < cn; j++) start[groupOf[j] + 1]++;
+            for (int g = 0; g < ng; g++) start[g + 1] += start[g];
+            members = ipool.Rent(cn);
+            var fill = ipool.Rent(ng);
+            try
+            {
+                Array.Copy(start, fill, ng);
+                for (int j = 0; j < cn; j++) members[fill[groupOf[j]]++] = cand[j];
+            }
+            finally { ipool.Return(fill); }
+
+            for (int gi = 0; gi < ng; gi++)
+            {
+                var g = new ReadOnlySpan<int>(members, start[gi], start[gi + 1] - start[gi]);
+                if (g.Length < 6) continue;
+                budget?.Invoke();
+                double left = double.MaxValue, bottom = double.MaxValue, right = double.MinValue, top = double.MinValue;
+                double lmin = 1, lmax = 0;
+                foreach (var i in g)
+                {
+                    left = Math.Min(left, x0[i]); bottom = Math.Min(bottom, y0[i]);
+                    right = Math.Max(right, x0[i] + w[i]); top = Math.Max(top, y0[i] + h[i]);
+                    double l = Lum(rects[i].Luminance);
+                    lmin = Math.Min(lmin, l); lmax = Math.Max(lmax, l);
+                }
+                if (right - left < 7.5 * m || top - bottom < 7.5 * m) continue;
+                var box = new Box(left, bottom, right - left, top - bottom);
+                bool used = false;
+                foreach (var b in usedBoxes) if (Overlap(b, box) > 0.5) { used = true; break; }
+                if (used) continue;
+
+                double threshold = lmax - lmin > 0.25 ? (lmin + lmax) / 2 : 0.5;
+                if (lmin >= threshold) continue; // nothing dark
+
+                double pitch = EstimatePitch(g, x0, m);
+                int cols = (int)Math.Round((right - left - m) / pitch) + 1;
+                int rows = (int)Math.Round((top - bottom - m) / pitch) + 1;
+                if (cols < 8 || rows < 8 || cols > 160 || rows > 160) continue;
+                var grid = new Grid(new bool[rows, cols], rows, cols, left, top, m, pitch);
+
+                // Members in paint order, and any other shape painted over the symbol afterwards.
+                // (Members are in page order: one pointer walks them.)
+                int next = 0;
+                for (int i = g[0]; i < n; i++)
+                {
+                    if (next < g.Length && g[next] == i) { next++; grid.Paint(x0[i], y0[i], w[i], h[i], Lum(rects[i].Luminance) < threshold, false); continue; }
+                    ref readonly var r = ref rects[i];
+                    double rx = r.Width < 0 ? r.X + r.Width : r.X, ry = r.Height < 0 ? r.Y + r.Height : r.Y;
+                    double rw = Math.Abs(r.Width), rh = Math.Abs(r.Height);
+                    if (rx >= right || ry >= top || rx + rw <= left || ry + rh <= bottom) continue;
+                    if (!double.IsFinite(rx) || !double.IsFinite(ry) || !double.IsFinite(rw) || !double.IsFinite(rh)) continue;
+                    grid.Paint(rx, ry, rw, rh, Lum(r.Luminance) < threshold, true);
+                }
+
+                var res = DataMatrixDecoder.DecodeInGrid(grid.Modules);
+                if (res.Status == DecodeStatus.NotASymbol) continue;
+                usedBoxes.Add(box);
+                var symbol = new LocatedSymbol(res, "vector", box, page.PageNumber);
+                found.Add(symbol);
+                if (stopWhen is not null && stopWhen(symbol)) return true;
+            }
+            return false;
+        }
+        finally
+        {
+            cellOwner.Dispose();
+            ipool.Return(cand);
+            if (parent is not null) ipool.Return(parent);
+            if (groupOf is not null) ipool.Return(groupOf);
+            if (start is not null) ipool.Return(start);
+            if (members is not null) ipool.Return(members);
+            var lpool = ArrayPool<long>.Shared;
+            if (gx0 is not null) { lpool.Return(gx0); lpool.Return(gy0!); lpool.Return(gx1!); lpool.Return(gy1!); }
         }
     }
 
-    /// <summary>Cell → rectangle index: a dense array for compact lattices, a dictionary for sparse ones.</summary>
-    private sealed class CellMap
+    /// <summary>The module grid of one group: rectangles painted onto it by their extent or by module centres.</summary>
+    private readonly record struct Grid(bool[,] Modules, int Rows, int Cols, double Left, double Top, double M, double Pitch)
     {
-        private readonly int[]? _dense;
-        private readonly Dictionary<long, int>? _sparse;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Paint(double rx, double ry, double rw, double rh, bool dark, bool byCentre)
+        {
+            double left = Left, top = Top, m = M, pitch = Pitch;
+            int c0, c1, r0, r1;
+            if (byCentre)
+            {
+                // modules whose centre is inside the shape
+                c0 = (int)Math.Ceiling((rx - left - m / 2) / pitch); c1 = (int)Math.Floor((rx + rw - left - m / 2) / pitch);
+                r0 = (int)Math.Ceiling((top - (ry + rh) - m / 2) / pitch); r1 = (int)Math.Floor((top - ry - m / 2) / pitch);
+            }
+            else
+            {
+                c0 = (int)Math.Round((rx - left) / pitch); c1 = c0 + (int)Math.Round((rw - m) / pitch);
+                r0 = (int)Math.Round((top - (ry + rh)) / pitch); r1 = r0 + (int)Math.Round((rh - m) / pitch);
+            }
+            c0 = Math.Max(c0, 0); r0 = Math.Max(r0, 0); c1 = Math.Min(c1, Cols - 1); r1 = Math.Min(r1, Rows - 1);
+            var modules = Modules;
+            for (int r = r0; r <= r1; r++)
+                for (int c = c0; c <= c1; c++) modules[r, c] = dark;
+        }
+    }
+
+    /// <summary>Cell → rectangle index: a dense (pooled) array for compact lattices, a dictionary for sparse ones.</summary>
+    private struct CellMap
+    {
+        /// <summary>Larger dense lattices (hostile pages) are allocated, not pooled, so that the pool does not keep them.</summary>
+        private const long MaxPooled = 1 << 20;
+
+        private int[]? _dense;
+        private bool _pooled;
+        private Dictionary<long, int>? _sparse;
 
         public CellMap(long w, long h, int rects)
         {
             long area = w * h;
-            if (area <= Math.Max(65_536, 32L * rects)) { _dense = new int[area]; Array.Fill(_dense, -1); }
+            if (area <= Math.Max(65_536, 32L * rects))
+            {
+                _pooled = area <= MaxPooled;
+                _dense = _pooled ? ArrayPool<int>.Shared.Rent((int)area) : new int[area];
+                Array.Fill(_dense, -1, 0, (int)area);
+            }
             else _sparse = new Dictionary<long, int>(rects * 2);
         }
 
-        public int Get(long k) => _dense is not null ? _dense[k] : _sparse!.TryGetValue(k, out var v) ? v : -1;
+        /// <summary>The dense array (cell gy·w + gx), or null for a sparse lattice.</summary>
+        public readonly int[]? Dense => _dense;
 
-        public void Set(long k, int v)
+        public readonly int Get(long k) => _dense is not null ? _dense[k] : _sparse!.TryGetValue(k, out var v) ? v : -1;
+
+        public readonly void Set(long k, int v)
         {
             if (_dense is not null) _dense[k] = v; else _sparse![k] = v;
+        }
+
+        /// <summary>Gives the dense array back to the pool (idempotent).</summary>
+        public void Dispose()
+        {
+            if (_dense is not null && _pooled) ArrayPool<int>.Shared.Return(_dense);
+            _dense = null;
+            _sparse = null;
         }
     }
 
@@ -227,20 +412,62 @@ public static class VectorLocator
         return small <= 0 ? 0 : ix * iy / small;
     }
 
-    /// <summary>Module pitch from the spacing of distinct left edges (falls back to the rectangle size).</summary>
-    private static double EstimatePitch(List<int> g, double[] x0, double m)
+    /// <summary>Distinct left edges kept in a sorted array before falling back to sorting them all.</summary>
+    private const int MaxDistinctEdges = 512;
+
+    /// <summary>
+    /// Module pitch from the spacing of distinct left edges (falls back to the rectangle size): the
+    /// median of the gaps between consecutive distinct edges that are close to a module. (Equal edges
+    /// give gaps of 0, never counted, so only the distinct edges matter.)
+    /// </summary>
+    private static double EstimatePitch(ReadOnlySpan<int> g, double[] x0, double m)
     {
-        var xs = new List<double>(g.Count);
-        foreach (var i in g) xs.Add(x0[i]);
-        xs.Sort();
-        var gaps = new List<double>();
-        for (int i = 1; i < xs.Count; i++)
+        var pool = ArrayPool<double>.Shared;
+        double[] xs = pool.Rent(Math.Min(g.Length, MaxDistinctEdges + 1)), gaps = pool.Rent(g.Length);
+        try
         {
-            double d = xs[i] - xs[i - 1];
-            if (d >= 0.7 * m && d <= 1.6 * m) gaps.Add(d);
+            // Distinct edges, sorted, by insertion (a symbol has one edge per column).
+            int distinct = 0;
+            foreach (var i in g)
+            {
+                double v = x0[i];
+                int lo = 0, hi = distinct - 1;
+                bool seen = false;
+                while (lo <= hi)
+                {
+                    int mid = (lo + hi) >> 1;
+                    double e = xs[mid];
+                    if (e == v) { seen = true; break; }
+                    if (e < v) lo = mid + 1; else hi = mid - 1;
+                }
+                if (seen) continue;
+                if (distinct == MaxDistinctEdges) { distinct = -1; break; }
+                Array.Copy(xs, lo, xs, lo + 1, distinct - lo);
+                xs[lo] = v;
+                distinct++;
+            }
+            Span<double> sorted;
+            if (distinct >= 0) sorted = xs.AsSpan(0, distinct);
+            else
+            {
+                // many distinct edges (not a symbol drawing): sort them all
+                pool.Return(xs);
+                xs = pool.Rent(g.Length);
+                for (int k = 0; k < g.Length; k++) xs[k] = x0[g[k]];
+                sorted = xs.AsSpan(0, g.Length);
+                sorted.Sort();
+            }
+            int count = 0;
+            for (int i = 1; i < sorted.Length; i++)
+            {
+                double d = sorted[i] - sorted[i - 1];
+                if (d >= 0.7 * m && d <= 1.6 * m) gaps[count++] = d;
+            }
+            if (count < 4) return m;
+            var gs = gaps.AsSpan(0, count);
+            gs.Sort();
+            return gs[count / 2];
         }
-        if (gaps.Count < 4) return m;
-        gaps.Sort();
-        return gaps[gaps.Count / 2];
+        finally { pool.Return(xs); pool.Return(gaps); }
     }
 }
