@@ -4,6 +4,7 @@
 #   BENCH_DIR (default /tmp/cdacheck-bench) holds the corpora; PARALLEL (default: all cores).
 #   BUILD=native (default): the native executable (`dotnet publish -p:NativeAot=true`, no JIT);
 #   BUILD=tool: the framework-dependent build published ReadyToRun, what `dotnet tool install` runs.
+# Each figure is the run of median wall time among REPEAT runs (default 3).
 # Prints documents/s, MB/s, per-document median and p99 (validate --timings), peak RSS,
 # the 1,000 vs N per-document cost ratio, and the one-document CLI wall time.
 set -eu   # no pipefail: `ls | head` ends its writer with SIGPIPE
@@ -40,34 +41,44 @@ corpus() { # corpus COUNT -> dir (generated once; the first K files of a seed ar
   echo "$dir"
 }
 
-run() { # run DIR LABEL -> prints a summary line, sets PER_DOC_MS
-  local dir=$1 label=$2 out time_log
-  out=$(mktemp "$BENCH_DIR/report.XXXXXX.json"); time_log=$(mktemp "$BENCH_DIR/time.XXXXXX")
-  /usr/bin/time -v "$CLI" validate "$dir" --format json --timings --parallel "$PARALLEL" -o "$out" 2>"$time_log" >/dev/null || true
-  python3 - "$out" "$time_log" "$dir" "$label" <<'PY'
+run() { # run DIR LABEL -> REPEAT runs (default 3); prints the run of median wall time and the range
+  local dir=$1 label=$2 k logs=()
+  for k in $(seq "${REPEAT:-3}"); do
+    local out time_log
+    out=$(mktemp "$BENCH_DIR/report.XXXXXX.json"); time_log=$(mktemp "$BENCH_DIR/time.XXXXXX")
+    /usr/bin/time -v "$CLI" validate "$dir" --format json --timings --parallel "$PARALLEL" -o "$out" 2>"$time_log" >/dev/null || true
+    logs+=("$out" "$time_log")
+  done
+  python3 - "$dir" "$label" "${logs[@]}" <<'PY'
 import json, os, re, statistics, sys
-out, tlog, d, label = sys.argv[1:5]
-t = open(tlog).read()
-def field(name):
-    m = re.search(re.escape(name) + r":\s*(.+)", t); return m.group(1).strip() if m else "?"
-wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
-parts = [float(p) for p in wall.split(":")]
-secs = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
-user, sys_ = float(field("User time (seconds)")), float(field("System time (seconds)"))
-rss = int(field("Maximum resident set size (kbytes)")) / 1024
+d, label, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
+runs = []
+for out, tlog in zip(rest[0::2], rest[1::2]):
+    t = open(tlog).read()
+    def field(name):
+        m = re.search(re.escape(name) + r":\s*(.+)", t); return m.group(1).strip() if m else "?"
+    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+    parts = [float(p) for p in wall.split(":")]
+    secs = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
+    user, sys_ = float(field("User time (seconds)")), float(field("System time (seconds)"))
+    rss = int(field("Maximum resident set size (kbytes)")) / 1024
+    runs.append((secs, user, sys_, rss, out))
+runs.sort()
+secs, user, sys_, rss, out = runs[len(runs) // 2]
 docs = json.load(open(out))["documents"]
 n = len(docs)
 size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d) if not f.startswith("."))
 ms = sorted(x.get("elapsedMs", 0) for x in docs)
 p99 = ms[min(n - 1, int(round(0.99 * n)) - 1)]
 print(f"{label}: {n} documents, {size/1048576:.1f} MiB in {secs:.2f} s wall (process start included), "
-      f"{user+sys_:.2f} s CPU ({user:.2f} user + {sys_:.2f} sys)")
+      f"{user+sys_:.2f} s CPU ({user:.2f} user + {sys_:.2f} sys); median of {len(runs)} runs, wall {runs[0][0]:.2f}-{runs[-1][0]:.2f} s")
 print(f"  {n/secs:8.1f} documents/s   {size/1048576/secs:7.1f} MB/s   CPU {1000*(user+sys_)/n:.2f} ms/document")
 print(f"  per document (validate --timings, wall on its worker): median {statistics.median(ms):.2f} ms, p99 {p99:.2f} ms")
-print(f"  peak RSS {rss:.0f} MB")
+print(f"  peak RSS {max(r[3] for r in runs):.0f} MB (highest of the runs)")
 open(os.environ.get("RESULT_FILE", "/dev/null"), "a").write(f"{label} {n} {secs} {user+sys_}\n")
+for r in runs: os.remove(r[4])
 PY
-  rm -f "$out" "$time_log"
+  for k in $(seq 1 2 ${#logs[@]}); do rm -f "${logs[$k]}"; done
 }
 
 RESULT_FILE=$(mktemp "$BENCH_DIR/results.XXXXXX"); export RESULT_FILE
