@@ -64,16 +64,6 @@ public class DeferredImageTests
     }
 
     [Fact]
-    public void Image_codecs_are_reported_when_the_page_is_read_not_when_an_image_is()
-    {
-        var objs = MinimalObjects("q 10 0 0 10 0 0 cm /Im1 Do Q", "/XObject << /Im1 6 0 R >>",
-            StreamObj("\u00FF\u00D8\u00FF\u00E0junk", "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode"));
-        var doc = PdfReader.Open(HandMade(objs));
-        PdfReader.ReadPage(doc, 0).Images.ShouldBeEmpty();
-        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.ImageCodecSkipped && i.ObjectNumber == 6);
-    }
-
-    [Fact]
     public void Unknown_filters_are_reported_when_the_page_is_read()
     {
         var objs = MinimalObjects("q 10 0 0 10 0 0 cm /Im1 Do Q", "/XObject << /Im1 6 0 R >>",
