@@ -207,25 +207,30 @@ public sealed class CsvTable
     }
 
     public string File { get; }
+    /// <summary>The rows kept by <see cref="Load(TextReader, string, IReadOnlyList{string}, List{InputError})"/> (empty when the table was streamed).</summary>
     public List<CsvRecord> Rows { get; }
+    /// <summary>Rows read (kept or streamed), blank lines and skipped over-long records excluded.</summary>
+    public int RowCount { get; private set; }
 
     public bool Has(string column) => _columns.ContainsKey(CsvReader.NormalizeHeader(column));
 
-    public string? Get(CsvRecord row, string column)
+    /// <summary>Field index of a column (resolve once per table, then <see cref="Get(CsvRecord, int)"/>), -1 when absent.</summary>
+    public int Column(string column) => _columns.TryGetValue(CsvReader.NormalizeHeader(column), out var i) ? i : -1;
+
+    public string? Get(CsvRecord row, string column) => Get(row, Column(column));
+
+    /// <summary>The trimmed value of a field, null when the column is absent or the value blank.</summary>
+    public string? Get(CsvRecord row, int column) => Value(row.Fields, column);
+
+    internal static string? Value(IReadOnlyList<string> fields, int column)
     {
-        if (!_columns.TryGetValue(CsvReader.NormalizeHeader(column), out var i) || i >= row.Fields.Count) return null;
-        var v = row.Fields[i].Trim();
+        if ((uint)column >= (uint)fields.Count) return null;
+        var v = fields[column].Trim();
         return v.Length == 0 ? null : v;
     }
 
-    /// <summary>Every column of a row by normalised header.</summary>
-    public IReadOnlyDictionary<string, string?> RowMap(CsvRecord row)
-    {
-        var map = new Dictionary<string, string?>(_columns.Count, StringComparer.Ordinal);
-        foreach (var (key, i) in _columns)
-            map[key] = i < row.Fields.Count && row.Fields[i].Trim() is { Length: > 0 } v ? v : null;
-        return map;
-    }
+    /// <summary>Every column of a row by normalised header: a view over the row's fields (no copy).</summary>
+    public IReadOnlyDictionary<string, string?> RowMap(CsvRecord row) => new CsvRowMap(_columns, row.Fields);
 
     /// <summary>Reads a file; null (with an input error) when it is unreadable or lacks a required column.</summary>
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
@@ -237,10 +242,23 @@ public sealed class CsvTable
 
     public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
+        List<CsvRecord>? rows = null;
+        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); });
+    }
+
+    /// <summary>
+    /// Reads a file row by row: <paramref name="bind"/> is called once with the table (its header read and
+    /// checked, no rows kept) and returns the handler of each row, which sees every row in file order and
+    /// may drop it. Errors are those of <see cref="Load(TextReader, string, IReadOnlyList{string}, List{InputError})"/>,
+    /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
+    /// </summary>
+    public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
+        Func<CsvTable, Action<CsvRecord>> bind)
+    {
         using var e = CsvReader.Read(reader, displayName, errors).GetEnumerator();
         if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, "empty file (no header row)")); return null; }
         var header = e.Current;
-        var cols = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
         for (int i = 0; i < header.Fields.Count; i++)
         {
             var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
@@ -252,24 +270,57 @@ public sealed class CsvTable
             errors.Add(new InputError(displayName, header.Line, "missing column(s): " + string.Join(", ", missing)));
             return null;
         }
-        var rows = new List<CsvRecord>();
+        var table = new CsvTable(displayName, cols, new List<CsvRecord>());
+        var onRow = bind(table);
         int? badUtf8 = null, formula = null;
+        int count = 0;
         while (e.MoveNext())
         {
             var row = e.Current;
-            rows.Add(row);
-            foreach (var f in row.Fields)
-            {
-                if (badUtf8 is null && f.Contains('\uFFFD')) badUtf8 = row.Line;
-                if (formula is null && f.TrimStart() is { Length: > 1 } t && t[0] is '=' or '+' or '@' or '-' && !char.IsDigit(t[1])) formula = row.Line;
-            }
+            count++;
+            if (badUtf8 is null || formula is null)
+                foreach (var f in row.Fields)
+                {
+                    if (badUtf8 is null && f.Contains('\uFFFD')) badUtf8 = row.Line;
+                    if (formula is null && f.TrimStart() is { Length: > 1 } t && t[0] is '=' or '+' or '@' or '-' && !char.IsDigit(t[1])) formula = row.Line;
+                }
+            onRow(row);
         }
+        table.RowCount = count;
         if (badUtf8 is { } l1)
             errors.Add(new InputError(displayName, l1, "byte sequences that are not valid UTF-8 were replaced (U+FFFD); values holding them will not match", CsvRules.InvalidUtf8.Id));
         if (formula is { } l2)
             errors.Add(new InputError(displayName, l2, "a cell starts with = + - or @ (a spreadsheet would run it as a formula): neutralised in CSV and XLSX exports, row kept", CsvRules.FormulaCell.Id));
-        return new CsvTable(displayName, cols, rows);
+        return table;
     }
+}
+
+/// <summary>
+/// A row's values by normalised header, read through the table's column map: what the data-driven
+/// exclusions need of a venue without a dictionary per row. Values are trimmed, blank ones null; every
+/// column of the header is a key (null beyond a short row's last field).
+/// </summary>
+public sealed class CsvRowMap(IReadOnlyDictionary<string, int> columns, IReadOnlyList<string> fields) : IReadOnlyDictionary<string, string?>
+{
+    public string? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+    public IEnumerable<string> Keys => columns.Keys;
+    public IEnumerable<string?> Values => columns.Values.Select(i => CsvTable.Value(fields, i));
+    public int Count => columns.Count;
+    public bool ContainsKey(string key) => columns.ContainsKey(key);
+
+    public bool TryGetValue(string key, out string? value)
+    {
+        if (columns.TryGetValue(key, out var i)) { value = CsvTable.Value(fields, i); return true; }
+        value = null;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, string?>> GetEnumerator()
+    {
+        foreach (var (key, i) in columns) yield return new(key, CsvTable.Value(fields, i));
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Field parsers for the extractions' formats (dd/MM/yyyy, oui/non).</summary>
