@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -22,104 +23,166 @@ public static class CsvReader
 
     public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';')
     {
-        var reader = new BufferedChars(textReader); // TextReader.Read() per character is a virtual call: read blocks
+        var reader = new CsvRecordReader(textReader, file, errors, separator);
         var fields = new List<string>();
-        var field = new StringBuilder();
-        int line = 1, recordLine = 1, recordChars = 0;
-        bool inQuotes = false, quotedField = false, any = false;
-        while (true)
-        {
-            int c = reader.Read();
-            if (c == -1)
-            {
-                if (inQuotes) errors.Add(new InputError(file, recordLine, "unterminated quoted field at end of file"));
-                if (any || field.Length > 0 || fields.Count > 0)
-                {
-                    fields.Add(field.ToString());
-                    if (!IsBlank(fields)) yield return new CsvRecord(recordLine, fields.ToArray());
-                }
-                yield break;
-            }
-            if (++recordChars > MaxRecordChars)
-            {
-                if (inQuotes)
-                {
-                    // an open quoted field cannot be resynchronised reliably
-                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read", CsvRules.RecordTooLong.Id));
-                    yield break;
-                }
-                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped", CsvRules.RecordTooLong.Id));
-                while (c != -1 && c != '\n') c = reader.Read();
-                fields.Clear();
-                field.Clear();
-                quotedField = false;
-                any = false;
-                line++;
-                recordLine = line;
-                recordChars = 0;
-                if (c == -1) yield break;
-                continue;
-            }
-            char ch = (char)c;
-            any = true;
-            if (inQuotes)
-            {
-                if (ch == '"')
-                {
-                    if (reader.Peek() == '"') { reader.Read(); field.Append('"'); }
-                    else inQuotes = false;
-                }
-                else
-                {
-                    if (ch == '\n') line++;
-                    field.Append(ch);
-                }
-                continue;
-            }
-            if (ch == '"' && field.Length == 0 && !quotedField) { inQuotes = true; quotedField = true; continue; }
-            if (ch == separator)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                quotedField = false;
-                if (fields.Count > MaxFields)
-                {
-                    errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read", CsvRules.TooManyFields.Id));
-                    yield break;
-                }
-                continue;
-            }
-            if (ch == '\r' && reader.Peek() == '\n') continue;
-            if (ch == '\n' || ch == '\r')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                quotedField = false;
-                if (!IsBlank(fields)) yield return new CsvRecord(recordLine, fields.ToArray());
-                fields.Clear();
-                line++;
-                recordLine = line;
-                recordChars = 0;
-                any = false;
-                continue;
-            }
-            field.Append(ch);
-        }
+        while (reader.Next(fields)) yield return new CsvRecord(reader.RecordLine, fields.ToArray());
     }
 
-    /// <summary>Read/Peek over blocks of a TextReader.</summary>
-    private sealed class BufferedChars(TextReader inner)
+    /// <summary>
+    /// The reader's state machine, one record per <see cref="Next"/> (no iterator, no per-character virtual
+    /// call): runs of ordinary characters are copied from the block buffer at once, and short values that
+    /// repeat down a column (oui/non, dates, codes, statuses) are shared instead of allocated per row.
+    /// </summary>
+    internal sealed class CsvRecordReader(TextReader inner, string file, List<InputError> errors, char separator)
     {
         private readonly char[] _buf = new char[1 << 16];
         private int _pos, _len;
+        private char[] _field = new char[256];
+        private int _fieldLen;
+        private int _line = 1;
+        private bool _done;
+        private readonly SearchValues<char> _plain = SearchValues.Create([separator, '"', '\r', '\n']);
+        private static readonly SearchValues<char> QuotedSpecial = SearchValues.Create(['"', '\n']);
+        private readonly ValueCache _values = new();
 
-        public int Read()
+        /// <summary>Physical line the last record returned by <see cref="Next"/> started on.</summary>
+        public int RecordLine { get; private set; }
+
+        /// <summary>Reads the next non-blank record into <paramref name="fields"/>; false at the end (or when a limit stopped the file).</summary>
+        public bool Next(List<string> fields)
+        {
+            fields.Clear();
+            if (_done) return false;
+            _fieldLen = 0;
+            int recordLine = _line, recordChars = 0;
+            bool inQuotes = false, quotedField = false, any = false;
+            while (true)
+            {
+                // bulk copy of a run of characters with no meaning in the current state (same accounting as one by one)
+                if (_pos < _len)
+                {
+                    var span = _buf.AsSpan(_pos, _len - _pos);
+                    int run = inQuotes ? span.IndexOfAny(QuotedSpecial) : span.IndexOfAny(_plain);
+                    if (run < 0) run = span.Length;
+                    run = Math.Min(run, MaxRecordChars - recordChars); // the character over the bound takes the path below
+                    if (run > 0)
+                    {
+                        Append(span[..run]);
+                        recordChars += run;
+                        any = true;
+                        _pos += run;
+                        continue;
+                    }
+                }
+                int c = Read();
+                if (c == -1)
+                {
+                    _done = true;
+                    if (inQuotes) errors.Add(new InputError(file, recordLine, "unterminated quoted field at end of file"));
+                    if (any || _fieldLen > 0 || fields.Count > 0)
+                    {
+                        fields.Add(TakeField(fields.Count));
+                        if (!IsBlank(fields)) { RecordLine = recordLine; return true; }
+                    }
+                    fields.Clear();
+                    return false;
+                }
+                if (++recordChars > MaxRecordChars)
+                {
+                    if (inQuotes)
+                    {
+                        // an open quoted field cannot be resynchronised reliably
+                        errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read", CsvRules.RecordTooLong.Id));
+                        _done = true;
+                        fields.Clear();
+                        return false;
+                    }
+                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped", CsvRules.RecordTooLong.Id));
+                    while (c != -1 && c != '\n') c = Read();
+                    fields.Clear();
+                    _fieldLen = 0;
+                    quotedField = false;
+                    any = false;
+                    _line++;
+                    recordLine = _line;
+                    recordChars = 0;
+                    if (c == -1) { _done = true; return false; }
+                    continue;
+                }
+                char ch = (char)c;
+                any = true;
+                if (inQuotes)
+                {
+                    if (ch == '"')
+                    {
+                        if (Peek() == '"') { Read(); Append('"'); }
+                        else inQuotes = false;
+                    }
+                    else
+                    {
+                        if (ch == '\n') _line++;
+                        Append(ch);
+                    }
+                    continue;
+                }
+                if (ch == '"' && _fieldLen == 0 && !quotedField) { inQuotes = true; quotedField = true; continue; }
+                if (ch == separator)
+                {
+                    fields.Add(TakeField(fields.Count));
+                    quotedField = false;
+                    if (fields.Count > MaxFields)
+                    {
+                        errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read", CsvRules.TooManyFields.Id));
+                        _done = true;
+                        fields.Clear();
+                        return false;
+                    }
+                    continue;
+                }
+                if (ch == '\r' && Peek() == '\n') continue;
+                if (ch == '\n' || ch == '\r')
+                {
+                    fields.Add(TakeField(fields.Count));
+                    quotedField = false;
+                    _line++;
+                    if (!IsBlank(fields)) { RecordLine = recordLine; return true; }
+                    fields.Clear();
+                    recordLine = _line;
+                    recordChars = 0;
+                    any = false;
+                    continue;
+                }
+                Append(ch);
+            }
+        }
+
+        private void Append(char ch)
+        {
+            if (_fieldLen == _field.Length) Array.Resize(ref _field, _field.Length * 2);
+            _field[_fieldLen++] = ch;
+        }
+
+        private void Append(ReadOnlySpan<char> chars)
+        {
+            if (_fieldLen + chars.Length > _field.Length) Array.Resize(ref _field, Math.Max(_field.Length * 2, _fieldLen + chars.Length));
+            chars.CopyTo(_field.AsSpan(_fieldLen));
+            _fieldLen += chars.Length;
+        }
+
+        private string TakeField(int column)
+        {
+            var s = _values.Get(column, _field.AsSpan(0, _fieldLen));
+            _fieldLen = 0;
+            return s;
+        }
+
+        private int Read()
         {
             if (_pos >= _len && !Fill()) return -1;
             return _buf[_pos++];
         }
 
-        public int Peek()
+        private int Peek()
         {
             if (_pos >= _len && !Fill()) return -1;
             return _buf[_pos];
@@ -133,7 +196,46 @@ public static class CsvReader
         }
     }
 
-    private static bool IsBlank(List<string> fields) => fields.TrueForAll(f => f.Trim().Length == 0);
+    /// <summary>
+    /// Shares the strings of short values that repeat down a column. Bounded: a column keeps at most
+    /// <see cref="PerColumn"/> values and stops being looked up once it proves to hold identifiers
+    /// (many misses when full); at most <see cref="Total"/> values per file.
+    /// </summary>
+    private sealed class ValueCache
+    {
+        private const int MaxLength = 32, PerColumn = 512, Total = 8192, Columns = 64, MissesWhenFull = 2048;
+        private readonly Column?[] _columns = new Column?[Columns];
+        private int _total;
+
+        private sealed class Column
+        {
+            public readonly Dictionary<string, string> Map = new(StringComparer.Ordinal);
+            public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Lookup;
+            public int Misses;
+            public bool Off;
+            public Column() => Lookup = Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public string Get(int column, ReadOnlySpan<char> value)
+        {
+            if (value.IsEmpty) return "";
+            if (value.Length > MaxLength || column >= Columns) return new string(value);
+            var col = _columns[column] ??= new Column();
+            if (col.Off) return new string(value);
+            if (col.Lookup.TryGetValue(value, out var hit)) return hit;
+            var s = new string(value);
+            if (col.Map.Count < PerColumn && _total < Total) { col.Map.Add(s, s); _total++; }
+            else if (++col.Misses > MissesWhenFull) col.Off = true;
+            return s;
+        }
+    }
+
+    private static bool IsBlank(List<string> fields)
+    {
+        foreach (var f in fields)
+            if (!string.IsNullOrWhiteSpace(f)) return false;
+        return true;
+    }
 
     /// <summary>Header key: lower case, no accents (explicit Latin-1/Latin Extended-A folding: the build uses invariant globalization), single spaces, '°'/'º' as 'o'.</summary>
     public static string NormalizeHeader(string s)
