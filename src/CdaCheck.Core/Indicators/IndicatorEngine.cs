@@ -35,15 +35,30 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public required IndicatorRequest Request { get; init; }
         public required IndicatorInputs Inputs { get; init; }
         public required ProgramDefinition Program { get; init; }
-        public Dictionary<string, Venue> VenueByNo { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<Venue>> VenuesByIpp { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, ProducedDocument> DocById { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<ProducedDocument>> DocsByVenue { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<TraceInfo>> TracesByVenue { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<TraceInfo>> TracesByDoc { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<TraceInfo>> TracesByIpp { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, IdentityRow> IdentityByIpp { get; } = new(StringComparer.Ordinal);
-        public List<MsgInfo> Messages { get; } = new();
+        // presized from the inputs: a large month's indexes are built once, without rehashing or resized copies
+        public Dictionary<string, Venue> VenueByNo { get; private set; } = null!;
+        public Dictionary<string, List<Venue>> VenuesByIpp { get; private set; } = null!;
+        public Dictionary<string, ProducedDocument> DocById { get; private set; } = null!;
+        public Dictionary<string, List<ProducedDocument>> DocsByVenue { get; private set; } = null!;
+        public Dictionary<string, List<TraceInfo>> TracesByVenue { get; private set; } = null!;
+        public Dictionary<string, List<TraceInfo>> TracesByDoc { get; private set; } = null!;
+        public Dictionary<string, List<TraceInfo>> TracesByIpp { get; private set; } = null!;
+        public Dictionary<string, IdentityRow> IdentityByIpp { get; private set; } = null!;
+        public List<MsgInfo> Messages { get; private set; } = null!;
+
+        public void Presize()
+        {
+            int venues = Inputs.Venues.Count, docs = Inputs.Documents.Count, traces = Inputs.Traces.Count;
+            VenueByNo = new(venues, StringComparer.Ordinal);
+            VenuesByIpp = new(venues, StringComparer.Ordinal);
+            DocById = new(docs, StringComparer.Ordinal);
+            DocsByVenue = new(Math.Min(docs, venues), StringComparer.Ordinal);
+            TracesByVenue = new(Math.Min(traces, venues), StringComparer.Ordinal);
+            TracesByDoc = new(traces, StringComparer.Ordinal);
+            TracesByIpp = new(Math.Min(traces, venues), StringComparer.Ordinal);
+            IdentityByIpp = new(Inputs.Identities.Count, StringComparer.Ordinal);
+            Messages = new(Inputs.Mss.Count);
+        }
         public Dictionary<string, List<MsgInfo>> MessagesByVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
@@ -55,6 +70,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     public IndicatorReport Compute(IndicatorRequest request, IndicatorInputs inputs, ProgramDefinition program)
     {
         var ctx = new Context { Request = request, Inputs = inputs, Program = program };
+        ctx.Presize();
         Index(ctx);
         Prewarm(ctx);
         string? window = null, tier = null;
@@ -195,11 +211,11 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     {
         foreach (var e in list)
         {
-            v.Raw.TryGetValue(CsvReader.NormalizeHeader(e.Column), out var value);
+            v.Raw.TryGetValue(e.ColumnKey, out var value);
             if (value is null) continue;
-            if (e.EqualsValue is not null)
+            if (e.EqualsKey is not null)
             {
-                if (CsvReader.NormalizeValue(value) == CsvReader.NormalizeValue(e.EqualsValue)) return e.Label;
+                if (CsvReader.NormalizeValue(value) == e.EqualsKey) return e.Label;
             }
             else if (CsvValues.TryBool(value, false, out var b) && b) return e.Label;
         }
@@ -609,6 +625,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         {
             if (!u.InDenominator || !u.Naive || u.Counted) continue;
             r.GapUnits++;
+            if (!u.HasReasons) continue;
             foreach (var reason in u.Reasons) r.GapByReason[reason] = r.GapByReason.GetValueOrDefault(reason) + 1;
         }
         r.Rejected.Sort((a, b) => string.CompareOrdinal(a.Document, b.Document));
