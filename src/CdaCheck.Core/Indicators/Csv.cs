@@ -437,6 +437,7 @@ public static class CsvValues
     {
         date = default;
         if (s is null) return false;
+        if (TryPlainDate(s, out date)) return true;
         if (DateTime.TryParseExact(s.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
         {
             date = DateOnly.FromDateTime(dt);
@@ -445,11 +446,44 @@ public static class CsvValues
         return false;
     }
 
+    /// <summary>
+    /// The extractions' usual form, exactly "dd/MM/yyyy" (ASCII digits, a valid calendar date), read without
+    /// the general parser; anything else (other formats, impossible dates) is left to it.
+    /// </summary>
+    private static bool TryPlainDate(string s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length != 10 || s[2] != '/' || s[5] != '/') return false;
+        int day = Digits(s, 0, 2), month = Digits(s, 3, 2), year = Digits(s, 6, 4);
+        if (day < 1 || month < 1 || month > 12 || year < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    /// <summary>Value of <paramref name="count"/> ASCII digits, -1 if one is not a digit.</summary>
+    private static int Digits(string s, int start, int count)
+    {
+        int v = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            int d = s[i] - '0';
+            if ((uint)d > 9) return -1;
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
     /// <summary>oui/non (also o/n, 1/0, vrai/faux, yes/no). Empty → <paramref name="empty"/>.</summary>
     public static bool TryBool(string? s, bool empty, out bool value)
     {
         value = empty;
         if (s is null) return true;
+        switch (s) // the usual spellings as written, before normalising (accents, case, spaces)
+        {
+            case "oui": case "non": case "Oui": case "Non": case "OUI": case "NON":
+                value = s[0] is 'o' or 'O';
+                return true;
+        }
         switch (CsvReader.NormalizeValue(s))
         {
             case "oui": case "o": case "1": case "vrai": case "yes": case "y": case "true": value = true; return true;

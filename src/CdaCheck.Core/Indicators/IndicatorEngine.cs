@@ -116,7 +116,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             ctx.DocById.TryGetValue(t.LocalId, out var doc);
             var venue = t.Stay ?? doc?.Venue;
             var ipp = t.Ipp ?? doc?.Ipp ?? (venue is not null && ctx.VenueByNo.TryGetValue(venue, out var v) ? v.Ipp : null);
-            var info = new TraceInfo(t, doc, venue, ipp, gate.Kinds.ForTypeCode(t.TypeCode)?.Id);
+            var info = new TraceInfo(t, doc, venue, ipp, gate.KindOf(t.TypeCode)?.Id);
             if (venue is null)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "SUCCES trace without 'N° séjour' for a document absent from the documents file: it credits no séjour (kept for DS1.4 and document counts)"));
             else if (!ctx.VenueByNo.ContainsKey(venue))
@@ -284,7 +284,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         r.Denominator = Rates.Trim(raw * def.Weighting);
     }
 
-    private string? KindOf(string? typeCode) => gate.Kinds.ForTypeCode(typeCode)?.Id;
+    private string? KindOf(string? typeCode) => gate.KindOf(typeCode)?.Id;
 
     /// <summary>Document-based formula: documents produced in the month of the kind, minus non-transmission, with a conformant SUCCES trace.</summary>
     private (int Num, int NaiveNum, int Den) ComputeDocuments(Context ctx, IndicatorDefinition def, IndicatorResult? r, bool applyExclusions)

@@ -103,3 +103,47 @@ public class StreamingInputTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+/// <summary>The fast paths of the field parsers agree with the general ones.</summary>
+public class FieldParserTests
+{
+    [Theory]
+    [InlineData("05/10/2026", true, 2026, 10, 5)]
+    [InlineData("29/02/2028", true, 2028, 2, 29)]
+    [InlineData("31/12/9999", true, 9999, 12, 31)]
+    [InlineData("01/01/0001", true, 1, 1, 1)]
+    [InlineData(" 05/10/2026 ", true, 2026, 10, 5)]
+    [InlineData("5/1/2026", true, 2026, 1, 5)]
+    [InlineData("05/10/2026 14:30", true, 2026, 10, 5)]
+    [InlineData("29/02/2027", false, 0, 0, 0)]
+    [InlineData("31/04/2026", false, 0, 0, 0)]
+    [InlineData("00/10/2026", false, 0, 0, 0)]
+    [InlineData("05/13/2026", false, 0, 0, 0)]
+    [InlineData("05/10/0000", false, 0, 0, 0)]
+    [InlineData("05/10/20a6", false, 0, 0, 0)]
+    [InlineData("05-10-2026", false, 0, 0, 0)]
+    [InlineData("٠٥/١٠/٢٠٢٦", false, 0, 0, 0)]
+    public void Dates(string text, bool ok, int y, int m, int d)
+    {
+        CsvValues.TryDate(text, out var date).ShouldBe(ok);
+        if (ok) date.ShouldBe(new DateOnly(y, m, d));
+    }
+
+    [Theory]
+    [InlineData("oui", true, true)]
+    [InlineData("Oui", true, true)]
+    [InlineData("OUI", true, true)]
+    [InlineData("oUi", true, true)]
+    [InlineData(" oui ", true, true)]
+    [InlineData("non", true, false)]
+    [InlineData("NON", true, false)]
+    [InlineData("Non", true, false)]
+    [InlineData("vrai", true, true)]
+    [InlineData("0", true, false)]
+    [InlineData("ouii", false, false)]
+    public void Booleans(string text, bool ok, bool value)
+    {
+        CsvValues.TryBool(text, false, out var b).ShouldBe(ok);
+        if (ok) b.ShouldBe(value);
+    }
+}
