@@ -110,19 +110,29 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("documents"), d.Line, "the 'N° venue' of this document is not in the venues file"));
             if (d.Venue is not null) Add(ctx.DocsByVenue, d.Venue, d);
         }
+        // a month's traces use a handful of statuses and type codes: each is normalised and classified once
+        var successOf = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var kindOf = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var t in ctx.Inputs.Traces)
         {
-            if (!ctx.Program.DmpSuccess.Contains(CsvReader.NormalizeValue(t.Status))) continue;
+            var status = t.Status ?? "";
+            if (!successOf.TryGetValue(status, out var success))
+                successOf[status] = success = ctx.Program.DmpSuccess.Contains(CsvReader.NormalizeValue(t.Status));
+            if (!success) continue;
             ctx.DocById.TryGetValue(t.LocalId, out var doc);
             var venue = t.Stay ?? doc?.Venue;
-            var ipp = t.Ipp ?? doc?.Ipp ?? (venue is not null && ctx.VenueByNo.TryGetValue(venue, out var v) ? v.Ipp : null);
-            var info = new TraceInfo(t, doc, venue, ipp, gate.KindOf(t.TypeCode)?.Id);
+            Venue? v = null;
+            bool venueKnown = venue is not null && ctx.VenueByNo.TryGetValue(venue, out v);
+            var ipp = t.Ipp ?? doc?.Ipp ?? (venueKnown ? v!.Ipp : null);
+            string? kind = null;
+            if (t.TypeCode is { } code && !kindOf.TryGetValue(code, out kind)) kindOf[code] = kind = gate.KindOf(code)?.Id;
+            var info = new TraceInfo(t, doc, venue, ipp, kind);
             if (venue is null)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "SUCCES trace without 'N° séjour' for a document absent from the documents file: it credits no séjour (kept for DS1.4 and document counts)"));
-            else if (!ctx.VenueByNo.ContainsKey(venue))
+            else if (!venueKnown)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "the séjour of this SUCCES trace is not in the venues file: it credits no séjour"));
             if (venue is not null) Add(ctx.TracesByVenue, venue, info);
-            Add(ctx.TracesByDoc, t.LocalId, info);
+            Add(ctx.TracesByDoc, t.LocalId, info, 1); // most documents have one trace
             if (ipp is not null) Add(ctx.TracesByIpp, ipp, info);
         }
         foreach (var m in ctx.Inputs.Mss)
@@ -138,9 +148,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var i in ctx.Inputs.Identities) ctx.IdentityByIpp[i.Ipp] = i;
     }
 
-    private static void Add<T>(Dictionary<string, List<T>> d, string key, T value)
+    private static void Add<T>(Dictionary<string, List<T>> d, string key, T value, int capacity = 4)
     {
-        if (!d.TryGetValue(key, out var list)) d[key] = list = new List<T>();
+        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(d, key, out _);
+        list ??= new List<T>(capacity);
         list.Add(value);
     }
 
