@@ -35,30 +35,15 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public required IndicatorRequest Request { get; init; }
         public required IndicatorInputs Inputs { get; init; }
         public required ProgramDefinition Program { get; init; }
-        // presized from the inputs: a large month's indexes are built once, without rehashing or resized copies
-        public Dictionary<string, Venue> VenueByNo { get; private set; } = null!;
-        public Dictionary<string, List<Venue>> VenuesByIpp { get; private set; } = null!;
-        public Dictionary<string, ProducedDocument> DocById { get; private set; } = null!;
-        public Dictionary<string, List<ProducedDocument>> DocsByVenue { get; private set; } = null!;
-        public Dictionary<string, List<TraceInfo>> TracesByVenue { get; private set; } = null!;
-        public Dictionary<string, List<TraceInfo>> TracesByDoc { get; private set; } = null!;
-        public Dictionary<string, List<TraceInfo>> TracesByIpp { get; private set; } = null!;
-        public Dictionary<string, IdentityRow> IdentityByIpp { get; private set; } = null!;
-        public List<MsgInfo> Messages { get; private set; } = null!;
-
-        public void Presize()
-        {
-            int venues = Inputs.Venues.Count, docs = Inputs.Documents.Count, traces = Inputs.Traces.Count;
-            VenueByNo = new(venues, StringComparer.Ordinal);
-            VenuesByIpp = new(venues, StringComparer.Ordinal);
-            DocById = new(docs, StringComparer.Ordinal);
-            DocsByVenue = new(Math.Min(docs, venues), StringComparer.Ordinal);
-            TracesByVenue = new(Math.Min(traces, venues), StringComparer.Ordinal);
-            TracesByDoc = new(traces, StringComparer.Ordinal);
-            TracesByIpp = new(Math.Min(traces, venues), StringComparer.Ordinal);
-            IdentityByIpp = new(Inputs.Identities.Count, StringComparer.Ordinal);
-            Messages = new(Inputs.Mss.Count);
-        }
+        public Dictionary<string, Venue> VenueByNo { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<Venue>> VenuesByIpp { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, ProducedDocument> DocById { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<ProducedDocument>> DocsByVenue { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<TraceInfo>> TracesByVenue { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<TraceInfo>> TracesByDoc { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<TraceInfo>> TracesByIpp { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, IdentityRow> IdentityByIpp { get; } = new(StringComparer.Ordinal);
+        public List<MsgInfo> Messages { get; } = new();
         public Dictionary<string, List<MsgInfo>> MessagesByVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
@@ -70,7 +55,6 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     public IndicatorReport Compute(IndicatorRequest request, IndicatorInputs inputs, ProgramDefinition program)
     {
         var ctx = new Context { Request = request, Inputs = inputs, Program = program };
-        ctx.Presize();
         Index(ctx);
         Prewarm(ctx);
         string? window = null, tier = null;
