@@ -48,6 +48,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
         public List<InputError> Warnings { get; } = new();
+        /// <summary>HOP'EN closed stays (discharged in the period, not an excluded venue), shared by the indicators.</summary>
+        public List<Venue>? ClosedVenues { get; set; }
         public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
@@ -222,7 +224,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     private void ComputeHopen(Context ctx, IndicatorDefinition def, IndicatorResult r)
     {
         var p = ctx.Program;
-        var closed = ctx.Inputs.Venues.Where(v => v.Discharged && ctx.InRange(v.Exit) && ExclusionOf(v, p.ExcludedVenues) is null).ToList();
+        // the same for every indicator of the run: computed once, read only below
+        var closed = ctx.ClosedVenues ??= ctx.Inputs.Venues.Where(v => v.Discharged && ctx.InRange(v.Exit) && ExclusionOf(v, p.ExcludedVenues) is null).ToList();
         switch (def.Population)
         {
             case "closed-stays":
