@@ -113,6 +113,12 @@ public sealed class ConformanceGate
     }
 
     public SegurKinds Kinds => _kinds;
+
+    private readonly ConcurrentDictionary<string, SegurKind?> _kindOfCode = new(StringComparer.Ordinal);
+
+    /// <summary>The Ségur kind of a type code (<see cref="SegurKinds.ForTypeCode"/>, memoised: looked up for every trace and document).</summary>
+    public SegurKind? KindOf(string? typeCode) =>
+        typeCode is null ? null : _kindOfCode.GetOrAdd(typeCode, static (code, kinds) => kinds.ForTypeCode(code), _kinds);
     public Severity FailOn { get; init; } = Severity.Error;
     /// <summary>Number of validator runs (each distinct content and mode once).</summary>
     public int Validations => _validations;
@@ -204,7 +210,7 @@ public sealed class ConformanceGate
         if (cda is not null)
         {
             if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch, localId, cda.TypeCode ?? "(none)", traceCode);
-            var kind = _kinds.ForTypeCode(cda.TypeCode);
+            var kind = KindOf(cda.TypeCode);
             if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch, localId, cda.TypeCode ?? "(none)", ind.Kind);
             CheckLevel(localId, cda, ind, reasons);
             CheckIns(localId, cda, reasons);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -22,104 +23,166 @@ public static class CsvReader
 
     public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';')
     {
-        var reader = new BufferedChars(textReader); // TextReader.Read() per character is a virtual call: read blocks
+        var reader = new CsvRecordReader(textReader, file, errors, separator);
         var fields = new List<string>();
-        var field = new StringBuilder();
-        int line = 1, recordLine = 1, recordChars = 0;
-        bool inQuotes = false, quotedField = false, any = false;
-        while (true)
-        {
-            int c = reader.Read();
-            if (c == -1)
-            {
-                if (inQuotes) errors.Add(new InputError(file, recordLine, "unterminated quoted field at end of file"));
-                if (any || field.Length > 0 || fields.Count > 0)
-                {
-                    fields.Add(field.ToString());
-                    if (!IsBlank(fields)) yield return new CsvRecord(recordLine, fields.ToArray());
-                }
-                yield break;
-            }
-            if (++recordChars > MaxRecordChars)
-            {
-                if (inQuotes)
-                {
-                    // an open quoted field cannot be resynchronised reliably
-                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read", CsvRules.RecordTooLong.Id));
-                    yield break;
-                }
-                errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped", CsvRules.RecordTooLong.Id));
-                while (c != -1 && c != '\n') c = reader.Read();
-                fields.Clear();
-                field.Clear();
-                quotedField = false;
-                any = false;
-                line++;
-                recordLine = line;
-                recordChars = 0;
-                if (c == -1) yield break;
-                continue;
-            }
-            char ch = (char)c;
-            any = true;
-            if (inQuotes)
-            {
-                if (ch == '"')
-                {
-                    if (reader.Peek() == '"') { reader.Read(); field.Append('"'); }
-                    else inQuotes = false;
-                }
-                else
-                {
-                    if (ch == '\n') line++;
-                    field.Append(ch);
-                }
-                continue;
-            }
-            if (ch == '"' && field.Length == 0 && !quotedField) { inQuotes = true; quotedField = true; continue; }
-            if (ch == separator)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                quotedField = false;
-                if (fields.Count > MaxFields)
-                {
-                    errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read", CsvRules.TooManyFields.Id));
-                    yield break;
-                }
-                continue;
-            }
-            if (ch == '\r' && reader.Peek() == '\n') continue;
-            if (ch == '\n' || ch == '\r')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                quotedField = false;
-                if (!IsBlank(fields)) yield return new CsvRecord(recordLine, fields.ToArray());
-                fields.Clear();
-                line++;
-                recordLine = line;
-                recordChars = 0;
-                any = false;
-                continue;
-            }
-            field.Append(ch);
-        }
+        while (reader.Next(fields)) yield return new CsvRecord(reader.RecordLine, fields.ToArray());
     }
 
-    /// <summary>Read/Peek over blocks of a TextReader.</summary>
-    private sealed class BufferedChars(TextReader inner)
+    /// <summary>
+    /// The reader's state machine, one record per <see cref="Next"/> (no iterator, no per-character virtual
+    /// call): runs of ordinary characters are copied from the block buffer at once, and short values that
+    /// repeat down a column (oui/non, dates, codes, statuses) are shared instead of allocated per row.
+    /// </summary>
+    internal sealed class CsvRecordReader(TextReader inner, string file, List<InputError> errors, char separator)
     {
         private readonly char[] _buf = new char[1 << 16];
         private int _pos, _len;
+        private char[] _field = new char[256];
+        private int _fieldLen;
+        private int _line = 1;
+        private bool _done;
+        private readonly SearchValues<char> _plain = SearchValues.Create([separator, '"', '\r', '\n']);
+        private static readonly SearchValues<char> QuotedSpecial = SearchValues.Create(['"', '\n']);
+        private readonly ValueCache _values = new();
 
-        public int Read()
+        /// <summary>Physical line the last record returned by <see cref="Next"/> started on.</summary>
+        public int RecordLine { get; private set; }
+
+        /// <summary>Reads the next non-blank record into <paramref name="fields"/>; false at the end (or when a limit stopped the file).</summary>
+        public bool Next(List<string> fields)
+        {
+            fields.Clear();
+            if (_done) return false;
+            _fieldLen = 0;
+            int recordLine = _line, recordChars = 0;
+            bool inQuotes = false, quotedField = false, any = false;
+            while (true)
+            {
+                // bulk copy of a run of characters with no meaning in the current state (same accounting as one by one)
+                if (_pos < _len)
+                {
+                    var span = _buf.AsSpan(_pos, _len - _pos);
+                    int run = inQuotes ? span.IndexOfAny(QuotedSpecial) : span.IndexOfAny(_plain);
+                    if (run < 0) run = span.Length;
+                    run = Math.Min(run, MaxRecordChars - recordChars); // the character over the bound takes the path below
+                    if (run > 0)
+                    {
+                        Append(span[..run]);
+                        recordChars += run;
+                        any = true;
+                        _pos += run;
+                        continue;
+                    }
+                }
+                int c = Read();
+                if (c == -1)
+                {
+                    _done = true;
+                    if (inQuotes) errors.Add(new InputError(file, recordLine, "unterminated quoted field at end of file"));
+                    if (any || _fieldLen > 0 || fields.Count > 0)
+                    {
+                        fields.Add(TakeField(fields.Count));
+                        if (!IsBlank(fields)) { RecordLine = recordLine; return true; }
+                    }
+                    fields.Clear();
+                    return false;
+                }
+                if (++recordChars > MaxRecordChars)
+                {
+                    if (inQuotes)
+                    {
+                        // an open quoted field cannot be resynchronised reliably
+                        errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read", CsvRules.RecordTooLong.Id));
+                        _done = true;
+                        fields.Clear();
+                        return false;
+                    }
+                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped", CsvRules.RecordTooLong.Id));
+                    while (c != -1 && c != '\n') c = Read();
+                    fields.Clear();
+                    _fieldLen = 0;
+                    quotedField = false;
+                    any = false;
+                    _line++;
+                    recordLine = _line;
+                    recordChars = 0;
+                    if (c == -1) { _done = true; return false; }
+                    continue;
+                }
+                char ch = (char)c;
+                any = true;
+                if (inQuotes)
+                {
+                    if (ch == '"')
+                    {
+                        if (Peek() == '"') { Read(); Append('"'); }
+                        else inQuotes = false;
+                    }
+                    else
+                    {
+                        if (ch == '\n') _line++;
+                        Append(ch);
+                    }
+                    continue;
+                }
+                if (ch == '"' && _fieldLen == 0 && !quotedField) { inQuotes = true; quotedField = true; continue; }
+                if (ch == separator)
+                {
+                    fields.Add(TakeField(fields.Count));
+                    quotedField = false;
+                    if (fields.Count > MaxFields)
+                    {
+                        errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read", CsvRules.TooManyFields.Id));
+                        _done = true;
+                        fields.Clear();
+                        return false;
+                    }
+                    continue;
+                }
+                if (ch == '\r' && Peek() == '\n') continue;
+                if (ch == '\n' || ch == '\r')
+                {
+                    fields.Add(TakeField(fields.Count));
+                    quotedField = false;
+                    _line++;
+                    if (!IsBlank(fields)) { RecordLine = recordLine; return true; }
+                    fields.Clear();
+                    recordLine = _line;
+                    recordChars = 0;
+                    any = false;
+                    continue;
+                }
+                Append(ch);
+            }
+        }
+
+        private void Append(char ch)
+        {
+            if (_fieldLen == _field.Length) Array.Resize(ref _field, _field.Length * 2);
+            _field[_fieldLen++] = ch;
+        }
+
+        private void Append(ReadOnlySpan<char> chars)
+        {
+            if (_fieldLen + chars.Length > _field.Length) Array.Resize(ref _field, Math.Max(_field.Length * 2, _fieldLen + chars.Length));
+            chars.CopyTo(_field.AsSpan(_fieldLen));
+            _fieldLen += chars.Length;
+        }
+
+        private string TakeField(int column)
+        {
+            var s = _values.Get(column, _field.AsSpan(0, _fieldLen));
+            _fieldLen = 0;
+            return s;
+        }
+
+        private int Read()
         {
             if (_pos >= _len && !Fill()) return -1;
             return _buf[_pos++];
         }
 
-        public int Peek()
+        private int Peek()
         {
             if (_pos >= _len && !Fill()) return -1;
             return _buf[_pos];
@@ -133,7 +196,46 @@ public static class CsvReader
         }
     }
 
-    private static bool IsBlank(List<string> fields) => fields.TrueForAll(f => f.Trim().Length == 0);
+    /// <summary>
+    /// Shares the strings of short values that repeat down a column. Bounded: a column keeps at most
+    /// <see cref="PerColumn"/> values and stops being looked up once it proves to hold identifiers
+    /// (many misses when full); at most <see cref="Total"/> values per file.
+    /// </summary>
+    private sealed class ValueCache
+    {
+        private const int MaxLength = 32, PerColumn = 512, Total = 8192, Columns = 64, MissesWhenFull = 2048;
+        private readonly Column?[] _columns = new Column?[Columns];
+        private int _total;
+
+        private sealed class Column
+        {
+            public readonly Dictionary<string, string> Map = new(StringComparer.Ordinal);
+            public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Lookup;
+            public int Misses;
+            public bool Off;
+            public Column() => Lookup = Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public string Get(int column, ReadOnlySpan<char> value)
+        {
+            if (value.IsEmpty) return "";
+            if (value.Length > MaxLength || column >= Columns) return new string(value);
+            var col = _columns[column] ??= new Column();
+            if (col.Off) return new string(value);
+            if (col.Lookup.TryGetValue(value, out var hit)) return hit;
+            var s = new string(value);
+            if (col.Map.Count < PerColumn && _total < Total) { col.Map.Add(s, s); _total++; }
+            else if (++col.Misses > MissesWhenFull) col.Off = true;
+            return s;
+        }
+    }
+
+    private static bool IsBlank(List<string> fields)
+    {
+        foreach (var f in fields)
+            if (!string.IsNullOrWhiteSpace(f)) return false;
+        return true;
+    }
 
     /// <summary>Header key: lower case, no accents (explicit Latin-1/Latin Extended-A folding: the build uses invariant globalization), single spaces, '°'/'º' as 'o'.</summary>
     public static string NormalizeHeader(string s)
@@ -207,25 +309,30 @@ public sealed class CsvTable
     }
 
     public string File { get; }
+    /// <summary>The rows kept by <see cref="Load(TextReader, string, IReadOnlyList{string}, List{InputError})"/> (empty when the table was streamed).</summary>
     public List<CsvRecord> Rows { get; }
+    /// <summary>Rows read (kept or streamed), blank lines and skipped over-long records excluded.</summary>
+    public int RowCount { get; private set; }
 
     public bool Has(string column) => _columns.ContainsKey(CsvReader.NormalizeHeader(column));
 
-    public string? Get(CsvRecord row, string column)
+    /// <summary>Field index of a column (resolve once per table, then <see cref="Get(CsvRecord, int)"/>), -1 when absent.</summary>
+    public int Column(string column) => _columns.TryGetValue(CsvReader.NormalizeHeader(column), out var i) ? i : -1;
+
+    public string? Get(CsvRecord row, string column) => Get(row, Column(column));
+
+    /// <summary>The trimmed value of a field, null when the column is absent or the value blank.</summary>
+    public string? Get(CsvRecord row, int column) => Value(row.Fields, column);
+
+    internal static string? Value(IReadOnlyList<string> fields, int column)
     {
-        if (!_columns.TryGetValue(CsvReader.NormalizeHeader(column), out var i) || i >= row.Fields.Count) return null;
-        var v = row.Fields[i].Trim();
+        if ((uint)column >= (uint)fields.Count) return null;
+        var v = fields[column].Trim();
         return v.Length == 0 ? null : v;
     }
 
-    /// <summary>Every column of a row by normalised header.</summary>
-    public IReadOnlyDictionary<string, string?> RowMap(CsvRecord row)
-    {
-        var map = new Dictionary<string, string?>(_columns.Count, StringComparer.Ordinal);
-        foreach (var (key, i) in _columns)
-            map[key] = i < row.Fields.Count && row.Fields[i].Trim() is { Length: > 0 } v ? v : null;
-        return map;
-    }
+    /// <summary>Every column of a row by normalised header: a view over the row's fields (no copy).</summary>
+    public IReadOnlyDictionary<string, string?> RowMap(CsvRecord row) => new CsvRowMap(_columns, row.Fields);
 
     /// <summary>Reads a file; null (with an input error) when it is unreadable or lacks a required column.</summary>
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
@@ -237,10 +344,23 @@ public sealed class CsvTable
 
     public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
+        List<CsvRecord>? rows = null;
+        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); });
+    }
+
+    /// <summary>
+    /// Reads a file row by row: <paramref name="bind"/> is called once with the table (its header read and
+    /// checked, no rows kept) and returns the handler of each row, which sees every row in file order and
+    /// may drop it. Errors are those of <see cref="Load(TextReader, string, IReadOnlyList{string}, List{InputError})"/>,
+    /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
+    /// </summary>
+    public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
+        Func<CsvTable, Action<CsvRecord>> bind)
+    {
         using var e = CsvReader.Read(reader, displayName, errors).GetEnumerator();
         if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, "empty file (no header row)")); return null; }
         var header = e.Current;
-        var cols = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
         for (int i = 0; i < header.Fields.Count; i++)
         {
             var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
@@ -252,24 +372,57 @@ public sealed class CsvTable
             errors.Add(new InputError(displayName, header.Line, "missing column(s): " + string.Join(", ", missing)));
             return null;
         }
-        var rows = new List<CsvRecord>();
+        var table = new CsvTable(displayName, cols, new List<CsvRecord>());
+        var onRow = bind(table);
         int? badUtf8 = null, formula = null;
+        int count = 0;
         while (e.MoveNext())
         {
             var row = e.Current;
-            rows.Add(row);
-            foreach (var f in row.Fields)
-            {
-                if (badUtf8 is null && f.Contains('\uFFFD')) badUtf8 = row.Line;
-                if (formula is null && f.TrimStart() is { Length: > 1 } t && t[0] is '=' or '+' or '@' or '-' && !char.IsDigit(t[1])) formula = row.Line;
-            }
+            count++;
+            if (badUtf8 is null || formula is null)
+                foreach (var f in row.Fields)
+                {
+                    if (badUtf8 is null && f.Contains('\uFFFD')) badUtf8 = row.Line;
+                    if (formula is null && f.TrimStart() is { Length: > 1 } t && t[0] is '=' or '+' or '@' or '-' && !char.IsDigit(t[1])) formula = row.Line;
+                }
+            onRow(row);
         }
+        table.RowCount = count;
         if (badUtf8 is { } l1)
             errors.Add(new InputError(displayName, l1, "byte sequences that are not valid UTF-8 were replaced (U+FFFD); values holding them will not match", CsvRules.InvalidUtf8.Id));
         if (formula is { } l2)
             errors.Add(new InputError(displayName, l2, "a cell starts with = + - or @ (a spreadsheet would run it as a formula): neutralised in CSV and XLSX exports, row kept", CsvRules.FormulaCell.Id));
-        return new CsvTable(displayName, cols, rows);
+        return table;
     }
+}
+
+/// <summary>
+/// A row's values by normalised header, read through the table's column map: what the data-driven
+/// exclusions need of a venue without a dictionary per row. Values are trimmed, blank ones null; every
+/// column of the header is a key (null beyond a short row's last field).
+/// </summary>
+public sealed class CsvRowMap(IReadOnlyDictionary<string, int> columns, IReadOnlyList<string> fields) : IReadOnlyDictionary<string, string?>
+{
+    public string? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+    public IEnumerable<string> Keys => columns.Keys;
+    public IEnumerable<string?> Values => columns.Values.Select(i => CsvTable.Value(fields, i));
+    public int Count => columns.Count;
+    public bool ContainsKey(string key) => columns.ContainsKey(key);
+
+    public bool TryGetValue(string key, out string? value)
+    {
+        if (columns.TryGetValue(key, out var i)) { value = CsvTable.Value(fields, i); return true; }
+        value = null;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, string?>> GetEnumerator()
+    {
+        foreach (var (key, i) in columns) yield return new(key, CsvTable.Value(fields, i));
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Field parsers for the extractions' formats (dd/MM/yyyy, oui/non).</summary>
@@ -284,6 +437,7 @@ public static class CsvValues
     {
         date = default;
         if (s is null) return false;
+        if (TryPlainDate(s, out date)) return true;
         if (DateTime.TryParseExact(s.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
         {
             date = DateOnly.FromDateTime(dt);
@@ -292,11 +446,44 @@ public static class CsvValues
         return false;
     }
 
+    /// <summary>
+    /// The extractions' usual form, exactly "dd/MM/yyyy" (ASCII digits, a valid calendar date), read without
+    /// the general parser; anything else (other formats, impossible dates) is left to it.
+    /// </summary>
+    private static bool TryPlainDate(string s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length != 10 || s[2] != '/' || s[5] != '/') return false;
+        int day = Digits(s, 0, 2), month = Digits(s, 3, 2), year = Digits(s, 6, 4);
+        if (day < 1 || month < 1 || month > 12 || year < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    /// <summary>Value of <paramref name="count"/> ASCII digits, -1 if one is not a digit.</summary>
+    private static int Digits(string s, int start, int count)
+    {
+        int v = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            int d = s[i] - '0';
+            if ((uint)d > 9) return -1;
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
     /// <summary>oui/non (also o/n, 1/0, vrai/faux, yes/no). Empty → <paramref name="empty"/>.</summary>
     public static bool TryBool(string? s, bool empty, out bool value)
     {
         value = empty;
         if (s is null) return true;
+        switch (s) // the usual spellings as written, before normalising (accents, case, spaces)
+        {
+            case "oui": case "non": case "Oui": case "Non": case "OUI": case "NON":
+                value = s[0] is 'o' or 'O';
+                return true;
+        }
         switch (CsvReader.NormalizeValue(s))
         {
             case "oui": case "o": case "1": case "vrai": case "yes": case "y": case "true": value = true; return true;

@@ -28,7 +28,13 @@ public sealed class IndicatorDefinition
     public required IReadOnlyDictionary<string, decimal?> Targets { get; init; }
 }
 
-public sealed record Exclusion(string Id, string Column, string? EqualsValue, string Label);
+public sealed record Exclusion(string Id, string Column, string? EqualsValue, string Label)
+{
+    /// <summary>The column as a normalised header key (looked up for every venue).</summary>
+    public string ColumnKey { get; } = CsvReader.NormalizeHeader(Column);
+    /// <summary>The value to compare, normalised; null when the exclusion is a oui/non column.</summary>
+    public string? EqualsKey { get; } = EqualsValue is null ? null : CsvReader.NormalizeValue(EqualsValue);
+}
 
 public sealed record StayDefinition(string Activity, IReadOnlyList<string> Aliases, string Mode, bool RequireDischarged,
     int MinDays, bool AdultsOnly, int MaxGapDays, int WindowMonths, int MinSessions);

@@ -48,6 +48,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
         public List<InputError> Warnings { get; } = new();
+        /// <summary>HOP'EN closed stays (discharged in the period, not an excluded venue), shared by the indicators.</summary>
+        public List<Venue>? ClosedVenues { get; set; }
         public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
@@ -94,19 +96,29 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("documents"), d.Line, "the 'N° venue' of this document is not in the venues file"));
             if (d.Venue is not null) Add(ctx.DocsByVenue, d.Venue, d);
         }
+        // a month's traces use a handful of statuses and type codes: each is normalised and classified once
+        var successOf = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var kindOf = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var t in ctx.Inputs.Traces)
         {
-            if (!ctx.Program.DmpSuccess.Contains(CsvReader.NormalizeValue(t.Status))) continue;
+            var status = t.Status ?? "";
+            if (!successOf.TryGetValue(status, out var success))
+                successOf[status] = success = ctx.Program.DmpSuccess.Contains(CsvReader.NormalizeValue(t.Status));
+            if (!success) continue;
             ctx.DocById.TryGetValue(t.LocalId, out var doc);
             var venue = t.Stay ?? doc?.Venue;
-            var ipp = t.Ipp ?? doc?.Ipp ?? (venue is not null && ctx.VenueByNo.TryGetValue(venue, out var v) ? v.Ipp : null);
-            var info = new TraceInfo(t, doc, venue, ipp, gate.Kinds.ForTypeCode(t.TypeCode)?.Id);
+            Venue? v = null;
+            bool venueKnown = venue is not null && ctx.VenueByNo.TryGetValue(venue, out v);
+            var ipp = t.Ipp ?? doc?.Ipp ?? (venueKnown ? v!.Ipp : null);
+            string? kind = null;
+            if (t.TypeCode is { } code && !kindOf.TryGetValue(code, out kind)) kindOf[code] = kind = gate.KindOf(code)?.Id;
+            var info = new TraceInfo(t, doc, venue, ipp, kind);
             if (venue is null)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "SUCCES trace without 'N° séjour' for a document absent from the documents file: it credits no séjour (kept for DS1.4 and document counts)"));
-            else if (!ctx.VenueByNo.ContainsKey(venue))
+            else if (!venueKnown)
                 ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "the séjour of this SUCCES trace is not in the venues file: it credits no séjour"));
             if (venue is not null) Add(ctx.TracesByVenue, venue, info);
-            Add(ctx.TracesByDoc, t.LocalId, info);
+            Add(ctx.TracesByDoc, t.LocalId, info, 1); // most documents have one trace
             if (ipp is not null) Add(ctx.TracesByIpp, ipp, info);
         }
         foreach (var m in ctx.Inputs.Mss)
@@ -122,9 +134,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var i in ctx.Inputs.Identities) ctx.IdentityByIpp[i.Ipp] = i;
     }
 
-    private static void Add<T>(Dictionary<string, List<T>> d, string key, T value)
+    private static void Add<T>(Dictionary<string, List<T>> d, string key, T value, int capacity = 4)
     {
-        if (!d.TryGetValue(key, out var list)) d[key] = list = new List<T>();
+        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(d, key, out _);
+        list ??= new List<T>(capacity);
         list.Add(value);
     }
 
@@ -195,11 +208,11 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     {
         foreach (var e in list)
         {
-            v.Raw.TryGetValue(CsvReader.NormalizeHeader(e.Column), out var value);
+            v.Raw.TryGetValue(e.ColumnKey, out var value);
             if (value is null) continue;
-            if (e.EqualsValue is not null)
+            if (e.EqualsKey is not null)
             {
-                if (CsvReader.NormalizeValue(value) == CsvReader.NormalizeValue(e.EqualsValue)) return e.Label;
+                if (CsvReader.NormalizeValue(value) == e.EqualsKey) return e.Label;
             }
             else if (CsvValues.TryBool(value, false, out var b) && b) return e.Label;
         }
@@ -211,7 +224,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     private void ComputeHopen(Context ctx, IndicatorDefinition def, IndicatorResult r)
     {
         var p = ctx.Program;
-        var closed = ctx.Inputs.Venues.Where(v => v.Discharged && ctx.InRange(v.Exit) && ExclusionOf(v, p.ExcludedVenues) is null).ToList();
+        // the same for every indicator of the run: computed once, read only below
+        var closed = ctx.ClosedVenues ??= ctx.Inputs.Venues.Where(v => v.Discharged && ctx.InRange(v.Exit) && ExclusionOf(v, p.ExcludedVenues) is null).ToList();
         switch (def.Population)
         {
             case "closed-stays":
@@ -268,7 +282,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         r.Denominator = Rates.Trim(raw * def.Weighting);
     }
 
-    private string? KindOf(string? typeCode) => gate.Kinds.ForTypeCode(typeCode)?.Id;
+    private string? KindOf(string? typeCode) => gate.KindOf(typeCode)?.Id;
 
     /// <summary>Document-based formula: documents produced in the month of the kind, minus non-transmission, with a conformant SUCCES trace.</summary>
     private (int Num, int NaiveNum, int Den) ComputeDocuments(Context ctx, IndicatorDefinition def, IndicatorResult? r, bool applyExclusions)
@@ -609,6 +623,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         {
             if (!u.InDenominator || !u.Naive || u.Counted) continue;
             r.GapUnits++;
+            if (!u.HasReasons) continue;
             foreach (var reason in u.Reasons) r.GapByReason[reason] = r.GapByReason.GetValueOrDefault(reason) + 1;
         }
         r.Rejected.Sort((a, b) => string.CompareOrdinal(a.Document, b.Document));

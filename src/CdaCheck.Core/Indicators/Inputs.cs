@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace CdaCheck.Core.Indicators;
 
 /// <summary>A venue (row of the venues extraction).</summary>
@@ -112,82 +114,95 @@ public static class InputReader
     public static IndicatorInputs Read(string venues, string? documents, string? traces, string? mss, string? identities)
     {
         var inputs = new IndicatorInputs();
-        ReadVenues(inputs, Open(venues, "venues", VenueColumns, inputs));
+        ReadVenues(inputs, venues);
         if (documents is not null)
         {
             inputs.DocumentsFolder = Path.GetDirectoryName(Path.GetFullPath(documents));
-            ReadDocuments(inputs, Open(documents, "documents", DocumentColumns, inputs));
+            ReadDocuments(inputs, documents);
         }
-        if (traces is not null) ReadTraces(inputs, Open(traces, "traces", TraceColumns, inputs));
+        if (traces is not null) ReadTraces(inputs, traces);
         if (mss is not null)
         {
             inputs.MssFolder = Path.GetDirectoryName(Path.GetFullPath(mss));
-            ReadMss(inputs, Open(mss, "mss", MssColumns, inputs));
+            ReadMss(inputs, mss);
         }
         if (identities is not null)
         {
             inputs.HasIdentities = true;
-            ReadIdentities(inputs, Open(identities, "identities", IdentityColumns, inputs));
+            ReadIdentities(inputs, identities);
         }
         return inputs;
     }
 
-    private static (CsvTable? Table, string Role) Open(string path, string role, string[] required, IndicatorInputs inputs)
-    {
-        // I/O failures (missing file, no permission) propagate: the command maps them to exit code 3.
-        var table = CsvTable.Load(path, Path.GetFileName(path), required, inputs.Errors);
-        return (table, role);
-    }
+    /// <summary>A column resolved once per table: its header (for messages) and its field index (-1 when absent).</summary>
+    private readonly record struct Col(string Name, int Index);
 
-    private sealed class RowErrors(IndicatorInputs inputs, CsvTable table, CsvRecord row)
+    /// <summary>The row being converted and its errors (one instance per file, reused row after row).</summary>
+    private sealed class RowErrors(CsvTable table, List<InputError> errors)
     {
+        private CsvRecord _row = null!;
         public bool Bad { get; private set; }
+        public CsvRecord Row => _row;
+        public int Line => _row.Line;
+
+        public Col Col(string column) => new(column, table.Column(column));
+
+        public void Start(CsvRecord row)
+        {
+            _row = row;
+            Bad = false;
+        }
 
         public void Fail(string message)
         {
-            inputs.Errors.Add(new InputError(table.File, row.Line, message));
+            errors.Add(new InputError(table.File, _row.Line, message));
             Bad = true;
         }
 
-        public string? Required(string column)
+        public string? Get(Col column) => table.Get(_row, column.Index);
+
+        /// <summary>The row's values by normalised column (a view over its fields, for data-driven exclusions).</summary>
+        public IReadOnlyDictionary<string, string?> RowMap() => table.RowMap(_row);
+
+        public string? Required(Col column)
         {
-            var v = table.Get(row, column);
-            if (v is null) Fail($"'{column}' is empty");
+            var v = Get(column);
+            if (v is null) Fail($"'{column.Name}' is empty");
             return v;
         }
 
-        public DateOnly Date(string column, bool required)
+        public DateOnly Date(Col column, bool required)
         {
-            var v = table.Get(row, column);
-            if (v is null) { if (required) Fail($"'{column}' is empty"); return default; }
+            var v = Get(column);
+            if (v is null) { if (required) Fail($"'{column.Name}' is empty"); return default; }
             if (CsvValues.TryDate(v, out var d)) return d;
-            Fail($"'{column}' is not a date dd/MM/yyyy: '{Printable(v)}'");
+            Fail($"'{column.Name}' is not a date dd/MM/yyyy: '{Printable(v)}'");
             return default;
         }
 
-        public DateOnly? OptDate(string column)
+        public DateOnly? OptDate(Col column)
         {
-            var v = table.Get(row, column);
+            var v = Get(column);
             if (v is null) return null;
             if (CsvValues.TryDate(v, out var d)) return d;
-            Fail($"'{column}' is not a date dd/MM/yyyy: '{Printable(v)}'");
+            Fail($"'{column.Name}' is not a date dd/MM/yyyy: '{Printable(v)}'");
             return null;
         }
 
-        public bool Bool(string column)
+        public bool Bool(Col column)
         {
-            var v = table.Get(row, column);
+            var v = Get(column);
             if (CsvValues.TryBool(v, false, out var b)) return b;
-            Fail($"'{column}' is not oui/non: '{Printable(v)}'");
+            Fail($"'{column.Name}' is not oui/non: '{Printable(v)}'");
             return false;
         }
 
-        public bool? OptBool(string column)
+        public bool? OptBool(Col column)
         {
-            var v = table.Get(row, column);
+            var v = Get(column);
             if (v is null) return null;
             if (CsvValues.TryBool(v, false, out var b)) return b;
-            Fail($"'{column}' is not oui/non: '{Printable(v)}'");
+            Fail($"'{column.Name}' is not oui/non: '{Printable(v)}'");
             return null;
         }
     }
@@ -195,144 +210,191 @@ public static class InputReader
     /// <summary>Quotes an input value in a message, shortened (input errors never carry identity columns).</summary>
     private static string Printable(string? v) => v is null ? "" : v.Length > 40 ? v[..40] + "…" : v;
 
-    private static void Summarize(IndicatorInputs inputs, CsvTable? table, string role, int rows, int rejected, string fallbackName)
+    /// <summary>
+    /// Reads an input file row by row (no raw row is kept): <paramref name="bind"/> resolves the columns once
+    /// and returns the row converter, which returns false for a rejected row (its errors already recorded).
+    /// The rows' errors follow the file's reader errors and SEC-082/083 notices, as in a whole-file read.
+    /// </summary>
+    private static CsvTable? ReadRows(IndicatorInputs inputs, string path, string role, string[] required, Func<RowErrors, Func<RowErrors, bool>> bind)
     {
-        inputs.Files.Add(new InputFileSummary(table?.File ?? fallbackName, role, rows, rejected));
-    }
-
-    /// <summary>Reads every row of an input file: <paramref name="row"/> returns false for a rejected row (its errors already recorded).</summary>
-    private static void ReadRows(IndicatorInputs inputs, (CsvTable? Table, string Role) t, Func<CsvTable, CsvRecord, RowErrors, bool> row)
-    {
-        var table = t.Table;
-        if (table is null) { Summarize(inputs, null, t.Role, 0, 0, t.Role); return; }
+        // I/O failures (missing file, no permission) propagate: the command maps them to exit code 3.
+        var name = Path.GetFileName(path);
+        var rowErrors = new List<InputError>();
         int rejected = 0;
-        foreach (var r in table.Rows)
-            if (!row(table, r, new RowErrors(inputs, table, r))) rejected++;
-        Summarize(inputs, table, t.Role, table.Rows.Count, rejected, t.Role);
+        CsvTable? table;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        using (var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16))
+            table = CsvTable.Stream(reader, name, required, inputs.Errors, t =>
+            {
+                var e = new RowErrors(t, rowErrors);
+                var convert = bind(e);
+                return row =>
+                {
+                    e.Start(row);
+                    if (!convert(e)) rejected++;
+                };
+            });
+        inputs.Errors.AddRange(rowErrors);
+        inputs.Files.Add(new InputFileSummary(table?.File ?? role, role, table?.RowCount ?? 0, rejected));
+        return table;
     }
 
-    private static void ReadVenues(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    private static void ReadVenues(IndicatorInputs inputs, string path)
     {
-        if (t.Table is { } header)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var header = ReadRows(inputs, path, "venues", VenueColumns, e =>
+        {
+            Col ipp = e.Col("IPP"), no = e.Col("N° venue"), uf = e.Col("UF"), entryC = e.Col("Date entrée"), exitC = e.Col("Date sortie"),
+                dischargedC = e.Col("Hospitalisé sortant"), surgeryC = e.Col("Acte chirurgical"), aceC = e.Col("Consultation ACE"),
+                deceasedC = e.Col("Décédé"), notInsuredC = e.Col("Non assuré"), aseC = e.Col("Mineur ASE"),
+                newbornC = e.Col("Nouveau-né maternité"), oppositionC = e.Col("Opposition DMP"), insQC = e.Col("INS qualifiée"),
+                urgC = e.Col("Passage urgences seul"), minorC = e.Col("Mineur"), insTypeC = e.Col("Type INS"), dmpC = e.Col("DMP"),
+                activityC = e.Col("Activité");
+            return e =>
+            {
+                var ippV = e.Required(ipp);
+                var noV = e.Required(no);
+                var entry = e.Date(entryC, true);
+                var exit = e.OptDate(exitC);
+                var discharged = e.Bool(dischargedC);
+                var surgery = e.Bool(surgeryC);
+                var ace = e.Bool(aceC);
+                var deceased = e.OptBool(deceasedC) ?? false;
+                var notInsured = e.OptBool(notInsuredC) ?? false;
+                var ase = e.OptBool(aseC) ?? false;
+                var newborn = e.OptBool(newbornC) ?? false;
+                var opposition = e.OptBool(oppositionC) ?? false;
+                var insQ = e.OptBool(insQC);
+                var urg = e.OptBool(urgC) ?? false;
+                var minor = e.OptBool(minorC) ?? false;
+                var insType = e.Get(insTypeC);
+                if (insType is not null && CsvReader.NormalizeValue(insType) is not ("nir" or "nia"))
+                    e.Fail($"'Type INS' is not NIR or NIA: '{Printable(insType)}'");
+                var dmp = e.Get(dmpC);
+                if (dmp is not null && CsvReader.NormalizeValue(dmp) is not ("ouvert" or "non ouvert" or "inconnu" or "oui" or "non"))
+                    e.Fail($"'DMP' is not ouvert / non ouvert / inconnu: '{Printable(dmp)}'");
+                if (exit is not null && !e.Bad && exit < entry) e.Fail("'Date sortie' is before 'Date entrée'");
+                if (noV is not null && !e.Bad && !seen.Add(noV)) e.Fail($"duplicate N° venue '{Printable(noV)}'");
+                if (e.Bad) return false;
+                inputs.Venues.Add(new Venue
+                {
+                    Ipp = ippV!, Number = noV!, Uf = e.Get(uf), Entry = entry, Exit = exit, Discharged = discharged,
+                    Surgery = surgery, AceConsultation = ace, Activity = e.Get(activityC), Deceased = deceased,
+                    NotInsured = notInsured, InsType = insType, MinorAse = ase, NewbornMaternity = newborn, Dmp = dmp,
+                    DmpOpposition = opposition, InsQualified = insQ, EmergencyOnly = urg, Minor = minor, Line = e.Line,
+                    Raw = e.RowMap(),
+                });
+                return true;
+            };
+        });
+        if (header is not null)
         {
             inputs.VenuesHaveDmp = header.Has("DMP");
             inputs.VenuesHaveInsQualified = header.Has("INS qualifiée");
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        ReadRows(inputs, t, (table, row, e) =>
-        {
-            var ipp = e.Required("IPP");
-            var no = e.Required("N° venue");
-            var entry = e.Date("Date entrée", true);
-            var exit = e.OptDate("Date sortie");
-            var discharged = e.Bool("Hospitalisé sortant");
-            var surgery = e.Bool("Acte chirurgical");
-            var ace = e.Bool("Consultation ACE");
-            var deceased = e.OptBool("Décédé") ?? false;
-            var notInsured = e.OptBool("Non assuré") ?? false;
-            var ase = e.OptBool("Mineur ASE") ?? false;
-            var newborn = e.OptBool("Nouveau-né maternité") ?? false;
-            var opposition = e.OptBool("Opposition DMP") ?? false;
-            var insQ = e.OptBool("INS qualifiée");
-            var urg = e.OptBool("Passage urgences seul") ?? false;
-            var minor = e.OptBool("Mineur") ?? false;
-            var insType = table.Get(row, "Type INS");
-            if (insType is not null && CsvReader.NormalizeValue(insType) is not ("nir" or "nia"))
-                e.Fail($"'Type INS' is not NIR or NIA: '{Printable(insType)}'");
-            var dmp = table.Get(row, "DMP");
-            if (dmp is not null && CsvReader.NormalizeValue(dmp) is not ("ouvert" or "non ouvert" or "inconnu" or "oui" or "non"))
-                e.Fail($"'DMP' is not ouvert / non ouvert / inconnu: '{Printable(dmp)}'");
-            if (exit is not null && !e.Bad && exit < entry) e.Fail("'Date sortie' is before 'Date entrée'");
-            if (no is not null && !e.Bad && !seen.Add(no)) e.Fail($"duplicate N° venue '{Printable(no)}'");
-            if (e.Bad) return false;
-            var raw = table.RowMap(row);
-            inputs.Venues.Add(new Venue
-            {
-                Ipp = ipp!, Number = no!, Uf = table.Get(row, "UF"), Entry = entry, Exit = exit, Discharged = discharged,
-                Surgery = surgery, AceConsultation = ace, Activity = table.Get(row, "Activité"), Deceased = deceased,
-                NotInsured = notInsured, InsType = insType, MinorAse = ase, NewbornMaternity = newborn, Dmp = dmp,
-                DmpOpposition = opposition, InsQualified = insQ, EmergencyOnly = urg, Minor = minor, Line = row.Line, Raw = raw,
-            });
-            return true;
-        });
     }
 
-    private static void ReadDocuments(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    private static void ReadDocuments(IndicatorInputs inputs, string path)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        ReadRows(inputs, t, (table, row, e) =>
+        ReadRows(inputs, path, "documents", DocumentColumns, e =>
         {
-            var id = e.Required("Id local du document");
-            var produced = e.Date("Date production", true);
-            var nt = e.Bool("Non-transmission");
-            var hist = e.Bool("Document historique");
-            if (table.Get(row, "IPP") is null && table.Get(row, "N° venue") is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
-            if (id is not null && !e.Bad && !seen.Add(id)) e.Fail($"duplicate 'Id local du document' '{Printable(id)}'");
-            if (e.Bad) return false;
-            inputs.Documents.Add(new ProducedDocument
+            Col idC = e.Col("Id local du document"), producedC = e.Col("Date production"), ntC = e.Col("Non-transmission"),
+                histC = e.Col("Document historique"), ippC = e.Col("IPP"), venueC = e.Col("N° venue"), typeC = e.Col("Type de document"),
+                fileC = e.Col("Fichier");
+            return e =>
             {
-                Ipp = table.Get(row, "IPP"), Venue = table.Get(row, "N° venue"), Produced = produced, LocalId = id!,
-                TypeCode = table.Get(row, "Type de document"), File = table.Get(row, "Fichier"), NotTransmitted = nt,
-                Historical = hist, Line = row.Line,
-            });
-            return true;
+                var id = e.Required(idC);
+                var produced = e.Date(producedC, true);
+                var nt = e.Bool(ntC);
+                var hist = e.Bool(histC);
+                var ipp = e.Get(ippC);
+                var venue = e.Get(venueC);
+                if (ipp is null && venue is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
+                if (id is not null && !e.Bad && !seen.Add(id)) e.Fail($"duplicate 'Id local du document' '{Printable(id)}'");
+                if (e.Bad) return false;
+                inputs.Documents.Add(new ProducedDocument
+                {
+                    Ipp = ipp, Venue = venue, Produced = produced, LocalId = id!,
+                    TypeCode = e.Get(typeC), File = e.Get(fileC), NotTransmitted = nt,
+                    Historical = hist, Line = e.Line,
+                });
+                return true;
+            };
         });
     }
 
-    private static void ReadTraces(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    private static void ReadTraces(IndicatorInputs inputs, string path)
     {
-        ReadRows(inputs, t, (table, row, e) =>
+        ReadRows(inputs, path, "traces", TraceColumns, e =>
         {
-            var id = e.Required("Id local document");
-            var date = e.Date("Date émission", true);
-            var status = e.Required("Statut traitement DMP");
-            var code = e.Required("code LOINC");
-            if (e.Bad) return false;
-            inputs.Traces.Add(new DmpTrace
+            Col idC = e.Col("Id local document"), dateC = e.Col("Date émission"), statusC = e.Col("Statut traitement DMP"),
+                codeC = e.Col("code LOINC"), ippC = e.Col("IPP"), stayC = e.Col("N° séjour");
+            return e =>
             {
-                LocalId = id!, Emitted = date, TypeCode = code, Ipp = table.Get(row, "IPP"), Status = status,
-                Stay = table.Get(row, "N° séjour"), Line = row.Line,
-            });
-            return true;
+                var id = e.Required(idC);
+                var date = e.Date(dateC, true);
+                var status = e.Required(statusC);
+                var code = e.Required(codeC);
+                if (e.Bad) return false;
+                inputs.Traces.Add(new DmpTrace
+                {
+                    LocalId = id!, Emitted = date, TypeCode = code, Ipp = e.Get(ippC), Status = status,
+                    Stay = e.Get(stayC), Line = e.Line,
+                });
+                return true;
+            };
         });
     }
 
-    private static void ReadMss(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    private static void ReadMss(IndicatorInputs inputs, string path)
     {
-        ReadRows(inputs, t, (table, row, e) =>
+        ReadRows(inputs, path, "mss", MssColumns, e =>
         {
-            var id = e.Required("Id message");
-            var date = e.Date("Date", true);
-            var type = e.Required("Type destinataire");
-            var status = e.Required("Statut");
-            var equipped = e.Bool("Correspondant équipé MSS");
-            var norm = CsvReader.NormalizeValue(type);
-            if (type is not null && norm is not ("ps" or "patient" or "professionnel" or "usager"))
-                e.Fail($"'Type destinataire' is not PS or patient: '{Printable(type)}'");
-            if (table.Get(row, "IPP") is null && table.Get(row, "N° venue") is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
-            if (e.Bad) return false;
-            inputs.Mss.Add(new MssMessage
+            Col idC = e.Col("Id message"), dateC = e.Col("Date"), typeC = e.Col("Type destinataire"), statusC = e.Col("Statut"),
+                equippedC = e.Col("Correspondant équipé MSS"), ippC = e.Col("IPP"), venueC = e.Col("N° venue"),
+                recipientC = e.Col("Destinataire"), attachmentC = e.Col("Pièce jointe");
+            return e =>
             {
-                Id = id!, Date = date, Ipp = table.Get(row, "IPP"), Venue = table.Get(row, "N° venue"),
-                Recipient = table.Get(row, "Destinataire"), RecipientType = norm is "ps" or "professionnel" ? "ps" : "patient",
-                RecipientEquipped = equipped, Attachment = table.Get(row, "Pièce jointe"), Status = status, Line = row.Line,
-            });
-            return true;
+                var id = e.Required(idC);
+                var date = e.Date(dateC, true);
+                var type = e.Required(typeC);
+                var status = e.Required(statusC);
+                var equipped = e.Bool(equippedC);
+                var norm = CsvReader.NormalizeValue(type);
+                if (type is not null && norm is not ("ps" or "patient" or "professionnel" or "usager"))
+                    e.Fail($"'Type destinataire' is not PS or patient: '{Printable(type)}'");
+                var ipp = e.Get(ippC);
+                var venue = e.Get(venueC);
+                if (ipp is null && venue is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
+                if (e.Bad) return false;
+                inputs.Mss.Add(new MssMessage
+                {
+                    Id = id!, Date = date, Ipp = ipp, Venue = venue,
+                    Recipient = e.Get(recipientC), RecipientType = norm is "ps" or "professionnel" ? "ps" : "patient",
+                    RecipientEquipped = equipped, Attachment = e.Get(attachmentC), Status = status, Line = e.Line,
+                });
+                return true;
+            };
         });
     }
 
-    private static void ReadIdentities(IndicatorInputs inputs, (CsvTable? Table, string Role) t)
+    private static void ReadIdentities(IndicatorInputs inputs, string path)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        ReadRows(inputs, t, (table, row, e) =>
+        ReadRows(inputs, path, "identities", IdentityColumns, e =>
         {
-            var ipp = e.Required("IPP");
-            var doubtful = e.Bool("Identité douteuse");
-            var fict = e.Bool("Identité fictive");
-            if (ipp is not null && !e.Bad && !seen.Add(ipp)) e.Fail("duplicate IPP");
-            if (e.Bad) return false;
-            inputs.Identities.Add(new IdentityRow { Ipp = ipp!, Status = table.Get(row, "Statut identité"), Doubtful = doubtful, Fictitious = fict, Line = row.Line });
-            return true;
+            Col ippC = e.Col("IPP"), doubtfulC = e.Col("Identité douteuse"), fictC = e.Col("Identité fictive"), statusC = e.Col("Statut identité");
+            return e =>
+            {
+                var ipp = e.Required(ippC);
+                var doubtful = e.Bool(doubtfulC);
+                var fict = e.Bool(fictC);
+                if (ipp is not null && !e.Bad && !seen.Add(ipp)) e.Fail("duplicate IPP");
+                if (e.Bad) return false;
+                inputs.Identities.Add(new IdentityRow { Ipp = ipp!, Status = e.Get(statusC), Doubtful = doubtful, Fictitious = fict, Line = e.Line });
+                return true;
+            };
         });
     }
 }

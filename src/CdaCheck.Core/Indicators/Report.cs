@@ -26,8 +26,13 @@ public sealed class UnitRow
     public bool Counted { get; set; }
     /// <summary>Credited by at least one SUCCES trace / send, conformant or not.</summary>
     public bool Naive { get; set; }
-    public List<string> Documents { get; } = new();
-    public SortedSet<string> Reasons { get; } = new(StringComparer.Ordinal);
+    // created on first use: most units of a large month credit no document or have no reason
+    private List<string>? _documents;
+    private SortedSet<string>? _reasons;
+    public List<string> Documents => _documents ??= new();
+    public SortedSet<string> Reasons => _reasons ??= new(StringComparer.Ordinal);
+    /// <summary>True when <see cref="Reasons"/> holds a reason (without creating it).</summary>
+    public bool HasReasons => _reasons is { Count: > 0 };
     public string? Note { get; set; }
 }
 
