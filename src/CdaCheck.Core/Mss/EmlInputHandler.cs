@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CdaCheck.Core.Reference;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -10,7 +9,7 @@ namespace CdaCheck.Core.Mss;
 /// MSSanté message (.eml): reads the MIME structure, validates the IHE_XDM.ZIP attachment as a
 /// child (kind xdm, with its CDAs as grandchildren), and checks the MSSanté message rules.
 /// </summary>
-public sealed partial class EmlInputHandler(ReferenceData data) : IInputHandler
+public sealed partial class EmlInputHandler : IInputHandler
 {
     public const string XdmAttachment = "IHE_XDM.ZIP";
 

@@ -24,7 +24,7 @@ public static class Pipeline
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>
     [
         new Xdm.XdmInputHandler(data),
-        new Mss.EmlInputHandler(data),
+        new Mss.EmlInputHandler(),
         // A bare PDF goes through the PDF stage, then the DataMatrix stage (no CDA header to cross-check).
         new Pdf.PdfInputHandler(after: new DataMatrix.DataMatrixStage(data).Run),
     ];
