@@ -446,14 +446,25 @@ public sealed class CdaBuilder
     public static byte[] MinimalPdf(string text = "CdaCheck sample")
     {
         var safe = new string(text.Where(c => c is >= ' ' and < (char)127 && c is not '(' and not ')' and not '\\').ToArray());
-        var content = $"BT /F1 12 Tf 72 770 Td ({safe}) Tj ET";
+        return OnePagePdf($"BT /F1 12 Tf 72 770 Td ({safe}) Tj ET", fontFirst: false);
+    }
+
+    /// <summary>
+    /// A one-page PDF 1.4 (A4, Helvetica as /F1) drawing <paramref name="content"/>, with exact xref offsets:
+    /// objects catalog, pages, page, then the font and the content stream (or the stream first when not <paramref name="fontFirst"/>).
+    /// </summary>
+    public static byte[] OnePagePdf(string content, bool fontFirst)
+    {
+        var (font, stream) = fontFirst ? (4, 5) : (5, 4);
+        var fontObj = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+        var streamObj = $"<< /Length {content.Length} >>\nstream\n{content}\nendstream";
         var objects = new[]
         {
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> /Contents {stream} 0 R >>",
+            fontFirst ? fontObj : streamObj,
+            fontFirst ? streamObj : fontObj,
         };
         var sb = new StringBuilder("%PDF-1.4\n");
         var offsets = new List<int>();

@@ -146,25 +146,6 @@ public static class IndicatorCda
             dm.Append(string.Create(CultureInfo.InvariantCulture, $"BT /F1 7 Tf {x0} {yTop - modules.GetLength(0) * m - 10} Td (INS a scanner) Tj ET"));
             content += dm.ToString();
         }
-        var objects = new[]
-        {
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
-        };
-        var sb = new StringBuilder("%PDF-1.4\n");
-        var offsets = new List<int>();
-        for (int i = 0; i < objects.Length; i++)
-        {
-            offsets.Add(sb.Length);
-            sb.Append($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-        int xref = sb.Length;
-        sb.Append($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (var o in offsets) sb.Append(o.ToString("0000000000", CultureInfo.InvariantCulture)).Append(" 00000 n \n");
-        sb.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.ASCII.GetBytes(sb.ToString());
+        return CdaBuilder.OnePagePdf(content, fontFirst: true);
     }
 }
