@@ -12,6 +12,13 @@ public enum CdaLevel { N1, N3 }
 public sealed record DocType(string Kind, string Code, string CodeSystem, string DisplayName);
 
 /// <summary>
+/// A health professional and the organisation they sign for (author, legalAuthenticator, performer, custodian).
+/// <paramref name="RppsExtension"/> and <paramref name="OrgIdExtension"/> are the full id extensions (type prefix included).
+/// </summary>
+public sealed record CdaParty(string Given, string Family, string RppsExtension, string OrgIdExtension, string OrgName,
+    bool WithSpecialty = true, bool FamilyFirst = false);
+
+/// <summary>
 /// Fluent builder of conformant French CDA R2 documents (CI-SIS Structuration minimale header,
 /// production-form INS with a computed key, N1 PDF body or N3 structured body). Every fixture in
 /// the tests starts from this builder; negative variants are made with <see cref="Mutate"/>.
@@ -66,6 +73,28 @@ public sealed class CdaBuilder
     private string _docIdExtension = "DOC-0001";
     private int _version = 1;
     private bool _embedPdfInN3 = true;
+    private string _docIdRoot = "1.2.250.1.999.1.1";
+    private string _setIdRoot = "1.2.250.1.999.1.2";
+    private string? _setIdExtension;
+    private bool _setIdHasExtension = true;
+    private string? _title;
+    private string? _codeSystemName;
+    private string _ippRoot = "1.2.250.1.999.2.1";
+    private string _ipp = "IPP000123";
+    private bool _patientClassCode = true;
+    private bool _genderDisplay;
+    private CdaParty _party = DefaultParty;
+    private bool _serviceCode = true;
+    private string _serviceLow = "20251028090000+0100";
+    private string? _serviceHigh;
+    private bool _serviceHighIsEffective = true;
+    private string? _performerService;
+    private string _encounterLow = "20251028090000+0100";
+    private string? _encounterHigh;
+    private bool _encounterHighIsEffective = true;
+    private (string Title, string Text)? _simpleSection;
+    private bool _base64OneLine;
+    private bool _compact;
     private readonly List<Action<XDocument>> _mutations = new();
 
     private CdaBuilder(DocType type) => _type = type;
@@ -113,6 +142,47 @@ public sealed class CdaBuilder
     }
     public CdaBuilder WithEffectiveTime(string ts) { _effectiveTime = ts; return this; }
     public CdaBuilder WithDocumentId(string extension) { _docIdExtension = extension; return this; }
+    /// <summary>ClinicalDocument/id/@root (default 1.2.250.1.999.1.1).</summary>
+    public CdaBuilder WithDocumentIdRoot(string root) { _docIdRoot = root; return this; }
+    /// <summary>setId root and extension (null extension: none); default root 1.2.250.1.999.1.2, extension "SET-" + document id.</summary>
+    public CdaBuilder WithSetId(string root, string? extension)
+    {
+        _setIdRoot = root; _setIdExtension = extension; _setIdHasExtension = extension is not null;
+        return this;
+    }
+    /// <summary>The document title (default: the type's display name).</summary>
+    public CdaBuilder WithTitle(string title) { _title = title; return this; }
+    /// <summary>Adds codeSystemName to the document code (e.g. "LOINC").</summary>
+    public CdaBuilder WithCodeSystemName(string name) { _codeSystemName = name; return this; }
+    /// <summary>The local patient identifier (IPP) of patientRole.</summary>
+    public CdaBuilder WithPatientId(string root, string extension) { _ippRoot = root; _ipp = extension; return this; }
+    /// <summary>patient/@classCode="PSN" (default true) and administrativeGenderCode/@displayName (default false).</summary>
+    public CdaBuilder PatientStyle(bool classCode, bool genderDisplay) { _patientClassCode = classCode; _genderDisplay = genderDisplay; return this; }
+    /// <summary>The author, legal authenticator, performer and custodian.</summary>
+    public CdaBuilder WithParty(CdaParty party) { _party = party; return this; }
+    /// <summary>documentationOf/serviceEvent: code IMP or none, low, high (null: none), and a performer standing for a service (name) instead of a person.</summary>
+    public CdaBuilder WithServiceEvent(bool code, string low, string? high, string? performerService = null)
+    {
+        _serviceCode = code; _serviceLow = low; _serviceHigh = high; _serviceHighIsEffective = false; _performerService = performerService;
+        return this;
+    }
+    /// <summary>componentOf/encompassingEncounter/effectiveTime: low and high (null: none).</summary>
+    public CdaBuilder WithEncounter(string low, string? high)
+    {
+        _encounterLow = low; _encounterHigh = high; _encounterHighIsEffective = false;
+        return this;
+    }
+    /// <summary>N3 (non-biology): one section with just a title and a plain text instead of the default section.</summary>
+    public CdaBuilder WithSimpleSection(string title, string text) { _simpleSection = (title, text); return this; }
+    /// <summary>Writes the embedded PDF's base64 on one line (default: MIME line breaks).</summary>
+    public CdaBuilder Base64OneLine() { _base64OneLine = true; return this; }
+    /// <summary>
+    /// <see cref="ToXml"/> writes "&lt;a/&gt;" empty tags, an upper-case "UTF-8" declaration, the five XML entities
+    /// escaped everywhere and a final newline (the hand-written fixtures' layout) instead of the XmlWriter layout.
+    /// </summary>
+    public CdaBuilder CompactXml() { _compact = true; return this; }
+    /// <summary>The builder's own author and organisation.</summary>
+    public static CdaParty DefaultParty => new("Claire", "AUTEUR-FICTIF", "8" + Rpps, "1" + Finess, "Centre hospitalier fictif");
     /// <summary>versionNumber; a value above 1 also adds relatedDocument RPLC (as the CI-SIS requires).</summary>
     public CdaBuilder WithVersion(int version) { _version = version; return this; }
     /// <summary>Applies a change to the built document (negative variants: one fault each).</summary>
@@ -132,6 +202,12 @@ public sealed class CdaBuilder
     {
         var doc = Build();
         var sb = new StringBuilder();
+        if (_compact)
+        {
+            sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            WriteCompact(sb, doc.Root!, 0, true);
+            return sb.ToString();
+        }
         using (var w = XmlWriter.Create(new StringWriterUtf8(sb), new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))
             doc.Save(w);
         return sb.ToString();
@@ -144,6 +220,24 @@ public sealed class CdaBuilder
         public override Encoding Encoding => new UTF8Encoding(false);
     }
 
+    /// <summary>Two-space indented writer: one element per line, text-only elements inline (depth is the document's, a few levels).</summary>
+    private static void WriteCompact(StringBuilder sb, XElement e, int depth, bool root)
+    {
+        sb.Append(' ', depth * 2).Append('<').Append(e.Name.LocalName);
+        if (root) sb.Append(" xmlns=\"").Append(e.Name.NamespaceName).Append('"');
+        foreach (var a in e.Attributes())
+        {
+            if (a.IsNamespaceDeclaration) { sb.Append(" xmlns:").Append(a.Name.LocalName); }
+            else sb.Append(' ').Append(a.Name.Namespace == Xsi ? "xsi:" : "").Append(a.Name.LocalName);
+            sb.Append("=\"").Append(System.Security.SecurityElement.Escape(a.Value)).Append('"');
+        }
+        if (!e.Nodes().Any()) { sb.Append("/>\n"); return; }
+        if (!e.HasElements) { sb.Append('>').Append(System.Security.SecurityElement.Escape(e.Value)).Append("</").Append(e.Name.LocalName).Append(">\n"); return; }
+        sb.Append(">\n");
+        foreach (var c in e.Elements()) WriteCompact(sb, c, depth + 1, false);
+        sb.Append(' ', depth * 2).Append("</").Append(e.Name.LocalName).Append(">\n");
+    }
+
     private static XElement E(string name, params object?[] content) => new(V3 + name, content);
     private static XAttribute A(string name, string value) => new(name, value);
 
@@ -152,6 +246,12 @@ public sealed class CdaBuilder
     private XElement BuildRoot()
     {
         var date = _effectiveTime;
+        var p = _party;
+        XElement PartyId() => E("id", A("root", RppsRoot), A("extension", p.RppsExtension));
+        XElement OrgId() => E("id", A("root", StructRoot), A("extension", p.OrgIdExtension));
+        XElement PartyPerson() => E("assignedPerson", E("name", p.FamilyFirst
+            ? new object[] { E("family", p.Family), E("given", p.Given) }
+            : new object[] { E("given", p.Given), E("family", p.Family) }));
         var root = E("ClinicalDocument",
             new XAttribute(XNamespace.Xmlns + "xsi", Xsi.NamespaceName),
             E("realmCode", A("code", "FR")),
@@ -159,51 +259,53 @@ public sealed class CdaBuilder
             E("templateId", A("root", "2.16.840.1.113883.2.8.2.1")),
             E("templateId", A("root", "1.2.250.1.213.1.1.1.1")),
             VoletTemplates(),
-            E("id", A("root", "1.2.250.1.999.1.1"), A("extension", _docIdExtension)),
-            E("code", A("code", _type.Code), A("codeSystem", _type.CodeSystem), A("displayName", _type.DisplayName)),
-            E("title", IsBioN3 ? "Compte rendu d'examens biologiques" : _type.DisplayName),
+            E("id", A("root", _docIdRoot), A("extension", _docIdExtension)),
+            E("code", A("code", _type.Code), A("codeSystem", _type.CodeSystem), _codeSystemName is null ? null : A("codeSystemName", _codeSystemName), A("displayName", _type.DisplayName)),
+            E("title", _title ?? (IsBioN3 ? "Compte rendu d'examens biologiques" : _type.DisplayName)),
             E("effectiveTime", A("value", date)),
             E("confidentialityCode", A("code", "N"), A("codeSystem", "2.16.840.1.113883.5.25"), A("displayName", "Normal")),
             E("languageCode", A("code", "fr-FR")),
-            E("setId", A("root", "1.2.250.1.999.1.2"), A("extension", "SET-" + _docIdExtension)),
+            E("setId", A("root", _setIdRoot), _setIdHasExtension ? A("extension", _setIdExtension ?? "SET-" + _docIdExtension) : null),
             E("versionNumber", A("value", _version.ToString(CultureInfo.InvariantCulture))),
             RecordTarget(),
             E("author",
                 E("time", A("value", date)),
                 E("assignedAuthor",
-                    E("id", A("root", RppsRoot), A("extension", "8" + Rpps)),
-                    E("code", A("code", "G15_10/SM26"), A("codeSystem", "1.2.250.1.213.1.1.4.5"), A("displayName", "Médecin - Qualifié en Médecine Générale (SM)")),
-                    E("assignedPerson", E("name", E("given", "Claire"), E("family", "AUTEUR-FICTIF"))),
-                    E("representedOrganization", E("id", A("root", StructRoot), A("extension", "1" + Finess)), E("name", "Centre hospitalier fictif")))),
+                    PartyId(),
+                    p.WithSpecialty ? E("code", A("code", "G15_10/SM26"), A("codeSystem", "1.2.250.1.213.1.1.4.5"), A("displayName", "Médecin - Qualifié en Médecine Générale (SM)")) : null,
+                    PartyPerson(),
+                    E("representedOrganization", OrgId(), E("name", p.OrgName)))),
             E("custodian",
                 E("assignedCustodian",
-                    E("representedCustodianOrganization",
-                        E("id", A("root", StructRoot), A("extension", "1" + Finess)),
-                        E("name", "Centre hospitalier fictif")))),
+                    E("representedCustodianOrganization", OrgId(), E("name", p.OrgName)))),
             E("legalAuthenticator",
                 E("time", A("value", date)),
                 E("signatureCode", A("code", "S")),
-                E("assignedEntity",
-                    E("id", A("root", RppsRoot), A("extension", "8" + Rpps)),
-                    E("assignedPerson", E("name", E("given", "Claire"), E("family", "AUTEUR-FICTIF"))))),
-            _version > 1 ? E("relatedDocument", A("typeCode", "RPLC"), E("parentDocument", E("id", A("root", "1.2.250.1.999.1.1"), A("extension", _docIdExtension + "-v" + (_version - 1))))) : null,
+                E("assignedEntity", PartyId(), PartyPerson())),
+            _version > 1 ? E("relatedDocument", A("typeCode", "RPLC"), E("parentDocument", E("id", A("root", _docIdRoot), A("extension", _docIdExtension + "-v" + (_version - 1))))) : null,
             E("documentationOf",
                 E("serviceEvent",
-                    E("code", A("code", "IMP"), A("codeSystem", "2.16.840.1.113883.5.4"), A("displayName", "Hospitalisation")),
-                    E("effectiveTime", E("low", A("value", "20251028090000+0100")), E("high", A("value", date))),
+                    _serviceCode ? E("code", A("code", "IMP"), A("codeSystem", "2.16.840.1.113883.5.4"), A("displayName", "Hospitalisation")) : null,
+                    Interval(_serviceLow, _serviceHighIsEffective ? date : _serviceHigh),
                     E("performer", A("typeCode", "PRF"),
                         E("assignedEntity",
-                            E("id", A("root", RppsRoot), A("extension", "8" + Rpps)),
-                            E("assignedPerson", E("name", E("given", "Claire"), E("family", "AUTEUR-FICTIF"))))))),
+                            PartyId(),
+                            _performerService is null
+                                ? PartyPerson()
+                                : E("representedOrganization", E("name", _performerService),
+                                    E("standardIndustryClassCode", A("code", "ETABLISSEMENT"), A("codeSystem", "1.2.250.1.213.1.1.4.9"), A("displayName", "Etablissement de santé"))))))),
             E("componentOf",
                 E("encompassingEncounter",
-                    E("effectiveTime", E("low", A("value", "20251028090000+0100")), E("high", A("value", date))),
+                    Interval(_encounterLow, _encounterHighIsEffective ? date : _encounterHigh),
                     E("location",
                         E("healthCareFacility",
                             E("code", A("code", "SA01"), A("codeSystem", "1.2.250.1.71.4.2.4"), A("displayName", "Etablissement public de santé")))))),
             E("component", _level == CdaLevel.N1 ? NonXmlBody() : StructuredBody()));
         return root;
     }
+
+    private static XElement Interval(string low, string? high) =>
+        E("effectiveTime", E("low", A("value", low)), high is null ? null : E("high", A("value", high)));
 
     private IEnumerable<XElement> VoletTemplates()
     {
@@ -234,13 +336,14 @@ public sealed class CdaBuilder
     {
         var role = E("patientRole");
         if (_insOid is not null) role.Add(E("id", A("root", _insOid), A("extension", Matricule)));
-        role.Add(E("id", A("root", "1.2.250.1.999.2.1"), A("extension", "IPP000123")));
-        role.Add(E("patient", A("classCode", "PSN"),
+        role.Add(E("id", A("root", _ippRoot), A("extension", _ipp)));
+        role.Add(E("patient", _patientClassCode ? A("classCode", "PSN") : null,
             E("name",
                 E("family", A("qualifier", "BR"), _familyBr),
                 E("given", _givens),
                 E("given", A("qualifier", "BR"), _firstGiven)),
-            E("administrativeGenderCode", A("code", _sex), A("codeSystem", "2.16.840.1.113883.5.1")),
+            E("administrativeGenderCode", A("code", _sex), A("codeSystem", "2.16.840.1.113883.5.1"),
+                _genderDisplay ? A("displayName", _sex == "M" ? "Masculin" : "Féminin") : null),
             E("birthTime", A("value", _birthDate)),
             E("birthplace", E("place", E("addr", E("county", _birthPlace))))));
         return E("recordTarget", role);
@@ -291,7 +394,7 @@ public sealed class CdaBuilder
                         E("value", A("mediaType", "application/pdf"), A("representation", "B64"), Base64Lines(Pdf)))))));
             return body;
         }
-        var s = E("section",
+        var s = _simpleSection is { } simple ? E("section", E("title", simple.Title), E("text", simple.Text)) : E("section",
             E("code", A("code", "51847-2"), A("codeSystem", Loinc), A("displayName", "Évaluation et plan")),
             E("title", "Synthèse"),
             E("text", E("paragraph", "Document fictif produit par CdaCheck.")));
@@ -305,7 +408,7 @@ public sealed class CdaBuilder
         return sb;
     }
 
-    private static string Base64Lines(byte[] bytes) => Convert.ToBase64String(bytes, Base64FormattingOptions.InsertLineBreaks);
+    private string Base64Lines(byte[] bytes) => Convert.ToBase64String(bytes, _base64OneLine ? Base64FormattingOptions.None : Base64FormattingOptions.InsertLineBreaks);
 
     // ---- identifiers with valid check digits (fictitious) ----
 
@@ -343,14 +446,25 @@ public sealed class CdaBuilder
     public static byte[] MinimalPdf(string text = "CdaCheck sample")
     {
         var safe = new string(text.Where(c => c is >= ' ' and < (char)127 && c is not '(' and not ')' and not '\\').ToArray());
-        var content = $"BT /F1 12 Tf 72 770 Td ({safe}) Tj ET";
+        return OnePagePdf($"BT /F1 12 Tf 72 770 Td ({safe}) Tj ET", fontFirst: false);
+    }
+
+    /// <summary>
+    /// A one-page PDF 1.4 (A4, Helvetica as /F1) drawing <paramref name="content"/>, with exact xref offsets:
+    /// objects catalog, pages, page, then the font and the content stream (or the stream first when not <paramref name="fontFirst"/>).
+    /// </summary>
+    public static byte[] OnePagePdf(string content, bool fontFirst)
+    {
+        var (font, stream) = fontFirst ? (4, 5) : (5, 4);
+        var fontObj = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+        var streamObj = $"<< /Length {content.Length} >>\nstream\n{content}\nendstream";
         var objects = new[]
         {
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> /Contents {stream} 0 R >>",
+            fontFirst ? fontObj : streamObj,
+            fontFirst ? streamObj : fontObj,
         };
         var sb = new StringBuilder("%PDF-1.4\n");
         var offsets = new List<int>();

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Security;
 using System.Text;
+
+using CdaCheck.TestData.Cda;
 
 namespace CdaCheck.TestData.Indicators;
 
@@ -28,9 +29,8 @@ public sealed record CdaSpec
 }
 
 /// <summary>
-/// Minimal writer of CI-SIS-conformant N1 CDA R2 documents (nonXMLBody with a small valid PDF) for the
-/// indicator fixtures. Written from the CI-SIS Structuration minimale header requirements; no
-/// third-party file is copied.
+/// The indicator fixtures' N1 CDA R2 documents (nonXMLBody with a small valid PDF): a <see cref="CdaSpec"/>
+/// mapped onto <see cref="CdaBuilder"/>, plus the PDF with the INS DataMatrix and cartouche they embed.
 /// </summary>
 public static class IndicatorCda
 {
@@ -51,12 +51,7 @@ public static class IndicatorCda
     public static Func<CdaSpec, byte[]> PdfFactory { get; set; } = s => PdfWithDataMatrix(s, payload =>
         CdaCheck.Core.DataMatrix.DataMatrixEncoder.Encode(payload, new CdaCheck.Core.DataMatrix.DataMatrixEncoderOptions { C40PrefixLength = 26 }));
 
-    public static string WithLuhn(string digits)
-    {
-        for (int k = 0; k <= 9; k++)
-            if (LuhnValid(digits + k)) return digits + k;
-        throw new InvalidOperationException();
-    }
+    public static string WithLuhn(string digits) => CdaBuilder.WithLuhn(digits);
 
     public static bool LuhnValid(string digits)
     {
@@ -73,139 +68,30 @@ public static class IndicatorCda
     }
 
     /// <summary>A 15-character matricule with its key (97 − N mod 97) from the 13 first digits.</summary>
-    public static string Nir(string first13)
-    {
-        var n = ulong.Parse(first13, CultureInfo.InvariantCulture);
-        return first13 + (97 - (int)(n % 97)).ToString("00", CultureInfo.InvariantCulture);
-    }
+    public static string Nir(string first13) => CdaBuilder.Nir(first13[0], first13[1..3], first13[3..5], first13[5..10], first13[10..]);
 
-    private static string X(string s) => SecurityElement.Escape(s);
     private static string Ts(DateTime d) => d.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "+0200";
 
-    public static string Build(CdaSpec s)
+    /// <summary>The author and establishment of the synthetic month.</summary>
+    public static readonly CdaParty Party = new("JEAN", "AUTEUR", "8" + Rpps, "1" + Finess, "Centre hospitalier de test", WithSpecialty: false, FamilyFirst: true);
+
+    /// <summary>The spec as a <see cref="CdaBuilder"/> (N1, this layout: LOINC name, one-line base64, compact tags).</summary>
+    public static CdaBuilder Builder(CdaSpec s)
     {
-        var sb = new StringBuilder();
-        var gender = s.Sex == "M" ? "Masculin" : "Féminin";
-        sb.Append($"""
-<?xml version="1.0" encoding="UTF-8"?>
-<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-  <realmCode code="FR"/>
-  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
-  <templateId root="2.16.840.1.113883.2.8.2.1"/>
-  <templateId root="1.2.250.1.213.1.1.1.1"/>
-  <templateId root="1.3.6.1.4.1.19376.1.2.20"/>
-  <id root="{DocumentIdRoot}" extension="{X(s.LocalId)}"/>
-  <code code="{X(s.TypeCode)}" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC" displayName="{X(s.TypeDisplay)}"/>
-  <title>{X(s.Title)}</title>
-  <effectiveTime value="{Ts(s.Effective)}"/>
-  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25" displayName="Normal"/>
-  <languageCode code="fr-FR"/>
-  <setId root="{DocumentIdRoot}.1" extension="{X(s.LocalId)}"/>
-  <versionNumber value="1"/>
-  <recordTarget>
-    <patientRole>
-
-""");
-        if (s.InsOid is not null && s.Nir is not null)
-            sb.Append($"      <id root=\"{s.InsOid}\" extension=\"{s.Nir}\"/>\n");
-        sb.Append($"""
-      <id root="{IppRoot}" extension="{X(s.Ipp)}"/>
-      <patient classCode="PSN">
-        <name>
-          <family qualifier="BR">{X(s.Family)}</family>
-          <given>{X(s.Given)}</given>
-          <given qualifier="BR">{X(s.Given.Split(' ')[0])}</given>
-        </name>
-        <administrativeGenderCode code="{s.Sex}" codeSystem="2.16.840.1.113883.5.1" displayName="{gender}"/>
-        <birthTime value="{s.BirthDate}"/>
-        <birthplace>
-          <place>
-            <addr>
-              <county>{s.BirthPlace}</county>
-            </addr>
-          </place>
-        </birthplace>
-      </patient>
-    </patientRole>
-  </recordTarget>
-  <author>
-    <time value="{Ts(s.Effective)}"/>
-    <assignedAuthor>
-      <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
-      <assignedPerson>
-        <name>
-          <family>AUTEUR</family>
-          <given>JEAN</given>
-        </name>
-      </assignedPerson>
-      <representedOrganization>
-        <id root="1.2.250.1.71.4.2.2" extension="1{Finess}"/>
-        <name>Centre hospitalier de test</name>
-      </representedOrganization>
-    </assignedAuthor>
-  </author>
-  <custodian>
-    <assignedCustodian>
-      <representedCustodianOrganization>
-        <id root="1.2.250.1.71.4.2.2" extension="1{Finess}"/>
-        <name>Centre hospitalier de test</name>
-      </representedCustodianOrganization>
-    </assignedCustodian>
-  </custodian>
-  <legalAuthenticator>
-    <time value="{Ts(s.Effective)}"/>
-    <signatureCode code="S"/>
-    <assignedEntity>
-      <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
-      <assignedPerson>
-        <name>
-          <family>AUTEUR</family>
-          <given>JEAN</given>
-        </name>
-      </assignedPerson>
-    </assignedEntity>
-  </legalAuthenticator>
-  <documentationOf>
-    <serviceEvent>
-      <effectiveTime>
-        <low value="{Ts(s.EncounterStart)}"/>
-      </effectiveTime>
-      <performer typeCode="PRF">
-        <assignedEntity>
-          <id root="1.2.250.1.71.4.2.1" extension="8{Rpps}"/>
-          <assignedPerson>
-            <name>
-              <family>AUTEUR</family>
-              <given>JEAN</given>
-            </name>
-          </assignedPerson>
-        </assignedEntity>
-      </performer>
-    </serviceEvent>
-  </documentationOf>
-  <componentOf>
-    <encompassingEncounter>
-      <effectiveTime>
-        <low value="{Ts(s.EncounterStart)}"/>
-        <high value="{Ts(s.EncounterEnd)}"/>
-      </effectiveTime>
-      <location>
-        <healthCareFacility>
-          <code code="SA01" codeSystem="1.2.250.1.71.4.2.4" displayName="Etablissement public de santé"/>
-        </healthCareFacility>
-      </location>
-    </encompassingEncounter>
-  </componentOf>
-  <component>
-    <nonXMLBody>
-      <text mediaType="application/pdf" representation="B64">{Convert.ToBase64String(PdfFactory(s))}</text>
-    </nonXMLBody>
-  </component>
-</ClinicalDocument>
-
-""");
-        return sb.ToString();
+        var b = CdaBuilder.Ldl()
+            .WithType(s.TypeCode, CdaBuilder.Loinc, s.TypeDisplay).WithCodeSystemName("LOINC").WithTitle(s.Title)
+            .WithDocumentIdRoot(DocumentIdRoot).WithDocumentId(s.LocalId).WithSetId(DocumentIdRoot + ".1", s.LocalId)
+            .WithEffectiveTime(Ts(s.Effective))
+            .WithPatientId(IppRoot, s.Ipp).PatientStyle(classCode: true, genderDisplay: true)
+            .WithNames(s.Family, s.Given.Split(' ')[0], s.Given).WithPatient(s.Sex, s.BirthDate, s.BirthPlace)
+            .WithParty(Party)
+            .WithServiceEvent(code: false, Ts(s.EncounterStart), null)
+            .WithEncounter(Ts(s.EncounterStart), Ts(s.EncounterEnd))
+            .WithPdf(PdfFactory(s)).Base64OneLine().CompactXml();
+        return s.InsOid is not null && s.Nir is not null ? b.WithIns(s.InsOid, s.Nir) : b.WithoutIns();
     }
+
+    public static string Build(CdaSpec s) => Builder(s).ToXml();
 
     /// <summary>
     /// The INS DataMatrix payload of a spec (ANS "INS — Format datamatrix": C40 header, S1 matricule, S2 OID, S3
@@ -260,25 +146,6 @@ public static class IndicatorCda
             dm.Append(string.Create(CultureInfo.InvariantCulture, $"BT /F1 7 Tf {x0} {yTop - modules.GetLength(0) * m - 10} Td (INS a scanner) Tj ET"));
             content += dm.ToString();
         }
-        var objects = new[]
-        {
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
-        };
-        var sb = new StringBuilder("%PDF-1.4\n");
-        var offsets = new List<int>();
-        for (int i = 0; i < objects.Length; i++)
-        {
-            offsets.Add(sb.Length);
-            sb.Append($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-        int xref = sb.Length;
-        sb.Append($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (var o in offsets) sb.Append(o.ToString("0000000000", CultureInfo.InvariantCulture)).Append(" 00000 n \n");
-        sb.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.ASCII.GetBytes(sb.ToString());
+        return CdaBuilder.OnePagePdf(content, fontFirst: true);
     }
 }
