@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 
 namespace CdaCheck.Core.Validation;
@@ -31,6 +32,8 @@ public sealed record ValidationOptions
     public Limits Limits { get; init; } = new();
     /// <summary>When to render a page with poppler's pdftoppm (if installed) to look for a DataMatrix the page content does not show.</summary>
     public RasterMode RasterFallback { get; init; } = RasterMode.Auto;
+    /// <summary>Language of messages, titles and fixes in reports (French unless the locale or --lang says English).</summary>
+    public Lang Language { get; init; } = Lang.Fr;
 }
 
 /// <summary>Raster fallback for the DataMatrix search (optional; needs pdftoppm).</summary>

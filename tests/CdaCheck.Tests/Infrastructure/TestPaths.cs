@@ -12,6 +12,15 @@ public static class TestPaths
 
     public static bool HasAnsExamples => Directory.Exists(AnsExamples);
 
+    /// <summary>../shared/anchors/ans-kit (the official ANS TestContenuCDA rules, read in place, never copied).</summary>
+    public static string AnsKit => Path.Combine(RepoRoot, "..", "shared", "anchors", "ans-kit");
+
+    /// <summary>Both anchors are there (development machines and CI have them).</summary>
+    public static bool HasShared => Directory.Exists(AnsExamples) && Directory.Exists(AnsKit);
+
+    /// <summary>The skip reason every test needing ../shared gives; `.ci/run` looks for it.</summary>
+    public const string SharedSkipReason = "needs ../shared (ANS examples and kit), absent on this machine";
+
     public static string TestData => Path.Combine(RepoRoot, "testdata");
 
     private static string FindRoot()
