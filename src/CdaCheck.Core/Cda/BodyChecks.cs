@@ -11,80 +11,47 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
 {
     public static readonly RuleDescriptor NoBody = new(
         "DOC-030", Severity.Error,
-        "component must hold a nonXMLBody (N1) or a structuredBody (N3)",
-        "The document has {0}.",
-        "HL7 CDA R2 §4.3; CI-SIS Structuration minimale (component 1..1)",
-        "Put the content in component/nonXMLBody (N1, PDF in base64) or component/structuredBody (N3).");
+        "HL7 CDA R2 §4.3; CI-SIS Structuration minimale (component 1..1)");
 
     public static readonly RuleDescriptor N1TextMissing = new(
         "DOC-031", Severity.Error,
-        "nonXMLBody/text is required, with @mediaType and @representation",
-        "nonXMLBody: {0}.",
-        "HL7 CDA R2 (nonXMLBody/text ED 1..1); CI-SIS Structuration minimale (N1 body)",
-        "Write <nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">…base64…</text></nonXMLBody>.");
+        "HL7 CDA R2 (nonXMLBody/text ED 1..1); CI-SIS Structuration minimale (N1 body)");
 
     public static readonly RuleDescriptor MediaType = new(
         "DOC-032", Severity.Error,
-        "The N1 body media type must be application/pdf",
-        "nonXMLBody/text/@mediaType is '{0}'{1}.",
-        "ANS NOS ASS_A12 (N1 media types: application/pdf, text/plain, text/rtf, image/jpeg, image/tiff); Ségur documents are PDF (DataMatrix INS)",
-        "Embed the document as a PDF (mediaType=\"application/pdf\").");
+        "ANS NOS ASS_A12 (N1 media types: application/pdf, text/plain, text/rtf, image/jpeg, image/tiff); Ségur documents are PDF (DataMatrix INS)");
 
     public static readonly RuleDescriptor Representation = new(
         "DOC-033", Severity.Error,
-        "An embedded file must use representation B64",
-        "{0}/@representation is '{1}', expected 'B64'.",
-        "HL7 CDA R2 (ED representation B64); CI-SIS N1 body (text[@representation='B64'])",
-        "Encode the file in base64 and set representation=\"B64\".");
+        "HL7 CDA R2 (ED representation B64); CI-SIS N1 body (text[@representation='B64'])");
 
     public static readonly RuleDescriptor Base64Invalid = new(
         "DOC-034", Severity.Error,
-        "The embedded base64 content does not decode",
-        "{0}: {1}.",
-        "RFC 4648 base64; HL7 CDA R2 (ED B64)",
-        "Write plain base64 (A-Z, a-z, 0-9, +, /, = padding; line breaks allowed) of the whole file.");
+        "RFC 4648 base64; HL7 CDA R2 (ED B64)");
 
     public static readonly RuleDescriptor NotPdf = new(
         "DOC-035", Severity.Error,
-        "An embedded application/pdf file must be a complete PDF (%PDF- … %%EOF)",
-        "{0}: the decoded bytes {1}.",
-        "ISO 32000 (header %PDF-, trailer %%EOF); CI-SIS N1 body",
-        "Embed the complete PDF file, unmodified, in base64.");
+        "ISO 32000 (header %PDF-, trailer %%EOF); CI-SIS N1 body");
 
     public static readonly RuleDescriptor N3Empty = new(
         "DOC-037", Severity.Error,
-        "A structuredBody must contain at least one section",
-        "structuredBody: {0}.",
-        "HL7 CDA R2 (structuredBody/component/section 1..*)",
-        "Put the content in structuredBody/component/section elements.");
+        "HL7 CDA R2 (structuredBody/component/section 1..*)");
 
     public static readonly RuleDescriptor BioTemplates = new(
         "DOC-038", Severity.Error,
-        "A structured CR de biologie carries the XD-LAB and CR-BIO templateIds",
-        "CR-BIO N3 document: templateId {0} is missing.",
-        "CI-SIS volet CR-BIO (IHE PaLM XD-LAB 1.3.6.1.4.1.19376.1.3.3 and CI-SIS 1.2.250.1.213.1.1.1.55)",
-        "Declare templateIds 1.3.6.1.4.1.19376.1.3.3 and 1.2.250.1.213.1.1.1.55 (with the volet version as extension).");
+        "CI-SIS volet CR-BIO (IHE PaLM XD-LAB 1.3.6.1.4.1.19376.1.3.3 and CI-SIS 1.2.250.1.213.1.1.1.55)");
 
     public static readonly RuleDescriptor BioSection = new(
         "DOC-039", Severity.Error,
-        "A structured CR de biologie needs a laboratory section with entries",
-        "CR-BIO N3 document: {0}.",
-        "IHE PaLM XD-LAB (Laboratory Specialty Section 1.3.6.1.4.1.19376.1.3.3.2.1 / Report Item Section .2.2 with Laboratory Report Data Processing Entry); CI-SIS volet CR-BIO",
-        "Put the results in a laboratory specialty section (templateId 1.3.6.1.4.1.19376.1.3.3.2.1) with at least one entry.");
+        "IHE PaLM XD-LAB (Laboratory Specialty Section 1.3.6.1.4.1.19376.1.3.3.2.1 / Report Item Section .2.2 with Laboratory Report Data Processing Entry); CI-SIS volet CR-BIO");
 
     public static readonly RuleDescriptor VoletTypeCode = new(
         "DOC-036", Severity.Error,
-        "A volet templateId fixes the document type code",
-        "templateId {0} ({1}) is for type code {2}, but the document code is '{3}'.",
-        "CI-SIS volets (header schematrons Entete_LDL-SES, Entete_LDL-EES, Entete_CR-BIO, Entete_IMG-CR-IMG, Entete_EP-MED-DM)",
-        "Use the type code of the volet, or declare the templateId of the volet the content really follows.");
+        "CI-SIS volets (header schematrons Entete_LDL-SES, Entete_LDL-EES, Entete_CR-BIO, Entete_IMG-CR-IMG, Entete_EP-MED-DM)");
 
     public static readonly RuleDescriptor VoletParents = new(
         "DOC-040", Severity.Error,
-        "A volet templateId requires its IHE/DICOM parent templateIds",
-        "templateId {0} ({1}) requires templateId {2}, which is missing.",
-        "CI-SIS volets CR-BIO (IHE XD-LAB), CR-IMG (DICOM PS3.20 9.1/9.20/9.21), eP-MED-DM (IHE PRE, PCC)",
-        "Declare the parent templateIds the volet builds on.");
+        "CI-SIS volets CR-BIO (IHE XD-LAB), CR-IMG (DICOM PS3.20 9.1/9.20/9.21), eP-MED-DM (IHE PRE, PCC)");
 
     public const string XdsSd = "1.3.6.1.4.1.19376.1.2.20";
     public const string XdLab = "1.3.6.1.4.1.19376.1.3.3";

@@ -14,171 +14,99 @@ public sealed partial class HeaderChecks(ReferenceData data) : ICdaCheck
 
     public static readonly RuleDescriptor RealmCode = new(
         "HDR-001", Severity.Error,
-        "realmCode must be present once with code FR",
-        "realmCode: {0}.",
-        "CI-SIS Structuration minimale (SMDS_CDAClinicalDocument: realmCode[@code='FR'] 1..1)",
-        "Add <realmCode code=\"FR\"/> as the first child of ClinicalDocument.");
+        "CI-SIS Structuration minimale (SMDS_CDAClinicalDocument: realmCode[@code='FR'] 1..1)");
 
     public static readonly RuleDescriptor TypeId = new(
         "HDR-002", Severity.Error,
-        "typeId must be 2.16.840.1.113883.1.3 / POCD_HD000040",
-        "typeId: {0}.",
-        "HL7 CDA R2 §4.2.1.2; CI-SIS Structuration minimale",
-        "Add <typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>.");
+        "HL7 CDA R2 §4.2.1.2; CI-SIS Structuration minimale");
 
     public static readonly RuleDescriptor TemplateIds = new(
         "HDR-003", Severity.Error,
-        "Document templateIds: HL7 France and Structuration minimale once each, plus the volet's",
-        "templateId: {0}.",
-        "CI-SIS Structuration minimale (templateId 2.16.840.1.113883.2.8.2.1 ×1, 1.2.250.1.213.1.1.1.1 ×1, ≥1 volet templateId)",
-        "Declare templateIds 2.16.840.1.113883.2.8.2.1 and 1.2.250.1.213.1.1.1.1 exactly once and the templateId of the volet (N1: 1.3.6.1.4.1.19376.1.2.20).");
+        "CI-SIS Structuration minimale (templateId 2.16.840.1.113883.2.8.2.1 ×1, 1.2.250.1.213.1.1.1.1 ×1, ≥1 volet templateId)");
 
     public static readonly RuleDescriptor DocumentId = new(
         "HDR-004", Severity.Error,
-        "ClinicalDocument/id is required once, with a uid @root",
-        "id: {0}.",
-        "CI-SIS Structuration minimale (SMDS_CDAClinicalDocument: id 1..1, @root uid, no nullFlavor)",
-        "Give exactly one <id root=\"OID\" extension=\"…\"/> identifying this document (unique per version).");
+        "CI-SIS Structuration minimale (SMDS_CDAClinicalDocument: id 1..1, @root uid, no nullFlavor)");
 
     public static readonly RuleDescriptor Title = new(
         "HDR-005", Severity.Error,
-        "title is required once and must not be empty",
-        "title: {0}.",
-        "CI-SIS Structuration minimale (title 1..1, no nullFlavor)",
-        "Give the document title in <title> (e.g. the J07 label of the type).");
+        "CI-SIS Structuration minimale (title 1..1, no nullFlavor)");
 
     public static readonly RuleDescriptor EffectiveTime = new(
         "HDR-006", Severity.Error,
-        "effectiveTime is required once with a @value",
-        "effectiveTime: {0}.",
-        "CI-SIS Structuration minimale (effectiveTime 1..1, TS ^[0-9]{4,14}, no nullFlavor)",
-        "Give the document date in <effectiveTime value=\"YYYYMMDDHHMMSS+ZZZZ\"/>.");
+        "CI-SIS Structuration minimale (effectiveTime 1..1, TS ^[0-9]{4,14}, no nullFlavor)");
 
     public static readonly RuleDescriptor TimestampSyntax = new(
         "HDR-007", Severity.Error,
-        "Header timestamps must be valid HL7 TS values",
-        "{0}/@value '{1}' is not a valid TS ({2}).",
-        "HL7 V3 datatypes (TS); CI-SIS Structuration minimale (^[0-9]{4,14})",
-        "Write timestamps as YYYYMMDD[HHMM[SS]][+/-ZZZZ] with a real date and time.");
+        "HL7 V3 datatypes (TS); CI-SIS Structuration minimale (^[0-9]{4,14})");
 
     public static readonly RuleDescriptor TimeZoneMissing = new(
         "HDR-008", Severity.Warning,
-        "A timestamp with a time should carry a time zone",
-        "{0}/@value '{1}' gives a time without a time zone (+/-ZZZZ).",
-        "CI-SIS (abstract IVL_TS: ±zzzz required when a time is given); HL7 V3 TS",
-        "Append the UTC offset, e.g. 20250101101500+0100.");
+        "CI-SIS (abstract IVL_TS: ±zzzz required when a time is given); HL7 V3 TS");
 
     public static readonly RuleDescriptor Confidentiality = new(
         "HDR-009", Severity.Error,
-        "confidentialityCode is required once, from HL7 Confidentiality (2.16.840.1.113883.5.25)",
-        "confidentialityCode: {0}.",
-        "CI-SIS Structuration minimale (confidentialityCode 1..1, value set 2.16.840.1.113883.1.11.10228)",
-        "Use <confidentialityCode code=\"N\" codeSystem=\"2.16.840.1.113883.5.25\" displayName=\"Normal\"/>.");
+        "CI-SIS Structuration minimale (confidentialityCode 1..1, value set 2.16.840.1.113883.1.11.10228)");
 
     public static readonly RuleDescriptor LanguageCode = new(
         "HDR-010", Severity.Error,
-        "languageCode is required once, in the form ll-CC (fr-FR)",
-        "languageCode: {0}.",
-        "CI-SIS Structuration minimale (languageCode 1..1, syntax [a-z]{2}-[A-Z]{2}, e.g. fr-FR)",
-        "Use <languageCode code=\"fr-FR\"/>.");
+        "CI-SIS Structuration minimale (languageCode 1..1, syntax [a-z]{2}-[A-Z]{2}, e.g. fr-FR)");
 
     public static readonly RuleDescriptor SetId = new(
         "HDR-011", Severity.Error,
-        "setId is required once, with a uid @root",
-        "setId: {0}.",
-        "CI-SIS Structuration minimale (setId 1..1, @root uid)",
-        "Give <setId root=\"OID\" extension=\"…\"/>, the same for every version of the document.");
+        "CI-SIS Structuration minimale (setId 1..1, @root uid)");
 
     public static readonly RuleDescriptor VersionNumber = new(
         "HDR-012", Severity.Error,
-        "versionNumber is required once, with a positive integer @value",
-        "versionNumber: {0}.",
-        "CI-SIS Structuration minimale (versionNumber 1..1, INT > 0)",
-        "Give <versionNumber value=\"1\"/> for the first version and increment it for each replacement.");
+        "CI-SIS Structuration minimale (versionNumber 1..1, INT > 0)");
 
     public static readonly RuleDescriptor VersionWithoutRplc = new(
         "HDR-013", Severity.Warning,
-        "A version above 1 should replace its previous version (relatedDocument RPLC)",
-        "versionNumber is {0} but {1}.",
-        "CI-SIS Structuration minimale (relatedDocument[@typeCode='RPLC'] 0..1); IHE XDS document replacement",
-        "Add <relatedDocument typeCode=\"RPLC\"><parentDocument><id …/></parentDocument></relatedDocument> pointing at the replaced version.");
+        "CI-SIS Structuration minimale (relatedDocument[@typeCode='RPLC'] 0..1); IHE XDS document replacement");
 
     public static readonly RuleDescriptor RecordTarget = new(
         "HDR-014", Severity.Error,
-        "recordTarget/patientRole is required once, with identified ids and one patient name",
-        "recordTarget: {0}.",
-        "CI-SIS Structuration minimale (CI-SISRecordTarget: recordTarget 1..1, patientRole/id 1..* with @root and @extension, patient/name 1..1)",
-        "Give one recordTarget/patientRole with the INS and the IPP as id (root + extension) and one patient/name.");
+        "CI-SIS Structuration minimale (CI-SISRecordTarget: recordTarget 1..1, patientRole/id 1..* with @root and @extension, patient/name 1..1)");
 
     public static readonly RuleDescriptor Author = new(
         "HDR-015", Severity.Error,
-        "Each author needs a time, an assignedAuthor with an id, and a person or a device",
-        "author: {0}.",
-        "CI-SIS Structuration minimale (CI-SISAuthor: author 1..*, time 1..1, assignedAuthor/id 1..* with @root and @extension, assignedPerson or assignedAuthoringDevice)",
-        "Give every author a <time>, an assignedAuthor/id (RPPS under 1.2.250.1.71.4.2.1) and an assignedPerson or assignedAuthoringDevice.");
+        "CI-SIS Structuration minimale (CI-SISAuthor: author 1..*, time 1..1, assignedAuthor/id 1..* with @root and @extension, assignedPerson or assignedAuthoringDevice)");
 
     public static readonly RuleDescriptor PsIdForm = new(
         "HDR-016", Severity.Error,
-        "A national PS identifier (1.2.250.1.71.4.2.1) must have the IdNat_PS form",
-        "{0}/@extension '{1}' under 1.2.250.1.71.4.2.1 is not an IdNat_PS ({2}).",
-        "CI-SIS identifiants des acteurs de santé (IdNat_PS: 8+RPPS (11 digits), 0+ADELI (9 characters), 1/3/4/5/6+structure id+'/'+local id)",
-        "Use '8' followed by the 11-digit RPPS number of the professional (e.g. 810001234567).");
+        "CI-SIS identifiants des acteurs de santé (IdNat_PS: 8+RPPS (11 digits), 0+ADELI (9 characters), 1/3/4/5/6+structure id+'/'+local id)");
 
     public static readonly RuleDescriptor RppsLuhn = new(
         "HDR-017", Severity.Warning,
-        "RPPS number check digit (Luhn) does not match",
-        "{0}/@extension: the RPPS number fails the Luhn check digit.",
-        "RPPS numbering (Luhn check digit; not verified by ANS tooling — reported as a warning)",
-        "Copy the RPPS number from the Annuaire Santé / the CPS card rather than typing it.");
+        "RPPS numbering (Luhn check digit; not verified by ANS tooling — reported as a warning)");
 
     public static readonly RuleDescriptor Custodian = new(
         "HDR-018", Severity.Error,
-        "custodian needs one representedCustodianOrganization id under 1.2.250.1.71.4.2.2 or 1.2.250.1.213.4.1",
-        "custodian: {0}.",
-        "CI-SIS Structuration minimale (CI-SISCustodian: custodian 1..1, representedCustodianOrganization/id 1..1 with @root 1.2.250.1.71.4.2.2 or 1.2.250.1.213.4.1)",
-        "Give custodian/assignedCustodian/representedCustodianOrganization/id root=\"1.2.250.1.71.4.2.2\" extension=\"1\"+FINESS.");
+        "CI-SIS Structuration minimale (CI-SISCustodian: custodian 1..1, representedCustodianOrganization/id 1..1 with @root 1.2.250.1.71.4.2.2 or 1.2.250.1.213.4.1)");
 
     public static readonly RuleDescriptor StructureIdForm = new(
         "HDR-019", Severity.Error,
-        "A structure identifier with prefix 1 must be 1 + a 9-character FINESS",
-        "{0}/@extension '{1}' under 1.2.250.1.71.4.2.2 has prefix 1 (FINESS) but {2}.",
-        "CI-SIS identifiants des structures (IdNat_Struct: 1+FINESS, 2+SIREN, 3+SIRET, 4+RPPS rang)",
-        "Write the FINESS as '1' followed by its 9 characters (digits, 2A/2B for Corsica).");
+        "CI-SIS identifiants des structures (IdNat_Struct: 1+FINESS, 2+SIREN, 3+SIRET, 4+RPPS rang)");
 
     public static readonly RuleDescriptor LegalAuthenticator = new(
         "HDR-020", Severity.Error,
-        "legalAuthenticator is required once, with signatureCode S, a time and an identified assignedEntity",
-        "legalAuthenticator: {0}.",
-        "CI-SIS Structuration minimale (CI-SISLegalAuthenticator: 1..1, time 1..1, signatureCode[@code='S'], assignedEntity/id with @root and @extension)",
-        "Give <legalAuthenticator><time value=\"…\"/><signatureCode code=\"S\"/><assignedEntity><id root=\"1.2.250.1.71.4.2.1\" extension=\"8…\"/>…");
+        "CI-SIS Structuration minimale (CI-SISLegalAuthenticator: 1..1, time 1..1, signatureCode[@code='S'], assignedEntity/id with @root and @extension)");
 
     public static readonly RuleDescriptor DocumentationOf = new(
         "HDR-021", Severity.Error,
-        "documentationOf/serviceEvent is required; the first one needs one performer and one effectiveTime",
-        "documentationOf: {0}.",
-        "CI-SIS Structuration minimale (CI-SISDocumentationOf: ≥1; first serviceEvent: performer 1..1, effectiveTime 1..1 with low/@value)",
-        "Describe the main act in the first documentationOf/serviceEvent with its effectiveTime (low) and its performer (typeCode PRF).");
+        "CI-SIS Structuration minimale (CI-SISDocumentationOf: ≥1; first serviceEvent: performer 1..1, effectiveTime 1..1 with low/@value)");
 
     public static readonly RuleDescriptor ComponentOf = new(
         "HDR-022", Severity.Error,
-        "componentOf/encompassingEncounter is required with an effectiveTime and a healthCareFacility code",
-        "componentOf: {0}.",
-        "CI-SIS Structuration minimale (CI-SISComponentOf: encompassingEncounter 1..1, effectiveTime 1..1, location/healthCareFacility/code 1..1 with @code, @codeSystem, @displayName)",
-        "Give componentOf/encompassingEncounter with effectiveTime and location/healthCareFacility/code from JDV_J02.");
+        "CI-SIS Structuration minimale (CI-SISComponentOf: encompassingEncounter 1..1, effectiveTime 1..1, location/healthCareFacility/code 1..1 with @code, @codeSystem, @displayName)");
 
     public static readonly RuleDescriptor FacilityCode = new(
         "HDR-023", Severity.Error,
-        "The healthCareFacility code must be in JDV_J02-XdsHealthcareFacilityTypeCode-CISIS",
-        "healthCareFacility code '{0}' (codeSystem '{1}') {2} (JDV_J02 version {3}).",
-        "CI-SIS Structuration minimale; ANS NOS JDV_J02-XdsHealthcareFacilityTypeCode-CISIS (1.2.250.1.213.1.1.5.466), TRE_R02-SecteurActivite (1.2.250.1.71.4.2.4)",
-        "Use a J02 code such as SA01 (Etablissement public de santé) with codeSystem 1.2.250.1.71.4.2.4.");
+        "CI-SIS Structuration minimale; ANS NOS JDV_J02-XdsHealthcareFacilityTypeCode-CISIS (1.2.250.1.213.1.1.5.466), TRE_R02-SecteurActivite (1.2.250.1.71.4.2.4)");
 
     public static readonly RuleDescriptor ClassMood = new(
         "HDR-024", Severity.Error,
-        "ClinicalDocument classCode and moodCode, when given, are DOCCLIN and EVN",
-        "ClinicalDocument/@{0} is '{1}', expected '{2}'.",
-        "HL7 CDA R2 (ClinicalDocument classCode DOCCLIN, moodCode EVN); CI-SIS Structuration minimale",
-        "Remove the attribute or set classCode=\"DOCCLIN\" moodCode=\"EVN\".");
+        "HL7 CDA R2 (ClinicalDocument classCode DOCCLIN, moodCode EVN); CI-SIS Structuration minimale");
 
     public const string RppsRoot = "1.2.250.1.71.4.2.1";
     public const string StructRoot = "1.2.250.1.71.4.2.2";

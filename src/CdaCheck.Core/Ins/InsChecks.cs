@@ -13,101 +13,59 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 {
     public static readonly RuleDescriptor KeyInvalid = new(
         "INS-004", Severity.Error,
-        "The matricule INS control key is wrong",
-        "Matricule INS {0} under {1}: the control key {2} does not match 97 − (N mod 97) = {3}.",
-        "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex",
-        "Take the matricule as returned by the INSi teleservice; never type it by hand.");
+        "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex");
 
     public static readonly RuleDescriptor LayoutInvalid = new(
         "INS-005", Severity.Error,
-        "The matricule INS must have the 15-character NIR/NIA layout",
-        "Matricule INS {0} under {1} is not a NIR/NIA: {2}.",
-        "CI-SIS INS annex; ANS PDSm MatriculeINS (15 characters: sex, YY, MM, department (2A/2B), commune/country, order, key)",
-        "Send the 15-character matricule returned by INSi (13 characters + 2-digit key), without spaces.");
+        "CI-SIS INS annex; ANS PDSm MatriculeINS (15 characters: sex, YY, MM, department (2A/2B), commune/country, order, key)");
 
     public static readonly RuleDescriptor InsCNotIns = new(
         "INS-006", Severity.Error,
-        "INS-C (1.2.250.1.213.1.4.2) and the NSS are not an INS",
-        "patientRole/id uses the root {0} ({1}), which is not an INS{2}.",
-        "CI-SIS Prise en charge de l'INS (INS-C abandoned; only 1.2.250.1.213.1.4.8/.9 are INS, .10/.11 in tests)",
-        "Qualify the identity with INSi and send the matricule INS under 1.2.250.1.213.1.4.8 (NIR) or .9 (NIA); drop the INS-C.");
+        "CI-SIS Prise en charge de l'INS (INS-C abandoned; only 1.2.250.1.213.1.4.8/.9 are INS, .10/.11 in tests)");
 
     public static readonly RuleDescriptor InsAbsent = new(
         "INS-007", Severity.Error,
-        "No INS in recordTarget: the document cannot be shared as a Ségur document",
-        "No patientRole/id under an INS root (1.2.250.1.213.1.4.8, .9, or test .10, .11){0}.",
-        "CI-SIS Prise en charge de l'INS; Ségur DSR (documents for the DMP and MSSanté carry the qualified INS)",
-        "Qualify the patient identity with the INSi teleservice and add <id root=\"1.2.250.1.213.1.4.8\" extension=\"matricule\"/>.");
+        "CI-SIS Prise en charge de l'INS; Ségur DSR (documents for the DMP and MSSanté carry the qualified INS)");
 
     public static readonly RuleDescriptor TraitMissing = new(
         "INS-008", Severity.Error,
-        "With an INS, the identity traits are required",
-        "With an INS, {0} is required ({1}).",
-        "CI-SIS Structuration minimale (CI-SISRecordTarget, INS rule: family BR, given BR, given without qualifier, birthTime, administrativeGenderCode, birthplace/place/addr/county)",
-        "Copy the traits returned by INSi: nom de naissance (family BR), premier prénom (given BR), liste des prénoms (given), date, sexe, lieu de naissance (COG).");
+        "CI-SIS Structuration minimale (CI-SISRecordTarget, INS rule: family BR, given BR, given without qualifier, birthTime, administrativeGenderCode, birthplace/place/addr/county)");
 
     public static readonly RuleDescriptor BirthTimeInvalid = new(
         "INS-009", Severity.Error,
-        "The birth date must be a real date (YYYYMMDD)",
-        "patient/birthTime {0} is not a real date with day precision.",
-        "CI-SIS Structuration minimale (birthTime TS ^[0-9]{4,14}); INS traits (date de naissance)",
-        "Write the INSi birth date as YYYYMMDD.");
+        "CI-SIS Structuration minimale (birthTime TS ^[0-9]{4,14}); INS traits (date de naissance)");
 
     public static readonly RuleDescriptor SexInvalid = new(
         "INS-010", Severity.Error,
-        "administrativeGenderCode must be M, F or UN (JDV_J143)",
-        "administrativeGenderCode {0} is not in JDV_J143 (M, F, UN) with codeSystem 2.16.840.1.113883.5.1{1}.",
-        "CI-SIS Structuration minimale; ANS JDV_J143-AdministrativeGender-CISIS (1.2.250.1.213.1.1.5.590)",
-        "Use code M, F or UN with codeSystem 2.16.840.1.113883.5.1.");
+        "CI-SIS Structuration minimale; ANS JDV_J143-AdministrativeGender-CISIS (1.2.250.1.213.1.1.5.590)");
 
     public static readonly RuleDescriptor BirthPlaceInvalid = new(
         "INS-011", Severity.Error,
-        "The birth place must be a 5-character COG code (commune, or 99xxx for a country)",
-        "birthplace/place/addr/county {0} is not a COG code (5 characters: 2 digits or 2A/2B + 3 digits; 99xxx abroad).",
-        "CI-SIS INS annex (lieu de naissance: code officiel géographique INSEE); ANS TDDUI recordTarget",
-        "Use the INSi birth place code: the commune COG code, or the 99xxx country code for persons born abroad.");
+        "CI-SIS INS annex (lieu de naissance: code officiel géographique INSEE); ANS TDDUI recordTarget");
 
     public static readonly RuleDescriptor QualifierInvalid = new(
         "INS-012", Severity.Error,
-        "Patient name parts may only carry the qualifiers BR or CL; every family needs one",
-        "patient/name/{0} {1}.",
-        "CI-SIS Structuration minimale (patient name: family @qualifier required, BR or CL; given: none, BR or CL)",
-        "Use BR for the birth name and first birth given name, CL for the used name/given name; no other qualifier (SP, etc.).");
+        "CI-SIS Structuration minimale (patient name: family @qualifier required, BR or CL; given: none, BR or CL)");
 
     public static readonly RuleDescriptor NirSexMismatch = new(
         "INS-013", Severity.Warning,
-        "The NIR sex digit disagrees with administrativeGenderCode",
-        "Matricule INS {0} starts with {1} but administrativeGenderCode is {2}.",
-        "INSEE NIR layout (1 = male, 2 = female); INS traits",
-        "Check that the traits and the matricule come from the same INSi answer.");
+        "INSEE NIR layout (1 = male, 2 = female); INS traits");
 
     public static readonly RuleDescriptor NirBirthMismatch = new(
         "INS-014", Severity.Warning,
-        "The NIR birth year/month disagree with birthTime",
-        "Matricule INS {0} encodes year/month {1} but birthTime is {2}.",
-        "INSEE NIR layout (positions 2-5: YY MM; months 20+ are fictitious and not compared)",
-        "Check that the traits and the matricule come from the same INSi answer.");
+        "INSEE NIR layout (positions 2-5: YY MM; months 20+ are fictitious and not compared)");
 
     public static readonly RuleDescriptor NirPlaceMismatch = new(
         "INS-015", Severity.Warning,
-        "The NIR department (99 = born abroad) disagrees with the birth place",
-        "Matricule INS {0} {1} but birthplace county is {2}.",
-        "INSEE NIR layout (department 99 = born abroad, then a country code); INS traits (lieu de naissance)",
-        "Check that the birth place and the matricule come from the same INSi answer.");
+        "INSEE NIR layout (department 99 = born abroad, then a country code); INS traits (lieu de naissance)");
 
     public static readonly RuleDescriptor TestOid = new(
         "INS-016", Severity.Warning,
-        "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11): not a qualified INS unless --allow-test-ins",
-        "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins (or the evidence profile).",
-        "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)",
-        "Use the production OIDs 1.2.250.1.213.1.4.8 (NIR) / .9 (NIA) for real patients.");
+        "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)");
 
     public static readonly RuleDescriptor SeveralIns = new(
         "INS-017", Severity.Warning,
-        "patientRole carries several INS ids with different matricules",
-        "patientRole has {0} INS ids with different matricules; the first one is used.",
-        "FR Core INS profile (one official INS); CI-SIS INS annex",
-        "Send only the INS returned by INSi for this patient.");
+        "FR Core INS profile (one official INS); CI-SIS INS annex");
 
     public const string InsC = "1.2.250.1.213.1.4.2";
 

@@ -5,7 +5,7 @@ namespace CdaCheck.Core.Validation;
 
 /// <summary>
 /// Collects findings for one input. Applies the options (disabled rules, severity overrides) and
-/// renders messages, masking <see cref="Identity"/> arguments unless identity is revealed.
+/// renders messages in <see cref="ValidationOptions.Language"/>, masking <see cref="Identity"/> arguments unless identity is revealed.
 /// </summary>
 public sealed class FindingSink
 {
@@ -38,9 +38,10 @@ public sealed class FindingSink
         var rendered = new object?[args.Length];
         for (int i = 0; i < args.Length; i++)
             rendered[i] = args[i] is Identity id ? id.Render(Reveal) : args[i];
+        var format = rule.Message(Options.Language);
         string message;
-        try { message = string.Format(CultureInfo.InvariantCulture, rule.MessageFormat, rendered); }
-        catch (FormatException) { message = rule.MessageFormat; }
+        try { message = string.Format(CultureInfo.InvariantCulture, format, rendered); }
+        catch (FormatException) { message = format; }
         var f = new Finding(rule.Id, severity, message, location.InEntry(Entry));
         _findings.Add(f);
         return f;
