@@ -70,6 +70,11 @@ public static class CliApp
             HelpName = "fr|en",
         };
         root.Options.Add(langOption);
+        foreach (var o in root.Options)
+        {
+            if (o is System.CommandLine.Help.HelpOption) o.Description = Texts.Get(lang, "cli.option.help");
+            else if (o is VersionOption) o.Description = Texts.Get(lang, "cli.option.version");
+        }
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, lang));
         root.Subcommands.Add(RulesCommand.Create(stdout, lang));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr, lang));

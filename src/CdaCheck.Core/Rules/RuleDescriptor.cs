@@ -66,7 +66,7 @@ public sealed record RuleTexts(string Title, string Message, string Fix);
 public static class RuleFamilies
 {
     /// <summary>The families (rule ID prefixes); their layer names are catalogue texts <c>family.&lt;FAMILY&gt;</c>.</summary>
-    public static readonly IReadOnlyList<string> Families = ["HDR", "INS", "DOC", "PDF", "DM", "XDM", "MSS", "IND", "SEC"];
+    public static readonly IReadOnlyList<string> Families = ["HDR", "INS", "DOC", "PDF", "DM", "XDM", "MSS", "IND", "SEC", "KIT"];
 
     public static bool IsFamily(string family) => Families.Contains(family);
 

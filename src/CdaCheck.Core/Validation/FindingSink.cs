@@ -1,4 +1,5 @@
 using System.Globalization;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 
 namespace CdaCheck.Core.Validation;
@@ -37,7 +38,7 @@ public sealed class FindingSink
         if (Options.SeverityOverrides.TryGetValue(rule.Id, out var o)) severity = o;
         var rendered = new object?[args.Length];
         for (int i = 0; i < args.Length; i++)
-            rendered[i] = args[i] is Identity id ? id.Render(Reveal) : args[i];
+            rendered[i] = args[i] is Identity or Phrase ? Phrase.Arg(args[i], Options.Language, Reveal) : args[i];
         var format = rule.Message(Options.Language);
         string message;
         try { message = string.Format(CultureInfo.InvariantCulture, format, rendered); }
