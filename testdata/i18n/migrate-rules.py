@@ -422,6 +422,15 @@ def write_resx(path, text, updates, appends):
     os.replace(tmp, path)
 
 
+def described(text, paren, consts):
+    """' [ID]' when the first argument of the construction at paren gives the rule ID, else ''."""
+    try:
+        spans, _ = split_args(text, paren)
+        return f" [{eval_expr(text[spans[0][0]:spans[0][1]], consts)}]"
+    except (Unsupported, IndexError, ValueError, AssertionError):
+        return ""
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -466,7 +475,7 @@ def main():
                 rule_id = eval_expr(text[args[0][0]:args[0][1]], consts)
                 texts = [eval_expr(text[args[k][0]:args[k][1]], consts) for k in (2, 3, 5)]
             except Unsupported as e:
-                problems.append(f"{where}: not converted: {e}")
+                problems.append(f"{where}{described(text, paren, consts)}: not converted: {e}")
                 continue
             if not re.fullmatch(r"[A-Z]{2,4}-\d{3}", rule_id):
                 problems.append(f"{where}: not converted: rule ID '{rule_id}'")

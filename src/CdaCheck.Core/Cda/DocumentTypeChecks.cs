@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
@@ -45,19 +46,19 @@ public sealed class DocumentTypeChecks(ReferenceData data) : ICdaCheck
     {
         var codes = doc.Root.Els("code").ToList();
         var code = codes.FirstOrDefault();
-        if (codes.Count > 1) sink.Report(CodeMissing, doc.Loc(codes[1]), $"{codes.Count} code elements, expected 1");
+        if (codes.Count > 1) sink.Report(CodeMissing, doc.Loc(codes[1]), new Phrase("type.d.001", codes.Count));
         var c = code.Attr("code");
         var cs = code.Attr("codeSystem");
         var dn = code.Attr("displayName");
         result.TypeCode = c;
         result.TypeCodeSystem = cs;
         result.TypeDisplay = dn;
-        if (code is null) { sink.Report(CodeMissing, doc.Missing(doc.Root, "code"), "no code element"); return; }
+        if (code is null) { sink.Report(CodeMissing, doc.Missing(doc.Root, "code"), new Phrase("type.d.002")); return; }
         var missing = new List<string>();
         if (string.IsNullOrWhiteSpace(c)) missing.Add("@code");
         if (string.IsNullOrWhiteSpace(cs)) missing.Add("@codeSystem");
         if (string.IsNullOrWhiteSpace(dn)) missing.Add("@displayName");
-        if (missing.Count > 0) sink.Report(CodeMissing, doc.Loc(code), "missing " + string.Join(", ", missing));
+        if (missing.Count > 0) sink.Report(CodeMissing, doc.Loc(code), new Phrase("type.d.003", string.Join(", ", missing)));
         if (string.IsNullOrWhiteSpace(c)) return;
 
         var concept = _j07.Find(c);
@@ -65,7 +66,7 @@ public sealed class DocumentTypeChecks(ReferenceData data) : ICdaCheck
         {
             var legacy = LegacyClass(c);
             sink.Report(CodeNotInJ07, doc.Loc(code.Attribute("code")), c, _j07.Version,
-                legacy is null ? "" : $" (legacy code, removed from J07; ASS_X04 still maps it to class {legacy})");
+                legacy is null ? (object)"" : new Phrase("type.d.004", legacy));
         }
         else
         {

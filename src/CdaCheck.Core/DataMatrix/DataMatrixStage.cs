@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Globalization;
 using System.Text;
 using CdaCheck.Core.Cda;
@@ -112,7 +113,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         {
             if (!symbol.Decoded)
                 sink.Report(Undecodable, required ? Severity.Error : Severity.Warning, loc, symbol.Page,
-                    symbol.Result.Size?.ToString() ?? "?", symbol.Result.Reason ?? "unknown reason");
+                    symbol.Result.Size?.ToString() ?? "?", (object?)symbol.Result.Reason ?? new Phrase("dm.d.001"));
             else
             {
                 if (symbol.Page != 1) sink.Report(NotOnPageOne, loc, symbol.Page);
@@ -218,18 +219,18 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
     {
         var (compact, spaced) = PageText(page);
         if (ins.Matricule is { Length: > 0 } mat && !compact.Contains(mat.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant(), StringComparison.Ordinal))
-            sink.Report(CartoucheMissing, loc, "matricule INS", Identity.Matricule(mat));
+            sink.Report(CartoucheMissing, loc, new Phrase("dm.d.002"), Identity.Matricule(mat));
         if (ins.BirthFamily is { Length: > 0 } fam && !ContainsWord(spaced, NormaliseName(fam)))
-            sink.Report(CartoucheMissing, loc, "birth family name", Identity.Name(fam));
+            sink.Report(CartoucheMissing, loc, new Phrase("dm.d.003"), Identity.Name(fam));
     }
 
     private static void EvidenceTraits(InsInfo ins, PageContent page, FindingSink sink, Location loc)
     {
         var (compact, spaced) = PageText(page);
         if (ins.Matricule is { Length: >= 13 } mat && compact.Contains(mat.ToUpperInvariant(), StringComparison.Ordinal))
-            sink.Report(EvidenceTraitsReadable, loc, "matricule INS", Identity.Matricule(mat));
+            sink.Report(EvidenceTraitsReadable, loc, new Phrase("dm.d.002"), Identity.Matricule(mat));
         if (ins.BirthFamily is { Length: > 1 } fam && ContainsWord(spaced, NormaliseName(fam)))
-            sink.Report(EvidenceTraitsReadable, loc, "birth family name", Identity.Name(fam));
+            sink.Report(EvidenceTraitsReadable, loc, new Phrase("dm.d.003"), Identity.Name(fam));
     }
 
     /// <summary>Page text normalised two ways: without any whitespace, and with single spaces.</summary>

@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CdaCheck.Core.Ins;
@@ -123,8 +124,8 @@ public static partial class InsPayloadRules
             char c = raw[i];
             if (c is '\u001E' or '\u001F') { sink.Report(UnexpectedSeparator, loc, c == '\u001E' ? "RS (0x1E)" : "US (0x1F)", i); break; }
         }
-        if (symbol.Eci.Count > 0) sink.Report(NotPlainAscii, loc, $"declares ECI {symbol.Eci[0]}");
-        else if (symbol.Fnc1.Contains(0)) sink.Report(NotPlainAscii, loc, "starts with FNC1 (a GS1 DataMatrix)");
+        if (symbol.Eci.Count > 0) sink.Report(NotPlainAscii, loc, new Phrase("dmp.d.001", symbol.Eci[0]));
+        else if (symbol.Fnc1.Contains(0)) sink.Report(NotPlainAscii, loc, new Phrase("dmp.d.002"));
         else
         {
             for (int i = 0; i < raw.Length; i++)
@@ -132,17 +133,17 @@ public static partial class InsPayloadRules
                 char c = raw[i];
                 if (c >= 0x7F || c < 0x20 && c is not ('\u001D' or '\u001E' or '\u001F'))
                 {
-                    sink.Report(NotPlainAscii, loc, string.Create(CultureInfo.InvariantCulture, $"holds byte 0x{(int)c:X2} at offset {i}"));
+                    sink.Report(NotPlainAscii, loc, new Phrase("dmp.d.003", ((int)c).ToString("X2", CultureInfo.InvariantCulture), i));
                     break;
                 }
             }
         }
 
         if (p.UnparsedAt >= 0)
-            sink.Report(UnknownData, loc, string.Create(CultureInfo.InvariantCulture,
-                $"Data at offset {p.UnparsedAt} is not a data block identifier S1-S7 (\"{Printable(raw.Substring(p.UnparsedAt, Math.Min(2, raw.Length - p.UnparsedAt)))}…\")."));
+            sink.Report(UnknownData, loc, 
+                new Phrase("dmp.d.004", p.UnparsedAt, Printable(raw.Substring(p.UnparsedAt, Math.Min(2, raw.Length - p.UnparsedAt)))));
         foreach (var f in p.Fields.Where(f => !f.IsKnown))
-            sink.Report(UnknownData, loc, string.Create(CultureInfo.InvariantCulture, $"Identifier {f.Id} at offset {f.Offset} is not one of S1-S7."));
+            sink.Report(UnknownData, loc, new Phrase("dmp.d.005", f.Id, f.Offset));
         foreach (var g in p.Fields.GroupBy(f => f.Id).Where(g => g.Count() > 1))
             sink.Report(DuplicateId, loc, g.Key, g.Count());
         foreach (var id in new[] { "S1", "S2", "S3", "S4", "S5", "S6" })
@@ -161,11 +162,11 @@ public static partial class InsPayloadRules
             bool last = i == p.Fields.Count - 1 && p.UnparsedAt < 0;
             bool hasSep = f.Separator != SeparatorKind.None;
             if (hasSep && last) { sink.Report(GsTrailing, loc, f.Id); continue; }
-            if (f.FixedLength is int) { if (hasSep) sink.Report(GsSuperfluous, loc, f.Id, "a fixed-length field"); continue; }
+            if (f.FixedLength is int) { if (hasSep) sink.Report(GsSuperfluous, loc, f.Id, new Phrase("dmp.d.006")); continue; }
             if (f.MaxLength is not int max) continue;
-            if (hasSep && f.Value.Length >= max) sink.Report(GsSuperfluous, loc, f.Id, $"at its maximum length ({max})");
+            if (hasSep && f.Value.Length >= max) sink.Report(GsSuperfluous, loc, f.Id, new Phrase("dmp.d.007", max));
             else if (!hasSep && !last && f.Value.Length < max)
-                sink.Report(GsMissing, loc, f.Id, LengthText(f), max, i + 1 < p.Fields.Count ? p.Fields[i + 1].Id : "unparsed data");
+                sink.Report(GsMissing, loc, f.Id, LengthText(f), max, i + 1 < p.Fields.Count ? p.Fields[i + 1].Id : (object)new Phrase("dmp.d.008"));
         }
 
         // Values.
@@ -183,7 +184,7 @@ public static partial class InsPayloadRules
         {
             if (!OidRe().IsMatch(s2))
                 sink.Report(OidFormat, loc, s2.Length <= 40 && s2.All(c => c is '.' or (>= '0' and <= '9'))
-                    ? s2 : $"({s2.Length} characters, not only digits and dots)");
+                    ? (object)s2 : new Phrase("dmp.d.009", s2.Length));
             else if (oid is null) sink.Report(UnknownOid, loc, s2);
         }
         foreach (var id in new[] { "S3", "S4" })
@@ -225,7 +226,7 @@ public static partial class InsPayloadRules
         return new DateOnly(y, mo, d);
     }
 
-    private static string LengthText(InsField f) => f.Value.Length == 1 ? "1 character" : $"{f.Value.Length} characters";
+    private static Phrase LengthText(InsField f) => f.Value.Length == 1 ? new("dmp.d.010") : new("dmp.d.011", f.Value.Length);
 
     /// <summary>Control characters shown as &lt;GS&gt;, &lt;0x..&gt;.</summary>
     public static string Printable(string s)

@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -101,14 +102,14 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         var wrong = role.Els("id").Where(id => id.Attr("root") is { } r && notIns.ContainsKey(r)).ToList();
         if (insIds.Count == 0)
         {
-            foreach (var w in wrong) sink.Report(InsCNotIns, doc.Loc(w), w.Attr("root"), notIns[w.Attr("root")!], "; no INS is given");
+            foreach (var w in wrong) sink.Report(InsCNotIns, doc.Loc(w), w.Attr("root"), notIns[w.Attr("root")!], new Phrase("ins.d.001"));
             if (wrong.Count == 0)
-                sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? " (no recordTarget/patientRole)" : "");
+                sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? new Phrase("ins.d.002") : (object)"");
             ins.CountsAsQualified = false;
             return;
         }
         foreach (var w in wrong.Where(w => w.Attr("root") == InsC))
-            sink.Report(InsCNotIns, Severity.Warning, doc.Loc(w), InsC, notIns[InsC], "; it should not be sent next to the INS");
+            sink.Report(InsCNotIns, Severity.Warning, doc.Loc(w), InsC, notIns[InsC], new Phrase("ins.d.003"));
 
         bool valid = true;
         var first = insIds[0];
@@ -169,7 +170,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         bool ok = true;
         if (patient is null)
         {
-            sink.Report(TraitMissing, doc.Missing(doc.Root, "recordTarget/patientRole/patient"), "patient", "no patient element");
+            sink.Report(TraitMissing, doc.Missing(doc.Root, "recordTarget/patientRole/patient"), "patient", new Phrase("ins.d.004"));
             return false;
         }
         var name = patient.El("name");
@@ -185,27 +186,27 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         ins.UsedFamily = Find(families, "CL").Text();
         ins.UsedGiven = Find(givens, "CL").Text();
         var nameLoc = name is null ? doc.Missing(patient, "name") : doc.Missing(name, "family");
-        if (famBr is null) { sink.Report(TraitMissing, nameLoc, "family[@qualifier='BR']", "nom de naissance"); ok = false; }
-        if (givBr is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given[@qualifier='BR']", "premier prénom de l'acte de naissance"); ok = false; }
-        if (givAll is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given without qualifier", "prénoms de l'acte de naissance"); ok = false; }
+        if (famBr is null) { sink.Report(TraitMissing, nameLoc, "family[@qualifier='BR']", new Phrase("ins.d.005")); ok = false; }
+        if (givBr is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given[@qualifier='BR']", new Phrase("ins.d.006")); ok = false; }
+        if (givAll is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), new Phrase("ins.d.007"), new Phrase("ins.d.008")); ok = false; }
         else if (givBr is not null && !StartsWithWord(givAll.Text()!, givBr.Text()!))
-            sink.Report(TraitMissing, Severity.Warning, doc.Loc(givAll), "given without qualifier beginning with the first birth given name", "the list of birth given names does not start with given[@qualifier='BR']");
+            sink.Report(TraitMissing, Severity.Warning, doc.Loc(givAll), new Phrase("ins.d.009"), new Phrase("ins.d.010"));
 
         foreach (var f in families)
         {
             var q = f.Attr("qualifier");
-            if (q is null) { sink.Report(QualifierInvalid, doc.Loc(f), "family", "has no @qualifier (BR or CL required)"); ok = false; }
-            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", $"has qualifier '{Trim(q)}' (only BR or CL)"); ok = false; }
+            if (q is null) { sink.Report(QualifierInvalid, doc.Loc(f), "family", new Phrase("ins.d.011")); ok = false; }
+            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", new Phrase("ins.d.012", Trim(q))); ok = false; }
         }
         foreach (var g in givens)
         {
             var q = g.Attr("qualifier");
-            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", $"has qualifier '{Trim(q)}' (only BR or CL, or none)"); ok = false; }
+            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", new Phrase("ins.d.013", Trim(q))); ok = false; }
         }
 
         var bt = patient.El("birthTime");
         ins.BirthTime = bt.Attr("value");
-        if (bt is null || bt.HasNullFlavor() || ins.BirthTime is null) { sink.Report(TraitMissing, bt is null ? doc.Missing(patient, "birthTime") : doc.Loc(bt), "birthTime/@value", "date de naissance"); ok = false; }
+        if (bt is null || bt.HasNullFlavor() || ins.BirthTime is null) { sink.Report(TraitMissing, bt is null ? doc.Missing(patient, "birthTime") : doc.Loc(bt), "birthTime/@value", new Phrase("ins.d.014")); ok = false; }
         else if (!HlTs.IsFullDate(ins.BirthTime) || string.CompareOrdinal(ins.BirthTime[..8], DateTime.UtcNow.AddDays(1).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)) > 0)
         { sink.Report(BirthTimeInvalid, doc.Loc(bt.Attribute("value")), Identity.BirthDate(ins.BirthTime)); ok = false; }
 
@@ -216,12 +217,12 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         {
             var cs = gender.Attr("codeSystem");
             if (!_gender.Contains(ins.Sex)) { sink.Report(SexInvalid, doc.Loc(gender.Attribute("code")), Identity.Sex(Trim(ins.Sex)), ""); ok = false; }
-            else if (cs is not null && cs != "2.16.840.1.113883.5.1") { sink.Report(SexInvalid, doc.Loc(gender.Attribute("codeSystem")), Identity.Sex(ins.Sex), $" (codeSystem is '{Trim(cs)}')"); ok = false; }
+            else if (cs is not null && cs != "2.16.840.1.113883.5.1") { sink.Report(SexInvalid, doc.Loc(gender.Attribute("codeSystem")), Identity.Sex(ins.Sex), new Phrase("ins.d.015", Trim(cs))); ok = false; }
         }
 
         var county = patient.Path("birthplace/place/addr/county");
         ins.BirthPlaceCode = county.Text();
-        if (county is null || county.HasNullFlavor() || ins.BirthPlaceCode is null) { sink.Report(TraitMissing, county is null ? doc.Missing(patient, "birthplace/place/addr/county") : doc.Loc(county), "birthplace/place/addr/county", "lieu de naissance, code COG"); ok = false; }
+        if (county is null || county.HasNullFlavor() || ins.BirthPlaceCode is null) { sink.Report(TraitMissing, county is null ? doc.Missing(patient, "birthplace/place/addr/county") : doc.Loc(county), "birthplace/place/addr/county", new Phrase("ins.d.016")); ok = false; }
         else if (!Cog().IsMatch(ins.BirthPlaceCode)) { sink.Report(BirthPlaceInvalid, doc.Loc(county), Identity.Place(ins.BirthPlaceCode)); ok = false; }
         return ok;
     }
@@ -256,6 +257,6 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         bool nirAbroad = m.Substring(5, 2) == "99";
         bool traitAbroad = place.StartsWith("99", StringComparison.Ordinal);
         if (nirAbroad != traitAbroad)
-            sink.Report(NirPlaceMismatch, loc, Identity.Matricule(m), nirAbroad ? "has department 99 (born abroad)" : "has a French department", Identity.Place(place));
+            sink.Report(NirPlaceMismatch, loc, Identity.Matricule(m), nirAbroad ? new Phrase("ins.d.017") : new Phrase("ins.d.018"), Identity.Place(place));
     }
 }
