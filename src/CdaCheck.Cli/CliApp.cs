@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 
 namespace CdaCheck.Cli;
@@ -7,45 +9,107 @@ namespace CdaCheck.Cli;
 public static class CliApp
 {
     public const int ExitOk = 0, ExitNonConformant = 1, ExitUsage = 2, ExitError = 3;
+    public const string LangOption = "--lang";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+        Run(args, stdout, stderr, Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// Runs the command. The language of everything written for people comes from <c>--lang fr|en</c> (any command),
+    /// else the locale (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG), French when it is neither.
+    /// It is known before the commands are built, so their help texts are in that language.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
-        var root = new RootCommand("CdaCheck: conformance of CDA R2 documents, INS DataMatrix and IHE XDM packages for the DMP and MSSanté (Ségur SUN-ES, HOP'EN 2).");
-        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
-        root.Subcommands.Add(RulesCommand.Create(stdout));
-        root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
-        root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr));
-        foreach (var extra in ExtraCommands.All(stdout, stderr)) root.Subcommands.Add(extra);
+        var localeLang = LangExtensions.Resolve(null, environment) ?? Lang.Fr;
+        var explicitLang = FindLang(args);
+        if (LangExtensions.Resolve(explicitLang, environment) is not { } lang)
+        {
+            stderr.WriteLine(Texts.Format(localeLang, "cli.error.lang", explicitLang));
+            stderr.WriteLine(Texts.Get(localeLang, "cli.seeHelp"));
+            return ExitUsage;
+        }
+        // System.CommandLine's own texts (Usage:, Options:, its parse errors) come from its satellite resources,
+        // chosen by the UI culture of this thread: set for the run, restored after.
+        var savedUi = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = UiCulture(lang);
+            return RunIn(lang, args, stdout, stderr);
+        }
+        finally { CultureInfo.CurrentUICulture = savedUi; }
+    }
+
+    private static CultureInfo UiCulture(Lang lang)
+    {
+        try { return CultureInfo.GetCultureInfo(lang == Lang.En ? "en" : "fr"); }
+        catch (CultureNotFoundException) { return CultureInfo.InvariantCulture; }
+    }
+
+    /// <summary>The value given to --lang (<c>--lang en</c>, <c>--lang=en</c>), "" when it has none, null when absent.</summary>
+    internal static string? FindLang(string[] args)
+    {
+        string? found = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--") break;
+            if (args[i] == LangOption) found = i + 1 < args.Length ? args[++i] : "";
+            else if (args[i].StartsWith(LangOption + "=", StringComparison.Ordinal) || args[i].StartsWith(LangOption + ":", StringComparison.Ordinal))
+                found = args[i][(LangOption.Length + 1)..];
+        }
+        return found;
+    }
+
+    private static int RunIn(Lang lang, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand(Texts.Get(lang, "cli.root.description"));
+        var langOption = new Option<string>(LangOption)
+        {
+            Description = Texts.Get(lang, "cli.option.lang"),
+            Recursive = true,
+            HelpName = "fr|en",
+        };
+        root.Options.Add(langOption);
+        foreach (var o in root.Options)
+        {
+            if (o is System.CommandLine.Help.HelpOption) o.Description = Texts.Get(lang, "cli.option.help");
+            else if (o is VersionOption) o.Description = Texts.Get(lang, "cli.option.version");
+        }
+        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, lang));
+        root.Subcommands.Add(RulesCommand.Create(stdout, lang));
+        root.Subcommands.Add(InspectCommand.Create(stdout, stderr, lang));
+        root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr, lang));
+        foreach (var extra in ExtraCommands.All(stdout, stderr, lang)) root.Subcommands.Add(extra);
         try
         {
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                foreach (var e in parse.Errors) stderr.WriteLine("error: " + e.Message);
-                stderr.WriteLine("Run 'cdacheck --help' for usage.");
+                foreach (var e in parse.Errors) stderr.WriteLine(Texts.Format(lang, "cli.error", e.Message));
+                stderr.WriteLine(Texts.Get(lang, "cli.seeHelp"));
                 return ExitUsage;
             }
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (ReferenceDataException ex)
         {
-            stderr.WriteLine("error: reference data: " + ex.Message);
+            stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", ex.Message));
             return ExitError;
         }
         catch (UsageException ex)
         {
-            stderr.WriteLine("error: " + ex.Message);
+            stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
             return ExitUsage;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine("error: " + ex.Message);
+            stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
             return ExitError;
         }
         catch (Exception ex)
         {
             // Internal error: the type only (a message could quote document content).
-            stderr.WriteLine("internal error: " + ex.GetType().Name);
+            stderr.WriteLine(Texts.Format(lang, "cli.error.internal", ex.GetType().Name));
             return ExitError;
         }
     }
@@ -56,12 +120,12 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Commands added by later layers (indicators, inspect, evidence) register here.</summary>
 public static partial class ExtraCommands
 {
-    public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
+    public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr, Lang lang)
     {
         var list = new List<Command>();
-        Add(list, stdout, stderr);
+        Add(list, stdout, stderr, lang);
         return list;
     }
 
-    static partial void Add(List<Command> list, TextWriter stdout, TextWriter stderr);
+    static partial void Add(List<Command> list, TextWriter stdout, TextWriter stderr, Lang lang);
 }

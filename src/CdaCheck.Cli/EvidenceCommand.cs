@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CdaCheck.Core.Evidence;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Validation;
@@ -13,47 +14,47 @@ namespace CdaCheck.Cli;
 /// </summary>
 public static class EvidenceCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang)
     {
-        var file = new Argument<string>("file") { Description = "A CDA document (N1, or N3 with embedded PDFs)." };
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the anonymised CDA.", Required = true };
-        var allowTest = new Option<bool>("--allow-test-ins") { Description = "Accept INS under the test OIDs as qualified." };
-        var cmd = new Command("evidence", "Write an anonymised copy for oSIS (identity replaced, PDF identity text removed, DataMatrix partly hidden); refuse when it would still leak.")
+        var file = new Argument<string>("file") { Description = Texts.Get(lang, "cli.evidence.file") };
+        var output = new Option<string>("--output", "-o") { Description = Texts.Get(lang, "cli.evidence.output"), Required = true };
+        var allowTest = new Option<bool>("--allow-test-ins") { Description = Texts.Get(lang, "cli.option.allowTestIns") };
+        var cmd = new Command("evidence", Texts.Get(lang, "cli.evidence.description"))
             { file, output, allowTest };
         cmd.SetAction(pr =>
         {
             var path = pr.GetValue(file)!;
             var outPath = pr.GetValue(output);
-            if (string.IsNullOrWhiteSpace(outPath)) { stderr.WriteLine("error: -o OUT is required"); return CliApp.ExitUsage; }
-            if (!File.Exists(path)) { stderr.WriteLine($"error: no such file: {path}"); return CliApp.ExitUsage; }
+            if (string.IsNullOrWhiteSpace(outPath)) { stderr.WriteLine(Texts.Get(lang, "cli.evidence.outputRequired")); return CliApp.ExitUsage; }
+            if (Directory.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.isFolder", path)); return CliApp.ExitUsage; }
+            if (!File.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
             if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal))
-            { stderr.WriteLine("error: OUT must differ from FILE"); return CliApp.ExitUsage; }
-            var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest) };
+            { stderr.WriteLine(Texts.Get(lang, "cli.evidence.sameFile")); return CliApp.ExitUsage; }
+            var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest), Language = lang };
             byte[] bytes;
             try
             {
-                if (new FileInfo(path).Length > options.Limits.MaxInputBytes) { stderr.WriteLine("refused: the input is larger than the limit"); return CliApp.ExitNonConformant; }
+                if (new FileInfo(path).Length > options.Limits.MaxInputBytes) { stderr.WriteLine(Texts.Get(lang, "cli.evidence.tooLarge")); return CliApp.ExitNonConformant; }
                 bytes = File.ReadAllBytes(path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"error: cannot read {path}: {ex.GetType().Name}");
+                stderr.WriteLine(Texts.Format(lang, "cli.error.cannotRead", path, ex.GetType().Name));
                 return CliApp.ExitError;
             }
             var outcome = EvidenceWriter.Create(bytes, ReferenceData.Load(), options);
             var s = outcome.Stats;
-            stderr.WriteLine($"evidence: {s.ReplacedHeaderValues} header value(s) replaced; {s.Pdfs} PDF(s), {s.Pdf.Pages} page(s): " +
-                $"{s.Pdf.RemovedTextRuns} text run(s) removed, {s.Pdf.SymbolsHidden} DataMatrix hidden ({s.Pdf.HiddenModules} module(s), " +
-                $"{s.Pdf.RemovedRects} module rectangle(s) removed, {s.Pdf.RewrittenImages} image(s) rewritten), {s.Pdf.InfoEntriesRemoved} /Info entr(y/ies) removed");
+            stderr.WriteLine(Texts.Format(lang, "cli.evidence.stats", s.ReplacedHeaderValues, s.Pdfs, s.Pdf.Pages, s.Pdf.RemovedTextRuns,
+                s.Pdf.SymbolsHidden, s.Pdf.HiddenModules, s.Pdf.RemovedRects, s.Pdf.RewrittenImages, s.Pdf.InfoEntriesRemoved));
             if (!outcome.Accepted)
             {
-                foreach (var r in outcome.Refusals) stderr.WriteLine("refused: " + r);
-                stderr.WriteLine("nothing written");
+                foreach (var r in outcome.Refusals) stderr.WriteLine(Texts.Format(lang, "cli.evidence.refused", r));
+                stderr.WriteLine(Texts.Get(lang, "cli.evidence.nothingWritten"));
                 return CliApp.ExitNonConformant;
             }
-            if (outcome.Validation?.DataMatrix.Status is { } st) stderr.WriteLine($"evidence: DataMatrix status {st}");
+            if (outcome.Validation?.DataMatrix.Status is { } st) stderr.WriteLine(Texts.Format(lang, "cli.evidence.dmStatus", st));
             if (outcome.Validation?.Findings.Any(f => f.RuleId == "DM-032") == true)
-                stderr.WriteLine("warning: DM-032: the input has no INS DataMatrix to hide; oSIS expects one, partly hidden");
+                stderr.WriteLine(Texts.Get(lang, "cli.evidence.noDataMatrix"));
             try
             {
                 using var af = new AtomicFile(outPath);
@@ -62,10 +63,10 @@ public static class EvidenceCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"error: cannot write {outPath}: {ex.GetType().Name}");
+                stderr.WriteLine(Texts.Format(lang, "cli.error.cannotWrite", outPath, ex.GetType().Name));
                 return CliApp.ExitError;
             }
-            stderr.WriteLine($"written: {outPath}");
+            stderr.WriteLine(Texts.Format(lang, "cli.evidence.written", outPath));
             return CliApp.ExitOk;
         });
         return cmd;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CdaCheck.Core.Indicators;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 
@@ -14,26 +15,26 @@ namespace CdaCheck.Cli;
 /// </summary>
 public static class IndicatorsCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang)
     {
-        var program = new Option<string>("--program") { Description = "hopen2 or sun-es", Required = true };
+        var program = new Option<string>("--program") { Description = Texts.Get(lang, "cli.indicators.program"), Required = true };
         program.AcceptOnlyFromAmong(ProgramDefinition.Programs);
-        var month = new Option<string>("--month") { Description = "Month counted, YYYY-MM.", Required = true };
-        var window = new Option<string?>("--window") { Description = "SUN-ES target window: S1-2022, S2-2022, S1-2023 or S2-2023 (default: the window of --month)." };
-        var tier = new Option<string?>("--tier") { Description = "HOP'EN 2 target tier: sun-es-reached or other (default: other)." };
-        var venues = new Option<string>("--venues") { Description = "Venues CSV.", Required = true };
-        var documents = new Option<string>("--documents") { Description = "Documents produits CSV.", Required = true };
-        var traces = new Option<string>("--traces") { Description = "Traces DMP CSV.", Required = true };
-        var mss = new Option<string?>("--mss") { Description = "MSSanté log CSV." };
-        var identities = new Option<string?>("--identities") { Description = "Identities CSV (HOP'EN 2 P1.01)." };
-        var root = new Option<string?>("--documents-root") { Description = "Folder of CDA files found by ClinicalDocument/id when the Fichier column is empty." };
-        var establishment = new Option<string?>("--establishment") { Description = "Establishment name (reports)." };
-        var finess = new Option<string?>("--finess") { Description = "FINESS number (reports)." };
-        var format = new Option<string>("--format", "-f") { Description = "text, json, csv, xlsx or fhir", DefaultValueFactory = _ => "text" };
+        var month = new Option<string>("--month") { Description = Texts.Get(lang, "cli.indicators.month"), Required = true };
+        var window = new Option<string?>("--window") { Description = Texts.Get(lang, "cli.indicators.window") };
+        var tier = new Option<string?>("--tier") { Description = Texts.Get(lang, "cli.indicators.tier") };
+        var venues = new Option<string>("--venues") { Description = Texts.Get(lang, "cli.indicators.venues"), Required = true };
+        var documents = new Option<string>("--documents") { Description = Texts.Get(lang, "cli.indicators.documents"), Required = true };
+        var traces = new Option<string>("--traces") { Description = Texts.Get(lang, "cli.indicators.traces"), Required = true };
+        var mss = new Option<string?>("--mss") { Description = Texts.Get(lang, "cli.indicators.mss") };
+        var identities = new Option<string?>("--identities") { Description = Texts.Get(lang, "cli.indicators.identities") };
+        var root = new Option<string?>("--documents-root") { Description = Texts.Get(lang, "cli.indicators.root") };
+        var establishment = new Option<string?>("--establishment") { Description = Texts.Get(lang, "cli.indicators.establishment") };
+        var finess = new Option<string?>("--finess") { Description = Texts.Get(lang, "cli.indicators.finess") };
+        var format = new Option<string>("--format", "-f") { Description = Texts.Get(lang, "cli.indicators.format"), DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(IndicatorWriters.Formats);
-        var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file (written whole or not at all)." };
-        var schemas = new Option<string?>("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
-        var cmd = new Command("indicators", "Compute the SUN-ES or HOP'EN 2 usage indicators, counting only conformant documents (naive rate beside).")
+        var output = new Option<string?>("--output", "-o") { Description = Texts.Get(lang, "cli.option.output") };
+        var schemas = new Option<string?>("--schemas") { Description = Texts.Get(lang, "cli.option.schemas") };
+        var cmd = new Command("indicators", Texts.Get(lang, "cli.indicators.description"))
         {
             program, month, window, tier, venues, documents, traces, mss, identities, root, establishment, finess, format, output, schemas,
         };
@@ -41,7 +42,7 @@ public static class IndicatorsCommand
         {
             var prog = pr.GetValue(program)!;
             if (!TryMonth(pr.GetValue(month), out var year, out var mon))
-                return Usage(stderr, "--month must be YYYY-MM (e.g. 2026-10).");
+                return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.badMonth"));
             ReferenceData data;
             ProgramDefinition defs;
             try
@@ -51,20 +52,20 @@ public static class IndicatorsCommand
             }
             catch (ReferenceDataException ex)
             {
-                stderr.WriteLine("error: reference data: " + ex.Message);
+                stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", ex.Message));
                 return CliApp.ExitError;
             }
             var w = pr.GetValue(window);
             var t = pr.GetValue(tier);
             if (w is not null && (prog != "sun-es" || !defs.Windows.Contains(w)))
-                return Usage(stderr, prog != "sun-es" ? "--window applies to --program sun-es only." : "--window must be one of " + string.Join(", ", defs.Windows) + ".");
+                return Usage(stderr, lang, prog != "sun-es" ? Texts.Get(lang, "cli.indicators.windowSunEsOnly") : Texts.Format(lang, "cli.indicators.windowOneOf", string.Join(", ", defs.Windows)));
             if (t is not null && (prog != "hopen2" || !defs.Tiers.Contains(t)))
-                return Usage(stderr, prog != "hopen2" ? "--tier applies to --program hopen2 only." : "--tier must be one of " + string.Join(", ", defs.Tiers) + ".");
+                return Usage(stderr, lang, prog != "hopen2" ? Texts.Get(lang, "cli.indicators.tierHopen2Only") : Texts.Format(lang, "cli.indicators.tierOneOf", string.Join(", ", defs.Tiers)));
             var fmt = pr.GetValue(format)!;
             var outPath = pr.GetValue(output);
-            if (fmt == "xlsx" && outPath is null) return Usage(stderr, "--format xlsx needs --output FILE.");
+            if (fmt == "xlsx" && outPath is null) return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.xlsxNeedsOutput"));
             var docRoot = pr.GetValue(root);
-            if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine($"error: --documents-root: no such folder: {docRoot}"); return CliApp.ExitError; }
+            if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine(Texts.Format(lang, "cli.indicators.noDocumentsRoot", docRoot)); return CliApp.ExitError; }
             var request = new IndicatorRequest(prog, year, mon)
             {
                 Window = w, Tier = t, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess),
@@ -79,7 +80,7 @@ public static class IndicatorsCommand
                     using var file = new AtomicFile(outPath);
                     IndicatorWriters.Write(fmt, report, file.Stream);
                     file.Commit();
-                    stderr.WriteLine($"{report.Indicators.Count} indicator(s), {report.Validations} file(s) validated, {report.InputErrors.Count} input error(s). Report: {outPath}");
+                    stderr.WriteLine(Texts.Format(lang, "cli.indicators.summary", report.Indicators.Count, report.Validations, report.InputErrors.Count, outPath));
                 }
                 else
                 {
@@ -89,32 +90,32 @@ public static class IndicatorsCommand
                     if (fmt is "json" or "fhir") stdout.WriteLine();
                     stdout.Flush();
                 }
-                if (report.InputErrors.Count > 0) stderr.WriteLine($"warning: {report.InputErrors.Count} input error(s); see inputErrors in the report.");
+                if (report.InputErrors.Count > 0) stderr.WriteLine(Texts.Format(lang, "cli.indicators.inputErrors", report.InputErrors.Count));
                 return CliApp.ExitOk;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine("error: " + ex.Message);
+                stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
                 return CliApp.ExitError;
             }
             catch (ReferenceDataException ex)
             {
-                stderr.WriteLine("error: reference data: " + ex.Message);
+                stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", ex.Message));
                 return CliApp.ExitError;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Never echo input content: the exception type only.
-                stderr.WriteLine("error: internal error (" + ex.GetType().Name + ")");
+                stderr.WriteLine(Texts.Format(lang, "cli.error.internal", ex.GetType().Name));
                 return CliApp.ExitError;
             }
         });
         return cmd;
     }
 
-    private static int Usage(TextWriter stderr, string message)
+    private static int Usage(TextWriter stderr, Lang lang, string message)
     {
-        stderr.WriteLine("error: " + message);
+        stderr.WriteLine(Texts.Format(lang, "cli.error", message));
         return CliApp.ExitUsage;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Validation;
@@ -7,20 +8,22 @@ namespace CdaCheck.Cli;
 
 public static class InspectCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang)
     {
-        var file = new Argument<string>("file") { Description = "A CDA file, PDF, XDM zip or .eml message." };
-        var reveal = new Option<bool>("--reveal-identity") { Description = "Show identity values and the PDF text." };
-        var allowTest = new Option<bool>("--allow-test-ins") { Description = "Accept INS under the test OIDs as qualified." };
-        var profile = new Option<string>("--profile") { Description = "dmp (default), mss or evidence.", DefaultValueFactory = _ => "dmp" };
+        var file = new Argument<string>("file") { Description = Texts.Get(lang, "cli.inspect.file") };
+        var reveal = new Option<bool>("--reveal-identity") { Description = Texts.Get(lang, "cli.inspect.reveal") };
+        var allowTest = new Option<bool>("--allow-test-ins") { Description = Texts.Get(lang, "cli.option.allowTestIns") };
+        var profile = new Option<string>("--profile") { Description = Texts.Get(lang, "cli.option.profile"), DefaultValueFactory = _ => "dmp" };
         profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
-        var cmd = new Command("inspect", "Show what was parsed from one input: header, INS and traits, PDF, DataMatrix grid and payload, findings.") { file, reveal, allowTest, profile };
+        var cmd = new Command("inspect", Texts.Get(lang, "cli.inspect.description")) { file, reveal, allowTest, profile };
         cmd.SetAction(pr =>
         {
             var path = pr.GetValue(file)!;
-            if (!File.Exists(path)) { stderr.WriteLine($"error: no such file: {path}"); return CliApp.ExitUsage; }
+            if (Directory.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.isFolder", path)); return CliApp.ExitUsage; }
+            if (!File.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
             var options = new ValidationOptions
             {
+                Language = lang,
                 RevealIdentity = pr.GetValue(reveal),
                 AllowTestIns = pr.GetValue(allowTest),
                 Profile = pr.GetValue(profile) switch { "mss" => Profile.Mss, "evidence" => Profile.Evidence, _ => Profile.Dmp },

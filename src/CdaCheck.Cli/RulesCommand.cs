@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Rules;
 
@@ -6,11 +7,11 @@ namespace CdaCheck.Cli;
 
 public static class RulesCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, Lang lang)
     {
-        var format = new Option<string>("--format", "-f") { Description = "text, json or md", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format", "-f") { Description = Texts.Get(lang, "cli.rules.format"), DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "md");
-        var cmd = new Command("rules", "List every rule (ID, severity, title; json/md add message, source and fix).") { format };
+        var cmd = new Command("rules", Texts.Get(lang, "cli.rules.description")) { format };
         cmd.SetAction(pr =>
         {
             var rules = RuleCatalog.All;
@@ -19,13 +20,13 @@ public static class RulesCommand
                 case "json":
                     using (var ms = new MemoryStream())
                     {
-                        RuleCatalogWriter.WriteJson(ms, rules);
+                        RuleCatalogWriter.WriteJson(ms, rules, lang);
                         stdout.Write(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
                         stdout.WriteLine();
                     }
                     break;
-                case "md": RuleCatalogWriter.WriteMarkdown(stdout, rules); break;
-                default: RuleCatalogWriter.WriteText(stdout, rules); break;
+                case "md": RuleCatalogWriter.WriteMarkdown(stdout, rules, lang); break;
+                default: RuleCatalogWriter.WriteText(stdout, rules, lang); break;
             }
             stdout.Flush();
             return CliApp.ExitOk;

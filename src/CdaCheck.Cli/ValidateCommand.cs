@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using CdaCheck.Core.Input;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Rules;
@@ -12,29 +13,29 @@ public static class ValidateCommand
 {
     public static readonly string[] Formats = ["text", "json", "jsonl", "sarif", "junit", "html"];
 
-    public sealed class CommonOptions
+    public sealed class CommonOptions(Lang lang)
     {
-        public readonly Option<string> Format = new("--format", "-f") { Description = "Report format: " + string.Join(", ", Formats), DefaultValueFactory = _ => "text" };
-        public readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (written whole or not at all)." };
-        public readonly Option<string> FailOn = new("--fail-on") { Description = "Lowest severity that makes a document non-conformant: error or warning.", DefaultValueFactory = _ => "error" };
-        public readonly Option<string> Profile = new("--profile") { Description = "dmp (default), mss or evidence.", DefaultValueFactory = _ => "dmp" };
-        public readonly Option<bool> AllowTestIns = new("--allow-test-ins") { Description = "Accept INS under the test OIDs (1.2.250.1.213.1.4.10/.11) as qualified." };
-        public readonly Option<bool> Reveal = new("--reveal-identity") { Description = "Show identity values (matricule, names, birth date and place) in reports. Masked by default." };
-        public readonly Option<bool> Historical = new("--historical") { Description = "The documents are historical documents taken back from the DPI (no DataMatrix required)." };
-        public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Text format: only non-conformant documents and their failing findings." };
-        public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
-        public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
-        public readonly Option<string> Raster = new("--raster-fallback") { Description = "Render page 1 with pdftoppm (if installed) to find a DataMatrix the page content does not show: auto (only for images in codecs CdaCheck does not decode, e.g. JPEG scans), always, never.", DefaultValueFactory = _ => "auto" };
-        public readonly Option<string[]> Limit = new("--limit") { Description = "Change a limit on hostile input, NAME=VALUE (repeatable): input-bytes, xml-chars, xml-depth, embedded-bytes, decompressed-bytes, compression-ratio, zip-entries, pdf-objects, pdf-depth, timeout-ms; suffixes k, m, g. Defaults in README (Security).", AllowMultipleArgumentsPerToken = false };
-        public readonly Option<bool> Timings = new("--timings") { Description = "Add each document's validation time (elapsedMs) to the json/jsonl report (benchmarks)." };
-        public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
+        public readonly Option<string> Format = Only(new("--format", "-f") { Description = Texts.Format(lang, "cli.option.format", string.Join(", ", Formats)), DefaultValueFactory = _ => "text" }, Formats);
+        public readonly Option<string?> Output = new("--output", "-o") { Description = Texts.Get(lang, "cli.option.output") };
+        public readonly Option<string> FailOn = Only(new("--fail-on") { Description = Texts.Get(lang, "cli.option.failOn"), DefaultValueFactory = _ => "error" }, "error", "warning", "info");
+        public readonly Option<string> Profile = Only(new("--profile") { Description = Texts.Get(lang, "cli.option.profile"), DefaultValueFactory = _ => "dmp" }, "dmp", "mss", "evidence");
+        public readonly Option<bool> AllowTestIns = new("--allow-test-ins") { Description = Texts.Get(lang, "cli.option.allowTestIns") };
+        public readonly Option<bool> Reveal = new("--reveal-identity") { Description = Texts.Get(lang, "cli.option.reveal") };
+        public readonly Option<bool> Historical = new("--historical") { Description = Texts.Get(lang, "cli.option.historical") };
+        public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = Texts.Get(lang, "cli.option.quiet") };
+        public readonly Option<int> Parallel = new("--parallel") { Description = Texts.Get(lang, "cli.option.parallel"), DefaultValueFactory = _ => 0 };
+        public readonly Option<string?> Schemas = new("--schemas") { Description = Texts.Get(lang, "cli.option.schemas") };
+        public readonly Option<string> Raster = Only(new("--raster-fallback") { Description = Texts.Get(lang, "cli.option.raster"), DefaultValueFactory = _ => "auto" }, "auto", "always", "never");
+        public readonly Option<string[]> Limit = new("--limit") { Description = Texts.Get(lang, "cli.option.limit"), AllowMultipleArgumentsPerToken = false };
+        public readonly Option<bool> Timings = new("--timings") { Description = Texts.Get(lang, "cli.option.timings") };
+        public readonly Option<string?> Shard = new("--shard") { Description = Texts.Get(lang, "cli.option.shard") };
 
-        public CommonOptions()
+        public Lang Language => lang;
+
+        private static Option<string> Only(Option<string> option, params string[] values)
         {
-            Format.AcceptOnlyFromAmong(Formats);
-            FailOn.AcceptOnlyFromAmong("error", "warning", "info");
-            Profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
-            Raster.AcceptOnlyFromAmong("auto", "always", "never");
+            option.AcceptOnlyFromAmong(values);
+            return option;
         }
 
         public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit, Timings];
@@ -46,7 +47,7 @@ public static class ValidateCommand
             foreach (var l in pr.GetValue(Limit) ?? [])
             {
                 try { limits = limits.With(l); }
-                catch (ArgumentException ex) { throw new UsageException("--limit " + ex.Message); }
+                catch (ArgumentException ex) { throw new UsageException(Texts.Format(lang, "cli.error.limit", ex.Message)); }
             }
             return new ValidationOptions
             {
@@ -54,6 +55,7 @@ public static class ValidateCommand
                 Profile = pr.GetValue(Profile) switch { "mss" => Core.Validation.Profile.Mss, "evidence" => Core.Validation.Profile.Evidence, _ => Core.Validation.Profile.Dmp },
                 AllowTestIns = pr.GetValue(AllowTestIns),
                 RevealIdentity = pr.GetValue(Reveal),
+                Language = lang,
                 Historical = pr.GetValue(Historical),
                 Limits = limits,
                 RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "never" => RasterMode.Never, _ => RasterMode.Auto },
@@ -61,21 +63,21 @@ public static class ValidateCommand
         }
     }
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang)
     {
-        var o = new CommonOptions();
-        var paths = new Argument<string[]>("paths") { Description = "CDA files, PDF files, XDM zips, .eml messages, folders (recursive) or globs.", Arity = ArgumentArity.OneOrMore };
-        var cmd = new Command("validate", "Validate documents and packages; exit 0 when all are conformant, 1 otherwise.") { paths };
+        var o = new CommonOptions(lang);
+        var paths = new Argument<string[]>("paths") { Description = Texts.Get(lang, "cli.validate.paths"), Arity = ArgumentArity.OneOrMore };
+        var cmd = new Command("validate", Texts.Get(lang, "cli.validate.description")) { paths };
         foreach (var opt in o.All) cmd.Options.Add(opt);
         cmd.SetAction(pr =>
         {
             var options = o.ToOptions(pr);
             var data = ReferenceData.Load(pr.GetValue(o.Schemas));
             var expansion = InputExpander.Expand(pr.GetValue(paths)!);
-            foreach (var u in expansion.Unmatched) stderr.WriteLine($"error: no such file, folder or match: {u}");
+            foreach (var u in expansion.Unmatched) stderr.WriteLine(Texts.Format(lang, "cli.error.noMatch", u));
             if (expansion.Unmatched.Count > 0) return CliApp.ExitUsage;
-            if (expansion.Files.Count == 0) { stderr.WriteLine("error: no input documents found."); return CliApp.ExitUsage; }
-            var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard));
+            if (expansion.Files.Count == 0) { stderr.WriteLine(Texts.Get(lang, "cli.error.noInput")); return CliApp.ExitUsage; }
+            var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard), lang);
             var validator = new Validator(data, options);
             Func<string, DocumentResult> validate = validator.ValidateFile;
             bool timings = pr.GetValue(o.Timings);
@@ -110,12 +112,12 @@ public static class ValidateCommand
     }
 
     /// <summary>Keeps the inputs of share k of n (1-based), by position in the sorted list: stable across machines.</summary>
-    public static IReadOnlyList<string> ApplyShard(IReadOnlyList<string> files, string? shard)
+    public static IReadOnlyList<string> ApplyShard(IReadOnlyList<string> files, string? shard, Lang lang = Lang.En)
     {
         if (string.IsNullOrEmpty(shard)) return files;
         var parts = shard.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out var k) || !int.TryParse(parts[1], out var n) || n < 1 || k < 1 || k > n)
-            throw new UsageException($"--shard takes k/n with 1 <= k <= n, not '{shard}'.");
+            throw new UsageException(Texts.Format(lang, "cli.error.shard", shard));
         return files.Where((_, i) => i % n == k - 1).ToList();
     }
 
@@ -144,12 +146,12 @@ public static class ValidateCommand
             stream.Flush();
             file?.Commit();
             if (output is not null)
-                stderr.WriteLine($"{summary.Documents} document(s): {summary.Conformant} conformant, {summary.NonConformant} non-conformant. Report: {output}");
+                stderr.WriteLine(Texts.Format(ctx.Options.Language, "cli.validate.summary", summary.Documents, summary.Conformant, summary.NonConformant, output));
             return summary.NonConformant == 0 ? CliApp.ExitOk : CliApp.ExitNonConformant;
         }
         catch (IOException ex)
         {
-            stderr.WriteLine("error: " + ex.Message);
+            stderr.WriteLine(Texts.Format(ctx.Options.Language, "cli.error", ex.Message));
             return CliApp.ExitError;
         }
         finally

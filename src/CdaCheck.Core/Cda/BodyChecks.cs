@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Text.Json;
 using System.Xml.Linq;
 using CdaCheck.Core.Reference;
@@ -11,80 +12,47 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
 {
     public static readonly RuleDescriptor NoBody = new(
         "DOC-030", Severity.Error,
-        "component must hold a nonXMLBody (N1) or a structuredBody (N3)",
-        "The document has {0}.",
-        "HL7 CDA R2 §4.3; CI-SIS Structuration minimale (component 1..1)",
-        "Put the content in component/nonXMLBody (N1, PDF in base64) or component/structuredBody (N3).");
+        "HL7 CDA R2 §4.3; CI-SIS Structuration minimale (component 1..1)");
 
     public static readonly RuleDescriptor N1TextMissing = new(
         "DOC-031", Severity.Error,
-        "nonXMLBody/text is required, with @mediaType and @representation",
-        "nonXMLBody: {0}.",
-        "HL7 CDA R2 (nonXMLBody/text ED 1..1); CI-SIS Structuration minimale (N1 body)",
-        "Write <nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">…base64…</text></nonXMLBody>.");
+        "HL7 CDA R2 (nonXMLBody/text ED 1..1); CI-SIS Structuration minimale (N1 body)");
 
     public static readonly RuleDescriptor MediaType = new(
         "DOC-032", Severity.Error,
-        "The N1 body media type must be application/pdf",
-        "nonXMLBody/text/@mediaType is '{0}'{1}.",
-        "ANS NOS ASS_A12 (N1 media types: application/pdf, text/plain, text/rtf, image/jpeg, image/tiff); Ségur documents are PDF (DataMatrix INS)",
-        "Embed the document as a PDF (mediaType=\"application/pdf\").");
+        "ANS NOS ASS_A12 (N1 media types: application/pdf, text/plain, text/rtf, image/jpeg, image/tiff); Ségur documents are PDF (DataMatrix INS)");
 
     public static readonly RuleDescriptor Representation = new(
         "DOC-033", Severity.Error,
-        "An embedded file must use representation B64",
-        "{0}/@representation is '{1}', expected 'B64'.",
-        "HL7 CDA R2 (ED representation B64); CI-SIS N1 body (text[@representation='B64'])",
-        "Encode the file in base64 and set representation=\"B64\".");
+        "HL7 CDA R2 (ED representation B64); CI-SIS N1 body (text[@representation='B64'])");
 
     public static readonly RuleDescriptor Base64Invalid = new(
         "DOC-034", Severity.Error,
-        "The embedded base64 content does not decode",
-        "{0}: {1}.",
-        "RFC 4648 base64; HL7 CDA R2 (ED B64)",
-        "Write plain base64 (A-Z, a-z, 0-9, +, /, = padding; line breaks allowed) of the whole file.");
+        "RFC 4648 base64; HL7 CDA R2 (ED B64)");
 
     public static readonly RuleDescriptor NotPdf = new(
         "DOC-035", Severity.Error,
-        "An embedded application/pdf file must be a complete PDF (%PDF- … %%EOF)",
-        "{0}: the decoded bytes {1}.",
-        "ISO 32000 (header %PDF-, trailer %%EOF); CI-SIS N1 body",
-        "Embed the complete PDF file, unmodified, in base64.");
+        "ISO 32000 (header %PDF-, trailer %%EOF); CI-SIS N1 body");
 
     public static readonly RuleDescriptor N3Empty = new(
         "DOC-037", Severity.Error,
-        "A structuredBody must contain at least one section",
-        "structuredBody: {0}.",
-        "HL7 CDA R2 (structuredBody/component/section 1..*)",
-        "Put the content in structuredBody/component/section elements.");
+        "HL7 CDA R2 (structuredBody/component/section 1..*)");
 
     public static readonly RuleDescriptor BioTemplates = new(
         "DOC-038", Severity.Error,
-        "A structured CR de biologie carries the XD-LAB and CR-BIO templateIds",
-        "CR-BIO N3 document: templateId {0} is missing.",
-        "CI-SIS volet CR-BIO (IHE PaLM XD-LAB 1.3.6.1.4.1.19376.1.3.3 and CI-SIS 1.2.250.1.213.1.1.1.55)",
-        "Declare templateIds 1.3.6.1.4.1.19376.1.3.3 and 1.2.250.1.213.1.1.1.55 (with the volet version as extension).");
+        "CI-SIS volet CR-BIO (IHE PaLM XD-LAB 1.3.6.1.4.1.19376.1.3.3 and CI-SIS 1.2.250.1.213.1.1.1.55)");
 
     public static readonly RuleDescriptor BioSection = new(
         "DOC-039", Severity.Error,
-        "A structured CR de biologie needs a laboratory section with entries",
-        "CR-BIO N3 document: {0}.",
-        "IHE PaLM XD-LAB (Laboratory Specialty Section 1.3.6.1.4.1.19376.1.3.3.2.1 / Report Item Section .2.2 with Laboratory Report Data Processing Entry); CI-SIS volet CR-BIO",
-        "Put the results in a laboratory specialty section (templateId 1.3.6.1.4.1.19376.1.3.3.2.1) with at least one entry.");
+        "IHE PaLM XD-LAB (Laboratory Specialty Section 1.3.6.1.4.1.19376.1.3.3.2.1 / Report Item Section .2.2 with Laboratory Report Data Processing Entry); CI-SIS volet CR-BIO");
 
     public static readonly RuleDescriptor VoletTypeCode = new(
         "DOC-036", Severity.Error,
-        "A volet templateId fixes the document type code",
-        "templateId {0} ({1}) is for type code {2}, but the document code is '{3}'.",
-        "CI-SIS volets (header schematrons Entete_LDL-SES, Entete_LDL-EES, Entete_CR-BIO, Entete_IMG-CR-IMG, Entete_EP-MED-DM)",
-        "Use the type code of the volet, or declare the templateId of the volet the content really follows.");
+        "CI-SIS volets (header schematrons Entete_LDL-SES, Entete_LDL-EES, Entete_CR-BIO, Entete_IMG-CR-IMG, Entete_EP-MED-DM)");
 
     public static readonly RuleDescriptor VoletParents = new(
         "DOC-040", Severity.Error,
-        "A volet templateId requires its IHE/DICOM parent templateIds",
-        "templateId {0} ({1}) requires templateId {2}, which is missing.",
-        "CI-SIS volets CR-BIO (IHE XD-LAB), CR-IMG (DICOM PS3.20 9.1/9.20/9.21), eP-MED-DM (IHE PRE, PCC)",
-        "Declare the parent templateIds the volet builds on.");
+        "CI-SIS volets CR-BIO (IHE XD-LAB), CR-IMG (DICOM PS3.20 9.1/9.20/9.21), eP-MED-DM (IHE PRE, PCC)");
 
     public const string XdsSd = "1.3.6.1.4.1.19376.1.2.20";
     public const string XdLab = "1.3.6.1.4.1.19376.1.3.3";
@@ -100,33 +68,33 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         var component = components.FirstOrDefault();
         var n1 = component.El("nonXMLBody");
         var n3 = component.El("structuredBody");
-        if (components.Count > 1) { sink.Report(NoBody, doc.Loc(components[1]), $"{components.Count} component elements (expected 1)"); }
-        if (n1 is not null && n3 is not null) { sink.Report(NoBody, doc.Loc(n3), "both a nonXMLBody and a structuredBody"); }
+        if (components.Count > 1) { sink.Report(NoBody, doc.Loc(components[1]), new Phrase("doc.d.001", components.Count)); }
+        if (n1 is not null && n3 is not null) { sink.Report(NoBody, doc.Loc(n3), new Phrase("doc.d.002")); }
         if (n1 is not null) { result.Level = "N1"; CheckN1(doc, n1, result, sink, ctx); }
         else if (n3 is not null) { result.Level = "N3"; CheckN3(doc, n3, result, sink, ctx); }
-        else sink.Report(NoBody, doc.Missing(doc.Root, "component"), component is null ? "no component" : "neither nonXMLBody nor structuredBody");
+        else sink.Report(NoBody, doc.Missing(doc.Root, "component"), component is null ? new Phrase("doc.d.003") : new Phrase("doc.d.004"));
     }
 
     private void CheckN1(CdaDocument doc, XElement n1, DocumentResult result, FindingSink sink, ValidationContext ctx)
     {
         var text = n1.El("text");
-        if (text is null) { sink.Report(N1TextMissing, doc.Missing(n1, "text"), "no text element"); return; }
+        if (text is null) { sink.Report(N1TextMissing, doc.Missing(n1, "text"), new Phrase("doc.d.005")); return; }
         var media = text.Attr("mediaType");
         var rep = text.Attr("representation");
-        if (media is null) sink.Report(N1TextMissing, doc.Loc(text), "text has no @mediaType");
+        if (media is null) sink.Report(N1TextMissing, doc.Loc(text), new Phrase("doc.d.006"));
         else if (media != "application/pdf")
         {
             if (OtherCisisMediaTypes.Contains(media))
-                sink.Report(MediaType, Severity.Warning, doc.Loc(text.Attribute("mediaType")), media, " (allowed by CI-SIS ASS_A12, but a Ségur document and its DataMatrix need a PDF)");
+                sink.Report(MediaType, Severity.Warning, doc.Loc(text.Attribute("mediaType")), media, new Phrase("doc.d.007"));
             else
-                sink.Report(MediaType, doc.Loc(text.Attribute("mediaType")), Short(media), " (not a CI-SIS N1 media type)");
+                sink.Report(MediaType, doc.Loc(text.Attribute("mediaType")), Short(media), new Phrase("doc.d.008"));
         }
         result.FormatCode = media is null ? null : _formats.ForMediaType(media);
-        if (rep is null) { sink.Report(N1TextMissing, doc.Loc(text), "text has no @representation"); return; }
+        if (rep is null) { sink.Report(N1TextMissing, doc.Loc(text), new Phrase("doc.d.009")); return; }
         if (rep != "B64") { sink.Report(Representation, doc.Loc(text.Attribute("representation")), "nonXMLBody/text", Short(rep)); return; }
         var bytes = Decode(doc, text, "nonXMLBody/text", sink, ctx);
         if (bytes is null) return;
-        if (bytes.Length == 0) { sink.Report(Base64Invalid, doc.Loc(text), "nonXMLBody/text", "the content is empty"); return; }
+        if (bytes.Length == 0) { sink.Report(Base64Invalid, doc.Loc(text), "nonXMLBody/text", new Phrase("doc.d.010")); return; }
         if (media == "application/pdf") CheckPdfBytes(doc, text, "nonXMLBody/text", bytes, sink);
         result.EmbeddedFiles.Add(new EmbeddedFile(media ?? "application/octet-stream", bytes, doc.Loc(text), "nonXMLBody"));
     }
@@ -136,7 +104,7 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         var templates = doc.Root.Els("templateId").Select(t => t.Attr("root") ?? "").ToList();
         result.FormatCode = _formats.ForTemplates(templates);
         var sections = n3.Els("component").Select(c => c.El("section")).Where(s => s is not null).ToList();
-        if (sections.Count == 0) sink.Report(N3Empty, doc.Loc(n3), "no component/section");
+        if (sections.Count == 0) sink.Report(N3Empty, doc.Loc(n3), new Phrase("doc.d.011"));
 
         var templateSet = templates.ToHashSet(StringComparer.Ordinal);
         foreach (var (t, v) in _formats.Volets)
@@ -144,7 +112,7 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
             if (!templateSet.Contains(t)) continue;
             var at = doc.Loc(doc.Root.Els("templateId").First(x => x.Attr("root") == t));
             if (result.TypeCode is not null && !v.TypeCodes.Contains(result.TypeCode))
-                sink.Report(VoletTypeCode, at, t, v.Volet, string.Join(" or ", v.TypeCodes), Short(result.TypeCode));
+                sink.Report(VoletTypeCode, at, t, v.Volet, string.Join(" / ", v.TypeCodes), Short(result.TypeCode));
             foreach (var parent in v.Requires)
                 if (!templateSet.Contains(parent) && !(t == CrBio && parent == XdLab)) // CR-BIO's XD-LAB parent is DOC-038
                     sink.Report(VoletParents, at, t, v.Volet, parent);
@@ -170,13 +138,13 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
             if (rep != "B64")
             {
                 if (rep is not null || e.Value.Trim().Length > 0)
-                    sink.Report(Representation, doc.Loc(e.Attribute("representation") ?? (XObject)e), name, rep ?? "(none: TXT)");
+                    sink.Report(Representation, doc.Loc(e.Attribute("representation") ?? (XObject)e), name, (object?)rep ?? new Phrase("doc.d.013"));
                 continue;
             }
-            if (++count > MaxEmbeddedFiles) { sink.Report(SecurityRules.InputTooLarge, doc.Loc(e), count, MaxEmbeddedFiles + " embedded files"); break; }
+            if (++count > MaxEmbeddedFiles) { sink.Report(SecurityRules.InputTooLarge, doc.Loc(e), count, new Phrase("doc.d.014", MaxEmbeddedFiles)); break; }
             var bytes = Decode(doc, e, name, sink, ctx);
             if (bytes is null) continue;
-            if (bytes.Length == 0) { sink.Report(Base64Invalid, doc.Loc(e), name, "the content is empty"); continue; }
+            if (bytes.Length == 0) { sink.Report(Base64Invalid, doc.Loc(e), name, new Phrase("doc.d.010")); continue; }
             CheckPdfBytes(doc, e, name, bytes, sink);
             result.EmbeddedFiles.Add(new EmbeddedFile(media, bytes, doc.Loc(e), e.Parent?.Name.LocalName == "observationMedia" ? "observationMedia" : e.Name.LocalName));
         }
@@ -194,7 +162,7 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
             anyLab = true;
             if (section.Descendants(CdaDocument.V3 + "entry").Any()) return;
         }
-        sink.Report(BioSection, doc.Loc(n3), anyLab ? "the laboratory sections have no entry" : $"no laboratory section (templateId {specialty})");
+        sink.Report(BioSection, doc.Loc(n3), anyLab ? new Phrase("doc.d.015") : new Phrase("doc.d.016", specialty));
     }
 
     /// <summary>Decodes base64 text (whitespace ignored), bounded by Limits.MaxEmbeddedBytes. Reports and returns null on failure.</summary>
@@ -213,12 +181,12 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         var chars = new char[significant];
         int n = 0;
         foreach (var ch in raw) if (!char.IsWhiteSpace(ch)) chars[n++] = ch;
-        if (n % 4 != 0) { sink.Report(Base64Invalid, doc.Loc(e), name, $"the base64 length ({n} characters) is not a multiple of 4"); return null; }
+        if (n % 4 != 0) { sink.Report(Base64Invalid, doc.Loc(e), name, new Phrase("doc.d.017", n)); return null; }
         var bytes = new byte[n / 4 * 3];
         if (!Convert.TryFromBase64Chars(chars, bytes, out int written))
         {
             int bad = Array.FindIndex(chars, c => !(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='));
-            sink.Report(Base64Invalid, doc.Loc(e), name, bad >= 0 ? $"character at position {bad} is not base64" : "the padding is invalid");
+            sink.Report(Base64Invalid, doc.Loc(e), name, bad >= 0 ? new Phrase("doc.d.018", bad) : new Phrase("doc.d.019"));
             return null;
         }
         return written == bytes.Length ? bytes : bytes.AsSpan(0, written).ToArray();
@@ -230,12 +198,12 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         int start = head.IndexOf("%PDF-"u8);
         if (start != 0)
         {
-            sink.Report(NotPdf, doc.Loc(e), name, start > 0 ? $"start with {start} bytes before the %PDF- header" : "do not start with %PDF-");
+            sink.Report(NotPdf, doc.Loc(e), name, start > 0 ? new Phrase("doc.d.020", start) : new Phrase("doc.d.021"));
             return;
         }
         var tail = bytes.AsSpan(Math.Max(0, bytes.Length - 1024));
         if (tail.LastIndexOf("%%EOF"u8) < 0)
-            sink.Report(NotPdf, doc.Loc(e), name, "do not end with %%EOF (truncated PDF?)");
+            sink.Report(NotPdf, doc.Loc(e), name, new Phrase("doc.d.022"));
     }
 
     private static string Short(string v) => v.Length > 60 ? v[..60] + "…" : v;

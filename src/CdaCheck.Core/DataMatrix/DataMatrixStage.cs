@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Globalization;
 using System.Text;
 using CdaCheck.Core.Cda;
@@ -19,70 +20,37 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
     private const string CisisIdentity = "CI-SIS Structuration minimale (recordTarget/patientRole/patient); ANS INS — Format datamatrix v2.2 §5";
 
     public static readonly RuleDescriptor MatriculeMismatch = new("DM-021", Severity.Error,
-        "S1 equals the matricule INS of the CDA header",
-        "DataMatrix S1 {0} differs from the matricule INS {1} in recordTarget/patientRole/id.",
-        CisisIdentity, "Print the DataMatrix from the same identity as the CDA header.");
+        CisisIdentity);
     public static readonly RuleDescriptor OidMismatch = new("DM-022", Severity.Error,
-        "S2 equals the INS OID of the CDA header",
-        "DataMatrix S2 {0} differs from the INS root {1} in recordTarget/patientRole/id.",
-        CisisIdentity, "Print the DataMatrix from the same identity as the CDA header.");
+        CisisIdentity);
     public static readonly RuleDescriptor GivenNamesMismatch = new("DM-023", Severity.Error,
-        "S3 equals the birth given names of the CDA header",
-        "DataMatrix S3 {0} differs from the birth given names {1} of the CDA header.",
-        CisisIdentity, "Write the list of birth given names (space-separated) as in the INS traits.");
+        CisisIdentity);
     public static readonly RuleDescriptor FamilyMismatch = new("DM-024", Severity.Error,
-        "S4 equals the birth family name (family qualifier BR) of the CDA header",
-        "DataMatrix S4 {0} differs from the birth family name {1} (family@qualifier=BR) of the CDA header.",
-        CisisIdentity, "Write the birth family name of the INS traits.");
+        CisisIdentity);
     public static readonly RuleDescriptor SexMismatch = new("DM-025", Severity.Error,
-        "S5 equals administrativeGenderCode",
-        "DataMatrix S5 {0} differs from administrativeGenderCode {1}.",
-        CisisIdentity, "Write the sex of the INS traits.");
+        CisisIdentity);
     public static readonly RuleDescriptor BirthDateMismatch = new("DM-026", Severity.Error,
-        "S6 equals birthTime",
-        "DataMatrix S6 {0} differs from birthTime {1}.",
-        CisisIdentity, "Write the birth date of the INS traits.");
+        CisisIdentity);
     public static readonly RuleDescriptor BirthPlaceMismatch = new("DM-027", Severity.Error,
-        "S7 equals the birth place code of the CDA header",
-        "DataMatrix S7 {0} differs from the birth place code {1} (birthplace/place/addr/county).",
-        CisisIdentity, "Write the INSEE code of the birth place of the INS traits.");
+        CisisIdentity);
     public static readonly RuleDescriptor NoInsInHeader = new("DM-028", Severity.Warning,
-        "A DataMatrix INS goes with an INS in the CDA header",
-        "The PDF carries an INS DataMatrix but the CDA header has no INS in recordTarget/patientRole/id.",
-        CisisIdentity, "Put the qualified INS in the CDA header, or remove the DataMatrix.");
+        CisisIdentity);
     public static readonly RuleDescriptor Absent = new("DM-030", Severity.Error,
-        "Documents with a qualified INS carry the INS DataMatrix",
-        "No INS DataMatrix was found in the PDF ({0}), although this {1} has an INS and the profile {2} requires it.",
-        Guide, "Print the INS DataMatrix next to the identity cartouche on page 1 (not required for prescriptions or historical documents: --historical).");
+        Guide);
     public static readonly RuleDescriptor EvidenceDecodable = new("DM-031", Severity.Error,
-        "Evidence samples: the DataMatrix is not decodable",
-        "The DataMatrix on page {0} can be decoded: an anonymised evidence sample must show the symbol but hide enough of it to make it unreadable.",
-        "ANS oSIS evidence (anonymised samples)", "Mask part of the DataMatrix (the finder must stay visible).");
+        "ANS oSIS evidence (anonymised samples)");
     public static readonly RuleDescriptor EvidenceAbsent = new("DM-032", Severity.Error,
-        "Evidence samples: the DataMatrix is present",
-        "No DataMatrix was found in the PDF ({0}); an evidence sample must show it (masked).",
-        "ANS oSIS evidence (anonymised samples)", "Keep the DataMatrix on the sample, partly masked.");
+        "ANS oSIS evidence (anonymised samples)");
     public static readonly RuleDescriptor EvidenceTraitsReadable = new("DM-033", Severity.Error,
-        "Evidence samples: identity traits are not readable in the text layer",
-        "Page 1's text layer shows the {0} {1}: an anonymised evidence sample must not.",
-        "ANS oSIS evidence (anonymised samples)", "Remove or mask the identity traits in the PDF (masking shapes do not remove text).");
+        "ANS oSIS evidence (anonymised samples)");
     public static readonly RuleDescriptor CartoucheMissing = new("DM-034", Severity.Warning,
-        "Page 1 shows the INS cartouche (matricule and birth family name)",
-        "Page 1's text layer does not show the {0} {1} of the INS cartouche.",
-        "ANS INS — Format datamatrix v2.2 §6 (cartouche); Guide d'implémentation INS (EXI DIF 02)",
-        "Print the matricule INS and the identity traits next to the DataMatrix.");
+        "ANS INS — Format datamatrix v2.2 §6 (cartouche); Guide d'implémentation INS (EXI DIF 02)");
     public static readonly RuleDescriptor Undecodable = new("DM-036", Severity.Error,
-        "The DataMatrix is readable",
-        "A DataMatrix was located on page {0} ({1}) but could not be decoded: {2}.",
-        "ISO/IEC 16022 (ECC200); " + Guide, "Print the symbol at a sufficient size (≥ 1 module quiet zone, nothing drawn over it).");
+        "ISO/IEC 16022 (ECC200); " + Guide);
     public static readonly RuleDescriptor NotOnPageOne = new("DM-037", Severity.Warning,
-        "The DataMatrix is on page 1",
-        "The INS DataMatrix is on page {0}, not on the first page.",
-        "ANS INS — Format datamatrix v2.2 §6", "Print the DataMatrix on page 1, next to the identity.");
+        "ANS INS — Format datamatrix v2.2 §6");
     public static readonly RuleDescriptor NotSquare = new("DM-038", Severity.Warning,
-        "The DataMatrix is a square ECC200 symbol",
-        "The DataMatrix is a rectangular {0} symbol; the INS format uses square symbols.",
-        "ANS INS — Format datamatrix v2.2 §4", "Generate a square symbol.");
+        "ANS INS — Format datamatrix v2.2 §4");
 
     /// <summary>Pages searched per PDF (page 1 first).</summary>
     public const int MaxPagesPerPdf = 8;
@@ -145,7 +113,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         {
             if (!symbol.Decoded)
                 sink.Report(Undecodable, required ? Severity.Error : Severity.Warning, loc, symbol.Page,
-                    symbol.Result.Size?.ToString() ?? "?", symbol.Result.Reason ?? "unknown reason");
+                    symbol.Result.Size?.ToString() ?? "?", (object?)symbol.Result.Reason ?? new Phrase("dm.d.001"));
             else
             {
                 if (symbol.Page != 1) sink.Report(NotOnPageOne, loc, symbol.Page);
@@ -251,18 +219,18 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
     {
         var (compact, spaced) = PageText(page);
         if (ins.Matricule is { Length: > 0 } mat && !compact.Contains(mat.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant(), StringComparison.Ordinal))
-            sink.Report(CartoucheMissing, loc, "matricule INS", Identity.Matricule(mat));
+            sink.Report(CartoucheMissing, loc, new Phrase("dm.d.002"), Identity.Matricule(mat));
         if (ins.BirthFamily is { Length: > 0 } fam && !ContainsWord(spaced, NormaliseName(fam)))
-            sink.Report(CartoucheMissing, loc, "birth family name", Identity.Name(fam));
+            sink.Report(CartoucheMissing, loc, new Phrase("dm.d.003"), Identity.Name(fam));
     }
 
     private static void EvidenceTraits(InsInfo ins, PageContent page, FindingSink sink, Location loc)
     {
         var (compact, spaced) = PageText(page);
         if (ins.Matricule is { Length: >= 13 } mat && compact.Contains(mat.ToUpperInvariant(), StringComparison.Ordinal))
-            sink.Report(EvidenceTraitsReadable, loc, "matricule INS", Identity.Matricule(mat));
+            sink.Report(EvidenceTraitsReadable, loc, new Phrase("dm.d.002"), Identity.Matricule(mat));
         if (ins.BirthFamily is { Length: > 1 } fam && ContainsWord(spaced, NormaliseName(fam)))
-            sink.Report(EvidenceTraitsReadable, loc, "birth family name", Identity.Name(fam));
+            sink.Report(EvidenceTraitsReadable, loc, new Phrase("dm.d.003"), Identity.Name(fam));
     }
 
     /// <summary>Page text normalised two ways: without any whitespace, and with single spaces.</summary>

@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CdaCheck.Core.Ins;
@@ -14,143 +15,83 @@ public static partial class InsPayloadRules
 
     public static readonly RuleDescriptor HeaderWrong = new(
         "DM-001", Severity.Error,
-        "The INS DataMatrix header is exactly IS010000000000000000000000",
-        "The DataMatrix header is \"{0}\"; the INS format requires \"IS010000000000000000000000\" (IS, version 01, 22 reserved zeros).",
-        Spec + " §3.1-3.2",
-        "Start the payload with IS01 followed by 22 zeros.");
+        Spec + " §3.1-3.2");
 
     public static readonly RuleDescriptor HeaderNotC40 = new(
         "DM-002", Severity.Warning,
-        "The 26-character header is C40-encoded",
-        "The 26-character header is encoded in {0}, not C40: the ANS datamatrix checker rejects such symbols.",
-        Spec + " §3.2; ANS online checker (interop.esante.gouv.fr/datamatrixins)",
-        "Force C40 encodation for the header (BWIPP/bwip-js c40headerlength=26, ZXing FORCE_C40).");
+        Spec + " §3.2; ANS online checker (interop.esante.gouv.fr/datamatrixins)");
 
     public static readonly RuleDescriptor UnknownData = new(
         "DM-003", Severity.Error,
-        "The message zone holds only the identifiers S1 to S7",
-        "{0}",
-        Spec + " §3.3, §5",
-        "Write only the data blocks S1-S7, each as <ID><value>.");
+        Spec + " §3.3, §5");
 
     public static readonly RuleDescriptor DuplicateId = new(
         "DM-004", Severity.Error,
-        "Each identifier S1-S7 appears at most once",
-        "Identifier {0} appears {1} times in the DataMatrix.",
-        Spec + " §5",
-        "Write each data block once.");
+        Spec + " §5");
 
     public static readonly RuleDescriptor MissingId = new(
         "DM-005", Severity.Error,
-        "S1 to S6 are present",
-        "The DataMatrix has no {0} ({1}).",
-        Spec + " §5",
-        "Write the matricule (S1), OID (S2), birth given names (S3), birth family name (S4), sex (S5) and birth date (S6).");
+        Spec + " §5");
 
     public static readonly RuleDescriptor NotAMatricule = new(
         "DM-006", Severity.Error,
-        "S1 is a 15-character matricule INS",
-        "S1 holds {0} ({1} characters), which is not a matricule INS (15 characters: 13 digits, 2A/2B allowed for Corsica, and a 2-digit key).",
-        Spec + " §5 (S1)",
-        "Put the matricule INS returned by INSi in S1 (seen in ANS examples: 'S1true' instead of the matricule).");
+        Spec + " §5 (S1)");
 
     public static readonly RuleDescriptor OidFormat = new(
         "DM-007", Severity.Error,
-        "S2 is an OID of 19 or 20 characters (digits and dots)",
-        "S2 \"{0}\" is not an OID of 19 to 20 digits and dots.",
-        Spec + " §5 (S2)",
-        "Put the OID of the INS assigning authority (1.2.250.1.213.1.4.8 for a NIR, .9 for a NIA) in S2.");
+        Spec + " §5 (S2)");
 
     public static readonly RuleDescriptor NameFormat = new(
         "DM-008", Severity.Error,
-        "S3 and S4 are 1 to 100 characters among A-Z, space, apostrophe and hyphen",
-        "{0} ({1}) {2}: {3}.",
-        Spec + " §5 (S3, S4)",
-        "Write the birth names as returned by INSi: upper case without accents, at most 100 characters.");
+        Spec + " §5 (S3, S4)");
 
     public static readonly RuleDescriptor SexFormat = new(
         "DM-009", Severity.Error,
-        "S5 is M or F",
-        "S5 is \"{0}\"; the sex must be M or F.",
-        Spec + " §5 (S5)",
-        "Write M or F (INSi returns no other value).");
+        Spec + " §5 (S5)");
 
     public static readonly RuleDescriptor DateFormat = new(
         "DM-010", Severity.Error,
-        "S6 is a real date written JJ-MM-AAAA",
-        "S6 {0} is not a real date written JJ-MM-AAAA.",
-        Spec + " §5 (S6)",
-        "Write the birth date as day-month-year with hyphens, e.g. 10-12-1815.");
+        Spec + " §5 (S6)");
 
     public static readonly RuleDescriptor PlaceFormat = new(
         "DM-011", Severity.Error,
-        "S7 is a 5-character INSEE code (COG)",
-        "S7 {0} is not a 5-character INSEE code (5 digits, or 2A/2B and 3 digits).",
-        Spec + " §5 (S7)",
-        "Write the INSEE code of the birth place (commune, or 99xxx country), or omit S7 when unknown.");
+        Spec + " §5 (S7)");
 
     public static readonly RuleDescriptor GsMissing = new(
         "DM-012", Severity.Error,
-        "A GS follows a variable field shorter than its maximum that is not last",
-        "{0} has {1} of at most {2} characters and is followed by {3} without the GS separator (0x1D).",
-        Spec + " §3.3",
-        "Write GS (0x1D) after S2, S3 or S4 when shorter than its maximum and not the last field.");
+        Spec + " §3.3");
 
     public static readonly RuleDescriptor GsSuperfluous = new(
         "DM-013", Severity.Error,
-        "No GS after a fixed-length field or a field at its maximum length",
-        "{0} is {1} and must not be followed by a GS separator.",
-        Spec + " §3.3",
-        "Remove the GS after fixed-length fields (S1, S5, S6, S7) and after variable fields at their maximum length.");
+        Spec + " §3.3");
 
     public static readonly RuleDescriptor GsTrailing = new(
         "DM-014", Severity.Error,
-        "No GS after the last field",
-        "The last field {0} is followed by a GS separator.",
-        Spec + " §3.3",
-        "End the payload with the last value, without GS.");
+        Spec + " §3.3");
 
     public static readonly RuleDescriptor GsAsText = new(
         "DM-015", Severity.Error,
-        "The GS separator is the byte 0x1D, not the text \"GS\"",
-        "The DataMatrix separates fields with the text \"{0}\" ({1} times) instead of the GS control character (0x1D); readers take it as part of the values.",
-        Spec + " §3.3 (seen in ANS example PDFs)",
-        "Encode the ASCII control character 29 (FNC1 or GS), not the letters G and S.");
+        Spec + " §3.3 (seen in ANS example PDFs)");
 
     public static readonly RuleDescriptor KeyInvalid = new(
         "DM-016", Severity.Error,
-        "The matricule key in S1 is right",
-        "S1 {0}: the control key {1} does not match 97 − (N mod 97) = {2}.",
-        Spec + " §5 (S1); INSEE NIR key",
-        "Copy the matricule INS as returned by INSi.");
+        Spec + " §5 (S1); INSEE NIR key");
 
     public static readonly RuleDescriptor UnknownOid = new(
         "DM-017", Severity.Error,
-        "S2 is a known INS OID",
-        "S2 \"{0}\" is not an INS assigning authority (1.2.250.1.213.1.4.8/.9, test .10/.11).",
-        Spec + " §5 (S2); CI-SIS INS annex",
-        "Use 1.2.250.1.213.1.4.8 (NIR) or 1.2.250.1.213.1.4.9 (NIA).");
+        Spec + " §5 (S2); CI-SIS INS annex");
 
     public static readonly RuleDescriptor UnexpectedSeparator = new(
         "DM-018", Severity.Error,
-        "No RS (0x1E) or US (0x1F) in an INS DataMatrix",
-        "The DataMatrix holds {0} at offset {1}: the INS format uses neither RS nor US (2D-Doc separators) and has no signature zone.",
-        Spec + " §3 (no signature zone)",
-        "Remove the RS/US bytes and any signature.");
+        Spec + " §3 (no signature zone)");
 
     public static readonly RuleDescriptor OrderNotAscending = new(
         "DM-019", Severity.Warning,
-        "Fields appear in the order S1, S2 … S7",
-        "The fields appear in the order {0}; generators and the specification use S1 to S7 in ascending order.",
-        Spec + " §5",
-        "Write the fields in ascending order.");
+        Spec + " §5");
 
     public static readonly RuleDescriptor NotPlainAscii = new(
         "DM-020", Severity.Error,
-        "The payload is plain ASCII (no ECI, no control or 8-bit bytes)",
-        "The DataMatrix {0}.",
-        Spec + " §3",
-        "Encode plain ASCII; transliterate accented letters as INSi does.");
+        Spec + " §3");
 
     private static readonly Dictionary<string, string> Names = new()
     {
@@ -183,8 +124,8 @@ public static partial class InsPayloadRules
             char c = raw[i];
             if (c is '\u001E' or '\u001F') { sink.Report(UnexpectedSeparator, loc, c == '\u001E' ? "RS (0x1E)" : "US (0x1F)", i); break; }
         }
-        if (symbol.Eci.Count > 0) sink.Report(NotPlainAscii, loc, $"declares ECI {symbol.Eci[0]}");
-        else if (symbol.Fnc1.Contains(0)) sink.Report(NotPlainAscii, loc, "starts with FNC1 (a GS1 DataMatrix)");
+        if (symbol.Eci.Count > 0) sink.Report(NotPlainAscii, loc, new Phrase("dmp.d.001", symbol.Eci[0]));
+        else if (symbol.Fnc1.Contains(0)) sink.Report(NotPlainAscii, loc, new Phrase("dmp.d.002"));
         else
         {
             for (int i = 0; i < raw.Length; i++)
@@ -192,17 +133,17 @@ public static partial class InsPayloadRules
                 char c = raw[i];
                 if (c >= 0x7F || c < 0x20 && c is not ('\u001D' or '\u001E' or '\u001F'))
                 {
-                    sink.Report(NotPlainAscii, loc, string.Create(CultureInfo.InvariantCulture, $"holds byte 0x{(int)c:X2} at offset {i}"));
+                    sink.Report(NotPlainAscii, loc, new Phrase("dmp.d.003", ((int)c).ToString("X2", CultureInfo.InvariantCulture), i));
                     break;
                 }
             }
         }
 
         if (p.UnparsedAt >= 0)
-            sink.Report(UnknownData, loc, string.Create(CultureInfo.InvariantCulture,
-                $"Data at offset {p.UnparsedAt} is not a data block identifier S1-S7 (\"{Printable(raw.Substring(p.UnparsedAt, Math.Min(2, raw.Length - p.UnparsedAt)))}…\")."));
+            sink.Report(UnknownData, loc, 
+                new Phrase("dmp.d.004", p.UnparsedAt, Printable(raw.Substring(p.UnparsedAt, Math.Min(2, raw.Length - p.UnparsedAt)))));
         foreach (var f in p.Fields.Where(f => !f.IsKnown))
-            sink.Report(UnknownData, loc, string.Create(CultureInfo.InvariantCulture, $"Identifier {f.Id} at offset {f.Offset} is not one of S1-S7."));
+            sink.Report(UnknownData, loc, new Phrase("dmp.d.005", f.Id, f.Offset));
         foreach (var g in p.Fields.GroupBy(f => f.Id).Where(g => g.Count() > 1))
             sink.Report(DuplicateId, loc, g.Key, g.Count());
         foreach (var id in new[] { "S1", "S2", "S3", "S4", "S5", "S6" })
@@ -221,11 +162,11 @@ public static partial class InsPayloadRules
             bool last = i == p.Fields.Count - 1 && p.UnparsedAt < 0;
             bool hasSep = f.Separator != SeparatorKind.None;
             if (hasSep && last) { sink.Report(GsTrailing, loc, f.Id); continue; }
-            if (f.FixedLength is int) { if (hasSep) sink.Report(GsSuperfluous, loc, f.Id, "a fixed-length field"); continue; }
+            if (f.FixedLength is int) { if (hasSep) sink.Report(GsSuperfluous, loc, f.Id, new Phrase("dmp.d.006")); continue; }
             if (f.MaxLength is not int max) continue;
-            if (hasSep && f.Value.Length >= max) sink.Report(GsSuperfluous, loc, f.Id, $"at its maximum length ({max})");
+            if (hasSep && f.Value.Length >= max) sink.Report(GsSuperfluous, loc, f.Id, new Phrase("dmp.d.007", max));
             else if (!hasSep && !last && f.Value.Length < max)
-                sink.Report(GsMissing, loc, f.Id, LengthText(f), max, i + 1 < p.Fields.Count ? p.Fields[i + 1].Id : "unparsed data");
+                sink.Report(GsMissing, loc, f.Id, LengthText(f), max, i + 1 < p.Fields.Count ? p.Fields[i + 1].Id : (object)new Phrase("dmp.d.008"));
         }
 
         // Values.
@@ -243,7 +184,7 @@ public static partial class InsPayloadRules
         {
             if (!OidRe().IsMatch(s2))
                 sink.Report(OidFormat, loc, s2.Length <= 40 && s2.All(c => c is '.' or (>= '0' and <= '9'))
-                    ? s2 : $"({s2.Length} characters, not only digits and dots)");
+                    ? (object)s2 : new Phrase("dmp.d.009", s2.Length));
             else if (oid is null) sink.Report(UnknownOid, loc, s2);
         }
         foreach (var id in new[] { "S3", "S4" })
@@ -285,7 +226,7 @@ public static partial class InsPayloadRules
         return new DateOnly(y, mo, d);
     }
 
-    private static string LengthText(InsField f) => f.Value.Length == 1 ? "1 character" : $"{f.Value.Length} characters";
+    private static Phrase LengthText(InsField f) => f.Value.Length == 1 ? new("dmp.d.010") : new("dmp.d.011", f.Value.Length);
 
     /// <summary>Control characters shown as &lt;GS&gt;, &lt;0x..&gt;.</summary>
     public static string Printable(string s)

@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -52,7 +53,7 @@ public static class EvidenceWriter
         if (xml is null || root is null)
         {
             var refused = new EvidenceOutcome();
-            refused.Refusals.Add(xml is null ? "the input is not well-formed XML within the limits" : "the input is not a CDA ClinicalDocument");
+            refused.Refusals.Add(Texts.Get(options.Language, xml is null ? "evidence.notXml" : "evidence.notCda"));
             return refused;
         }
         var ids = new IdentityValues();
@@ -98,11 +99,11 @@ public static class EvidenceWriter
 
         // 1. what a machine can still read
         if (stats.Pdf.UndecodableGlyphs > 0)
-            result.Refusals.Add($"{stats.Pdf.UndecodableGlyphs} glyph(s) of the PDF text do not map to Unicode: the text layer cannot be checked for identity values");
+            result.Refusals.Add(Texts.Format(options.Language, "evidence.glyphs", stats.Pdf.UndecodableGlyphs));
         if (stats.Pdf.CurvedFills >= 50 && stats.Pdf.DecodedGlyphs == 0)
-            result.Refusals.Add("the PDF text is drawn as outlines (no text layer): identity values cannot be found nor removed");
+            result.Refusals.Add(Texts.Get(options.Language, "evidence.outlines"));
         var xmlText = CdaTextWithoutBase64(output, limits, options);
-        if (ids.FirstLeak(xmlText, includeCdaOnly: true) is { } kind) result.Refusals.Add($"the CDA text still contains an original identity value ({kind})");
+        if (ids.FirstLeak(xmlText, includeCdaOnly: true) is { } kind) result.Refusals.Add(Texts.Format(options.Language, "evidence.cdaLeak", kind));
         int i = 0;
         foreach (var pdf in pdfOutputs)
         {
@@ -111,23 +112,23 @@ public static class EvidenceWriter
             {
                 // read back twice: within the run's limits, and as any other reader would (default limits)
                 foreach (var leak in PdfLeaks(pdf, ids, PdfReadOptions.From(new ValidationContext(data, options)))
-                             .Concat(PdfLeaks(pdf, ids)).Distinct()) result.Refusals.Add($"embedded PDF {i}: {leak}");
+                             .Concat(PdfLeaks(pdf, ids)).Distinct()) result.Refusals.Add(Texts.Format(options.Language, "evidence.pdfLeak", i, leak));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                result.Refusals.Add($"embedded PDF {i}: cannot be read back to check it ({ex.GetType().Name})");
+                result.Refusals.Add(Texts.Format(options.Language, "evidence.pdfUnreadable", i, ex.GetType().Name));
             }
         }
 
         // 2. the evidence profile
-        var vopt = new ValidationOptions { Profile = Profile.Evidence, AllowTestIns = options.AllowTestIns, Limits = limits };
+        var vopt = new ValidationOptions { Profile = Profile.Evidence, AllowTestIns = options.AllowTestIns, Limits = limits, Language = options.Language };
         var validation = new Validator(data, vopt).Validate("evidence.xml", output);
         result.Validation = validation;
         foreach (var f in validation.Findings)
         {
-            if (f.RuleId == DataMatrixStage.EvidenceDecodable.Id) result.Refusals.Add("DM-031: the DataMatrix is still decodable");
-            else if (f.RuleId == DataMatrixStage.EvidenceTraitsReadable.Id) result.Refusals.Add("DM-033: identity traits are readable in the page-1 text");
-            else if (f.RuleId == DataMatrixStage.EvidenceAbsent.Id && hadSymbol) result.Refusals.Add("DM-032: the hidden DataMatrix is no longer found");
+            if (f.RuleId == DataMatrixStage.EvidenceDecodable.Id) result.Refusals.Add(Texts.Get(options.Language, "evidence.dm031"));
+            else if (f.RuleId == DataMatrixStage.EvidenceTraitsReadable.Id) result.Refusals.Add(Texts.Get(options.Language, "evidence.dm033"));
+            else if (f.RuleId == DataMatrixStage.EvidenceAbsent.Id && hadSymbol) result.Refusals.Add(Texts.Get(options.Language, "evidence.dm032"));
         }
         if (result.Refusals.Count > 0) result.Output = null;
         return result;

@@ -55,11 +55,13 @@ internal sealed class Reasons
     public const int MaxMessages = 20;
     public SortedSet<string> Ids { get; } = new(StringComparer.Ordinal);
     public List<string> Messages { get; } = new();
+    /// <summary>Language of the messages (the gate validates with French options by default).</summary>
+    public CdaCheck.Core.Localization.Lang Language { get; init; } = CdaCheck.Core.Localization.Lang.Fr;
 
     public void Add(RuleDescriptor rule, params object?[] args)
     {
         Ids.Add(rule.Id);
-        AddMessage(rule.Id + ": " + string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.MessageFormat, args));
+        AddMessage(rule.Id + ": " + string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.Message(Language), args));
     }
 
     public void Add(Finding f)

@@ -498,29 +498,17 @@ public static class CsvRules
 {
     public static readonly CdaCheck.Core.Rules.RuleDescriptor RecordTooLong = new(
         "SEC-080", CdaCheck.Core.Rules.Severity.Error,
-        "A CSV record is longer than the limit (1 MB)",
-        "Record longer than the limit: skipped (inside an open quoted field the rest of the file is not read).",
-        "CdaCheck limits (README, Security); RFC 4180",
-        "Check the extraction: a record of a regional counting file is a few hundred characters.");
+        "CdaCheck limits (README, Security); RFC 4180");
 
     public static readonly CdaCheck.Core.Rules.RuleDescriptor TooManyFields = new(
         "SEC-081", CdaCheck.Core.Rules.Severity.Error,
-        "A CSV record has more fields than the limit (1,000)",
-        "More fields than the limit: the rest of the file is not read.",
-        "CdaCheck limits (README, Security)",
-        "Check the separator (semicolon) and the quoting of the extraction.");
+        "CdaCheck limits (README, Security)");
 
     public static readonly CdaCheck.Core.Rules.RuleDescriptor InvalidUtf8 = new(
         "SEC-082", CdaCheck.Core.Rules.Severity.Warning,
-        "A CSV file holds byte sequences that are not valid UTF-8",
-        "Invalid UTF-8 byte sequences were replaced; the values holding them will not match.",
-        "Indicator inputs are UTF-8 (docs/indicators.md)",
-        "Export the extraction in UTF-8 (a BOM is accepted).");
+        "Indicator inputs are UTF-8 (docs/indicators.md)");
 
     public static readonly CdaCheck.Core.Rules.RuleDescriptor FormulaCell = new(
         "SEC-083", CdaCheck.Core.Rules.Severity.Info,
-        "A CSV cell starts with = + - or @ (formula injection)",
-        "A cell would be run as a formula by a spreadsheet; it is neutralised (prefixed with ') in CSV and XLSX exports.",
-        "OWASP CSV injection",
-        "Nothing to do in CdaCheck's exports; check where else the extraction is opened.");
+        "OWASP CSV injection");
 }

@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -13,101 +14,59 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
 {
     public static readonly RuleDescriptor KeyInvalid = new(
         "INS-004", Severity.Error,
-        "The matricule INS control key is wrong",
-        "Matricule INS {0} under {1}: the control key {2} does not match 97 − (N mod 97) = {3}.",
-        "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex",
-        "Take the matricule as returned by the INSi teleservice; never type it by hand.");
+        "INSEE NIR layout (key = 97 − N mod 97, 2A→19, 2B→18); CI-SIS INS annex");
 
     public static readonly RuleDescriptor LayoutInvalid = new(
         "INS-005", Severity.Error,
-        "The matricule INS must have the 15-character NIR/NIA layout",
-        "Matricule INS {0} under {1} is not a NIR/NIA: {2}.",
-        "CI-SIS INS annex; ANS PDSm MatriculeINS (15 characters: sex, YY, MM, department (2A/2B), commune/country, order, key)",
-        "Send the 15-character matricule returned by INSi (13 characters + 2-digit key), without spaces.");
+        "CI-SIS INS annex; ANS PDSm MatriculeINS (15 characters: sex, YY, MM, department (2A/2B), commune/country, order, key)");
 
     public static readonly RuleDescriptor InsCNotIns = new(
         "INS-006", Severity.Error,
-        "INS-C (1.2.250.1.213.1.4.2) and the NSS are not an INS",
-        "patientRole/id uses the root {0} ({1}), which is not an INS{2}.",
-        "CI-SIS Prise en charge de l'INS (INS-C abandoned; only 1.2.250.1.213.1.4.8/.9 are INS, .10/.11 in tests)",
-        "Qualify the identity with INSi and send the matricule INS under 1.2.250.1.213.1.4.8 (NIR) or .9 (NIA); drop the INS-C.");
+        "CI-SIS Prise en charge de l'INS (INS-C abandoned; only 1.2.250.1.213.1.4.8/.9 are INS, .10/.11 in tests)");
 
     public static readonly RuleDescriptor InsAbsent = new(
         "INS-007", Severity.Error,
-        "No INS in recordTarget: the document cannot be shared as a Ségur document",
-        "No patientRole/id under an INS root (1.2.250.1.213.1.4.8, .9, or test .10, .11){0}.",
-        "CI-SIS Prise en charge de l'INS; Ségur DSR (documents for the DMP and MSSanté carry the qualified INS)",
-        "Qualify the patient identity with the INSi teleservice and add <id root=\"1.2.250.1.213.1.4.8\" extension=\"matricule\"/>.");
+        "CI-SIS Prise en charge de l'INS; Ségur DSR (documents for the DMP and MSSanté carry the qualified INS)");
 
     public static readonly RuleDescriptor TraitMissing = new(
         "INS-008", Severity.Error,
-        "With an INS, the identity traits are required",
-        "With an INS, {0} is required ({1}).",
-        "CI-SIS Structuration minimale (CI-SISRecordTarget, INS rule: family BR, given BR, given without qualifier, birthTime, administrativeGenderCode, birthplace/place/addr/county)",
-        "Copy the traits returned by INSi: nom de naissance (family BR), premier prénom (given BR), liste des prénoms (given), date, sexe, lieu de naissance (COG).");
+        "CI-SIS Structuration minimale (CI-SISRecordTarget, INS rule: family BR, given BR, given without qualifier, birthTime, administrativeGenderCode, birthplace/place/addr/county)");
 
     public static readonly RuleDescriptor BirthTimeInvalid = new(
         "INS-009", Severity.Error,
-        "The birth date must be a real date (YYYYMMDD)",
-        "patient/birthTime {0} is not a real date with day precision.",
-        "CI-SIS Structuration minimale (birthTime TS ^[0-9]{4,14}); INS traits (date de naissance)",
-        "Write the INSi birth date as YYYYMMDD.");
+        "CI-SIS Structuration minimale (birthTime TS ^[0-9]{4,14}); INS traits (date de naissance)");
 
     public static readonly RuleDescriptor SexInvalid = new(
         "INS-010", Severity.Error,
-        "administrativeGenderCode must be M, F or UN (JDV_J143)",
-        "administrativeGenderCode {0} is not in JDV_J143 (M, F, UN) with codeSystem 2.16.840.1.113883.5.1{1}.",
-        "CI-SIS Structuration minimale; ANS JDV_J143-AdministrativeGender-CISIS (1.2.250.1.213.1.1.5.590)",
-        "Use code M, F or UN with codeSystem 2.16.840.1.113883.5.1.");
+        "CI-SIS Structuration minimale; ANS JDV_J143-AdministrativeGender-CISIS (1.2.250.1.213.1.1.5.590)");
 
     public static readonly RuleDescriptor BirthPlaceInvalid = new(
         "INS-011", Severity.Error,
-        "The birth place must be a 5-character COG code (commune, or 99xxx for a country)",
-        "birthplace/place/addr/county {0} is not a COG code (5 characters: 2 digits or 2A/2B + 3 digits; 99xxx abroad).",
-        "CI-SIS INS annex (lieu de naissance: code officiel géographique INSEE); ANS TDDUI recordTarget",
-        "Use the INSi birth place code: the commune COG code, or the 99xxx country code for persons born abroad.");
+        "CI-SIS INS annex (lieu de naissance: code officiel géographique INSEE); ANS TDDUI recordTarget");
 
     public static readonly RuleDescriptor QualifierInvalid = new(
         "INS-012", Severity.Error,
-        "Patient name parts may only carry the qualifiers BR or CL; every family needs one",
-        "patient/name/{0} {1}.",
-        "CI-SIS Structuration minimale (patient name: family @qualifier required, BR or CL; given: none, BR or CL)",
-        "Use BR for the birth name and first birth given name, CL for the used name/given name; no other qualifier (SP, etc.).");
+        "CI-SIS Structuration minimale (patient name: family @qualifier required, BR or CL; given: none, BR or CL)");
 
     public static readonly RuleDescriptor NirSexMismatch = new(
         "INS-013", Severity.Warning,
-        "The NIR sex digit disagrees with administrativeGenderCode",
-        "Matricule INS {0} starts with {1} but administrativeGenderCode is {2}.",
-        "INSEE NIR layout (1 = male, 2 = female); INS traits",
-        "Check that the traits and the matricule come from the same INSi answer.");
+        "INSEE NIR layout (1 = male, 2 = female); INS traits");
 
     public static readonly RuleDescriptor NirBirthMismatch = new(
         "INS-014", Severity.Warning,
-        "The NIR birth year/month disagree with birthTime",
-        "Matricule INS {0} encodes year/month {1} but birthTime is {2}.",
-        "INSEE NIR layout (positions 2-5: YY MM; months 20+ are fictitious and not compared)",
-        "Check that the traits and the matricule come from the same INSi answer.");
+        "INSEE NIR layout (positions 2-5: YY MM; months 20+ are fictitious and not compared)");
 
     public static readonly RuleDescriptor NirPlaceMismatch = new(
         "INS-015", Severity.Warning,
-        "The NIR department (99 = born abroad) disagrees with the birth place",
-        "Matricule INS {0} {1} but birthplace county is {2}.",
-        "INSEE NIR layout (department 99 = born abroad, then a country code); INS traits (lieu de naissance)",
-        "Check that the birth place and the matricule come from the same INSi answer.");
+        "INSEE NIR layout (department 99 = born abroad, then a country code); INS traits (lieu de naissance)");
 
     public static readonly RuleDescriptor TestOid = new(
         "INS-016", Severity.Warning,
-        "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11): not a qualified INS unless --allow-test-ins",
-        "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins (or the evidence profile).",
-        "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)",
-        "Use the production OIDs 1.2.250.1.213.1.4.8 (NIR) / .9 (NIA) for real patients.");
+        "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)");
 
     public static readonly RuleDescriptor SeveralIns = new(
         "INS-017", Severity.Warning,
-        "patientRole carries several INS ids with different matricules",
-        "patientRole has {0} INS ids with different matricules; the first one is used.",
-        "FR Core INS profile (one official INS); CI-SIS INS annex",
-        "Send only the INS returned by INSi for this patient.");
+        "FR Core INS profile (one official INS); CI-SIS INS annex");
 
     public const string InsC = "1.2.250.1.213.1.4.2";
 
@@ -143,14 +102,14 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         var wrong = role.Els("id").Where(id => id.Attr("root") is { } r && notIns.ContainsKey(r)).ToList();
         if (insIds.Count == 0)
         {
-            foreach (var w in wrong) sink.Report(InsCNotIns, doc.Loc(w), w.Attr("root"), notIns[w.Attr("root")!], "; no INS is given");
+            foreach (var w in wrong) sink.Report(InsCNotIns, doc.Loc(w), w.Attr("root"), notIns[w.Attr("root")!], new Phrase("ins.d.001"));
             if (wrong.Count == 0)
-                sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? " (no recordTarget/patientRole)" : "");
+                sink.Report(InsAbsent, role is null ? doc.Missing(doc.Root, "recordTarget/patientRole/id") : doc.Missing(role, "id"), role is null ? new Phrase("ins.d.002") : (object)"");
             ins.CountsAsQualified = false;
             return;
         }
         foreach (var w in wrong.Where(w => w.Attr("root") == InsC))
-            sink.Report(InsCNotIns, Severity.Warning, doc.Loc(w), InsC, notIns[InsC], "; it should not be sent next to the INS");
+            sink.Report(InsCNotIns, Severity.Warning, doc.Loc(w), InsC, notIns[InsC], new Phrase("ins.d.003"));
 
         bool valid = true;
         var first = insIds[0];
@@ -211,7 +170,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         bool ok = true;
         if (patient is null)
         {
-            sink.Report(TraitMissing, doc.Missing(doc.Root, "recordTarget/patientRole/patient"), "patient", "no patient element");
+            sink.Report(TraitMissing, doc.Missing(doc.Root, "recordTarget/patientRole/patient"), "patient", new Phrase("ins.d.004"));
             return false;
         }
         var name = patient.El("name");
@@ -227,27 +186,27 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         ins.UsedFamily = Find(families, "CL").Text();
         ins.UsedGiven = Find(givens, "CL").Text();
         var nameLoc = name is null ? doc.Missing(patient, "name") : doc.Missing(name, "family");
-        if (famBr is null) { sink.Report(TraitMissing, nameLoc, "family[@qualifier='BR']", "nom de naissance"); ok = false; }
-        if (givBr is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given[@qualifier='BR']", "premier prénom de l'acte de naissance"); ok = false; }
-        if (givAll is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given without qualifier", "prénoms de l'acte de naissance"); ok = false; }
+        if (famBr is null) { sink.Report(TraitMissing, nameLoc, "family[@qualifier='BR']", new Phrase("ins.d.005")); ok = false; }
+        if (givBr is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), "given[@qualifier='BR']", new Phrase("ins.d.006")); ok = false; }
+        if (givAll is null) { sink.Report(TraitMissing, name is null ? nameLoc : doc.Missing(name, "given"), new Phrase("ins.d.007"), new Phrase("ins.d.008")); ok = false; }
         else if (givBr is not null && !StartsWithWord(givAll.Text()!, givBr.Text()!))
-            sink.Report(TraitMissing, Severity.Warning, doc.Loc(givAll), "given without qualifier beginning with the first birth given name", "the list of birth given names does not start with given[@qualifier='BR']");
+            sink.Report(TraitMissing, Severity.Warning, doc.Loc(givAll), new Phrase("ins.d.009"), new Phrase("ins.d.010"));
 
         foreach (var f in families)
         {
             var q = f.Attr("qualifier");
-            if (q is null) { sink.Report(QualifierInvalid, doc.Loc(f), "family", "has no @qualifier (BR or CL required)"); ok = false; }
-            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", $"has qualifier '{Trim(q)}' (only BR or CL)"); ok = false; }
+            if (q is null) { sink.Report(QualifierInvalid, doc.Loc(f), "family", new Phrase("ins.d.011")); ok = false; }
+            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", new Phrase("ins.d.012", Trim(q))); ok = false; }
         }
         foreach (var g in givens)
         {
             var q = g.Attr("qualifier");
-            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", $"has qualifier '{Trim(q)}' (only BR or CL, or none)"); ok = false; }
+            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", new Phrase("ins.d.013", Trim(q))); ok = false; }
         }
 
         var bt = patient.El("birthTime");
         ins.BirthTime = bt.Attr("value");
-        if (bt is null || bt.HasNullFlavor() || ins.BirthTime is null) { sink.Report(TraitMissing, bt is null ? doc.Missing(patient, "birthTime") : doc.Loc(bt), "birthTime/@value", "date de naissance"); ok = false; }
+        if (bt is null || bt.HasNullFlavor() || ins.BirthTime is null) { sink.Report(TraitMissing, bt is null ? doc.Missing(patient, "birthTime") : doc.Loc(bt), "birthTime/@value", new Phrase("ins.d.014")); ok = false; }
         else if (!HlTs.IsFullDate(ins.BirthTime) || string.CompareOrdinal(ins.BirthTime[..8], DateTime.UtcNow.AddDays(1).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)) > 0)
         { sink.Report(BirthTimeInvalid, doc.Loc(bt.Attribute("value")), Identity.BirthDate(ins.BirthTime)); ok = false; }
 
@@ -258,12 +217,12 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         {
             var cs = gender.Attr("codeSystem");
             if (!_gender.Contains(ins.Sex)) { sink.Report(SexInvalid, doc.Loc(gender.Attribute("code")), Identity.Sex(Trim(ins.Sex)), ""); ok = false; }
-            else if (cs is not null && cs != "2.16.840.1.113883.5.1") { sink.Report(SexInvalid, doc.Loc(gender.Attribute("codeSystem")), Identity.Sex(ins.Sex), $" (codeSystem is '{Trim(cs)}')"); ok = false; }
+            else if (cs is not null && cs != "2.16.840.1.113883.5.1") { sink.Report(SexInvalid, doc.Loc(gender.Attribute("codeSystem")), Identity.Sex(ins.Sex), new Phrase("ins.d.015", Trim(cs))); ok = false; }
         }
 
         var county = patient.Path("birthplace/place/addr/county");
         ins.BirthPlaceCode = county.Text();
-        if (county is null || county.HasNullFlavor() || ins.BirthPlaceCode is null) { sink.Report(TraitMissing, county is null ? doc.Missing(patient, "birthplace/place/addr/county") : doc.Loc(county), "birthplace/place/addr/county", "lieu de naissance, code COG"); ok = false; }
+        if (county is null || county.HasNullFlavor() || ins.BirthPlaceCode is null) { sink.Report(TraitMissing, county is null ? doc.Missing(patient, "birthplace/place/addr/county") : doc.Loc(county), "birthplace/place/addr/county", new Phrase("ins.d.016")); ok = false; }
         else if (!Cog().IsMatch(ins.BirthPlaceCode)) { sink.Report(BirthPlaceInvalid, doc.Loc(county), Identity.Place(ins.BirthPlaceCode)); ok = false; }
         return ok;
     }
@@ -298,6 +257,6 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         bool nirAbroad = m.Substring(5, 2) == "99";
         bool traitAbroad = place.StartsWith("99", StringComparison.Ordinal);
         if (nirAbroad != traitAbroad)
-            sink.Report(NirPlaceMismatch, loc, Identity.Matricule(m), nirAbroad ? "has department 99 (born abroad)" : "has a French department", Identity.Place(place));
+            sink.Report(NirPlaceMismatch, loc, Identity.Matricule(m), nirAbroad ? new Phrase("ins.d.017") : new Phrase("ins.d.018"), Identity.Place(place));
     }
 }

@@ -62,18 +62,18 @@ public sealed class HtmlReportWriter : IReportWriter
         if (r.DataMatrix.Modules is { } modules) WriteGrid(w, r.DataMatrix, modules);
         var findings = r.Findings;
         if (findings.Count == 0) w.WriteLine("<p class=\"none\">No findings.</p>");
-        foreach (var layer in findings.GroupBy(f => f.Rule?.Layer ?? "Other").OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var layer in findings.GroupBy(f => f.Rule?.Layer(_ctx.Options.Language) ?? "Other").OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             w.WriteLine($"<h{level + 1}>{H(layer.Key)}</h{level + 1}>");
             w.WriteLine("<ul class=\"findings\">");
             foreach (var f in layer.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal))
             {
                 var rule = f.Rule;
-                w.WriteLine($"<li class=\"{f.Severity.ToWire()}\"><span class=\"sev\">{f.Severity.ToWire()}</span> <code>{H(f.RuleId)}</code> <b>{H(rule?.Title)}</b>");
+                w.WriteLine($"<li class=\"{f.Severity.ToWire()}\"><span class=\"sev\">{f.Severity.ToWire()}</span> <code>{H(f.RuleId)}</code> <b>{H(rule?.Title(_ctx.Options.Language))}</b>");
                 w.WriteLine($"<div class=\"msg\">{H(f.Message)}</div>");
                 var where = f.Location.ToString();
                 if (where.Length > 0) w.WriteLine($"<div class=\"where\">Where: <code>{H(where)}</code></div>");
-                if (rule is not null) w.WriteLine($"<div class=\"fix\">What to do: {H(rule.Fix)}</div><div class=\"src\">Source: {H(rule.Source)}</div>");
+                if (rule is not null) w.WriteLine($"<div class=\"fix\">What to do: {H(rule.Fix(_ctx.Options.Language))}</div><div class=\"src\">Source: {H(rule.Source)}</div>");
                 w.WriteLine("</li>");
             }
             w.WriteLine("</ul>");
@@ -149,7 +149,7 @@ public sealed class HtmlReportWriter : IReportWriter
             foreach (var (ruleId, count) in s.ByRule.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal))
             {
                 var rule = RuleCatalog.Find(ruleId);
-                w.WriteLine($"<tr><td><code>{H(ruleId)}</code></td><td>{H(rule?.DefaultSeverity.ToWire())}</td><td>{H(rule?.Title)}</td><td>{count}</td></tr>");
+                w.WriteLine($"<tr><td><code>{H(ruleId)}</code></td><td>{H(rule?.DefaultSeverity.ToWire())}</td><td>{H(rule?.Title(_ctx.Options.Language))}</td><td>{count}</td></tr>");
             }
             w.WriteLine("</table>");
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -14,63 +15,68 @@ public static class InspectWriter
     public static void Write(TextWriter w, DocumentResult r, ReportContext ctx, int indent = 0)
     {
         var pad = new string(' ', indent);
-        void Line(string label, object? value)
+        var lang = ctx.Options.Language;
+        string T(string key) => Texts.Get(lang, "inspect." + key);
+        string F(string key, params object?[] args) => Texts.Format(lang, "inspect." + key, args);
+        var none = T("none");
+        void Line(string key, object? value)
         {
             if (value is null) return;
-            w.WriteLine($"{pad}  {label,-22} {value}");
+            var label = key.Length == 0 || key.StartsWith('S') && key.Length == 2 ? key : T(key);
+            w.WriteLine($"{pad}  {label,-24} {value}");
         }
         w.WriteLine($"{pad}{PathDisplay.Of(r.Path)}");
         Line("kind", r.Kind.ToWire());
-        Line("size", r.Size?.ToString(CultureInfo.InvariantCulture) + " bytes");
+        Line("size", r.Size is { } size ? F("bytes", size) : null);
         Line("sha256", r.Sha256);
-        Line("verdict", r.IsConformant(ctx.Options.FailOn) ? "conformant" : "NOT conformant");
+        Line("verdict", r.IsConformant(ctx.Options.FailOn) ? T("conformant") : T("notConformant"));
         if (r.Kind == InputKind.Cda)
         {
-            w.WriteLine($"{pad}Header");
+            w.WriteLine($"{pad}{T("header")}");
             Line("id", r.DocumentId);
-            Line("type code", r.TypeCode is null ? "(none)" : $"{r.TypeCode} [{r.TypeCodeSystem}] {r.TypeDisplay}");
-            Line("class code", r.ClassCode);
-            Line("Ségur kind", r.SegurKind);
-            Line("level", r.Level ?? "(no body)");
-            Line("format code", r.FormatCode);
+            Line("typeCode", r.TypeCode is null ? none : $"{r.TypeCode} [{r.TypeCodeSystem}] {r.TypeDisplay}");
+            Line("classCode", r.ClassCode);
+            Line("segurKind", r.SegurKind);
+            Line("level", r.Level ?? T("noBody"));
+            Line("formatCode", r.FormatCode);
             Line("title", r.Title);
-            Line("effective time", r.EffectiveTime);
+            Line("effectiveTime", r.EffectiveTime);
             Line("templateIds", string.Join(", ", r.TemplateIds));
-            Line("indicators", r.Indicators.Count == 0 ? "(none)" : string.Join(", ", r.Indicators));
-            w.WriteLine($"{pad}INS");
+            Line("indicators", r.Indicators.Count == 0 ? none : string.Join(", ", r.Indicators));
+            w.WriteLine($"{pad}{T("ins")}");
             var ins = r.Ins;
-            Line("status", ins.Status.ToWire() + (ins.CountsAsQualified ? " (counts as qualified)" : ""));
+            Line("status", ins.Status.ToWire() + (ins.CountsAsQualified ? " " + T("countsAsQualified") : ""));
             Line("authority", ins.Oid is null ? null : $"{ins.Oid} ({ins.Kind})");
             Line("matricule", ins.Matricule is null ? null : ctx.Show(Identity.Matricule(ins.Matricule)));
-            Line("birth family (BR)", ins.BirthFamily is null ? null : ctx.Show(Identity.Name(ins.BirthFamily)));
-            Line("first given (BR)", ins.FirstBirthGiven is null ? null : ctx.Show(Identity.Name(ins.FirstBirthGiven)));
-            Line("birth given names", ins.BirthGivens is null ? null : ctx.Show(Identity.Name(ins.BirthGivens)));
-            Line("used family (CL)", ins.UsedFamily is null ? null : ctx.Show(Identity.Name(ins.UsedFamily)));
-            Line("used given (CL)", ins.UsedGiven is null ? null : ctx.Show(Identity.Name(ins.UsedGiven)));
+            Line("birthFamily", ins.BirthFamily is null ? null : ctx.Show(Identity.Name(ins.BirthFamily)));
+            Line("firstGiven", ins.FirstBirthGiven is null ? null : ctx.Show(Identity.Name(ins.FirstBirthGiven)));
+            Line("birthGivens", ins.BirthGivens is null ? null : ctx.Show(Identity.Name(ins.BirthGivens)));
+            Line("usedFamily", ins.UsedFamily is null ? null : ctx.Show(Identity.Name(ins.UsedFamily)));
+            Line("usedGiven", ins.UsedGiven is null ? null : ctx.Show(Identity.Name(ins.UsedGiven)));
             Line("sex", ins.Sex);
-            Line("birth date", ins.BirthTime is null ? null : ctx.Show(Identity.BirthDate(ins.BirthTime)));
-            Line("birth place (COG)", ins.BirthPlaceCode is null ? null : ctx.Show(Identity.Place(ins.BirthPlaceCode)));
+            Line("birthDate", ins.BirthTime is null ? null : ctx.Show(Identity.BirthDate(ins.BirthTime)));
+            Line("birthPlace", ins.BirthPlaceCode is null ? null : ctx.Show(Identity.Place(ins.BirthPlaceCode)));
             if (r.EmbeddedFiles.Count > 0)
             {
-                w.WriteLine($"{pad}Embedded files");
+                w.WriteLine($"{pad}{T("embeddedFiles")}");
                 foreach (var e in r.EmbeddedFiles)
-                    Line(e.Origin, $"{e.MediaType}, {e.Bytes.Length} bytes at {e.Location}");
+                    w.WriteLine($"{pad}  {e.Origin,-24} {F("embeddedFile", e.MediaType, e.Bytes.Length, e.Location.Format(lang))}");
             }
         }
         foreach (var p in r.ParsedPdfs)
         {
-            w.WriteLine($"{pad}PDF ({p.Origin})");
+            w.WriteLine($"{pad}{F("pdf", p.Origin)}");
             var s = p.Summary;
             Line("version", s.Version);
             Line("pages", s.Pages);
             Line("producer", s.Producer);
-            Line("PDF/A claim", s.PdfA ?? "(none)");
-            Line("encrypted", s.Encrypted ? "yes" : "no");
+            Line("pdfA", s.PdfA ?? none);
+            Line("encrypted", s.Encrypted ? T("yes") : T("no"));
             foreach (var page in p.Pages)
             {
-                Line($"page {page.PageNumber}", string.Create(CultureInfo.InvariantCulture,
-                    $"{page.Width:0.#}×{page.Height:0.#} pt: {page.Rects.Count} filled rectangle(s), {page.Images.Count} image(s), {page.Texts.Count} text run(s)"));
-                if (!ctx.Reveal) Line("", "(text not shown: it may carry identity; use --reveal-identity)");
+                w.WriteLine($"{pad}  {F("pageN", page.PageNumber),-24} " + F("pageContent", page.Width.ToString("0.#", CultureInfo.InvariantCulture),
+                    page.Height.ToString("0.#", CultureInfo.InvariantCulture), page.Rects.Count, page.Images.Count, page.Texts.Count));
+                if (!ctx.Reveal) Line("", T("textHidden"));
                 else foreach (var t in page.Texts.Take(40)) Line("", string.Create(CultureInfo.InvariantCulture, $"[{t.X:0},{t.Y:0}] {t.Text}"));
             }
         }
@@ -82,7 +88,7 @@ public static class InspectWriter
             Line("source", dm.Source);
             Line("page", dm.Page);
             Line("box", dm.Box);
-            if (dm.Rows is not null) Line("size", $"{dm.Rows}×{dm.Columns} modules");
+            if (dm.Rows is not null) Line("size", F("modules", dm.Rows, dm.Columns));
             if (dm.Payload is not null) Line("payload", ctx.Reveal ? Visible(dm.Payload) : InsPayloadMask.Mask(dm.Payload));
             if (dm.Fields is not null)
                 foreach (var (k, v) in dm.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
@@ -97,12 +103,12 @@ public static class InspectWriter
                 }
             }
         }
-        w.WriteLine($"{pad}Findings ({r.Findings.Count})");
+        w.WriteLine($"{pad}{F("findings", r.Findings.Count)}");
         foreach (var f in r.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal))
         {
             w.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {f.Message}");
-            var where = f.Location.ToString();
-            if (where.Length > 0) w.WriteLine($"{pad}          at {where}");
+            var where = f.Location.Format(lang);
+            if (where.Length > 0) w.WriteLine($"{pad}          {F("at", where)}");
         }
         foreach (var c in r.Children)
         {

@@ -1,4 +1,5 @@
 using System.Xml;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -18,15 +19,16 @@ public sealed class JUnitReportWriter(Stream output, ReportContext ctx) : IRepor
     public void Write(DocumentResult r)
     {
         var failOn = ctx.Options.FailOn;
+        var lang = ctx.Options.Language;
         var failing = r.AllFindings().Where(f => f.Severity >= failOn).ToList();
         var all = r.AllFindings().ToList();
         string? failure = null, type = null;
         if (failing.Count > 0)
         {
-            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location}]"));
+            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location.Format(lang)}]"));
             type = string.Join(",", failing.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal));
         }
-        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location}]"));
+        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location.Format(lang)}]"));
         var cls = "cdacheck." + (r.SegurKind ?? r.Kind.ToWire());
         _cases.Add((PathDisplay.Of(r.Path), cls, failure, type, sysout));
     }
@@ -40,7 +42,7 @@ public sealed class JUnitReportWriter(Stream output, ReportContext ctx) : IRepor
         w.WriteAttributeString("tests", _cases.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         w.WriteAttributeString("failures", _cases.Count(c => c.Failure is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
         w.WriteStartElement("testsuite");
-        w.WriteAttributeString("name", "cdacheck validate (profile " + ctx.Options.Profile.ToString().ToLowerInvariant() + ")");
+        w.WriteAttributeString("name", Texts.Format(ctx.Options.Language, "junit.suite", ctx.Options.Profile.ToString().ToLowerInvariant()));
         w.WriteAttributeString("tests", _cases.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         w.WriteAttributeString("failures", _cases.Count(c => c.Failure is not null).ToString(System.Globalization.CultureInfo.InvariantCulture));
         w.WriteAttributeString("errors", "0");
@@ -53,7 +55,7 @@ public sealed class JUnitReportWriter(Stream output, ReportContext ctx) : IRepor
             if (c.Failure is not null)
             {
                 w.WriteStartElement("failure");
-                w.WriteAttributeString("message", "non-conformant: " + c.FailureType);
+                w.WriteAttributeString("message", Texts.Format(ctx.Options.Language, "junit.failure", c.FailureType));
                 w.WriteAttributeString("type", c.FailureType);
                 w.WriteString(Clean(c.Failure));
                 w.WriteEndElement();

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -34,6 +35,7 @@ public sealed class JsonReportWriter : IReportWriter
     {
         if (_lines) return;
         _w.WriteStartObject();
+        _w.WriteString("lang", _ctx.Options.Language.Tag());
         _w.WriteStartObject("tool");
         _w.WriteString("name", ReportContext.ToolName);
         _w.WriteString("version", ReportContext.ToolVersion);
@@ -150,7 +152,7 @@ public sealed class JsonReportWriter : IReportWriter
         _w.WriteString("severity", f.Severity.ToWire());
         _w.WriteString("message", f.Message);
         var rule = f.Rule;
-        if (rule is not null) _w.WriteString("layer", rule.Layer);
+        if (rule is not null) _w.WriteString("layer", rule.Layer(_ctx.Options.Language));
         var l = f.Location;
         _w.WriteStartObject("location");
         if (l.Entry is not null) _w.WriteString("entry", l.Entry);
@@ -162,7 +164,7 @@ public sealed class JsonReportWriter : IReportWriter
         if (l.Offset is not null) _w.WriteNumber("offset", l.Offset.Value);
         if (l.Detail is not null) _w.WriteString("detail", l.Detail);
         _w.WriteEndObject();
-        if (rule is not null) _w.WriteString("fix", rule.Fix);
+        if (rule is not null) _w.WriteString("fix", rule.Fix(_ctx.Options.Language));
         _w.WriteEndObject();
     }
 
@@ -202,7 +204,11 @@ public sealed class JsonReportWriter : IReportWriter
 
     private void WriteSummaryFields(ReportSummary s)
     {
-        if (_lines) _w.WriteString("summary", ReportContext.ToolName + " " + ReportContext.ToolVersion);
+        if (_lines)
+        {
+            _w.WriteString("summary", ReportContext.ToolName + " " + ReportContext.ToolVersion);
+            _w.WriteString("lang", _ctx.Options.Language.Tag());
+        }
         _w.WriteNumber("documents", s.Documents);
         _w.WriteNumber("conformant", s.Conformant);
         _w.WriteNumber("nonConformant", s.NonConformant);

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -35,17 +36,18 @@ public sealed class SarifReportWriter : IReportWriter
         _w.WriteString("version", ReportContext.ToolVersion);
         _w.WriteString("semanticVersion", ReportContext.ToolVersion);
         _w.WriteStartArray("rules");
+        var lang = _ctx.Options.Language;
         foreach (var r in RuleCatalog.All)
         {
             _w.WriteStartObject();
             _w.WriteString("id", r.Id);
             _w.WriteString("name", r.Id.Replace("-", ""));
-            _w.WriteStartObject("shortDescription"); _w.WriteString("text", r.Title); _w.WriteEndObject();
-            _w.WriteStartObject("fullDescription"); _w.WriteString("text", r.Title + " Source: " + r.Source); _w.WriteEndObject();
-            _w.WriteStartObject("help"); _w.WriteString("text", r.Fix); _w.WriteEndObject();
+            _w.WriteStartObject("shortDescription"); _w.WriteString("text", r.Title(lang)); _w.WriteEndObject();
+            _w.WriteStartObject("fullDescription"); _w.WriteString("text", Texts.Format(lang, "sarif.fullDescription", r.Title(lang), r.Source)); _w.WriteEndObject();
+            _w.WriteStartObject("help"); _w.WriteString("text", r.Fix(lang)); _w.WriteEndObject();
             _w.WriteStartObject("defaultConfiguration"); _w.WriteString("level", Level(r.DefaultSeverity)); _w.WriteEndObject();
             _w.WriteStartObject("properties");
-            _w.WriteString("layer", r.Layer);
+            _w.WriteString("layer", r.Layer(lang));
             _w.WriteString("source", r.Source);
             _w.WriteEndObject();
             _w.WriteEndObject();
@@ -55,6 +57,9 @@ public sealed class SarifReportWriter : IReportWriter
         _w.WriteEndObject();
         _w.WriteStartArray("results");
     }
+
+    // run.language (SARIF 2.1.0 §3.14.12): the language of the messages of the log.
+    private void WriteLanguage() => _w.WriteString("language", _ctx.Options.Language.Tag());
 
     public void Write(DocumentResult r)
     {
@@ -130,6 +135,7 @@ public sealed class SarifReportWriter : IReportWriter
         _w.WriteBoolean("executionSuccessful", true);
         _w.WriteEndObject();
         _w.WriteEndArray();
+        WriteLanguage();
         _w.WriteEndObject(); // run
         _w.WriteEndArray(); // runs
         _w.WriteEndObject();

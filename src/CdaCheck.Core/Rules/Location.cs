@@ -1,3 +1,5 @@
+using CdaCheck.Core.Localization;
+
 namespace CdaCheck.Core.Rules;
 
 /// <summary>Where a finding is: XPath and line/column in an XML input, entry in a zip, page and box in a PDF.</summary>
@@ -21,15 +23,18 @@ public sealed record Location
 
     public Location InEntry(string? entry) => entry is null || Entry is not null ? this : this with { Entry = entry };
 
-    public override string ToString()
+    public override string ToString() => Format(Lang.En);
+
+    /// <summary>One line for people: entry, line:column, XPath, page, box, offset, detail.</summary>
+    public string Format(Lang lang)
     {
         var parts = new List<string>(4);
         if (Entry is not null) parts.Add(Entry);
         if (Line is not null) parts.Add(Column is not null ? $"{Line}:{Column}" : $"{Line}");
         if (XPath is not null) parts.Add(XPath);
-        if (Page is not null) parts.Add($"page {Page}");
+        if (Page is not null) parts.Add(Texts.Format(lang, "location.page", Page));
         if (Box is not null) parts.Add(Box.ToString());
-        if (Offset is not null) parts.Add($"offset {Offset}");
+        if (Offset is not null) parts.Add(Texts.Format(lang, "location.offset", Offset));
         if (Detail is not null) parts.Add(Detail);
         return string.Join(" ", parts);
     }

@@ -1,11 +1,12 @@
 using System.Globalization;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 
 namespace CdaCheck.Core.Validation;
 
 /// <summary>
 /// Collects findings for one input. Applies the options (disabled rules, severity overrides) and
-/// renders messages, masking <see cref="Identity"/> arguments unless identity is revealed.
+/// renders messages in <see cref="ValidationOptions.Language"/>, masking <see cref="Identity"/> arguments unless identity is revealed.
 /// </summary>
 public sealed class FindingSink
 {
@@ -37,10 +38,11 @@ public sealed class FindingSink
         if (Options.SeverityOverrides.TryGetValue(rule.Id, out var o)) severity = o;
         var rendered = new object?[args.Length];
         for (int i = 0; i < args.Length; i++)
-            rendered[i] = args[i] is Identity id ? id.Render(Reveal) : args[i];
+            rendered[i] = args[i] is Identity or Phrase ? Phrase.Arg(args[i], Options.Language, Reveal) : args[i];
+        var format = rule.Message(Options.Language);
         string message;
-        try { message = string.Format(CultureInfo.InvariantCulture, rule.MessageFormat, rendered); }
-        catch (FormatException) { message = rule.MessageFormat; }
+        try { message = string.Format(CultureInfo.InvariantCulture, format, rendered); }
+        catch (FormatException) { message = format; }
         var f = new Finding(rule.Id, severity, message, location.InEntry(Entry));
         _findings.Add(f);
         return f;

@@ -7,50 +7,29 @@ public static class SecurityRules
 {
     public static readonly RuleDescriptor DoctypeRefused = new(
         "SEC-001", Severity.Error,
-        "DOCTYPE declarations are refused (XXE, entity expansion)",
-        "The XML declares a DOCTYPE; DTD processing is refused, so the document was not read.",
-        "OWASP XXE prevention; CDA R2 documents carry no DTD",
-        "Remove the DOCTYPE declaration and any entity definitions from the document.");
+        "OWASP XXE prevention; CDA R2 documents carry no DTD");
 
     public static readonly RuleDescriptor InputTooLarge = new(
         "SEC-002", Severity.Error,
-        "Input larger than the configured limit",
-        "The input ({0} bytes/characters) exceeds the limit of {1}; it was not read in full.",
-        "CdaCheck limits (README, Security)",
-        "Check that the file is what it claims to be; raise the limit only for trusted input.");
+        "CdaCheck limits (README, Security)");
 
     public static readonly RuleDescriptor XmlTooDeep = new(
         "SEC-003", Severity.Error,
-        "XML nesting deeper than the configured limit",
-        "The XML nests elements deeper than {0} levels; the document was not checked.",
-        "CdaCheck limits (README, Security)",
-        "CDA documents nest a few dozen levels at most; fix the generator.");
+        "CdaCheck limits (README, Security)");
 
     public static readonly RuleDescriptor TimeBudgetExceeded = new(
         "SEC-004", Severity.Error,
-        "Validation of one input took longer than the configured budget",
-        "Validation stopped after {0} ms (budget); results are partial.",
-        "CdaCheck limits (README, Security)",
-        "Check the input for pathological structure; raise the budget only for trusted input.");
+        "CdaCheck limits (README, Security)");
 
     public static readonly RuleDescriptor InternalError = new(
         "SEC-005", Severity.Error,
-        "Internal error while validating this input",
-        "CdaCheck could not finish validating this input ({0}); other inputs are unaffected.",
-        "CdaCheck robustness",
-        "Report the problem with the input to the CdaCheck maintainers.");
+        "CdaCheck robustness");
 
     public static readonly RuleDescriptor UnreadableInput = new(
         "SEC-006", Severity.Error,
-        "The input file could not be read",
-        "The input could not be read: {0}",
-        "CdaCheck input handling",
-        "Check that the path exists and is readable.");
+        "CdaCheck input handling");
 
     public static readonly RuleDescriptor InvalidEncoding = new(
         "SEC-007", Severity.Error,
-        "The bytes are not valid in the declared character encoding",
-        "The input contains byte sequences that are invalid in its declared encoding (e.g. broken UTF-8); it was not read.",
-        "W3C XML 1.0 §4.3.3 (character encoding); CI-SIS documents are UTF-8",
-        "Write the document in UTF-8 (or declare the encoding actually used) and never truncate multi-byte characters.");
+        "W3C XML 1.0 §4.3.3 (character encoding); CI-SIS documents are UTF-8");
 }

@@ -13,7 +13,7 @@ public class PayloadRuleTests
         var m = DataMatrixEncoder.Encode(payload, options ?? new DataMatrixEncoderOptions { C40PrefixLength = c40Header ? 26 : 0 });
         var r = DataMatrixDecoder.Decode(m);
         r.Status.ShouldBe(DecodeStatus.Decoded);
-        var sink = new FindingSink(new ValidationOptions { RevealIdentity = true });
+        var sink = new FindingSink(new ValidationOptions { RevealIdentity = true, Language = CdaCheck.Core.Localization.Lang.En });
         InsPayloadRules.Check(r, Shared.Data.ValueSet("ins-oids"), sink, Location.None);
         return sink.Findings.ToList();
     }

@@ -1,28 +1,31 @@
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Rules;
 
 namespace CdaCheck.Tests.Docs;
 
-/// <summary>docs/rules.md is generated from the rule descriptors (one list, never two).</summary>
+/// <summary>docs/rules.md (French) and docs/rules.en.md are generated from the rule descriptors and the string catalogues.</summary>
 public class GeneratedDocsTests
 {
-    public static string Generate()
+    public static string Generate(Lang lang)
     {
         var sw = new StringWriter { NewLine = "\n" };
-        RuleCatalogWriter.WriteMarkdown(sw, RuleCatalog.All);
+        RuleCatalogWriter.WriteMarkdown(sw, RuleCatalog.All, lang);
         return sw.ToString();
     }
 
-    [Fact]
-    public void Rules_doc_is_up_to_date()
+    [Theory]
+    [InlineData(Lang.Fr, "rules.md", "")]
+    [InlineData(Lang.En, "rules.en.md", " --lang en")]
+    public void Rules_doc_is_up_to_date(Lang lang, string file, string option)
     {
-        var path = Path.Combine(TestPaths.RepoRoot, "docs", "rules.md");
-        var expected = Generate();
+        var path = Path.Combine(TestPaths.RepoRoot, "docs", file);
+        var expected = Generate(lang);
         var actual = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
         if (actual != expected)
         {
             File.WriteAllText(path + ".received", expected);
-            actual.ShouldBe(expected, "docs/rules.md is stale: regenerate with `dotnet run --project src/CdaCheck.Cli -- rules --format md > docs/rules.md` (a .received copy was written next to it)");
+            actual.ShouldBe(expected, $"docs/{file} is stale: regenerate with `dotnet run --project src/CdaCheck.Cli -- rules --format md{option} > docs/{file}` (a .received copy was written next to it)");
         }
     }
 }

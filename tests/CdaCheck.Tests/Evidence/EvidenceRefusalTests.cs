@@ -11,6 +11,9 @@ namespace CdaCheck.Tests.Evidence;
 
 public class EvidenceRefusalTests
 {
+    /// <summary>The refusals read below are the English texts.</summary>
+    private static readonly CdaCheck.Core.Validation.ValidationOptions English = new() { Language = CdaCheck.Core.Localization.Lang.En };
+
     private static void AddSymbol(PdfPageBuilder page, PdfIdentity id)
     {
         var modules = DataMatrixEncoder.Encode(id.Payload(), new DataMatrixEncoderOptions { C40PrefixLength = 26 });
@@ -28,7 +31,7 @@ public class EvidenceRefusalTests
         page.Text("Compte rendu fictif", 56, 780, 14);
         page.Text("Nom de naissance : " + id.Family, 56, 720, 10, font);
         AddSymbol(page, id);
-        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeFalse();
         outcome.Output.ShouldBeNull();
         outcome.Refusals.ShouldContain(r => r.Contains("do not map to Unicode"));
@@ -53,7 +56,7 @@ public class EvidenceRefusalTests
         page.InlineImage(n * px, n * px, gray, [n * 2.0, 0, 0, n * 2.0, 420, 650]);
         var input = b.WithPdf(w.ToBytes()).ToBytes();
         Shared.Validator().Validate("in.xml", input).DataMatrix.Status.ShouldBe(DataMatrixStatus.Decoded);
-        var outcome = EvidenceWriter.Create(input, Shared.Data);
+        var outcome = EvidenceWriter.Create(input, Shared.Data, English);
         outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
         outcome.Stats.Pdf.RewrittenImages.ShouldBe(1);
         outcome.Validation!.DataMatrix.Status.ShouldBe(DataMatrixStatus.LocatedUndecodable);
@@ -74,7 +77,7 @@ public class EvidenceRefusalTests
         }
         page.Raw(sb.ToString());
         AddSymbol(page, b.Identity!);
-        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeFalse();
         outcome.Refusals.ShouldContain(r => r.Contains("outlines"));
     }
@@ -89,7 +92,7 @@ public class EvidenceRefusalTests
         page.Text("Compte rendu fictif", 56, 780, 14);
         page.Text("Nom de naissance : " + b.Identity!.Family, 56, 720, 10);
         AddSymbol(page, b.Identity!);
-        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.WithPdf(w.ToBytes()).ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
         outcome.Stats.Pdf.RemovedTextRuns.ShouldBe(1);
     }
@@ -100,7 +103,7 @@ public class EvidenceRefusalTests
         var b = CdaBuilder.Ldl();
         var id = b.Identity!;
         var pdf = SegurPdf.Render("Compte rendu", id, extra: p => p.Form(f => f.Text("Patient : " + id.Family, 56, 640, 10)));
-        var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
         ReadableText(EmbeddedPdfs(outcome.Output!)[0]).ShouldNotContain(id.Family);
     }
@@ -137,7 +140,7 @@ public class EvidenceRefusalTests
     {
         var b = CdaBuilder.Ldl();
         var id = b.Identity!;
-        var outcome = EvidenceWriter.Create(b.WithPdf(AnnotatedPdf(id)).ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.WithPdf(AnnotatedPdf(id)).ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeFalse();
         outcome.Output.ShouldBeNull();
         outcome.Refusals.ShouldContain(r => r.Contains("embedded PDF 1"));
@@ -150,7 +153,7 @@ public class EvidenceRefusalTests
     public void A_corrupt_pdf_is_refused(string body)
     {
         var b = CdaBuilder.Ldl().WithPdf(Encoding.ASCII.GetBytes(body));
-        var outcome = EvidenceWriter.Create(b.ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeFalse();
         outcome.Refusals.ShouldContain(r => r.Contains("PDF"));
     }
@@ -158,8 +161,8 @@ public class EvidenceRefusalTests
     [Fact]
     public void Non_cda_input_is_refused()
     {
-        EvidenceWriter.Create(Encoding.UTF8.GetBytes("<root/>"), Shared.Data).Refusals.ShouldContain(r => r.Contains("not a CDA"));
-        EvidenceWriter.Create(Encoding.UTF8.GetBytes("<root"), Shared.Data).Accepted.ShouldBeFalse();
+        EvidenceWriter.Create(Encoding.UTF8.GetBytes("<root/>"), Shared.Data, English).Refusals.ShouldContain(r => r.Contains("not a CDA"));
+        EvidenceWriter.Create(Encoding.UTF8.GetBytes("<root"), Shared.Data, English).Accepted.ShouldBeFalse();
     }
 
     [Fact]
@@ -171,7 +174,7 @@ public class EvidenceRefusalTests
         var input = b.ToBytes();
         var original = Shared.Validator().Validate("in.xml", input);
         original.Level.ShouldNotBe(null);
-        var outcome = EvidenceWriter.Create(input, Shared.Data);
+        var outcome = EvidenceWriter.Create(input, Shared.Data, English);
         outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
         var xml = Encoding.UTF8.GetString(outcome.Output!);
         xml.ShouldNotContain(fam);
@@ -188,7 +191,7 @@ public class EvidenceRefusalTests
         var b = CdaBuilder.Ldl().Mutate(d => d.El("//h:author//h:assignedPerson/h:name/h:given")!.Value = "Jean");
         var id = b.Identity!;
         var pdf = SegurPdf.Render("Compte rendu", id, extra: p => p.Text("Suivi de " + id.Family.Replace('-', ' '), 56, 640, 10));
-        var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.WithPdf(pdf).ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
         var xml = Encoding.UTF8.GetString(outcome.Output!);
         xml.ShouldNotContain(">Jean<");
@@ -199,7 +202,7 @@ public class EvidenceRefusalTests
     public void Header_values_are_replaced_with_same_shape_fictitious_values()
     {
         var b = CdaBuilder.Ldl();
-        var outcome = EvidenceWriter.Create(b.ToBytes(), Shared.Data);
+        var outcome = EvidenceWriter.Create(b.ToBytes(), Shared.Data, English);
         outcome.Accepted.ShouldBeTrue(string.Join("; ", outcome.Refusals));
         var v = outcome.Validation!;
         v.Ins.Matricule.ShouldNotBeNull();

@@ -81,7 +81,7 @@ public sealed class GateTests : IDisposable
     public void Messages_explain_each_reason_and_mask_identity_values()
     {
         var crh = IndicatorCda.Build(HospitalMonth.Spec("X1", "P01", "34112-3", new DateTime(2026, 10, 5)));
-        Dmp(crh).Messages.ShouldContain("IND-002: Document X1: ClinicalDocument/code is '34112-3' but the trace says '11490-0'.");
+        Dmp(crh).Messages.ShouldContain("IND-002: Document X1 : ClinicalDocument/code vaut « 34112-3 » mais la trace indique « 11490-0 »."); // French by default
         var nir = HospitalMonth.NirOf("P01");
         var badKey = Ldl() with { Nir = nir[..13] + (nir[13..] == "01" ? "02" : "01") };
         var g = Dmp(IndicatorCda.Build(badKey));

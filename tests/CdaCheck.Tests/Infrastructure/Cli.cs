@@ -9,7 +9,13 @@ public static class CliRunner
 
     private static readonly object Gate = new();
 
-    public static Run Invoke(params string[] args)
+    /// <summary>The English locale (LANG=en_US.UTF-8, whatever the machine's): the tests that read messages read English.</summary>
+    public static readonly Func<string, string?> English = n => n == "LANG" ? "en_US.UTF-8" : null;
+
+    public static Run Invoke(params string[] args) => InvokeWith(English, args);
+
+    /// <summary>Runs with the given locale variables (LC_ALL, LC_MESSAGES, LANG) instead of the process's.</summary>
+    public static Run InvokeWith(Func<string, string?> environment, params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();
@@ -17,7 +23,7 @@ public static class CliRunner
         lock (Gate)
         {
             Environment.SetEnvironmentVariable("CDACHECK_SCHEMAS", TestPaths.Schemas);
-            code = CliApp.Run(args, o, e);
+            code = CliApp.Run(args, o, e, environment);
         }
         return new Run(code, o.ToString(), e.ToString());
     }

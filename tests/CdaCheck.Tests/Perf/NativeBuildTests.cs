@@ -23,6 +23,10 @@ public class NativeBuildTests
     {
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // The locale of CliRunner.Invoke (English), whatever the machine's.
+        psi.Environment.Remove("LC_ALL");
+        psi.Environment.Remove("LC_MESSAGES");
+        psi.Environment["LANG"] = "en_US.UTF-8";
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -44,6 +48,8 @@ public class NativeBuildTests
             string cwd = Environment.CurrentDirectory;
 
             Exec(exe, cwd, "rules", "--format", "json").Stdout.ShouldBe(CliRunner.Invoke("rules", "--format", "json").Stdout);
+            // The French catalogue is embedded in the native build too.
+            Exec(exe, cwd, "rules", "--format", "json", "--lang", "fr").Stdout.ShouldBe(CliRunner.Invoke("rules", "--format", "json", "--lang", "fr").Stdout);
 
             var inputs = new List<string> { Path.Combine(TestPaths.TestData, "samples") };
             if (TestPaths.HasAnsExamples) inputs.Add(TestPaths.AnsExamples);
@@ -54,6 +60,8 @@ public class NativeBuildTests
                 native.Code.ShouldBe(jit.ExitCode);
                 native.Stdout.ShouldBe(jit.Stdout, $"validate --format {format}");
             }
+            var nativeFr = Exec(exe, cwd, ["validate", .. inputs, "--format", "jsonl", "--lang", "fr"]);
+            nativeFr.Stdout.ShouldBe(CliRunner.Invoke(["validate", .. inputs, "--format", "jsonl", "--lang", "fr"]).Stdout, "validate --lang fr");
 
             var month = Path.Combine(work, "month");
             HospitalMonth.Materialize(Path.Combine(TestPaths.TestData, "indicators"), month);

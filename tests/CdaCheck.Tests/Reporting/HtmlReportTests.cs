@@ -23,7 +23,7 @@ public class HtmlReportTests
         Regex.Matches(html, "<section class=\"doc ").Count.ShouldBe(2);
         html.ShouldContain("Not conformant");
         html.ShouldContain("INS-004");
-        html.ShouldContain(CdaCheck.Core.Rules.RuleCatalog.Find("INS-004")!.Fix.Replace("'", "&#39;"));
+        html.ShouldContain(CdaCheck.Core.Rules.RuleCatalog.Find("INS-004")!.Fix(CdaCheck.Core.Localization.Lang.En).Replace("'", "&#39;"));
         // no external assets: no script, no stylesheet link, no remote src
         html.ShouldNotContain("<script");
         html.ShouldNotContain("<link");
