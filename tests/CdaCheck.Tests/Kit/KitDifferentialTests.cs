@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Xml.XPath;
 using CdaCheck.Core.Kit.Schematron;
+using CdaCheck.TestData.Kit;
 using Xunit.Abstractions;
 
 namespace CdaCheck.Tests.Kit;
@@ -86,7 +87,7 @@ public class KitDifferentialTests(ITestOutputHelper output)
     /// <summary>Runs both sides on the documents; returns a report and the number of documents that differ.</summary>
     internal static string Compare(string relSch, IReadOnlyList<string> docs, out int differing)
     {
-        var saxon = SaxonKit.RunBatch(relSch, docs);
+        var saxon = KitTestEnv.Saxon.RunBatch(relSch, docs);
         var schema = Engine(relSch);
         var sb = new StringBuilder();
         differing = 0;

@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.XPath;
+using CdaCheck.TestData.Kit;
 
 namespace CdaCheck.Tests.Kit;
 
@@ -11,8 +12,7 @@ public static class KitTestEnv
     public static string ExamplesDir => Path.Combine(SharedDir ?? "/nonexistent", "anchors", "ans-examples");
     public static string SchematronDir => Path.Combine(KitDir, "schematrons");
     public static bool HasKit => Directory.Exists(SchematronDir) && Directory.Exists(ExamplesDir);
-    public const string SaxonJar = "/usr/share/java/Saxon-HE.jar";
-    public static bool HasSaxon => File.Exists(SaxonJar) && FindJava() != null;
+    public static bool HasSaxon => SaxonKit.Available;
 
     private static string? FindShared()
     {
@@ -28,17 +28,6 @@ public static class KitTestEnv
         return null;
     }
 
-    public static string? FindJava()
-    {
-        foreach (var p in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
-        {
-            if (p.Length == 0) continue;
-            var j = Path.Combine(p, "java");
-            if (File.Exists(j)) return j;
-        }
-        return null;
-    }
-
     /// <summary>The document as the kit layer will hand it over: line info, DTD prohibited, no resolver.</summary>
     public static XPathDocument ReadDocument(string path)
     {
@@ -47,35 +36,17 @@ public static class KitTestEnv
         return new XPathDocument(reader, XmlSpace.Preserve);
     }
 
-    /// <summary>
-    /// The header schematron's JDV_J07 value set file is missing from the kit; the same value set is published in
-    /// jeuxDeValeurs/ in IHE SVS form. This writes it in the ART-DECOR form the schematron reads.
-    /// </summary>
-    public static void WriteJ07Voc(string outPath)
-    {
-        var svs = XDocument.Load(Path.Combine(KitDir, "jeuxDeValeurs", "JDV_J07_XdsTypeCode_CISIS.xml"));
-        XNamespace s = "urn:ihe:iti:svs:2008";
-        var vs = svs.Root!.Element(s + "ValueSet")!;
-        var doc = new XDocument(
-            new XElement((XNamespace)"urn:hl7-org:v3" + "valueSets",
-                new XElement("valueSet",
-                    new XAttribute("id", (string?)vs.Attribute("id") ?? "1.2.250.1.213.1.1.5.471"),
-                    new XAttribute("name", "JDV_J07_XdsTypeCode_CISIS"),
-                    new XElement("conceptList",
-                        vs.Descendants(s + "Concept").Select(c => new XElement("concept",
-                            new XAttribute("code", (string?)c.Attribute("code") ?? ""),
-                            new XAttribute("codeSystem", (string?)c.Attribute("codeSystem") ?? ""),
-                            new XAttribute("displayName", (string?)c.Attribute("displayName") ?? "")))))));
-        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-        doc.Save(outPath);
-    }
+    public const string J07VocName = SaxonKit.J07VocName;
 
-    public const string J07VocName = "voc-1.2.250.1.213.1.1.5.471-DYNAMIC.xml";
+    private static readonly Lazy<SaxonKit> SaxonLazy = new(() => new SaxonKit(KitDir));
+
+    /// <summary>The reference (one temporary kit copy and compiled stylesheets per test run).</summary>
+    public static SaxonKit Saxon => SaxonLazy.Value;
 
     private static readonly Lazy<string> J07 = new(() =>
     {
         var p = Path.Combine(Path.GetTempPath(), "cdacheck-kit-j07-" + Environment.ProcessId, J07VocName);
-        WriteJ07Voc(p);
+        SaxonKit.WriteJ07Voc(KitDir, p);
         return p;
     });
 
@@ -110,7 +81,7 @@ public sealed class SaxonFactAttribute : FactAttribute
     public SaxonFactAttribute()
     {
         if (!KitTestEnv.HasKit) Skip = "the ANS kit (shared/anchors/ans-kit, ans-examples) is not on this machine";
-        else if (!KitTestEnv.HasSaxon) Skip = "Saxon-HE (" + KitTestEnv.SaxonJar + ") or java is not installed";
+        else if (!KitTestEnv.HasSaxon) Skip = "Saxon-HE (" + SaxonKit.SaxonJar + ") or java is not installed";
     }
 }
 
@@ -119,6 +90,6 @@ public sealed class SaxonTheoryAttribute : TheoryAttribute
     public SaxonTheoryAttribute()
     {
         if (!KitTestEnv.HasKit) Skip = "the ANS kit (shared/anchors/ans-kit, ans-examples) is not on this machine";
-        else if (!KitTestEnv.HasSaxon) Skip = "Saxon-HE (" + KitTestEnv.SaxonJar + ") or java is not installed";
+        else if (!KitTestEnv.HasSaxon) Skip = "Saxon-HE (" + SaxonKit.SaxonJar + ") or java is not installed";
     }
 }

@@ -444,7 +444,6 @@ public sealed class SchematronSchema
         contexts.Values.SelectMany(c => c.Alternatives).Where(a => a.Anchor == null).Select(a => a.Select.Text).ToList();
 
     internal int ContextCount => contexts.Count;
-    internal static long ProbeSelect, ProbeRules, ProbeFired;
 
     // ------------------------------------------------------------------ documents
 
@@ -514,9 +513,7 @@ public sealed class SchematronSchema
                 for (int r = 0; r < pattern.Rules.Count; r++)
                 {
                     var ctx = pattern.Rules[r].Match;
-                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     var nodes = matched[ctx.Index] ??= Select(ctx, root, vars, errors, exprs, index);
-                    ProbeSelect += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
                     foreach (var n in nodes) fired.Add((n, r));
                 }
                 if (fired.Count == 0) continue;
@@ -535,9 +532,7 @@ public sealed class SchematronSchema
                 {
                     if (previous != null && previous.IsSamePosition(node)) continue;
                     previous = node;
-                    long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                     RunRule(pattern, pattern.Rules[r], node, vars, results, errors, scope, exprs);
-                    ProbeRules += System.Diagnostics.Stopwatch.GetTimestamp() - t1; ProbeFired++;
                 }
             }
         }

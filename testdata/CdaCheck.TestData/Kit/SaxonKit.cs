@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using System.Globalization;
+using System.Xml.Linq;
 using CdaCheck.Core.Kit.Schematron;
 
-namespace CdaCheck.Tests.Kit;
+namespace CdaCheck.TestData.Kit;
 
 /// <summary>One SVRL result as Saxon wrote it.</summary>
 public sealed record SvrlResult(bool IsReport, string Location, string Message, string? Role);
@@ -15,19 +17,64 @@ public sealed record SvrlResult(bool IsReport, string Location, string Message, 
 /// The copy gets two fixes the engine gets too: the missing JDV_J07 voc file (converted from jeuxDeValeurs/), and,
 /// for each include whose letter case differs from the file, a copy under the spelling the include uses (as on Windows).
 /// </summary>
-public static class SaxonKit
+public sealed class SaxonKit
 {
-    private static readonly Lazy<string> Tree = new(CopyTree, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly ConcurrentDictionary<string, Lazy<string>> Compiled = new(StringComparer.Ordinal);
+    public const string SaxonJar = "/usr/share/java/Saxon-HE.jar";
+    public const string J07VocName = "voc-1.2.250.1.213.1.1.5.471-DYNAMIC.xml";
+
+    private readonly string kitDir;
+    private readonly Lazy<string> tree;
+    private readonly ConcurrentDictionary<string, Lazy<string>> compiled = new(StringComparer.Ordinal);
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    public static string TreeDir => Tree.Value;
-
-    private static string CopyTree()
+    public SaxonKit(string kitDir)
     {
-        var root = Path.Combine(Path.GetTempPath(), "cdacheck-saxon-kit-" + Environment.ProcessId);
-        if (Directory.Exists(root)) Directory.Delete(root, true);
-        var src = KitTestEnv.SchematronDir;
+        this.kitDir = kitDir;
+        tree = new Lazy<string>(CopyTree, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public static bool Available => File.Exists(SaxonJar) && FindJava() != null;
+
+    public static string? FindJava()
+    {
+        foreach (var p in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
+        {
+            if (p.Length == 0) continue;
+            var j = Path.Combine(p, "java");
+            if (File.Exists(j)) return j;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The header schematron's JDV_J07 value set file is missing from the kit; the same value set is published in
+    /// jeuxDeValeurs/ in IHE SVS form. This writes it in the ART-DECOR form the schematron reads.
+    /// </summary>
+    public static void WriteJ07Voc(string kitDir, string outPath)
+    {
+        var svs = XDocument.Load(Path.Combine(kitDir, "jeuxDeValeurs", "JDV_J07_XdsTypeCode_CISIS.xml"));
+        XNamespace s = "urn:ihe:iti:svs:2008";
+        var vs = svs.Root!.Element(s + "ValueSet")!;
+        var doc = new XDocument(
+            new XElement((XNamespace)"urn:hl7-org:v3" + "valueSets",
+                new XElement("valueSet",
+                    new XAttribute("id", (string?)vs.Attribute("id") ?? "1.2.250.1.213.1.1.5.471"),
+                    new XAttribute("name", "JDV_J07_XdsTypeCode_CISIS"),
+                    new XElement("conceptList",
+                        vs.Descendants(s + "Concept").Select(c => new XElement("concept",
+                            new XAttribute("code", (string?)c.Attribute("code") ?? ""),
+                            new XAttribute("codeSystem", (string?)c.Attribute("codeSystem") ?? ""),
+                            new XAttribute("displayName", (string?)c.Attribute("displayName") ?? "")))))));
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        doc.Save(outPath);
+    }
+
+    public string TreeDir => tree.Value;
+
+    private string CopyTree()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "cdacheck-saxon-kit-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..6]);
+        var src = Path.Combine(kitDir, "schematrons");
         var dst = Path.Combine(root, "schematrons");
         foreach (var dir in Directory.GetDirectories(src, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(dst, Path.GetRelativePath(src, dir)));
@@ -38,7 +85,7 @@ public static class SaxonKit
             if (rel.EndsWith(".jar", StringComparison.OrdinalIgnoreCase)) continue;
             File.Copy(file, Path.Combine(dst, rel));
         }
-        KitTestEnv.WriteJ07Voc(Path.Combine(dst, "profils", "structurationMinimale", "include", KitTestEnv.J07VocName));
+        WriteJ07Voc(kitDir, Path.Combine(dst, "profils", "structurationMinimale", "include", J07VocName));
         AddCaseAliases(dst);
         return dst;
     }
@@ -73,10 +120,10 @@ public static class SaxonKit
     }
 
     /// <summary>Compiles the schematron (relative to schematrons/) once per test run; returns the .xsl path.</summary>
-    public static string Compile(string relSch)
-        => Compiled.GetOrAdd(relSch, r => new Lazy<string>(() => DoCompile(r), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    public string Compile(string relSch)
+        => compiled.GetOrAdd(relSch, r => new Lazy<string>(() => DoCompile(r), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
-    private static string DoCompile(string relSch)
+    private string DoCompile(string relSch)
     {
         var sch = Path.Combine(TreeDir, relSch);
         var moteur = Path.Combine(TreeDir, "moteur");
@@ -96,7 +143,11 @@ public static class SaxonKit
     /// Runs the compiled schematron on every document in one JVM. Result per document file name: the SVRL results,
     /// or null when Saxon wrote no report (a dynamic error stopped it).
     /// </summary>
-    public static Dictionary<string, List<SvrlResult>?> RunBatch(string relSch, IReadOnlyList<string> documents)
+    public Dictionary<string, List<SvrlResult>?> RunBatch(string relSch, IReadOnlyList<string> documents)
+        => RunBatch(relSch, documents, out _);
+
+    /// <summary>As <see cref="RunBatch(string, IReadOnlyList{string})"/>, with the CPU time of the JVM.</summary>
+    public Dictionary<string, List<SvrlResult>?> RunBatch(string relSch, IReadOnlyList<string> documents, out TimeSpan cpu)
     {
         var xsl = Compile(relSch);
         var work = Path.Combine(Path.GetTempPath(), "cdacheck-saxon-run-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
@@ -111,7 +162,7 @@ public static class SaxonKit
             File.Copy(documents[i], Path.Combine(input, n));
             names[n] = Path.GetFileName(documents[i]);
         }
-        Saxon($"-s:{input}", $"-xsl:{xsl}", $"-o:{output}");
+        cpu = Saxon($"-s:{input}", $"-xsl:{xsl}", $"-o:{output}");
         var result = new Dictionary<string, List<SvrlResult>?>(StringComparer.Ordinal);
         foreach (var (n, original) in names)
         {
@@ -136,18 +187,21 @@ public static class SaxonKit
             .ToList();
     }
 
-    /// <summary>Runs Saxon and returns the user+system CPU time of the JVM.</summary>
+    /// <summary>Runs Saxon (through sh, whose <c>times</c> gives the JVM's user+system CPU time) and returns that time.</summary>
     public static TimeSpan Saxon(params string[] args)
     {
-        var psi = new ProcessStartInfo(KitTestEnv.FindJava() ?? "java")
+        var psi = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("\"$0\" \"$@\" >/dev/null 2>&1; times");
+        psi.ArgumentList.Add(FindJava() ?? "java");
         psi.ArgumentList.Add("-Xss8m");
         psi.ArgumentList.Add("-cp");
-        psi.ArgumentList.Add(KitTestEnv.SaxonJar);
+        psi.ArgumentList.Add(SaxonJar);
         psi.ArgumentList.Add("net.sf.saxon.Transform");
         foreach (var a in args) psi.ArgumentList.Add(a);
         Gate.Wait();
@@ -158,11 +212,21 @@ public static class SaxonKit
             var stdout = p.StandardOutput.ReadToEndAsync();
             if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); throw new TimeoutException("Saxon: " + string.Join(' ', args)); }
             p.WaitForExit();
-            LastStderr = stderr.Result;
-            try { return p.TotalProcessorTime; } catch (InvalidOperationException) { return TimeSpan.Zero; }
+            _ = stderr.Result;
+            return ParseTimes(stdout.Result);
         }
         finally { Gate.Release(); }
     }
 
-    public static string LastStderr { get; private set; } = "";
+    /// <summary>sh's <c>times</c>: line 1 the shell's user and system time, line 2 its children's (e.g. "0m1.230s 0m0.100s").</summary>
+    private static TimeSpan ParseTimes(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length < 2) return TimeSpan.Zero;
+        var total = TimeSpan.Zero;
+        foreach (Match m in Regex.Matches(lines[^1], @"(\d+)m([\d.]+)s"))
+            total += TimeSpan.FromMinutes(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+                   + TimeSpan.FromSeconds(double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        return total;
+    }
 }
