@@ -8,10 +8,13 @@ public static class CliApp
 {
     public const int ExitOk = 0, ExitNonConformant = 1, ExitUsage = 2, ExitError = 3;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Terminal.None);
+
+    /// <summary>Runs cdacheck; <paramref name="terminal"/> says whether stdout/stderr are terminals (colours, progress).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Terminal terminal)
     {
         var root = new RootCommand("CdaCheck: conformance of CDA R2 documents, INS DataMatrix and IHE XDM packages for the DMP and MSSanté (Ségur SUN-ES, HOP'EN 2).");
-        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, terminal));
         root.Subcommands.Add(RulesCommand.Create(stdout));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr));

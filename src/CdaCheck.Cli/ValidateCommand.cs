@@ -27,6 +27,7 @@ public static class ValidateCommand
         public readonly Option<string> Raster = new("--raster-fallback") { Description = "Render page 1 with pdftoppm (if installed) to find a DataMatrix the page content does not show: auto (only for images in codecs CdaCheck does not decode, e.g. JPEG scans), always, never.", DefaultValueFactory = _ => "auto" };
         public readonly Option<string[]> Limit = new("--limit") { Description = "Change a limit on hostile input, NAME=VALUE (repeatable): input-bytes, xml-chars, xml-depth, embedded-bytes, decompressed-bytes, compression-ratio, zip-entries, pdf-objects, pdf-depth, timeout-ms; suffixes k, m, g. Defaults in README (Security).", AllowMultipleArgumentsPerToken = false };
         public readonly Option<bool> Timings = new("--timings") { Description = "Add each document's validation time (elapsedMs) to the json/jsonl report (benchmarks)." };
+        public readonly Option<string> Color = new("--color") { Description = "Colours in the text report: auto (only on a terminal, unless NO_COLOR is set), always, never.", DefaultValueFactory = _ => "auto" };
         public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
 
         public CommonOptions()
@@ -35,9 +36,10 @@ public static class ValidateCommand
             FailOn.AcceptOnlyFromAmong("error", "warning", "info");
             Profile.AcceptOnlyFromAmong("dmp", "mss", "evidence");
             Raster.AcceptOnlyFromAmong("auto", "always", "never");
+            Color.AcceptOnlyFromAmong("auto", "always", "never");
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit, Timings];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit, Timings, Color];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
@@ -61,7 +63,7 @@ public static class ValidateCommand
         }
     }
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Terminal terminal)
     {
         var o = new CommonOptions();
         var paths = new Argument<string[]>("paths") { Description = "CDA files, PDF files, XDM zips, .eml messages, folders (recursive) or globs.", Arity = ArgumentArity.OneOrMore };
@@ -81,7 +83,13 @@ public static class ValidateCommand
             bool timings = pr.GetValue(o.Timings);
             if (timings) validate = Timed(validate);
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            var output = pr.GetValue(o.Output);
+            bool quiet = pr.GetValue(o.Quiet);
+            var ui = new RunUi(
+                Color: pr.GetValue(o.Color) switch { "always" => true, "never" => false, _ => output is null && terminal.StdoutIsTerminal && !terminal.NoColor },
+                Progress: new ProgressLine(stderr, files.Count, terminal.StderrIsTerminal && !quiet, options.Language),
+                StdoutIsTerminal: output is null && terminal.StdoutIsTerminal);
+            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, output, quiet, pr.GetValue(o.Parallel), stdout, stderr, ui);
             if (timings) stderr.WriteLine(RunFigures(files.Count, System.Diagnostics.Stopwatch.GetElapsedTime(t0)));
             return exit;
         });
@@ -119,9 +127,17 @@ public static class ValidateCommand
         return files.Where((_, i) => i % n == k - 1).ToList();
     }
 
-    /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
-    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr)
+    /// <summary>What the run shows besides the report: colours in the text report, progress on stderr.</summary>
+    public sealed record RunUi(bool Color, ProgressLine? Progress, bool StdoutIsTerminal)
     {
+        public static readonly RunUi None = new(false, null, false);
+    }
+
+    /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
+    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr, RunUi? ui = null)
+    {
+        ui ??= RunUi.None;
+        var progress = ui.Progress;
         AtomicFile? file = null;
         try
         {
@@ -130,14 +146,24 @@ public static class ValidateCommand
             if (output is not null) { file = new AtomicFile(output); stream = file.Stream; }
             else stream = new TextWriterStream(stdout);
             var summary = new ReportSummary();
-            using (var writer = CreateWriter(format, stream, ctx, quiet, out text))
+            using (var writer = CreateWriter(format, stream, ctx, quiet, ui.Color, out text))
             {
                 writer.Begin();
                 BatchRunner.Run(files, validate, (_, r) =>
                 {
                     summary.Add(r, ctx.Options.FailOn);
-                    writer.Write(r);
+                    if (ui.StdoutIsTerminal && progress is { Enabled: true })
+                    {
+                        // The report and the progress line share the screen: erase the line, show the report so far.
+                        progress.Clear();
+                        writer.Write(r);
+                        text?.Flush();
+                        stream.Flush();
+                    }
+                    else writer.Write(r);
+                    progress?.Tick();
                 }, parallel);
+                progress?.Clear();
                 writer.End(summary);
             }
             text?.Flush();
@@ -154,11 +180,12 @@ public static class ValidateCommand
         }
         finally
         {
+            progress?.Clear();
             file?.Dispose();
         }
     }
 
-    public static IReportWriter CreateWriter(string format, Stream stream, ReportContext ctx, bool quiet, out TextWriter? text)
+    public static IReportWriter CreateWriter(string format, Stream stream, ReportContext ctx, bool quiet, bool color, out TextWriter? text)
     {
         text = null;
         switch (format)
@@ -171,7 +198,7 @@ public static class ValidateCommand
             default:
                 var tw = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
                 text = tw;
-                return ReportWriters.Create(format, stream, tw, ctx, quiet);
+                return ReportWriters.Create(format, stream, tw, ctx, quiet, color);
         }
     }
 }
@@ -179,8 +206,8 @@ public static class ValidateCommand
 /// <summary>Formats other than JSON; extended as formats are added.</summary>
 public static class ReportWriters
 {
-    public static IReportWriter Create(string format, Stream stream, TextWriter text, ReportContext ctx, bool quiet) => format switch
+    public static IReportWriter Create(string format, Stream stream, TextWriter text, ReportContext ctx, bool quiet, bool color = false) => format switch
     {
-        _ => new TextReportWriter(text, ctx, quiet),
+        _ => new TextReportWriter(text, ctx, quiet, color),
     };
 }

@@ -1,0 +1,31 @@
+using CdaCheck.Core.Localization;
+using CdaCheck.Core.Rules;
+
+namespace CdaCheck.Core.Reporting;
+
+/// <summary>
+/// The one place the report writers read a rule's title and fix in the report language. Today the descriptors
+/// carry English only; once the rule texts live in the catalogues, these become <c>rule.Title(lang)</c> /
+/// <c>rule.Fix(lang)</c>.
+/// </summary>
+public static class RuleTexts
+{
+    public static string Title(RuleDescriptor rule, Lang lang) => rule.Title;
+
+    public static string Fix(RuleDescriptor rule, Lang lang) => rule.Fix;
+}
+
+/// <summary>ANSI colours for a terminal (only used when the output is a terminal and NO_COLOR is unset).</summary>
+public static class Ansi
+{
+    public const string Reset = "\u001b[0m";
+    public const string Red = "\u001b[1;31m";
+    public const string Green = "\u001b[1;32m";
+    public const string Yellow = "\u001b[33m";
+    public const string Cyan = "\u001b[36m";
+    public const string Dim = "\u001b[2m";
+
+    public static string Paint(string text, string colour, bool on) => on ? colour + text + Reset : text;
+
+    public static string Of(Severity s) => s switch { Severity.Error => Red, Severity.Warning => Yellow, _ => Cyan };
+}
