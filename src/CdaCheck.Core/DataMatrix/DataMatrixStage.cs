@@ -1,3 +1,4 @@
+using CdaCheck.Core.Localization;
 using System.Globalization;
 using System.Text;
 using CdaCheck.Core.Cda;
@@ -20,7 +21,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
 
     public static readonly RuleDescriptor MatriculeMismatch = new("DM-021", Severity.Error,
         "S1 equals the matricule INS of the CDA header",
-        "DataMatrix S1 {0} differs from the matricule INS {1} in recordTarget/patientRole/id.",
+        "DataMatrix S1 {0} differs from the matricule INS {1} in recordTarget/patientRole/id: {2}.",
         CisisIdentity, "Print the DataMatrix from the same identity as the CDA header.");
     public static readonly RuleDescriptor OidMismatch = new("DM-022", Severity.Error,
         "S2 equals the INS OID of the CDA header",
@@ -28,11 +29,11 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         CisisIdentity, "Print the DataMatrix from the same identity as the CDA header.");
     public static readonly RuleDescriptor GivenNamesMismatch = new("DM-023", Severity.Error,
         "S3 equals the birth given names of the CDA header",
-        "DataMatrix S3 {0} differs from the birth given names {1} of the CDA header.",
+        "DataMatrix S3 {0} differs from the birth given names {1} of the CDA header: {2}.",
         CisisIdentity, "Write the list of birth given names (space-separated) as in the INS traits.");
     public static readonly RuleDescriptor FamilyMismatch = new("DM-024", Severity.Error,
         "S4 equals the birth family name (family qualifier BR) of the CDA header",
-        "DataMatrix S4 {0} differs from the birth family name {1} (family@qualifier=BR) of the CDA header.",
+        "DataMatrix S4 {0} differs from the birth family name {1} (family@qualifier=BR) of the CDA header: {2}.",
         CisisIdentity, "Write the birth family name of the INS traits.");
     public static readonly RuleDescriptor SexMismatch = new("DM-025", Severity.Error,
         "S5 equals administrativeGenderCode",
@@ -40,11 +41,11 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         CisisIdentity, "Write the sex of the INS traits.");
     public static readonly RuleDescriptor BirthDateMismatch = new("DM-026", Severity.Error,
         "S6 equals birthTime",
-        "DataMatrix S6 {0} differs from birthTime {1}.",
+        "DataMatrix S6 {0} differs from birthTime {1}: {2}.",
         CisisIdentity, "Write the birth date of the INS traits.");
     public static readonly RuleDescriptor BirthPlaceMismatch = new("DM-027", Severity.Error,
         "S7 equals the birth place code of the CDA header",
-        "DataMatrix S7 {0} differs from the birth place code {1} (birthplace/place/addr/county).",
+        "DataMatrix S7 {0} differs from the birth place code {1} (birthplace/place/addr/county): {2}.",
         CisisIdentity, "Write the INSEE code of the birth place of the INS traits.");
     public static readonly RuleDescriptor NoInsInHeader = new("DM-028", Severity.Warning,
         "A DataMatrix INS goes with an INS in the CDA header",
@@ -220,20 +221,24 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             sink.Report(NoInsInHeader, loc);
             return;
         }
+        var lang = sink.Options.Language;
         if (p["S1"]?.Value is { } s1 && ins.Matricule is { } mat && !string.Equals(s1, mat.Trim(), StringComparison.OrdinalIgnoreCase))
-            sink.Report(MatriculeMismatch, loc with { Detail = "DataMatrix S1 vs recordTarget/patientRole/id/@extension" }, Identity.Matricule(s1), Identity.Matricule(mat));
+            sink.Report(MatriculeMismatch, loc with { Detail = "DataMatrix S1 vs recordTarget/patientRole/id/@extension" }, Identity.Matricule(s1), Identity.Matricule(mat), IdentityDiff.Describe(s1, mat, lang));
         if (p["S2"]?.Value is { } s2 && ins.Oid is { } oid && s2 != oid)
             sink.Report(OidMismatch, loc with { Detail = "DataMatrix S2 vs recordTarget/patientRole/id/@root" }, s2, oid);
+        // Given names and family name exchanged between S3 and S4: say so on both findings.
+        string? swapped = p["S3"]?.Value is { } g && p["S4"]?.Value is { } f && (ins.BirthGivens ?? ins.FirstBirthGiven) is { } eg && ins.BirthFamily is { } ef
+            && IdentityDiff.Swapped(g, f, eg, ef) ? Texts.Get(lang, "identity.diff.swapped.names") : null;
         if (p["S3"]?.Value is { } s3)
         {
             if (ins.BirthGivens is { } givens && NormaliseName(s3) != NormaliseName(givens))
-                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 vs patient/name/given (birth given names)" }, Identity.Name(s3), Identity.Name(givens));
+                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 vs patient/name/given (birth given names)" }, Identity.Name(s3), Identity.Name(givens), swapped ?? IdentityDiff.Describe(s3, givens, lang));
             else if (ins.BirthGivens is null && ins.FirstBirthGiven is { } first &&
                      NormaliseName(s3).Split(' ')[0] != NormaliseName(first).Split(' ')[0])
-                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 (first token) vs first birth given name" }, Identity.Name(s3), Identity.Name(first));
+                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 (first token) vs first birth given name" }, Identity.Name(s3), Identity.Name(first), swapped ?? IdentityDiff.Describe(s3, first, lang));
         }
         if (p["S4"]?.Value is { } s4 && ins.BirthFamily is { } fam && NormaliseName(s4) != NormaliseName(fam))
-            sink.Report(FamilyMismatch, loc with { Detail = "DataMatrix S4 vs patient/name/family[@qualifier='BR']" }, Identity.Name(s4), Identity.Name(fam));
+            sink.Report(FamilyMismatch, loc with { Detail = "DataMatrix S4 vs patient/name/family[@qualifier='BR']" }, Identity.Name(s4), Identity.Name(fam), swapped ?? IdentityDiff.Describe(s4, fam, lang));
         if (p["S5"]?.Value is { } s5 && ins.Sex is { } sex && !string.Equals(s5, sex.Trim(), StringComparison.OrdinalIgnoreCase))
             sink.Report(SexMismatch, loc with { Detail = "DataMatrix S5 vs patient/administrativeGenderCode/@code" }, Identity.Sex(s5), Identity.Sex(sex));
         if (p["S6"]?.Value is { } s6 && ins.BirthTime is { Length: >= 8 } bt)
@@ -241,10 +246,11 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             var d = InsPayloadRules.ParseDate(s6);
             string iso = bt[..8];
             if (d is null || d.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture) != iso)
-                sink.Report(BirthDateMismatch, loc with { Detail = "DataMatrix S6 vs patient/birthTime/@value" }, Identity.BirthDate(s6), Identity.BirthDate(bt));
+                sink.Report(BirthDateMismatch, loc with { Detail = "DataMatrix S6 vs patient/birthTime/@value" }, Identity.BirthDate(s6), Identity.BirthDate(bt),
+                    d is { } dd ? IdentityDiff.DescribeDate(dd.ToString("yyyyMMdd", CultureInfo.InvariantCulture), iso, lang) : Texts.Get(lang, "identity.diff.date.unreadable"));
         }
         if (p["S7"]?.Value is { } s7 && ins.BirthPlaceCode is { } place && !string.Equals(s7, place.Trim(), StringComparison.OrdinalIgnoreCase))
-            sink.Report(BirthPlaceMismatch, loc with { Detail = "DataMatrix S7 vs patient/birthplace/place/addr/county" }, Identity.Place(s7), Identity.Place(place));
+            sink.Report(BirthPlaceMismatch, loc with { Detail = "DataMatrix S7 vs patient/birthplace/place/addr/county" }, Identity.Place(s7), Identity.Place(place), IdentityDiff.Describe(s7, place.Trim(), lang));
     }
 
     private static void Cartouche(InsInfo ins, PageContent page, FindingSink sink, Location loc)
@@ -290,30 +296,5 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
     }
 
     /// <summary>Upper case, French accents and ligatures folded, whitespace collapsed.</summary>
-    public static string NormaliseName(string s)
-    {
-        var sb = new StringBuilder(s.Length);
-        bool space = false;
-        foreach (var ch in s.ToUpperInvariant())
-        {
-            if (char.IsWhiteSpace(ch)) { space = sb.Length > 0; continue; }
-            if (space) { sb.Append(' '); space = false; }
-            switch (ch)
-            {
-                case 'À' or 'Â' or 'Ä' or 'Á' or 'Ã' or 'Å': sb.Append('A'); break;
-                case 'Ç': sb.Append('C'); break;
-                case 'È' or 'É' or 'Ê' or 'Ë': sb.Append('E'); break;
-                case 'Î' or 'Ï' or 'Í' or 'Ì': sb.Append('I'); break;
-                case 'Ô' or 'Ö' or 'Ó' or 'Ò' or 'Õ': sb.Append('O'); break;
-                case 'Ù' or 'Û' or 'Ü' or 'Ú': sb.Append('U'); break;
-                case 'Ÿ': sb.Append('Y'); break;
-                case 'Ñ': sb.Append('N'); break;
-                case 'Æ': sb.Append("AE"); break;
-                case 'Œ': sb.Append("OE"); break;
-                case '’': sb.Append('\''); break;
-                default: sb.Append(ch); break;
-            }
-        }
-        return sb.ToString();
-    }
+    public static string NormaliseName(string s) => IdentityDiff.NormaliseName(s);
 }
