@@ -159,6 +159,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             }
         }
         if (required && page1 is not null) Cartouche(result.Ins, page1, sink, pdfLoc with { Page = page1.PageNumber });
+        if (page1 is not null && hasIns) result.DataMatrix.CartoucheBox = CartoucheBox(result.Ins, page1);
     }
 
     private static List<ParsedPdf> OrderPdfs(DocumentResult result)
@@ -260,6 +261,31 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             sink.Report(CartoucheMissing, loc, "matricule INS", Identity.Matricule(mat));
         if (ins.BirthFamily is { Length: > 0 } fam && !ContainsWord(spaced, NormaliseName(fam)))
             sink.Report(CartoucheMissing, loc, "birth family name", Identity.Name(fam));
+    }
+
+    /// <summary>
+    /// Where the identity cartouche is on page 1: the box around the text runs carrying the matricule or a birth name
+    /// (widths estimated from the font size), for the HTML page thumbnail; null when none is found.
+    /// </summary>
+    public static Box? CartoucheBox(InsInfo ins, PageContent page)
+    {
+        var fam = ins.BirthFamily is { Length: > 1 } f ? NormaliseName(f) : null;
+        var given = ins.FirstBirthGiven is { Length: > 1 } g ? NormaliseName(g) : null;
+        var mat = ins.Matricule is { Length: >= 13 } m ? m.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant() : null;
+        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+        foreach (var t in page.Texts.Take(100_000))
+        {
+            var spaced = " " + NormaliseName(t.Text) + " ";
+            bool hit = (fam is not null && ContainsWord(spaced, fam)) || (given is not null && ContainsWord(spaced, given))
+                || (mat is not null && spaced.Replace(" ", "", StringComparison.Ordinal).Contains(mat, StringComparison.Ordinal));
+            if (!hit) continue;
+            var size = t.FontSize > 0 ? t.FontSize : 10;
+            x0 = Math.Min(x0, t.X); y0 = Math.Min(y0, t.Y - size * 0.25);
+            x1 = Math.Max(x1, t.X + t.Text.Length * size * 0.5); y1 = Math.Max(y1, t.Y + size * 0.8);
+        }
+        if (x0 == double.MaxValue) return null;
+        const double pad = 4;
+        return new Box(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
     }
 
     private static void EvidenceTraits(InsInfo ins, PageContent page, FindingSink sink, Location loc)
