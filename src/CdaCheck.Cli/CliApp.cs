@@ -8,6 +8,10 @@ public static class CliApp
 {
     public const int ExitOk = 0, ExitNonConformant = 1, ExitUsage = 2, ExitError = 3;
 
+    /// <summary>The language of the locale (LC_ALL, LC_MESSAGES, LANG), French when it names neither French nor English.</summary>
+    public static Core.Localization.Lang LocaleLang =>
+        Core.Localization.LangExtensions.Resolve(null, Environment.GetEnvironmentVariable) ?? Core.Localization.Lang.Fr;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Terminal.None);
 
     /// <summary>Runs cdacheck; <paramref name="terminal"/> says whether stdout/stderr are terminals (colours, progress).</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CdaCheck.Core.Evidence;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Validation;
@@ -39,6 +40,12 @@ public static class EvidenceCommand
             {
                 stderr.WriteLine($"error: cannot read {path}: {ex.GetType().Name}");
                 return CliApp.ExitError;
+            }
+            if (!Validator.LooksLikeXml(bytes.AsSpan(0, Math.Min(bytes.Length, 1024))))
+            {
+                stderr.WriteLine(Texts.Format(CliApp.LocaleLang, "cli.ux.evidence.notXml", path,
+                    bytes.AsSpan().StartsWith("%PDF-"u8) ? Texts.Get(CliApp.LocaleLang, "cli.ux.evidence.isPdf") : Texts.Get(CliApp.LocaleLang, "cli.ux.evidence.notXmlKind")));
+                return CliApp.ExitUsage;
             }
             var outcome = EvidenceWriter.Create(bytes, ReferenceData.Load(), options);
             var s = outcome.Stats;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using CdaCheck.Core.Input;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 using CdaCheck.Core.Rules;
@@ -16,7 +17,7 @@ public static class ValidateCommand
     {
         public readonly Option<string> Format = new("--format", "-f") { Description = "Report format: " + string.Join(", ", Formats), DefaultValueFactory = _ => "text" };
         public readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file (written whole or not at all)." };
-        public readonly Option<string> FailOn = new("--fail-on") { Description = "Lowest severity that makes a document non-conformant: error or warning.", DefaultValueFactory = _ => "error" };
+        public readonly Option<string> FailOn = new("--fail-on") { Description = "Lowest severity that makes a document non-conformant: error (default), warning, or info (any finding at all).", DefaultValueFactory = _ => "error" };
         public readonly Option<string> Profile = new("--profile") { Description = "dmp (default), mss or evidence.", DefaultValueFactory = _ => "dmp" };
         public readonly Option<bool> AllowTestIns = new("--allow-test-ins") { Description = "Accept INS under the test OIDs (1.2.250.1.213.1.4.10/.11) as qualified." };
         public readonly Option<bool> Reveal = new("--reveal-identity") { Description = "Show identity values (matricule, names, birth date and place) in reports. Masked by default." };
@@ -72,6 +73,7 @@ public static class ValidateCommand
         cmd.SetAction(pr =>
         {
             var options = o.ToOptions(pr);
+            if (pr.GetValue(o.Parallel) < 0) throw new UsageException(Texts.Format(options.Language, "cli.ux.parallel", pr.GetValue(o.Parallel)));
             var data = ReferenceData.Load(pr.GetValue(o.Schemas));
             var expansion = InputExpander.Expand(pr.GetValue(paths)!);
             foreach (var u in expansion.Unmatched) stderr.WriteLine($"error: no such file, folder or match: {u}");
@@ -89,7 +91,7 @@ public static class ValidateCommand
                 Color: pr.GetValue(o.Color) switch { "always" => true, "never" => false, _ => output is null && terminal.StdoutIsTerminal && !terminal.NoColor },
                 Progress: new ProgressLine(stderr, files.Count, terminal.StderrIsTerminal && !quiet, options.Language),
                 StdoutIsTerminal: output is null && terminal.StdoutIsTerminal);
-            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, output, quiet, pr.GetValue(o.Parallel), stdout, stderr, ui);
+            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, output, quiet, pr.GetValue(o.Parallel), stdout, stderr, ui, expansion.Ignored);
             if (timings) stderr.WriteLine(RunFigures(files.Count, System.Diagnostics.Stopwatch.GetElapsedTime(t0)));
             return exit;
         });
@@ -134,7 +136,7 @@ public static class ValidateCommand
     }
 
     /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
-    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr, RunUi? ui = null)
+    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr, RunUi? ui = null, IReadOnlyList<string>? ignored = null)
     {
         ui ??= RunUi.None;
         var progress = ui.Progress;
@@ -143,9 +145,11 @@ public static class ValidateCommand
         {
             Stream stream;
             TextWriter? text = null;
+            LastByteStream? console = null;
             if (output is not null) { file = new AtomicFile(output); stream = file.Stream; }
-            else stream = new TextWriterStream(stdout);
+            else stream = console = new LastByteStream(new TextWriterStream(stdout));
             var summary = new ReportSummary();
+            if (ignored is not null) summary.Ignored.AddRange(ignored);
             using (var writer = CreateWriter(format, stream, ctx, quiet, ui.Color, out text))
             {
                 writer.Begin();
@@ -167,10 +171,14 @@ public static class ValidateCommand
                 writer.End(summary);
             }
             text?.Flush();
+            // Reports on stdout end with a newline, so the shell prompt starts on its own line.
+            if (console is { Last: not (byte)'\n' and not -1 }) console.WriteByte((byte)'\n');
             stream.Flush();
             file?.Commit();
             if (output is not null)
                 stderr.WriteLine($"{summary.Documents} document(s): {summary.Conformant} conformant, {summary.NonConformant} non-conformant. Report: {output}");
+            if (output is not null && summary.Ignored.Count > 0)
+                stderr.WriteLine(Texts.Format(ctx.Options.Language, "report.text.ignored", summary.Ignored.Count));
             return summary.NonConformant == 0 ? CliApp.ExitOk : CliApp.ExitNonConformant;
         }
         catch (IOException ex)

@@ -98,7 +98,7 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
     public static readonly RuleDescriptor TestOid = new(
         "INS-016", Severity.Warning,
         "The INS is under a test OID (1.2.250.1.213.1.4.10 / .11): not a qualified INS unless --allow-test-ins",
-        "The INS is under the test OID {0}; it counts as qualified only with --allow-test-ins (or the evidence profile).",
+        "The INS is under the test OID {0}; {1}.",
         "CI-SIS INS annex (4.10 INS-NIR de test, 4.11 INS de démonstration)",
         "Use the production OIDs 1.2.250.1.213.1.4.8 (NIR) / .9 (NIA) for real patients.");
 
@@ -181,7 +181,15 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
                 valid = false;
             }
         }
-        if (!production) sink.Report(TestOid, AcceptsTestIns(ctx.Options) ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code);
+        if (!production)
+        {
+            // Say what holds for this run: accepted (--allow-test-ins, evidence profile) or not.
+            var accepted = AcceptsTestIns(ctx.Options);
+            var why = Localization.Texts.Get(ctx.Options.Language, accepted
+                ? (ctx.Options.AllowTestIns ? "ins.testOid.acceptedByOption" : "ins.testOid.acceptedByProfile")
+                : "ins.testOid.notAccepted");
+            sink.Report(TestOid, accepted ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code, why);
+        }
 
         var patient = role.El("patient");
         valid &= CheckTraits(doc, patient, ins, sink);

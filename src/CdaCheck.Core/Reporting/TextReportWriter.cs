@@ -50,6 +50,11 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
     {
         output.WriteLine();
         output.WriteLine(Texts.Format(L, "report.text.summary", s.Documents, s.Conformant, s.NonConformant, s.Errors, s.Warnings, s.Infos));
+        if (s.Ignored.Count > 0)
+        {
+            const int shown = 10;
+            output.WriteLine(Texts.Format(L, "report.text.ignored", s.Ignored.Count) + " : " + string.Join(", ", s.Ignored.Take(shown).Select(PathDisplay.Of)) + (s.Ignored.Count > shown ? ", …" : ""));
+        }
         output.Flush();
     }
 
