@@ -11,15 +11,24 @@ public static class CliApp
     public const int ExitOk = 0, ExitNonConformant = 1, ExitUsage = 2, ExitError = 3;
     public const string LangOption = "--lang";
 
+    /// <summary>The language of the locale (LC_ALL, LC_MESSAGES, LANG), French when it names neither French nor English.</summary>
+    public static Lang LocaleLang => LangExtensions.Resolve(null, Environment.GetEnvironmentVariable) ?? Lang.Fr;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        Run(args, stdout, stderr, Environment.GetEnvironmentVariable);
+        Run(args, stdout, stderr, Environment.GetEnvironmentVariable, Terminal.None);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Terminal terminal) =>
+        Run(args, stdout, stderr, Environment.GetEnvironmentVariable, terminal);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment) =>
+        Run(args, stdout, stderr, environment, Terminal.None);
 
     /// <summary>
     /// Runs the command. The language of everything written for people comes from <c>--lang fr|en</c> (any command),
     /// else the locale (<paramref name="environment"/>: LC_ALL, LC_MESSAGES, LANG), French when it is neither.
     /// It is known before the commands are built, so their help texts are in that language.
     /// </summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Terminal terminal)
     {
         var localeLang = LangExtensions.Resolve(null, environment) ?? Lang.Fr;
         var explicitLang = FindLang(args);
@@ -35,7 +44,7 @@ public static class CliApp
         try
         {
             CultureInfo.CurrentUICulture = UiCulture(lang);
-            return RunIn(lang, args, stdout, stderr);
+            return RunIn(lang, args, stdout, stderr, terminal);
         }
         finally { CultureInfo.CurrentUICulture = savedUi; }
     }
@@ -60,7 +69,7 @@ public static class CliApp
         return found;
     }
 
-    private static int RunIn(Lang lang, string[] args, TextWriter stdout, TextWriter stderr)
+    private static int RunIn(Lang lang, string[] args, TextWriter stdout, TextWriter stderr, Terminal terminal)
     {
         var root = new RootCommand(Texts.Get(lang, "cli.root.description"));
         var langOption = new Option<string>(LangOption)
@@ -75,7 +84,7 @@ public static class CliApp
             if (o is System.CommandLine.Help.HelpOption) o.Description = Texts.Get(lang, "cli.option.help");
             else if (o is VersionOption) o.Description = Texts.Get(lang, "cli.option.version");
         }
-        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, lang));
+        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, lang, terminal));
         root.Subcommands.Add(RulesCommand.Create(stdout, lang));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr, lang));
         root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr, lang));

@@ -42,6 +42,12 @@ public static class EvidenceCommand
                 stderr.WriteLine(Texts.Format(lang, "cli.error.cannotRead", path, ex.GetType().Name));
                 return CliApp.ExitError;
             }
+            if (!Validator.LooksLikeXml(bytes.AsSpan(0, Math.Min(bytes.Length, 1024))))
+            {
+                stderr.WriteLine(Texts.Format(CliApp.LocaleLang, "cli.ux.evidence.notXml", path,
+                    bytes.AsSpan().StartsWith("%PDF-"u8) ? Texts.Get(CliApp.LocaleLang, "cli.ux.evidence.isPdf") : Texts.Get(CliApp.LocaleLang, "cli.ux.evidence.notXmlKind")));
+                return CliApp.ExitUsage;
+            }
             var outcome = EvidenceWriter.Create(bytes, ReferenceData.Load(), options);
             var s = outcome.Stats;
             stderr.WriteLine(Texts.Format(lang, "cli.evidence.stats", s.ReplacedHeaderValues, s.Pdfs, s.Pdf.Pages, s.Pdf.RemovedTextRuns,

@@ -19,8 +19,15 @@ public static class InspectCommand
         cmd.SetAction(pr =>
         {
             var path = pr.GetValue(file)!;
-            if (Directory.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.isFolder", path)); return CliApp.ExitUsage; }
-            if (!File.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
+            List<string> files;
+            if (Directory.Exists(path))
+            {
+                // A folder: inspect each file CdaCheck reads, in order.
+                files = Core.Input.InputExpander.Expand([path]).Files.ToList();
+                if (files.Count == 0) { stderr.WriteLine(Texts.Format(lang, "cli.ux.inspect.emptyFolder", path)); return CliApp.ExitUsage; }
+            }
+            else if (File.Exists(path)) files = [path];
+            else { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
             var options = new ValidationOptions
             {
                 Language = lang,
@@ -29,10 +36,18 @@ public static class InspectCommand
                 Profile = pr.GetValue(profile) switch { "mss" => Profile.Mss, "evidence" => Profile.Evidence, _ => Profile.Dmp },
             };
             var data = ReferenceData.Load();
-            var result = new Validator(data, options).ValidateFile(path);
-            InspectWriter.Write(stdout, result, new ReportContext(options, data));
+            var validator = new Validator(data, options);
+            bool allOk = true;
+            foreach (var f in files)
+            {
+                if (files.Count > 1) stdout.WriteLine($"==== {PathDisplay.Of(f)} ====");
+                var result = validator.ValidateFile(f);
+                InspectWriter.Write(stdout, result, new ReportContext(options, data));
+                if (files.Count > 1) stdout.WriteLine();
+                allOk &= result.IsConformant(options.FailOn);
+            }
             stdout.Flush();
-            return result.IsConformant(options.FailOn) ? CliApp.ExitOk : CliApp.ExitNonConformant;
+            return allOk ? CliApp.ExitOk : CliApp.ExitNonConformant;
         });
         return cmd;
     }

@@ -28,6 +28,7 @@ public static class ValidateCommand
         public readonly Option<string> Raster = Only(new("--raster-fallback") { Description = Texts.Get(lang, "cli.option.raster"), DefaultValueFactory = _ => "auto" }, "auto", "always", "never");
         public readonly Option<string[]> Limit = new("--limit") { Description = Texts.Get(lang, "cli.option.limit"), AllowMultipleArgumentsPerToken = false };
         public readonly Option<bool> Timings = new("--timings") { Description = Texts.Get(lang, "cli.option.timings") };
+        public readonly Option<string> Color = Only(new("--color") { Description = Texts.Get(lang, "cli.option.color"), DefaultValueFactory = _ => "auto" }, "auto", "always", "never");
         public readonly Option<string?> Shard = new("--shard") { Description = Texts.Get(lang, "cli.option.shard") };
 
         public Lang Language => lang;
@@ -38,7 +39,7 @@ public static class ValidateCommand
             return option;
         }
 
-        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit, Timings];
+        public IEnumerable<Option> All => [Format, Output, FailOn, Profile, AllowTestIns, Reveal, Historical, Quiet, Parallel, Schemas, Shard, Raster, Limit, Timings, Color];
 
         public ValidationOptions ToOptions(ParseResult pr)
         {
@@ -63,7 +64,7 @@ public static class ValidateCommand
         }
     }
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang, Terminal terminal)
     {
         var o = new CommonOptions(lang);
         var paths = new Argument<string[]>("paths") { Description = Texts.Get(lang, "cli.validate.paths"), Arity = ArgumentArity.OneOrMore };
@@ -72,6 +73,7 @@ public static class ValidateCommand
         cmd.SetAction(pr =>
         {
             var options = o.ToOptions(pr);
+            if (pr.GetValue(o.Parallel) < 0) throw new UsageException(Texts.Format(options.Language, "cli.ux.parallel", pr.GetValue(o.Parallel)));
             var data = ReferenceData.Load(pr.GetValue(o.Schemas));
             var expansion = InputExpander.Expand(pr.GetValue(paths)!);
             foreach (var u in expansion.Unmatched) stderr.WriteLine(Texts.Format(lang, "cli.error.noMatch", u));
@@ -83,7 +85,13 @@ public static class ValidateCommand
             bool timings = pr.GetValue(o.Timings);
             if (timings) validate = Timed(validate);
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, pr.GetValue(o.Output), pr.GetValue(o.Quiet), pr.GetValue(o.Parallel), stdout, stderr);
+            var output = pr.GetValue(o.Output);
+            bool quiet = pr.GetValue(o.Quiet);
+            var ui = new RunUi(
+                Color: pr.GetValue(o.Color) switch { "always" => true, "never" => false, _ => output is null && terminal.StdoutIsTerminal && !terminal.NoColor },
+                Progress: new ProgressLine(stderr, files.Count, terminal.StderrIsTerminal && !quiet, options.Language),
+                StdoutIsTerminal: output is null && terminal.StdoutIsTerminal);
+            int exit = Run(files, validate, new ReportContext(options, data), pr.GetValue(o.Format)!, output, quiet, pr.GetValue(o.Parallel), stdout, stderr, ui, expansion.Ignored);
             if (timings) stderr.WriteLine(RunFigures(files.Count, System.Diagnostics.Stopwatch.GetElapsedTime(t0)));
             return exit;
         });
@@ -121,32 +129,56 @@ public static class ValidateCommand
         return files.Where((_, i) => i % n == k - 1).ToList();
     }
 
-    /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
-    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr)
+    /// <summary>What the run shows besides the report: colours in the text report, progress on stderr.</summary>
+    public sealed record RunUi(bool Color, ProgressLine? Progress, bool StdoutIsTerminal)
     {
+        public static readonly RunUi None = new(false, null, false);
+    }
+
+    /// <summary>Validates the inputs in parallel and streams the report in input order.</summary>
+    public static int Run(IReadOnlyList<string> files, Func<string, DocumentResult> validate, ReportContext ctx, string format, string? output, bool quiet, int parallel, TextWriter stdout, TextWriter stderr, RunUi? ui = null, IReadOnlyList<string>? ignored = null)
+    {
+        ui ??= RunUi.None;
+        var progress = ui.Progress;
         AtomicFile? file = null;
         try
         {
             Stream stream;
             TextWriter? text = null;
+            LastByteStream? console = null;
             if (output is not null) { file = new AtomicFile(output); stream = file.Stream; }
-            else stream = new TextWriterStream(stdout);
+            else stream = console = new LastByteStream(new TextWriterStream(stdout));
             var summary = new ReportSummary();
-            using (var writer = CreateWriter(format, stream, ctx, quiet, out text))
+            if (ignored is not null) summary.Ignored.AddRange(ignored);
+            using (var writer = CreateWriter(format, stream, ctx, quiet, ui.Color, out text))
             {
                 writer.Begin();
                 BatchRunner.Run(files, validate, (_, r) =>
                 {
                     summary.Add(r, ctx.Options.FailOn);
-                    writer.Write(r);
+                    if (ui.StdoutIsTerminal && progress is { Enabled: true })
+                    {
+                        // The report and the progress line share the screen: erase the line, show the report so far.
+                        progress.Clear();
+                        writer.Write(r);
+                        text?.Flush();
+                        stream.Flush();
+                    }
+                    else writer.Write(r);
+                    progress?.Tick();
                 }, parallel);
+                progress?.Clear();
                 writer.End(summary);
             }
             text?.Flush();
+            // Reports on stdout end with a newline, so the shell prompt starts on its own line.
+            if (console is { Last: not (byte)'\n' and not -1 }) console.WriteByte((byte)'\n');
             stream.Flush();
             file?.Commit();
             if (output is not null)
                 stderr.WriteLine(Texts.Format(ctx.Options.Language, "cli.validate.summary", summary.Documents, summary.Conformant, summary.NonConformant, output));
+            if (output is not null && summary.Ignored.Count > 0)
+                stderr.WriteLine(Texts.Format(ctx.Options.Language, "report.text.ignored", summary.Ignored.Count));
             return summary.NonConformant == 0 ? CliApp.ExitOk : CliApp.ExitNonConformant;
         }
         catch (IOException ex)
@@ -156,11 +188,12 @@ public static class ValidateCommand
         }
         finally
         {
+            progress?.Clear();
             file?.Dispose();
         }
     }
 
-    public static IReportWriter CreateWriter(string format, Stream stream, ReportContext ctx, bool quiet, out TextWriter? text)
+    public static IReportWriter CreateWriter(string format, Stream stream, ReportContext ctx, bool quiet, bool color, out TextWriter? text)
     {
         text = null;
         switch (format)
@@ -173,7 +206,7 @@ public static class ValidateCommand
             default:
                 var tw = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
                 text = tw;
-                return ReportWriters.Create(format, stream, tw, ctx, quiet);
+                return ReportWriters.Create(format, stream, tw, ctx, quiet, color);
         }
     }
 }
@@ -181,8 +214,8 @@ public static class ValidateCommand
 /// <summary>Formats other than JSON; extended as formats are added.</summary>
 public static class ReportWriters
 {
-    public static IReportWriter Create(string format, Stream stream, TextWriter text, ReportContext ctx, bool quiet) => format switch
+    public static IReportWriter Create(string format, Stream stream, TextWriter text, ReportContext ctx, bool quiet, bool color = false) => format switch
     {
-        _ => new TextReportWriter(text, ctx, quiet),
+        _ => new TextReportWriter(text, ctx, quiet, color),
     };
 }

@@ -126,6 +126,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             }
         }
         if (required && page1 is not null) Cartouche(result.Ins, page1, sink, pdfLoc with { Page = page1.PageNumber });
+        if (page1 is not null && hasIns) result.DataMatrix.CartoucheBox = CartoucheBox(result.Ins, page1);
     }
 
     private static List<ParsedPdf> OrderPdfs(DocumentResult result)
@@ -188,20 +189,24 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             sink.Report(NoInsInHeader, loc);
             return;
         }
+        var lang = sink.Options.Language;
         if (p["S1"]?.Value is { } s1 && ins.Matricule is { } mat && !string.Equals(s1, mat.Trim(), StringComparison.OrdinalIgnoreCase))
-            sink.Report(MatriculeMismatch, loc with { Detail = "DataMatrix S1 vs recordTarget/patientRole/id/@extension" }, Identity.Matricule(s1), Identity.Matricule(mat));
+            sink.Report(MatriculeMismatch, loc with { Detail = "DataMatrix S1 vs recordTarget/patientRole/id/@extension" }, Identity.Matricule(s1), Identity.Matricule(mat), IdentityDiff.Describe(s1, mat, lang));
         if (p["S2"]?.Value is { } s2 && ins.Oid is { } oid && s2 != oid)
             sink.Report(OidMismatch, loc with { Detail = "DataMatrix S2 vs recordTarget/patientRole/id/@root" }, s2, oid);
+        // Given names and family name exchanged between S3 and S4: say so on both findings.
+        string? swapped = p["S3"]?.Value is { } g && p["S4"]?.Value is { } f && (ins.BirthGivens ?? ins.FirstBirthGiven) is { } eg && ins.BirthFamily is { } ef
+            && IdentityDiff.Swapped(g, f, eg, ef) ? Texts.Get(lang, "identity.diff.swapped.names") : null;
         if (p["S3"]?.Value is { } s3)
         {
             if (ins.BirthGivens is { } givens && NormaliseName(s3) != NormaliseName(givens))
-                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 vs patient/name/given (birth given names)" }, Identity.Name(s3), Identity.Name(givens));
+                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 vs patient/name/given (birth given names)" }, Identity.Name(s3), Identity.Name(givens), swapped ?? IdentityDiff.Describe(s3, givens, lang));
             else if (ins.BirthGivens is null && ins.FirstBirthGiven is { } first &&
                      NormaliseName(s3).Split(' ')[0] != NormaliseName(first).Split(' ')[0])
-                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 (first token) vs first birth given name" }, Identity.Name(s3), Identity.Name(first));
+                sink.Report(GivenNamesMismatch, loc with { Detail = "DataMatrix S3 (first token) vs first birth given name" }, Identity.Name(s3), Identity.Name(first), swapped ?? IdentityDiff.Describe(s3, first, lang));
         }
         if (p["S4"]?.Value is { } s4 && ins.BirthFamily is { } fam && NormaliseName(s4) != NormaliseName(fam))
-            sink.Report(FamilyMismatch, loc with { Detail = "DataMatrix S4 vs patient/name/family[@qualifier='BR']" }, Identity.Name(s4), Identity.Name(fam));
+            sink.Report(FamilyMismatch, loc with { Detail = "DataMatrix S4 vs patient/name/family[@qualifier='BR']" }, Identity.Name(s4), Identity.Name(fam), swapped ?? IdentityDiff.Describe(s4, fam, lang));
         if (p["S5"]?.Value is { } s5 && ins.Sex is { } sex && !string.Equals(s5, sex.Trim(), StringComparison.OrdinalIgnoreCase))
             sink.Report(SexMismatch, loc with { Detail = "DataMatrix S5 vs patient/administrativeGenderCode/@code" }, Identity.Sex(s5), Identity.Sex(sex));
         if (p["S6"]?.Value is { } s6 && ins.BirthTime is { Length: >= 8 } bt)
@@ -209,10 +214,11 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             var d = InsPayloadRules.ParseDate(s6);
             string iso = bt[..8];
             if (d is null || d.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture) != iso)
-                sink.Report(BirthDateMismatch, loc with { Detail = "DataMatrix S6 vs patient/birthTime/@value" }, Identity.BirthDate(s6), Identity.BirthDate(bt));
+                sink.Report(BirthDateMismatch, loc with { Detail = "DataMatrix S6 vs patient/birthTime/@value" }, Identity.BirthDate(s6), Identity.BirthDate(bt),
+                    d is { } dd ? IdentityDiff.DescribeDate(dd.ToString("yyyyMMdd", CultureInfo.InvariantCulture), iso, lang) : Texts.Get(lang, "identity.diff.date.unreadable"));
         }
         if (p["S7"]?.Value is { } s7 && ins.BirthPlaceCode is { } place && !string.Equals(s7, place.Trim(), StringComparison.OrdinalIgnoreCase))
-            sink.Report(BirthPlaceMismatch, loc with { Detail = "DataMatrix S7 vs patient/birthplace/place/addr/county" }, Identity.Place(s7), Identity.Place(place));
+            sink.Report(BirthPlaceMismatch, loc with { Detail = "DataMatrix S7 vs patient/birthplace/place/addr/county" }, Identity.Place(s7), Identity.Place(place), IdentityDiff.Describe(s7, place.Trim(), lang));
     }
 
     private static void Cartouche(InsInfo ins, PageContent page, FindingSink sink, Location loc)
@@ -222,6 +228,31 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             sink.Report(CartoucheMissing, loc, new Phrase("dm.d.002"), Identity.Matricule(mat));
         if (ins.BirthFamily is { Length: > 0 } fam && !ContainsWord(spaced, NormaliseName(fam)))
             sink.Report(CartoucheMissing, loc, new Phrase("dm.d.003"), Identity.Name(fam));
+    }
+
+    /// <summary>
+    /// Where the identity cartouche is on page 1: the box around the text runs carrying the matricule or a birth name
+    /// (widths estimated from the font size), for the HTML page thumbnail; null when none is found.
+    /// </summary>
+    public static Box? CartoucheBox(InsInfo ins, PageContent page)
+    {
+        var fam = ins.BirthFamily is { Length: > 1 } f ? NormaliseName(f) : null;
+        var given = ins.FirstBirthGiven is { Length: > 1 } g ? NormaliseName(g) : null;
+        var mat = ins.Matricule is { Length: >= 13 } m ? m.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant() : null;
+        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+        foreach (var t in page.Texts.Take(100_000))
+        {
+            var spaced = " " + NormaliseName(t.Text) + " ";
+            bool hit = (fam is not null && ContainsWord(spaced, fam)) || (given is not null && ContainsWord(spaced, given))
+                || (mat is not null && spaced.Replace(" ", "", StringComparison.Ordinal).Contains(mat, StringComparison.Ordinal));
+            if (!hit) continue;
+            var size = t.FontSize > 0 ? t.FontSize : 10;
+            x0 = Math.Min(x0, t.X); y0 = Math.Min(y0, t.Y - size * 0.25);
+            x1 = Math.Max(x1, t.X + t.Text.Length * size * 0.5); y1 = Math.Max(y1, t.Y + size * 0.8);
+        }
+        if (x0 == double.MaxValue) return null;
+        const double pad = 4;
+        return new Box(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
     }
 
     private static void EvidenceTraits(InsInfo ins, PageContent page, FindingSink sink, Location loc)
@@ -258,30 +289,5 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
     }
 
     /// <summary>Upper case, French accents and ligatures folded, whitespace collapsed.</summary>
-    public static string NormaliseName(string s)
-    {
-        var sb = new StringBuilder(s.Length);
-        bool space = false;
-        foreach (var ch in s.ToUpperInvariant())
-        {
-            if (char.IsWhiteSpace(ch)) { space = sb.Length > 0; continue; }
-            if (space) { sb.Append(' '); space = false; }
-            switch (ch)
-            {
-                case 'À' or 'Â' or 'Ä' or 'Á' or 'Ã' or 'Å': sb.Append('A'); break;
-                case 'Ç': sb.Append('C'); break;
-                case 'È' or 'É' or 'Ê' or 'Ë': sb.Append('E'); break;
-                case 'Î' or 'Ï' or 'Í' or 'Ì': sb.Append('I'); break;
-                case 'Ô' or 'Ö' or 'Ó' or 'Ò' or 'Õ': sb.Append('O'); break;
-                case 'Ù' or 'Û' or 'Ü' or 'Ú': sb.Append('U'); break;
-                case 'Ÿ': sb.Append('Y'); break;
-                case 'Ñ': sb.Append('N'); break;
-                case 'Æ': sb.Append("AE"); break;
-                case 'Œ': sb.Append("OE"); break;
-                case '’': sb.Append('\''); break;
-                default: sb.Append(ch); break;
-            }
-        }
-        return sb.ToString();
-    }
+    public static string NormaliseName(string s) => IdentityDiff.NormaliseName(s);
 }

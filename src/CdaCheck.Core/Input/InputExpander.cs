@@ -7,13 +7,15 @@ public static class InputExpander
 {
     public static readonly string[] DefaultExtensions = [".xml", ".zip", ".pdf", ".eml"];
 
-    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Unmatched);
+    /// <param name="Ignored">Files of the given folders whose extension is not one of <c>extensions</c> (listed in the summary).</param>
+    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Unmatched, IReadOnlyList<string> Ignored);
 
     public static Expansion Expand(IEnumerable<string> args, IReadOnlyCollection<string>? extensions = null)
     {
         extensions ??= DefaultExtensions;
         var files = new SortedSet<string>(StringComparer.Ordinal);
         var unmatched = new List<string>();
+        var ignored = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var arg in args)
         {
             if (File.Exists(arg)) { files.Add(Path.GetFullPath(arg)); continue; }
@@ -21,6 +23,7 @@ public static class InputExpander
             {
                 foreach (var f in Directory.EnumerateFiles(arg, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint }))
                     if (extensions.Contains(Path.GetExtension(f).ToLowerInvariant())) files.Add(Path.GetFullPath(f));
+                    else ignored.Add(Path.GetFullPath(f));
                 continue;
             }
             if (arg.IndexOfAny(['*', '?']) >= 0)
@@ -32,7 +35,8 @@ public static class InputExpander
             }
             unmatched.Add(arg);
         }
-        return new Expansion(files.ToList(), unmatched);
+        ignored.ExceptWith(files);
+        return new Expansion(files.ToList(), unmatched, ignored.ToList());
     }
 
     /// <summary>Minimal glob: '*' and '?' within a segment, '**' across folders.</summary>

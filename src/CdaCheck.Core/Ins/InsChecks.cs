@@ -140,7 +140,15 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
                 valid = false;
             }
         }
-        if (!production) sink.Report(TestOid, AcceptsTestIns(ctx.Options) ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code);
+        if (!production)
+        {
+            // Say what holds for this run: accepted (--allow-test-ins, evidence profile) or not.
+            var accepted = AcceptsTestIns(ctx.Options);
+            var why = Localization.Texts.Get(ctx.Options.Language, accepted
+                ? (ctx.Options.AllowTestIns ? "ins.testOid.acceptedByOption" : "ins.testOid.acceptedByProfile")
+                : "ins.testOid.notAccepted");
+            sink.Report(TestOid, accepted ? Severity.Info : Severity.Warning, doc.Loc(first), concept.Code, why);
+        }
 
         var patient = role.El("patient");
         valid &= CheckTraits(doc, patient, ins, sink);

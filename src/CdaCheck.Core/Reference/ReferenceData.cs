@@ -67,11 +67,21 @@ public sealed class ReferenceData
     private static readonly Lazy<ReferenceData> _default = new(() => Load());
     public static ReferenceData Default => _default.Value;
 
-    /// <summary>Finds the schemas folder: explicit path, CDACHECK_SCHEMAS, next to the binary, or up from the current directory.</summary>
+    /// <summary>
+    /// Finds the schemas folder: the explicit path (<c>--schemas</c>: used as given, never replaced by another folder),
+    /// else CDACHECK_SCHEMAS, next to the binary, or up from the current directory.
+    /// </summary>
     public static string Locate(string? directory = null)
     {
+        if (directory is not null)
+        {
+            if (!System.IO.Directory.Exists(directory))
+                throw new ReferenceDataException($"--schemas {directory}: no such folder.");
+            if (!System.IO.Directory.Exists(Path.Combine(directory, "valuesets")))
+                throw new ReferenceDataException($"--schemas {directory}: incomplete reference data (no valuesets/ folder); point it at a copy of the schemas/ folder shipped with cdacheck.");
+            return Path.GetFullPath(directory);
+        }
         var candidates = new List<string>();
-        if (directory is not null) candidates.Add(directory);
         var env = Environment.GetEnvironmentVariable("CDACHECK_SCHEMAS");
         if (!string.IsNullOrEmpty(env)) candidates.Add(env);
         candidates.Add(Path.Combine(AppContext.BaseDirectory, "schemas"));

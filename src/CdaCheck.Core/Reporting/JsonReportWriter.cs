@@ -221,6 +221,13 @@ public sealed class JsonReportWriter : IReportWriter
         _w.WriteStartObject("byKind");
         foreach (var (k, v) in s.ByKind) _w.WriteNumber(k, v);
         _w.WriteEndObject();
+        _w.WriteNumber("ignored", s.Ignored.Count);
+        if (s.Ignored.Count > 0)
+        {
+            _w.WriteStartArray("ignoredFiles");
+            foreach (var f in s.Ignored) _w.WriteStringValue(PathDisplay.Of(f));
+            _w.WriteEndArray();
+        }
     }
 
     public void Dispose() => _w.Dispose();

@@ -26,6 +26,8 @@ public sealed class ReportSummary
     public int Infos { get; private set; }
     public SortedDictionary<string, int> ByRule { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, int> ByKind { get; } = new(StringComparer.Ordinal);
+    /// <summary>Findings per rule and effective severity (the severity the finding carries, after profile and options).</summary>
+    public Dictionary<(string Rule, Severity Severity), int> ByRuleAndSeverity { get; } = new();
 
     public void Add(DocumentResult r, Severity failOn)
     {
@@ -42,10 +44,14 @@ public sealed class ReportSummary
                 default: Infos++; break;
             }
             ByRule[f.RuleId] = ByRule.GetValueOrDefault(f.RuleId) + 1;
+            ByRuleAndSeverity[(f.RuleId, f.Severity)] = ByRuleAndSeverity.GetValueOrDefault((f.RuleId, f.Severity)) + 1;
         }
     }
 
     public int NonConformant => Documents - Conformant;
+
+    /// <summary>Files of the given folders skipped because their extension is not one CdaCheck reads (not documents).</summary>
+    public List<string> Ignored { get; } = new();
 }
 
 /// <summary>A streaming report: Begin, one Write per document in input order, End.</summary>

@@ -30,8 +30,8 @@ public readonly record struct Identity(string? Value, IdentityKind Kind)
 public static class IdentityMask
 {
     /// <summary>
-    /// Masks a value so that no part long enough to identify a person is shown. The length of the
-    /// mask does not depend on the value (it would leak the length of a name).
+    /// Masks a value so that no character of it is shown: one mask character per character of the value (so a
+    /// finding can say at which positions two masked values differ); a birth date keeps its separators.
     /// </summary>
     public static string Mask(string? value, IdentityKind kind)
     {
@@ -39,12 +39,12 @@ public static class IdentityMask
         if (value.Length == 0) return "(empty)";
         return kind switch
         {
-            IdentityKind.Matricule => "***************",
-            IdentityKind.Name => "***",
-            IdentityKind.BirthDate => "****-**-**",
-            IdentityKind.PlaceCode => "*****",
             IdentityKind.Sex => value, // M/F/UN alone identifies nobody and is needed to read the finding
-            _ => "***",
+            IdentityKind.BirthDate => string.Create(value.Length, value, static (span, v) =>
+            {
+                for (int i = 0; i < v.Length; i++) span[i] = char.IsLetterOrDigit(v[i]) ? '*' : v[i];
+            }),
+            _ => new string('*', value.Length),
         };
     }
 }

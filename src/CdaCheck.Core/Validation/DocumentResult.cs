@@ -161,6 +161,8 @@ public sealed class DataMatrixSummary
     public bool[,]? Modules { get; set; }
     /// <summary>Decoded payload fields by identifier (S1…S7), raw values: render through the masker only.</summary>
     public IReadOnlyDictionary<string, string>? Fields { get; set; }
+    /// <summary>Box around the identity cartouche text on page 1 (PDF points, origin bottom-left), for the HTML thumbnail.</summary>
+    public Box? CartoucheBox { get; set; }
     /// <summary>Identity traits found in the page-1 text layer (trait name → text found), raw values.</summary>
     public Dictionary<string, string> TextLayerTraits { get; } = new(StringComparer.Ordinal);
 }

@@ -74,7 +74,7 @@ public sealed class Validator
                 ValidateCda(bytes, result, sink, ctx, entry);
             else
             {
-                sink.Report(ParseRules.UnknownInput, Location.None, Printable(head));
+                sink.Report(ParseRules.UnknownInput, Location.None, bytes.Length == 0 ? Localization.Texts.Get(Options.Language, "input.emptyFile") : Printable(head));
             }
         }
         catch (BudgetExceededException ex)
@@ -114,7 +114,7 @@ public sealed class Validator
         }
     }
 
-    internal static bool LooksLikeXml(ReadOnlySpan<byte> head)
+    public static bool LooksLikeXml(ReadOnlySpan<byte> head)
     {
         int i = 0;
         if (head.Length >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;

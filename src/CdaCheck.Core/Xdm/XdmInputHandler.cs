@@ -52,6 +52,18 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
             if (metadataItem is null) continue;
             CheckSubset(path, zip, folder, metadataItem, result, sink, ctx, validator);
         }
+        // Without METADATA.XML (already reported) the CDA documents are still validated, beside the XDM findings:
+        // every XML file holding a ClinicalDocument in a subset without metadata, or anywhere when there is no subset.
+        var orphanFolders = subsets.Where(s => s.Metadata is null).Select(s => s.Folder).ToList();
+        if (subsets.Count == 0) orphanFolders.Add(root);
+        foreach (var file in zip.Files)
+        {
+            if (!orphanFolders.Exists(f => file.Name.StartsWith(f, StringComparison.Ordinal))) continue;
+            if (Path.GetFileName(file.Name).Equals(Metadata, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!Validator.LooksLikeXml(file.Bytes.AsSpan(0, Math.Min(file.Bytes.Length, 1024))) || !ContainsClinicalDocument(file.Bytes)) continue;
+            ctx.CheckBudget();
+            result.Children.Add(validator.Validate(path + "!" + file.RawName, file.Bytes, file.RawName, ctx));
+        }
     }
 
     // ---------------------------------------------------------------- layout

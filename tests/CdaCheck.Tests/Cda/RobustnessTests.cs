@@ -59,10 +59,9 @@ public class RobustnessTests
         return doc;
     }
 
-    [Fact]
+    [SharedFact]
     public void Every_single_error_fault_on_ans_documents_is_detected_in_its_family()
     {
-        if (!TestPaths.HasAnsExamples) return;
         // Historical: the ANS example PDFs carry no (or a malformed) INS DataMatrix; this test is about the header.
         var v = Shared.Validator(new ValidationOptions { Historical = true });
         int applied = 0;

@@ -23,7 +23,7 @@ public class AnsCorpusTests
         ("eP-MED-DM_2023.01_PosoNonStruct.xml", 1),
     }.Select(x => new object[] { x.Item1, x.Item2 });
 
-    [Theory]
+    [SharedTheory]
     [MemberData(nameof(Files))]
     public void Ans_example_datamatrix_is_decoded_like_libdmtx(string file, int pdfIndex)
     {
@@ -67,7 +67,7 @@ public class AnsCorpusTests
         finally { File.Delete(png); }
     }
 
-    [Fact]
+    [SharedFact]
     public void Stage_falls_back_to_raster_when_the_page_content_has_no_symbol()
     {
         var path = Path.Combine(TestPaths.AnsExamples, "BIO-CR-BIO_2024.01_CR-2nde-intention-PDF.xml");

@@ -91,6 +91,31 @@ public class StageTests
         f[0].Location.Box.ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("185057512345673", "185057512345772", "DM-021", "***************", "differs at position(s) 13, 15 (of 15 characters)")]
+    [InlineData("S3ADA", "S3ADA AUGUSTA", "DM-023", "***********", "different lengths: 11 character(s) against 3, first difference at position 4")]
+    [InlineData("10-12-1815", "12-10-1815", "DM-026", "**-**-****", "day and month swapped")]
+    [InlineData("S799100", "S799132", "DM-027", "*****", "differs at position(s) 4, 5 (of 5 characters)")]
+    public void Masked_mismatches_say_what_differs_with_masks_as_long_as_the_values(string from, string to, string rule, string mask, string what)
+    {
+        var f = Run(Result(Page(Payload.Replace(from, to))), new ValidationOptions { Language = CdaCheck.Core.Localization.Lang.En }).Single();
+        f.RuleId.ShouldBe(rule);
+        f.Message.ShouldContain(mask);
+        f.Message.ShouldEndWith(": " + what + ".");
+        f.Message.ShouldNotContain("LOVELACE");
+        f.Message.ShouldNotContain("AUGUSTA");
+        f.Message.ShouldNotContain("1815");
+        f.Message.ShouldNotContain("99132");
+    }
+
+    [Fact]
+    public void Given_and_family_names_swapped_are_named_on_both_findings()
+    {
+        var f = Run(Result(Page(Payload.Replace("S3ADA", "S3LOVELACE").Replace("S4LOVELACE", "S4ADA"))), new ValidationOptions { Language = CdaCheck.Core.Localization.Lang.Fr });
+        f.Select(x => x.RuleId).Order().ToArray().ShouldBe(new[] { "DM-023", "DM-024" }, customMessage: Dump(f));
+        f.ShouldAllBe(x => x.Message.Contains("prénoms et nom de naissance inversés"));
+    }
+
     [Fact]
     public void Cross_check_tolerates_accents_and_case_in_the_header()
     {

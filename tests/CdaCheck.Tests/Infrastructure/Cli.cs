@@ -12,6 +12,9 @@ public static class CliRunner
     /// <summary>The English locale (LANG=en_US.UTF-8, whatever the machine's): the tests that read messages read English.</summary>
     public static readonly Func<string, string?> English = n => n == "LANG" ? "en_US.UTF-8" : null;
 
+    /// <summary>The French locale (LANG=fr_FR.UTF-8): what a French user sees by default.</summary>
+    public static readonly Func<string, string?> French = n => n == "LANG" ? "fr_FR.UTF-8" : null;
+
     public static Run Invoke(params string[] args) => InvokeWith(English, args);
 
     /// <summary>Runs with the given locale variables (LC_ALL, LC_MESSAGES, LANG) instead of the process's.</summary>

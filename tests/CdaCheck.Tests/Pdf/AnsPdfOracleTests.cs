@@ -48,15 +48,14 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         return true;
     }
 
-    [Fact]
+    [SharedFact]
     public void Corpus_has_embedded_pdfs()
     {
-        if (!TestPaths.HasAnsExamples) return;
         All.Value.Count.ShouldBeGreaterThan(20);
         Distinct.Count.ShouldBeGreaterThan(20);
     }
 
-    [Fact]
+    [SharedFact]
     public void Page_counts_match_qpdf()
     {
         if (!Available("qpdf")) return;
@@ -70,7 +69,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SharedFact]
     public void Readability_agrees_with_qpdf_check()
     {
         if (!Available("qpdf")) return;
@@ -91,10 +90,10 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SharedFact]
     public void Hybrid_and_stream_xref_files_are_read_without_recovery()
     {
-        if (!TestPaths.HasAnsExamples || All.Value.Count == 0) return;
+        All.Value.Count.ShouldBeGreaterThan(0, "no embedded PDF found in the ANS examples");
         bool Has(AnsPdf p, string s) => p.Bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(s)) >= 0;
         var hybrid = Distinct.Where(p => Has(p, "/XRefStm")).ToList();
         var objStm = Distinct.Where(p => Has(p, "/ObjStm")).ToList();
@@ -111,7 +110,7 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
 
     private static readonly Regex Spaces = new(@"\s+", RegexOptions.Compiled);
 
-    [Fact]
+    [SharedFact]
     public void Page1_text_contains_the_words_pdftotext_finds()
     {
         if (!Available("pdftotext", "-v")) return;
@@ -179,10 +178,10 @@ public class AnsPdfOracleTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SharedFact]
     public void Vector_datamatrix_pages_yield_module_squares_top_right()
     {
-        if (!TestPaths.HasAnsExamples || All.Value.Count == 0) return;
+        All.Value.Count.ShouldBeGreaterThan(0, "no embedded PDF found in the ANS examples");
         var listedHashes = All.Value.Where(p => VectorDataMatrixSources.Any(s => p.Source.StartsWith(s, StringComparison.Ordinal)))
                                     .Select(p => p.Sha1).ToHashSet();
         var withCluster = new HashSet<string>();

@@ -33,10 +33,9 @@ public class PdfCliAndFuzzTests
         finally { dir.Delete(recursive: true); }
     }
 
-    [Fact]
+    [SharedFact]
     public void Mutated_ans_pdfs_never_crash_the_validator()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var corpus = AnsPdfCorpus.Distinct(AnsPdfCorpus.Load(TestPaths.AnsExamples));
         if (corpus.Count == 0) return;
         var picks = new[] { "Electrophorese", "CR-2nde-intention-PDF", "IPS-FR", "TLM-DA" }

@@ -8,33 +8,31 @@ public class HtmlReportTests
 {
     private static string Html(params string[] extra)
     {
-        var run = CliRunner.Invoke(["validate", "--format", "html", .. extra, Path.Combine(TestPaths.AnsExamples, "CSE-CS8_2024.01.xml"), Path.Combine(TestPaths.AnsExamples, "LDL-SES_2022.01.xml")]);
+        var run = CliRunner.InvokeWith(CliRunner.French, ["validate", "--format", "html", .. extra, Path.Combine(TestPaths.AnsExamples, "CSE-CS8_2024.01.xml"), Path.Combine(TestPaths.AnsExamples, "LDL-SES_2022.01.xml")]);
         run.ExitCode.ShouldBe(1);
         return run.Stdout;
     }
 
-    [Fact]
+    [SharedFact]
     public void Html_is_self_contained_with_summary_and_one_section_per_document()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var html = Html();
         html.ShouldStartWith("<!DOCTYPE html>");
         html.ShouldContain("id=\"summary\"");
         Regex.Matches(html, "<section class=\"doc ").Count.ShouldBe(2);
-        html.ShouldContain("Not conformant");
+        html.ShouldContain("Non conforme");
         html.ShouldContain("INS-004");
-        html.ShouldContain(CdaCheck.Core.Rules.RuleCatalog.Find("INS-004")!.Fix(CdaCheck.Core.Localization.Lang.En).Replace("'", "&#39;"));
-        // no external assets: no script, no stylesheet link, no remote src
-        html.ShouldNotContain("<script");
+        html.ShouldContain(CdaCheck.Core.Rules.RuleCatalog.Find("INS-004")!.Fix(CdaCheck.Core.Localization.Lang.Fr).Replace("'", "&#39;"));
+        // no external assets: inline script only, no stylesheet link, no remote src
+        html.ShouldNotContain("<script src");
         html.ShouldNotContain("<link");
         Regex.IsMatch(html, "src=\"(https?:)?//").ShouldBeFalse();
         html.TrimEnd().ShouldEndWith("</html>");
     }
 
-    [Fact]
+    [SharedFact]
     public void Html_masks_identity_unless_revealed()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var xml = System.Xml.Linq.XDocument.Load(Path.Combine(TestPaths.AnsExamples, "LDL-SES_2022.01.xml"));
         System.Xml.Linq.XNamespace v3 = "urn:hl7-org:v3";
         var matricule = xml.Descendants(v3 + "patientRole").Elements(v3 + "id").First().Attribute("extension")!.Value;
@@ -42,21 +40,20 @@ public class HtmlReportTests
         Html("--reveal-identity").ShouldContain(matricule);
     }
 
-    [Fact]
+    [SharedFact]
     public void Html_loads_in_a_headless_browser_and_shows_the_summary()
     {
-        if (!TestPaths.HasAnsExamples) return;
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        if (chromium is null) return; // .ci/run installs Debian's chromium
+        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("chromium is needed (.ci/run installs Debian's chromium)");
         var dir = Directory.CreateTempSubdirectory("cdacheck-html");
         try
         {
             var page = Path.Combine(dir.FullName, "report.html");
             File.WriteAllText(page, Html());
-            var shot = Path.Combine(dir.FullName, "shot.png");
+            var shot = Path.Combine(HtmlBatchReportTests.ScreenshotDir, "ans-two-documents.png");
             var (code, dom) = RunBrowser(chromium, dir.FullName, "--dump-dom", "file://" + page);
             code.ShouldBe(0);
-            dom.ShouldContain("Summary");
+            dom.ShouldContain("Synthèse");
             dom.ShouldContain("document(s)");
             var (code2, _) = RunBrowser(chromium, dir.FullName, "--screenshot=" + shot, "--window-size=1200,900", "file://" + page);
             code2.ShouldBe(0);

@@ -12,10 +12,9 @@ public class ReportFormatTests
 
     private static string[] Paths() => Inputs.Select(Ans).ToArray();
 
-    [Fact]
+    [SharedFact]
     public void Json_report_follows_the_published_schema()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var run = CliRunner.Invoke(["validate", "--format", "json", .. Paths()]);
         run.ExitCode.ShouldBeOneOf(0, 1);
         using var doc = JsonDocument.Parse(run.Stdout);
@@ -33,10 +32,9 @@ public class ReportFormatTests
         schema.Validate(bad.RootElement).Count.ShouldBeGreaterThan(3);
     }
 
-    [Fact]
+    [SharedFact]
     public void Output_order_is_the_sorted_input_order_whatever_the_parallelism()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var seq = CliRunner.Invoke("validate", "--format", "json", "--parallel", "1", TestPaths.AnsExamples);
         var par = CliRunner.Invoke("validate", "--format", "json", "--parallel", "4", TestPaths.AnsExamples);
         static List<string> PathsOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("path").GetString()!).ToList();
@@ -46,10 +44,9 @@ public class ReportFormatTests
         a.ShouldBe(a.OrderBy(p => p, StringComparer.Ordinal).ToList());
     }
 
-    [Fact]
+    [SharedFact]
     public void Sarif_report_lists_rules_from_the_catalogue_and_results_with_locations()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var run = CliRunner.Invoke(["validate", "--format", "sarif", .. Paths()]);
         using var doc = JsonDocument.Parse(run.Stdout);
         doc.RootElement.GetProperty("version").GetString().ShouldBe("2.1.0");
@@ -68,10 +65,9 @@ public class ReportFormatTests
             && r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32() > 0);
     }
 
-    [Fact]
+    [SharedFact]
     public void Junit_report_has_one_testcase_per_document_and_failures_for_non_conformant_ones()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var run = CliRunner.Invoke(["validate", "--format", "junit", .. Paths()]);
         var xml = XDocument.Parse(run.Stdout);
         var cases = xml.Descendants("testcase").ToList();
@@ -82,10 +78,9 @@ public class ReportFormatTests
         xml.Root!.Attribute("failures")!.Value.ShouldBe(failed.Count.ToString());
     }
 
-    [Fact]
+    [SharedFact]
     public void Output_file_is_written_whole_and_exit_code_reflects_conformance()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var dir = Directory.CreateTempSubdirectory("cdacheck-out");
         try
         {
@@ -107,10 +102,9 @@ public class ReportFormatTests
         CliRunner.Invoke("frobnicate").ExitCode.ShouldBe(2);
     }
 
-    [Fact]
+    [SharedFact]
     public void Identity_values_are_masked_unless_revealed()
     {
-        if (!TestPaths.HasAnsExamples) return;
         // 277076322082910 / 221042545611404 etc. are fictitious test identities of the ANS corpus.
         var file = Ans("CSE-CS8_2024.01.xml");
         var xml = XDocument.Load(file);
@@ -142,10 +136,9 @@ public class ReportFormatTests
 
 public class ShardAndLinesTests
 {
-    [Fact]
+    [SharedFact]
     public void Shards_partition_the_inputs_and_jsonl_gives_one_line_per_document()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var all = new List<string>();
         for (int k = 1; k <= 3; k++)
         {
@@ -160,10 +153,9 @@ public class ShardAndLinesTests
         all.Order(StringComparer.Ordinal).ShouldBe(whole);
     }
 
-    [Fact]
+    [SharedFact]
     public void Bad_shard_is_a_usage_error()
     {
-        if (!TestPaths.HasAnsExamples) return;
         CliRunner.Invoke("validate", "--shard", "4/3", TestPaths.AnsExamples).ExitCode.ShouldBe(2);
     }
 }

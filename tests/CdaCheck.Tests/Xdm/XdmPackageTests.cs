@@ -45,10 +45,9 @@ public class XdmPackageTests
         r.Children.Count.ShouldBe(1);
     }
 
-    [Fact]
+    [SharedFact]
     public void Package_built_from_the_ans_ldl_ses_example_has_no_package_errors()
     {
-        if (!TestPaths.HasAnsExamples) return;
         var cda = File.ReadAllBytes(Path.Combine(TestPaths.AnsExamples, "LDL-SES_2022.01.xml"));
         var r = Validate(XdmVariants.Valid(Shared.Data, cda));
         r.Findings.Where(f => f.Rule?.Family is "XDM" or "SEC").ShouldBeEmpty(string.Join("\n", r.Findings));
