@@ -15,7 +15,7 @@ public class GeneratedDocsTests
     }
 
     [Theory]
-    [InlineData(Lang.Fr, "rules.md", "")]
+    [InlineData(Lang.Fr, "rules.md", " --lang fr")]
     [InlineData(Lang.En, "rules.en.md", " --lang en")]
     public void Rules_doc_is_up_to_date(Lang lang, string file, string option)
     {
