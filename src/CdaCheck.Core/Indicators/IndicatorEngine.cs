@@ -48,8 +48,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
         public List<InputError> Warnings { get; } = new();
-        /// <summary>HOP'EN closed stays (discharged in the period, not an excluded venue), shared by the indicators.</summary>
-        public List<Venue>? ClosedVenues { get; set; }
+        /// <summary>HOP'EN closed séjours (ending in the period, by activity), shared by the indicators.</summary>
+        public List<Stay>? ClosedStays { get; set; }
         public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
@@ -60,19 +60,28 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         Index(ctx);
         Prewarm(ctx);
         string? window = null, tier = null;
+        IReadOnlySet<string>? reached = null;
         if (program.Program == "sun-es") window = request.Window ?? program.WindowOf(request.Year, request.Month);
-        else tier = request.Tier ?? program.DefaultTier;
-        var report = new IndicatorReport { Request = request, Definitions = program, Window = window, Tier = tier };
+        else
+        {
+            // per SUN-ES domain; --tier is the shorthand for all domains (sun-es-reached) or none (other)
+            reached = request.SunEsReached
+                ?? ((request.Tier ?? program.DefaultTier) == "sun-es-reached" ? program.Domains.ToHashSet(StringComparer.Ordinal) : new HashSet<string>());
+            tier = reached.Count == 0 ? "other" : program.Domains.All(reached.Contains) ? "sun-es-reached" : null;
+        }
+        var report = new IndicatorReport { Request = request, Definitions = program, Window = window, Tier = tier, SunEsReached = reached };
         report.Inputs.AddRange(inputs.Files);
         report.InputErrors.AddRange(inputs.Errors);
         report.InputErrors.AddRange(ctx.Warnings);
-        var stays = program.Program == "sun-es" ? BuildStays(ctx, report.InputErrors) : null;
+        // séjours by activity (MCO/SMR venue, PSY chained venues, HAD ≥ 8 days, séances in series): both programmes
+        var stays = BuildStays(ctx, report.InputErrors);
         foreach (var def in program.Indicators)
         {
             var r = new IndicatorResult { Definition = def };
             if (program.Program == "sun-es") ComputeSunEs(ctx, def, r, stays!);
-            else ComputeHopen(ctx, def, r);
-            Finish(r, def, window ?? tier);
+            else ComputeHopen(ctx, def, r, stays);
+            if (reached is not null) r.TargetTier = ProgramDefinition.TierOf(def, reached, program.Domains);
+            Finish(r, def, window ?? r.TargetTier);
             report.Indicators.Add(r);
         }
         report.Validations = gate.Validations;
@@ -221,26 +230,36 @@ public sealed class IndicatorEngine(ConformanceGate gate)
 
     // ---------------------------------------------------------------- HOP'EN 2
 
-    private void ComputeHopen(Context ctx, IndicatorDefinition def, IndicatorResult r)
+    private void ComputeHopen(Context ctx, IndicatorDefinition def, IndicatorResult r, List<Stay> stays)
     {
         var p = ctx.Program;
-        // the same for every indicator of the run: computed once, read only below
-        var closed = ctx.ClosedVenues ??= ctx.Inputs.Venues.Where(v => v.Discharged && ctx.InRange(v.Exit) && ExclusionOf(v, p.ExcludedVenues) is null).ToList();
+        // the same for every indicator of the run: computed once, read only below. A séjour is closed when it ends
+        // in the month (the webinar's definitions by activity: a dialysis series is one séjour, not one per séance).
+        var closed = ctx.ClosedStays ??= stays.Where(s => ctx.InRange(s.Exit)).ToList();
         switch (def.Population)
         {
             case "closed-stays":
             case "closed-stays-with-produced-kind":
             case "closed-stays-with-surgery":
-            case "ace-consultations":
             {
-                IEnumerable<Venue> pop = def.Population switch
+                IEnumerable<Stay> pop = def.Population switch
                 {
-                    "closed-stays-with-produced-kind" => closed.Where(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => !d.NotTransmitted && KindOf(d.TypeCode) == def.Kind)),
-                    "closed-stays-with-surgery" => closed.Where(v => v.Surgery),
-                    "ace-consultations" => ctx.Inputs.Venues.Where(v => v.AceConsultation && ctx.InRange(v.Entry) && ExclusionOf(v, p.ExcludedVenues) is null),
+                    "closed-stays-with-produced-kind" => closed.Where(s => s.Venues.Exists(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => !d.NotTransmitted && KindOf(d.TypeCode) == def.Kind))),
+                    "closed-stays-with-surgery" => closed.Where(s => s.Surgery),
                     _ => closed,
                 };
-                foreach (var v in pop)
+                foreach (var st in pop)
+                {
+                    var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = st.Id, Ipp = st.Ipp, Note = st.Activity == p.DefaultActivity ? null : st.Activity };
+                    r.Units.Add(unit);
+                    if (def.ApplyExclusions && st.Venues.Select(v => ExclusionOf(v, p.Exclusions)).FirstOrDefault(x => x is not null) is { } ex) { unit.InDenominator = false; unit.Exclusion = ex; continue; }
+                    CreditTraces(ctx, r, unit, st.Venues.SelectMany(v => ctx.TracesByVenue.TryGetValue(v.Number, out var ts) ? ts : []).Where(t => t.Kind == def.Kind), def, false);
+                }
+                break;
+            }
+            case "ace-consultations":
+            {
+                foreach (var v in ctx.Inputs.Venues.Where(v => v.AceConsultation && ctx.InRange(v.Entry) && ExclusionOf(v, p.ExcludedVenues) is null))
                 {
                     var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = v.Number, Ipp = v.Ipp };
                     r.Units.Add(unit);
@@ -259,8 +278,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             case "closed-stay-patients":
             {
                 var firstEntry = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-                foreach (var v in closed)
-                    if (!firstEntry.TryGetValue(v.Ipp, out var d) || v.Entry < d) firstEntry[v.Ipp] = v.Entry;
+                foreach (var st in closed)
+                    if (!firstEntry.TryGetValue(st.Ipp, out var d) || st.Entry < d) firstEntry[st.Ipp] = st.Entry;
                 var msgsByIpp = new Dictionary<string, List<MsgInfo>>(StringComparer.Ordinal);
                 foreach (var m in ctx.Messages)
                     if (m.Ipp is not null && SuccessMss(ctx, m, def.Channel!)) Add(msgsByIpp, m.Ipp, m);
@@ -359,8 +378,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var (act, venues) in byActivity.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
             if (!defs.TryGetValue(act, out var sd)) continue;
-            foreach (var group in venues.GroupBy(v => v.Ipp, StringComparer.Ordinal))
+            // dialysis séances of one séjour belong to the same legal entity (FINESS juridique) when the extraction says so
+            foreach (var group in venues.GroupBy(v => sd.SameLegalEntity ? v.Ipp + "\u0001" + v.LegalEntity : v.Ipp, StringComparer.Ordinal))
             {
+                var ipp = group.First().Ipp;
                 var list = group.OrderBy(v => v.Entry).ThenBy(v => v.Number, StringComparer.Ordinal).ToList();
                 switch (sd.Mode)
                 {
@@ -374,7 +395,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                             if (chain.Count == 0) return;
                             var last = chain[^1];
                             if (!open && (!sd.RequireDischarged || last.Discharged))
-                                stays.Add(new Stay { Id = string.Join("+", chain.Select(c => c.Number)), Ipp = group.Key, Activity = act, Venues = chain.ToList(), Exit = end });
+                                stays.Add(new Stay { Id = string.Join("+", chain.Select(c => c.Number)), Ipp = ipp, Activity = act, Venues = chain.ToList(), Exit = end });
                             chain.Clear(); end = null; open = false;
                         }
                         foreach (var v in list)
@@ -399,7 +420,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                             if (j - i + 1 >= sd.MinSessions)
                             {
                                 var sessions = list.GetRange(i, j - i + 1);
-                                stays.Add(new Stay { Id = string.Join("+", sessions.Select(c => c.Number)), Ipp = group.Key, Activity = act, Venues = sessions, Exit = sessions[^1].Exit ?? sessions[^1].Entry });
+                                stays.Add(new Stay { Id = string.Join("+", sessions.Select(c => c.Number)), Ipp = ipp, Activity = act, Venues = sessions, Exit = sessions[^1].Exit ?? sessions[^1].Entry });
                                 i = j + 1;
                             }
                             else i++;
@@ -413,7 +434,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                             if (v.Exit is null) continue;
                             if (sd.MinDays > 0 && v.Exit.Value.DayNumber - v.Entry.DayNumber < sd.MinDays) continue;
                             if (sd.AdultsOnly && v.Minor) continue;
-                            stays.Add(new Stay { Id = v.Number, Ipp = group.Key, Activity = act, Venues = [v], Exit = v.Exit });
+                            stays.Add(new Stay { Id = v.Number, Ipp = ipp, Activity = act, Venues = [v], Exit = v.Exit });
                         }
                         break;
                 }

@@ -32,6 +32,12 @@ public static class IndicatorWriters
         w.WriteString("period", report.Request.Period);
         if (report.Window is not null) w.WriteString("window", report.Window);
         if (report.Tier is not null) w.WriteString("tier", report.Tier);
+        if (report.SunEsReached is { } domainsReached)
+        {
+            w.WriteStartArray("sunEsReached");
+            foreach (var d in domainsReached.Order(StringComparer.Ordinal)) w.WriteStringValue(d);
+            w.WriteEndArray();
+        }
         if (report.Request.Establishment is not null) w.WriteString("establishment", report.Request.Establishment);
         if (report.Request.Finess is not null) w.WriteString("finess", report.Request.Finess);
         w.WriteStartObject("definitions");
@@ -52,6 +58,8 @@ public static class IndicatorWriters
             Rate(w, "rate", i.Rate);
             Num(w, "target", i.Target);
             if (i.Reached is { } reached) w.WriteBoolean("reached", reached); else w.WriteNull("reached");
+            if (i.Definition.Domain is not null) w.WriteString("domain", i.Definition.Domain);
+            if (i.TargetTier is not null) w.WriteString("targetTier", i.TargetTier);
             if (i.Status is not null) w.WriteString("status", i.Status);
             if (i.Definition.Weighting != 1m) w.WriteNumber("weighting", Rates.Trim(i.Definition.Weighting));
             if (i.DenominatorMode is not null) w.WriteString("denominatorMode", i.DenominatorMode);

@@ -19,7 +19,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
 
     private string[] Inputs(string program) =>
     [
-        "indicators", "--program", program, "--month", "2026-10",
+        "indicators", "--program", program, "--month", "2026-10", "--allow-any-month",
         "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"),
         "--mss", month.P("mss.csv"), "--identities", month.P("identities.csv"), "--documents-root", month.Root,
         "--establishment", "CH de test", "--finess", "750000001",
