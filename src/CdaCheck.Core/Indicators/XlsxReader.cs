@@ -113,15 +113,20 @@ public sealed class XlsxWorkbook
         if (!_parts.TryGetValue("xl/sharedStrings.xml", out var ss)) return;
         using var r = Reader(ss);
         var sb = new StringBuilder();
-        bool inSi = false;
+        bool inSi = false, advance = true;
         int phonetic = 0;
-        while (r.Read())
+        while (!advance || r.Read())
         {
+            advance = true;
             if (r.NodeType == XmlNodeType.Element && r.NamespaceURI == Main)
             {
                 if (r.LocalName == "si") { inSi = true; sb.Clear(); if (r.IsEmptyElement) { _shared.Add(""); inSi = false; } }
                 else if (r.LocalName == "rPh" && !r.IsEmptyElement) phonetic++;
-                else if (r.LocalName == "t" && inSi && phonetic == 0 && !r.IsEmptyElement) Append(sb, r.ReadElementContentAsString());
+                else if (r.LocalName == "t" && inSi && phonetic == 0 && !r.IsEmptyElement)
+                {
+                    Append(sb, r.ReadElementContentAsString()); // leaves the reader on the next node
+                    advance = false;
+                }
             }
             else if (r.NodeType == XmlNodeType.EndElement && r.NamespaceURI == Main)
             {
@@ -206,9 +211,10 @@ public sealed class XlsxWorkbook
         string? type = null;
         int style = 0;
         var text = new StringBuilder();
-        bool inCell = false, hasValue = false;
-        while (SafeRead(r))
+        bool inCell = false, hasValue = false, advance = true;
+        while (!advance || SafeRead(r))
         {
+            advance = true;
             if (r.NodeType == XmlNodeType.Element && r.NamespaceURI == Main)
             {
                 switch (r.LocalName)
@@ -232,7 +238,14 @@ public sealed class XlsxWorkbook
                         break;
                     case "v" when inCell:
                     case "t" when inCell:
-                        if (!r.IsEmptyElement) { Append(text, r.ReadElementContentAsString()); hasValue = true; continue; }
+                        if (!r.IsEmptyElement)
+                        {
+                            try { Append(text, r.ReadElementContentAsString()); } // leaves the reader on the next node
+                            catch (XmlException ex) { throw new IndicatorInputException(File, null, "a sheet is not well-formed XML (line " + ex.LineNumber + ")"); }
+                            hasValue = true;
+                            advance = false;
+                            continue;
+                        }
                         break;
                 }
             }
