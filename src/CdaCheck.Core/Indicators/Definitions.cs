@@ -26,6 +26,10 @@ public sealed class IndicatorDefinition
     public bool RequireConformantAttachment { get; init; } = true;
     /// <summary>HOP'EN 2: the SUN-ES domain (D1…D4) whose attainment sets this indicator's target tier; null = one target.</summary>
     public string? Domain { get; init; }
+    /// <summary>SUN-ES DS4.2: a message counts without attachment, but an attached document must carry a qualified INS.</summary>
+    public bool AttachmentMustHaveQualifiedIns { get; init; }
+    /// <summary>SUN-ES DS4.1: the denominator holds the correspondents équipés MSSanté only.</summary>
+    public bool EquippedOnly { get; init; }
     /// <summary>Target (percent) per tier or window; null value = no target in that window.</summary>
     public required IReadOnlyDictionary<string, decimal?> Targets { get; init; }
 }
@@ -62,6 +66,10 @@ public sealed class ProgramDefinition
     public IReadOnlySet<string> DmpNotOpen { get; init; } = new HashSet<string>();
     public bool OppositionExcludes { get; init; } = true;
     public int HistoryYears { get; init; } = 5;
+    /// <summary>SUN-ES DMP estimate: séjours removed first (patients who cannot have an INS).</summary>
+    public IReadOnlyList<Exclusion> DmpRemovals { get; init; } = [];
+    /// <summary>DMP trace statuses that say the patient's DMP is closed (normalised).</summary>
+    public IReadOnlySet<string> DmpClosedStatuses { get; init; } = new HashSet<string>();
     /// <summary>HOP'EN 2: the SUN-ES domains a tier is reached for.</summary>
     public IReadOnlyList<string> Domains { get; init; } = [];
     /// <summary>First and last month the programme counts (yyyy-MM), null when any month is accepted.</summary>
@@ -135,6 +143,7 @@ public sealed class ProgramDefinition
                 ZeroDenominator = OptStr(i, "zeroDenominator"), MinLevel = OptStr(i, "minLevel"), RequiredLevel = OptStr(i, "requiredLevel"),
                 RequirePdf = Bool(i, "requirePdf", false), RequireXdm = Bool(i, "requireXdm", false), Historical = Bool(i, "historical", false),
                 RequireConformantAttachment = Bool(i, "requireConformantAttachment", true), Targets = targets, Domain = OptStr(i, "domain"),
+                AttachmentMustHaveQualifiedIns = Bool(i, "attachmentMustHaveQualifiedIns", false), EquippedOnly = Bool(i, "equippedOnly", false),
             });
         }
         if (indicators.Count == 0) throw new ReferenceDataException("indicator definitions: no indicators.");
@@ -159,6 +168,8 @@ public sealed class ProgramDefinition
             DmpOpen = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "openValues")) : new HashSet<string>(),
             DmpNotOpen = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "notOpenValues")) : new HashSet<string>(),
             OppositionExcludes = dmp.ValueKind != JsonValueKind.Object || Bool(dmp, "oppositionExcludes", true),
+            DmpRemovals = dmp.ValueKind == JsonValueKind.Object ? Excl(dmp, "removals") : [],
+            DmpClosedStatuses = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "closedStatuses")) : new HashSet<string>(),
             HistoryYears = root.TryGetProperty("historical", out var h) ? Int(h, "lookbackYears", 5) : 5,
             Domains = Strs(root, "domains"),
             MonthsFrom = root.TryGetProperty("months", out var mo) ? OptStr(mo, "from") : null,

@@ -43,6 +43,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<TraceInfo>> TracesByDoc { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<TraceInfo>> TracesByIpp { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, IdentityRow> IdentityByIpp { get; } = new(StringComparer.Ordinal);
+        /// <summary>Patients whose DMP a trace says is closed (e.g. ERREUR_DMP_CLOS): no DMP.</summary>
+        public HashSet<string> ClosedDmpIpps { get; } = new(StringComparer.Ordinal);
         public List<MsgInfo> Messages { get; } = new();
         public Dictionary<string, List<MsgInfo>> MessagesByVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
@@ -113,7 +115,12 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var status = t.Status ?? "";
             if (!successOf.TryGetValue(status, out var success))
                 successOf[status] = success = ctx.Program.DmpSuccess.Contains(CsvReader.NormalizeValue(t.Status));
-            if (!success) continue;
+            if (!success)
+            {
+                if (ctx.Program.DmpClosedStatuses.Count > 0 && ctx.Program.DmpClosedStatuses.Contains(CsvReader.NormalizeValue(t.Status)))
+                    if ((t.Ipp ?? (ctx.DocById.TryGetValue(t.LocalId, out var cd) ? cd.Ipp : null)) is { } closedIpp) ctx.ClosedDmpIpps.Add(closedIpp);
+                continue;
+            }
             ctx.DocById.TryGetValue(t.LocalId, out var doc);
             var venue = t.Stay ?? doc?.Venue;
             Venue? v = null;
@@ -190,7 +197,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             unit.Naive = true;
             var label = m.Msg.Id;
             if (!unit.Documents.Contains(label)) unit.Documents.Add(label);
-            if (!def.RequireConformantAttachment) { unit.Counted = true; continue; }
+            if (!def.RequireConformantAttachment && !(def.AttachmentMustHaveQualifiedIns && m.Msg.Attachment is not null)) { unit.Counted = true; continue; }
             var g = gate.CheckAttachment(m.Msg.Id, m.Msg.Attachment, gate.ResolveAttachment(m.Msg.Attachment, ctx.Inputs.MssFolder), def);
             if (g.Counts) { unit.Counted = true; continue; }
             foreach (var reason in g.Reasons) unit.Reasons.Add(reason);
@@ -342,8 +349,16 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 if (!ctx.IdentityByIpp.TryGetValue(ipp, out var id)) { unit.Note = "IPP absent from the identities file"; continue; }
                 if (id.Fictitious) { unit.InDenominator = false; unit.Exclusion = "identité fictive"; continue; }
                 if (id.Doubtful) { unit.InDenominator = false; unit.Exclusion = "identité douteuse"; continue; }
-                unit.Counted = unit.Naive = IsQualifiedStatus(id.Status);
-                if (!unit.Counted) unit.Note = "statut: " + (id.Status ?? "(vide)");
+                // "disposant d'une INS": the INS was retrieved (récupérée or qualifiée); provisoire and validée have none
+                var status = IdentityStatus(id.Status);
+                if (status is not ("qualifiee" or "recuperee"))
+                {
+                    unit.InDenominator = false;
+                    unit.Exclusion = "ne dispose pas d'une INS (statut " + (id.Status ?? "vide") + ")";
+                    continue;
+                }
+                unit.Counted = unit.Naive = status == "qualifiee";
+                if (!unit.Counted) unit.Note = "statut: " + id.Status;
             }
             else if (ctx.Inputs.VenuesHaveInsQualified)
                 unit.Counted = unit.Naive = ctx.VenuesByIpp[ipp].Exists(v => v.InsQualified == true);
@@ -351,7 +366,26 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         }
     }
 
-    private static bool IsQualifiedStatus(string? status) => CsvReader.NormalizeValue(status).Contains("qualifi", StringComparison.Ordinal);
+    /// <summary>
+    /// The RNIV identity status, matched exactly (a "non qualifiée" is not qualified): provisoire, recuperee, validee or
+    /// qualifiee, with or without the word "identité" before it; null for anything else.
+    /// </summary>
+    public static string? IdentityStatus(string? status)
+    {
+        var n = CsvReader.NormalizeValue(status);
+        if (n.StartsWith("identite ", StringComparison.Ordinal)) n = n["identite ".Length..];
+        if (n.StartsWith("statut ", StringComparison.Ordinal)) n = n["statut ".Length..];
+        return n switch
+        {
+            "qualifiee" or "qualifie" or "iq" => "qualifiee",
+            "recuperee" or "recupere" or "ir" => "recuperee",
+            "validee" or "valide" or "iv" => "validee",
+            "provisoire" or "ip" => "provisoire",
+            _ => null,
+        };
+    }
+
+    private static bool IsQualifiedStatus(string? status) => IdentityStatus(status) == "qualifiee";
 
     // ---------------------------------------------------------------- SUN-ES
 
@@ -516,6 +550,13 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                     {
                         var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = s.Id + " → " + rcpt, Ipp = s.Ipp };
                         r.Units.Add(unit);
+                        if (def.EquippedOnly && !ms.Exists(m => m.Msg.RecipientEquipped))
+                        {
+                            // "correspondants équipés MSSanté": a correspondent without MSSanté is outside the denominator
+                            unit.InDenominator = false;
+                            unit.Exclusion = "correspondant non équipé MSSanté";
+                            continue;
+                        }
                         var credited = ms.Where(m => m.Msg.RecipientEquipped && SuccessMss(ctx, m, "mss-pro")).ToList();
                         if (credited.Count == 0) unit.Note = ms.Exists(m => m.Msg.RecipientEquipped) ? "aucun envoi réussi" : "correspondant non équipé MSSanté";
                         CreditMessages(ctx, r, unit, credited, def);
@@ -574,33 +615,46 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     {
         if (!def.DmpAdjusted) return;
         var p = ctx.Program;
-        var status = units.Select(u => DmpStatus(ctx, u.Stay)).ToList();
-        int total = units.Count;
-        r.DenominatorRaw = total;
+        r.DenominatorRaw = units.Count;
+        // steps 1–2: the domain's séjours, minus the prescribed removals (patients who cannot have an INS) and the
+        // legitimate oppositions
+        var kept = new List<(Stay Stay, UnitRow Unit)>(units.Count);
+        foreach (var u in units)
+        {
+            if (u.Stay.Venues.Select(v => ExclusionOf(v, p.DmpRemovals)).FirstOrDefault(x => x is not null) is { } removal)
+            { u.Unit.InDenominator = false; u.Unit.Exclusion = removal; continue; }
+            if (p.OppositionExcludes && u.Stay.Venues.Exists(v => v.DmpOpposition))
+            { u.Unit.InDenominator = false; u.Unit.Exclusion = "opposition à l'alimentation du DMP"; continue; }
+            kept.Add(u);
+        }
+        var status = kept.Select(u => DmpStatus(ctx, u.Stay)).ToList();
+        int total = kept.Count;
         if (ctx.Inputs.VenuesHaveDmp && status.TrueForAll(s => s is not null))
         {
             r.DenominatorMode = "dmp-column";
-            for (int i = 0; i < units.Count; i++)
-                if (status[i] == false) { units[i].Unit.InDenominator = false; units[i].Unit.Exclusion = "pas de DMP (ou opposition)"; }
+            for (int i = 0; i < kept.Count; i++)
+                if (status[i] == false) { kept[i].Unit.InDenominator = false; kept[i].Unit.Exclusion = "pas de DMP (ou DMP clos)"; }
             r.Denominator = units.Count(u => u.Unit.InDenominator);
             return;
         }
-        var qualified = units.Select(u => InsQualified(ctx, u.Stay)).ToList();
-        if (ctx.Inputs.VenuesHaveDmp && (ctx.Inputs.VenuesHaveInsQualified || ctx.Inputs.HasIdentities))
+        var qualified = kept.Select(u => InsQualified(ctx, u.Stay)).ToList();
+        if ((ctx.Inputs.VenuesHaveDmp || ctx.ClosedDmpIpps.Count > 0) && (ctx.Inputs.VenuesHaveInsQualified || ctx.Inputs.HasIdentities))
         {
+            // step 3: séjours with a qualified INS whose patient has no DMP; step 4: the séjours without a qualified INS
+            // are assumed without DMP in the same proportion, that count rounded (guide: 100 − 10 − 40 × 10/60 → 100 − 10 − 7 = 83)
             int q = qualified.Count(x => x), qNoDmp = 0;
-            for (int i = 0; i < units.Count; i++)
+            for (int i = 0; i < kept.Count; i++)
                 if (qualified[i] && status[i] == false)
                 {
                     qNoDmp++;
-                    units[i].Unit.InDenominator = false;
-                    units[i].Unit.Exclusion = "INS qualifiée sans DMP";
+                    kept[i].Unit.InDenominator = false;
+                    kept[i].Unit.Exclusion = "INS qualifiée sans DMP";
                 }
             int notQ = total - q;
-            decimal estimate = total - qNoDmp - (q == 0 ? 0m : (decimal)notQ * qNoDmp / q);
+            decimal share = q == 0 ? 0m : (decimal)notQ * qNoDmp / q;
             r.DenominatorMode = "estimate";
-            r.DenominatorEstimate = Math.Round(estimate, 2, MidpointRounding.AwayFromZero);
-            r.Denominator = Math.Round(estimate, 0, MidpointRounding.AwayFromZero);
+            r.DenominatorEstimate = Math.Round(total - qNoDmp - share, 2, MidpointRounding.AwayFromZero);
+            r.Denominator = total - qNoDmp - Math.Round(share, 0, MidpointRounding.AwayFromZero);
             return;
         }
         r.DenominatorMode = "all-stays";
@@ -612,6 +666,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     {
         var p = ctx.Program;
         if (p.OppositionExcludes && s.Venues.Exists(v => v.DmpOpposition)) return false;
+        if (ctx.ClosedDmpIpps.Contains(s.Ipp)) return false; // a DMP trace status such as ERREUR_DMP_CLOS
         bool anyOpen = false, allNotOpen = true;
         foreach (var v in s.Venues)
         {

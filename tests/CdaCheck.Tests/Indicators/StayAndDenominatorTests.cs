@@ -39,6 +39,62 @@ public class StayAndDenominatorTests
     }
 
     [Fact]
+    public void Guide_rounding_rounds_the_not_qualified_share_before_subtracting_and_removals_come_first()
+    {
+        // 100 − 10 − 7 = 83 where 7 = round(40 × 10/60 = 6.67); with 2 non-assurés and 3 oppositions removed first
+        // (105 séjours of the domain), the same 100 remain.
+        var inputs = new IndicatorInputs { VenuesHaveDmp = true, VenuesHaveInsQualified = true };
+        for (int i = 0; i < 10; i++) inputs.Venues.Add(V("Q" + i, "02/10/2023", "05/10/2023", dmp: "non ouvert", insQualified: true));
+        for (int i = 10; i < 60; i++) inputs.Venues.Add(V("Q" + i, "02/10/2023", "05/10/2023", dmp: "ouvert", insQualified: true));
+        for (int i = 0; i < 40; i++) inputs.Venues.Add(V("N" + i, "02/10/2023", "05/10/2023", dmp: "inconnu", insQualified: false));
+        for (int i = 0; i < 3; i++) inputs.Venues.Add(V("O" + i, "02/10/2023", "05/10/2023", dmp: "inconnu", insQualified: false, opposition: true));
+        for (int i = 0; i < 2; i++)
+        {
+            var v = V("X" + i, "02/10/2023", "05/10/2023", dmp: "inconnu", insQualified: false);
+            inputs.Venues.Add(new Venue
+            {
+                Ipp = v.Ipp, Number = v.Number, Entry = v.Entry, Exit = v.Exit, Discharged = true, Dmp = v.Dmp, InsQualified = false, NotInsured = true,
+                Raw = new Dictionary<string, string?> { [CsvReader.NormalizeHeader("Non assuré")] = "oui" },
+            });
+        }
+        var r = Run(inputs)["DS1.1"]!;
+        r.DenominatorRaw.ShouldBe(105);
+        r.DenominatorMode.ShouldBe("estimate");
+        r.Denominator.ShouldBe(83m);
+        r.Units.Count(u => u.Exclusion == "opposition à l'alimentation du DMP").ShouldBe(3);
+        r.Units.Count(u => u.Exclusion is { } e && e.Contains("INS", StringComparison.Ordinal) && e.Contains("non assuré", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_trace_status_ERREUR_DMP_CLOS_says_the_patient_has_no_DMP()
+    {
+        var inputs = new IndicatorInputs { VenuesHaveDmp = true };
+        inputs.Venues.Add(V("A", "02/10/2023", "05/10/2023", dmp: "ouvert"));
+        inputs.Venues.Add(V("B", "02/10/2023", "05/10/2023", dmp: "ouvert"));
+        inputs.Traces.Add(new DmpTrace { LocalId = "T1", Emitted = new DateOnly(2023, 10, 5), TypeCode = "11490-0", Ipp = "B", Status = "ERREUR_DMP_CLOS" });
+        var r = Run(inputs)["DS1.1"]!;
+        r.DenominatorMode.ShouldBe("dmp-column");
+        r.Denominator.ShouldBe(1m);
+        r.Units.Single(u => u.Ipp == "B").InDenominator.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("Identité qualifiée", true)]
+    [InlineData("qualifiée", true)]
+    [InlineData("Identité non qualifiée", false)]
+    [InlineData("Identité récupérée", false)]
+    public void P1_01_matches_identity_statuses_exactly(string status, bool counted)
+    {
+        var inputs = new IndicatorInputs { HasIdentities = true };
+        inputs.Venues.Add(V("A", "02/10/2023", "05/10/2023"));
+        inputs.Identities.Add(new IdentityRow { Ipp = "A", Status = status });
+        var r = Run(inputs, "hopen2")["P1.01"]!;
+        r.Numerator.ShouldBe(counted ? 1 : 0);
+        // "disposant d'une INS": a non qualifiée status (not an RNIV status) is outside the denominator
+        r.DenominatorRaw.ShouldBe(status.Contains("non") ? 0 : 1);
+    }
+
+    [Fact]
     public void Without_DMP_information_every_stay_is_in_the_denominator()
     {
         var inputs = new IndicatorInputs();
