@@ -52,6 +52,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public List<InputError> Warnings { get; } = new();
         /// <summary>HOP'EN closed séjours (ending in the period, by activity), shared by the indicators.</summary>
         public List<Stay>? ClosedStays { get; set; }
+        /// <summary>Venue numbers belonging to a séjour (any month), for the SUN-ES report indicators.</summary>
+        public HashSet<string>? VenuesInStays { get; set; }
         public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
@@ -311,7 +313,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     private string? KindOf(string? typeCode) => gate.KindOf(typeCode)?.Id;
 
     /// <summary>Document-based formula: documents produced in the month of the kind, minus non-transmission, with a conformant SUCCES trace.</summary>
-    private (int Num, int NaiveNum, int Den) ComputeDocuments(Context ctx, IndicatorDefinition def, IndicatorResult? r, bool applyExclusions)
+    private (int Num, int NaiveNum, int Den) ComputeDocuments(Context ctx, IndicatorDefinition def, IndicatorResult? r, bool applyExclusions,
+        Func<ProducedDocument, string?>? outOfScope = null)
     {
         int num = 0, naive = 0, den = 0;
         var scratch = r ?? new IndicatorResult { Definition = def };
@@ -321,6 +324,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var unit = new UnitRow { Indicator = def.Id, UnitType = "document", UnitId = d.LocalId, Ipp = d.Ipp };
             if (r is not null) r.Units.Add(unit);
             if (d.NotTransmitted) { unit.InDenominator = false; unit.Exclusion = "non-transmission"; continue; }
+            if (outOfScope?.Invoke(d) is { } why) { unit.InDenominator = false; unit.Exclusion = why; continue; }
             if (applyExclusions && d.Venue is not null && ctx.VenueByNo.TryGetValue(d.Venue, out var v) && ExclusionOf(v, ctx.Program.Exclusions) is { } ex)
             {
                 unit.InDenominator = false; unit.Exclusion = ex; continue;
@@ -509,6 +513,18 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                         CreditMessages(ctx, r, unit, MessagesOf(ctx, s, def), def);
                     else CreditTraces(ctx, r, unit, TracesOf(s), def, false);
                 }
+                break;
+            }
+            case "produced-reports":
+            {
+                // "Nombre de comptes rendus … produits et transmis / Nombre de comptes rendus … produits", over the exams
+                // of séjours and of external consultations (ACE): the unit is the report, not the séjour
+                var inStay = ctx.VenuesInStays ??= stays.SelectMany(s => s.Venues).Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
+                ComputeDocuments(ctx, def, r, applyExclusions: false, d =>
+                    d.Venue is null ? "document sans N° venue"
+                    : !ctx.VenueByNo.TryGetValue(d.Venue, out var v) ? "venue absente du fichier des venues"
+                    : inStay.Contains(v.Number) || v.AceConsultation ? null
+                    : "ni séjour ni consultation externe");
                 break;
             }
             case "stays-with-history":

@@ -106,13 +106,14 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
         // was sent on 03/10 during V01 → 1/1.
         Check(report["DS1.4"], 1, 1m, 1, 100.0m, 1, 100.0m, 50m, true);
         report["DS1.4"]!.National.ShouldBeNull();
-        // Biology stays: V01 (D12), V03 (D14); both N1 → SUN-ES requires N3 + PDF → 0/2.
+        // Biology reports (the unit is the report, over séjours and ACE): D12 (V01), D14 (V03), D13 non-transmission;
+        // both N1 → SUN-ES requires N3 + PDF → 0/2.
         Check(report["DS2.1"], 0, 2m, 2, 0.0m, 2, 100.0m, 63m, false);
         Rejected(report["DS2.1"], ("D12", ["IND-005"]), ("D14", ["IND-005"]));
         report["DS2.1"]!.GapByReason["IND-005"].ShouldBe(2);
         report["DS2.1"]!.National.ShouldBe(new NationalFormula(0, 2, 0.0m));
-        // Imaging: V02 (D15) ✓ and V05 (D16, removed: non assuré) → 1/1.
-        Check(report["DS3.1"], 1, 1m, 2, 100.0m, 1, 100.0m, 63m, true);
+        // Imaging reports: D15 (V02) ✓ and D16 (V05) ✓ → 2/2 (reports produced: no DMP adjustment).
+        Check(report["DS3.1"], 2, 2m, 2, 100.0m, 2, 100.0m, 63m, true);
         // Correspondents équipés MSSanté of the October stays: V01→dr.a, V01→dr.d, V02→dr.b = 3 (V03→dr.c is not
         // equipped: out of the denominator); none received a conformant CDA in XDM (M01/M02 are bare CDA files, M06 is not a package).
         Check(report["DS4.1"], 0, 3m, 3, 0.0m, 3, 100.0m, 56m, false);

@@ -95,6 +95,22 @@ public class StayAndDenominatorTests
     }
 
     [Fact]
+    public void DS3_1_counts_imaging_reports_of_sejours_and_external_consultations()
+    {
+        var inputs = new IndicatorInputs();
+        var stay = V("A", "02/10/2023", "05/10/2023");
+        var ace = new Venue { Ipp = "B", Number = "ACE1", Entry = new DateOnly(2023, 10, 9), Exit = new DateOnly(2023, 10, 9), AceConsultation = true, Raw = new Dictionary<string, string?>() };
+        var open = V("C", "20/10/2023", null, discharged: false);
+        inputs.Venues.AddRange([stay, ace, open]);
+        ProducedDocument Img(string id, string venue) => new() { LocalId = id, Venue = venue, Produced = new DateOnly(2023, 10, 10), TypeCode = "18748-4" };
+        inputs.Documents.AddRange([Img("I1", stay.Number), Img("I2", stay.Number), Img("I3", "ACE1"), Img("I4", open.Number)]);
+        var r = Run(inputs)["DS3.1"]!;
+        r.Definition.Unit.ShouldBe("document");
+        r.DenominatorRaw.ShouldBe(3); // two reports of the séjour (not one séjour) and the ACE report; I4's venue is neither
+        r.Units.Single(u => u.UnitId == "I4").Exclusion.ShouldBe("ni séjour ni consultation externe");
+    }
+
+    [Fact]
     public void Without_DMP_information_every_stay_is_in_the_denominator()
     {
         var inputs = new IndicatorInputs();
