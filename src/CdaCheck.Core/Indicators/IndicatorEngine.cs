@@ -54,6 +54,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public List<Stay>? ClosedStays { get; set; }
         /// <summary>Venue numbers belonging to a séjour (any month), for the SUN-ES report indicators.</summary>
         public HashSet<string>? VenuesInStays { get; set; }
+        /// <summary>Séjours by patient (SUN-ES DS1.4: a previous séjour within 5 years).</summary>
+        public Dictionary<string, List<Stay>>? StaysByIpp { get; set; }
         public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
@@ -533,10 +535,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 var cutoffYears = ctx.Program.HistoryYears;
                 foreach (var s in closed)
                 {
-                    var ids = s.Venues.Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
-                    var before = ctx.VenuesByIpp[s.Ipp].Where(v => !ids.Contains(v.Number) && v.Entry < s.Entry
-                        && (v.Exit ?? v.Entry) >= s.Entry.AddYears(-cutoffYears) && ExclusionOf(v, ctx.Program.ExcludedVenues) is null).ToList();
-                    if (before.Count == 0) continue;
+                    // a previous *séjour* (by activity, not any venue) of the patient ended within the 5 years before the entry
+                    var previous = ctx.StaysByIpp ??= stays.GroupBy(x => x.Ipp, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+                    if (!previous.TryGetValue(s.Ipp, out var mine) || !mine.Exists(o => !ReferenceEquals(o, s) && o.Entry < s.Entry
+                        && o.Exit is { } oe && oe < s.Entry && oe >= s.Entry.AddYears(-cutoffYears))) continue;
                     var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = s.Id, Ipp = s.Ipp, Note = s.Activity };
                     r.Units.Add(unit);
                     units.Add((s, unit));
@@ -546,7 +548,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 {
                     if (!unit.InDenominator || !ctx.TracesByIpp.TryGetValue(s.Ipp, out var ts)) continue;
                     var ids = s.Venues.Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
-                    var historical = ts.Where(t => t.Trace.Emitted >= s.Entry && t.Trace.Emitted <= s.Exit!.Value && IsHistorical(ctx, t, s, ids));
+                    // sent "en anticipation …, pendant le séjour, ou à posteriori, ou hors de ce cadre": any emission up to the period's end
+                    var historical = ts.Where(t => t.Trace.Emitted <= ctx.Request.End && IsHistorical(ctx, t, s, ids));
                     CreditTraces(ctx, r, unit, historical, def, true);
                 }
                 break;

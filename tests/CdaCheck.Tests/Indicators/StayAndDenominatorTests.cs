@@ -111,6 +111,23 @@ public class StayAndDenominatorTests
     }
 
     [Fact]
+    public void DS1_4_needs_a_previous_sejour_and_credits_historical_sends_made_before_admission()
+    {
+        var inputs = new IndicatorInputs();
+        var old = V("A", "01/03/2021", "05/03/2021");
+        var now = V("A", "10/10/2023", "15/10/2023");
+        var aceOnly = new Venue { Ipp = "B", Number = "ACE9", Entry = new DateOnly(2022, 1, 9), Exit = new DateOnly(2022, 1, 9), AceConsultation = true, Raw = new Dictionary<string, string?>() };
+        var nowB = V("B", "10/10/2023", "15/10/2023");
+        inputs.Venues.AddRange([old, now, aceOnly, nowB]);
+        inputs.Documents.Add(new ProducedDocument { LocalId = "H1", Ipp = "A", Venue = old.Number, Produced = new DateOnly(2021, 3, 5), TypeCode = "11490-0", Historical = true });
+        // sent on 2 October, before the admission of 10 October ("en anticipation")
+        inputs.Traces.Add(new DmpTrace { LocalId = "H1", Emitted = new DateOnly(2023, 10, 2), TypeCode = "11490-0", Ipp = "A", Status = "SUCCES" });
+        var r = Run(inputs)["DS1.4"]!;
+        r.Units.Select(u => u.Ipp).ShouldBe(["A"]); // B's earlier venue is a consultation, not a séjour
+        r.NaiveNumerator.ShouldBe(1);
+    }
+
+    [Fact]
     public void Without_DMP_information_every_stay_is_in_the_denominator()
     {
         var inputs = new IndicatorInputs();
