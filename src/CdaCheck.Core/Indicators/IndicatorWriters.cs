@@ -281,6 +281,9 @@ public static class IndicatorWriters
 
     // ------------------------------------------------------------------ FHIR R4 MeasureReport
 
+    /// <summary>Base of the MeasureReport.group extensions that declare what FHIR's populations cannot say (weighting, DMP estimate, status, target).</summary>
+    public const string FhirExtensionBase = "https://cdacheck.example/fhir/StructureDefinition/indicator-";
+
     public static void WriteFhir(IndicatorReport report, Stream stream)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -290,7 +293,8 @@ public static class IndicatorWriters
         w.WriteString("status", "complete");
         w.WriteString("type", "summary");
         w.WriteString("measure", "urn:cdacheck:indicators:" + report.Definitions.Program + (report.Window is not null ? ":" + report.Window : report.Tier is not null ? ":" + report.Tier : ""));
-        w.WriteString("date", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", Inv));
+        // reproducible: the same input gives the same bytes, so the date is the counted month's last day, not the clock
+        w.WriteString("date", report.Request.End.ToString("yyyy-MM-dd", Inv));
         if (report.Request.Establishment is not null || report.Request.Finess is not null)
         {
             w.WriteStartObject("reporter");
@@ -313,6 +317,21 @@ public static class IndicatorWriters
         {
             w.WriteStartObject();
             w.WriteString("id", i.Id.Replace('.', '-'));
+            w.WriteStartArray("extension");
+            void Ext(string name, Action<Utf8JsonWriter> value)
+            {
+                w.WriteStartObject();
+                w.WriteString("url", FhirExtensionBase + name);
+                value(w);
+                w.WriteEndObject();
+            }
+            Ext("denominator-weighting", x => x.WriteNumber("valueDecimal", Rates.Trim(i.Definition.Weighting)));
+            Ext("adjusted-denominator", x => x.WriteNumber("valueDecimal", Rates.Trim(i.Denominator)));
+            if (i.DenominatorMode is { } mode) Ext("denominator-mode", x => x.WriteString("valueCode", mode));
+            if (i.Status is { } status) Ext("indicator-status", x => x.WriteString("valueCode", status == "declared" ? "declared" : "not-concerned"));
+            if (i.Target is { } target) Ext("target", x => x.WriteNumber("valueDecimal", Rates.Trim(target)));
+            if (i.Reached is { } reachedTarget) Ext("target-reached", x => x.WriteBoolean("valueBoolean", reachedTarget));
+            w.WriteEndArray();
             w.WriteStartObject("code");
             w.WriteStartArray("coding");
             w.WriteStartObject();
@@ -338,9 +357,14 @@ public static class IndicatorWriters
                 w.WriteNumber("count", count);
                 w.WriteEndObject();
             }
+            // FHIR proportion semantics: the denominator population holds every unit examined, the exclusions are
+            // a subset of it, and numerator / (denominator − denominator-exclusion) is the unweighted rate. The
+            // programme's score divides by the weighted (HOP'EN 2 × 93 %) or DMP-estimated (SUN-ES) denominator:
+            // that adjustment is declared in the group's extensions, never hidden in a population count.
+            int excluded = i.Units.Count(u => !u.InDenominator);
             Population("initial-population", i.Units.Count);
-            Population("denominator", i.Definition.Weighting == 1m ? (int)i.Denominator : i.DenominatorRaw);
-            Population("denominator-exclusion", i.Units.Count(u => !u.InDenominator));
+            Population("denominator", i.Units.Count);
+            Population("denominator-exclusion", excluded);
             Population("numerator", i.Numerator);
             w.WriteEndArray();
             if (i.Rate is { } rate)

@@ -182,8 +182,8 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         int Count(string code) => ldl.GetProperty("population").EnumerateArray()
             .Single(p => p.GetProperty("code").GetProperty("coding")[0].GetProperty("code").GetString() == code).GetProperty("count").GetInt32();
         Count("numerator").ShouldBe(1);
-        Count("denominator").ShouldBe(4);
-        Count("denominator-exclusion").ShouldBe(3);
+        Count("denominator").ShouldBe(7);            // every séjour examined (FHIR proportion semantics)
+        Count("denominator-exclusion").ShouldBe(3);  // V05 non assuré, V06 décédé, V07 INS NIA → 4 left, × 93 % = 3.72
         ldl.GetProperty("measureScore").GetProperty("value").GetDecimal().ShouldBe(26.9m);
     }
 
