@@ -220,8 +220,11 @@ public static class IndicatorWriters
         var wb = new XlsxWriter();
         foreach (var i in report.Indicators)
         {
+            static XlsxCell Rate(decimal? d) => new(d, XlsxStyle.Rate);
+            static XlsxCell Den(decimal d) => new(Rates.Trim(d), XlsxStyle.Decimal2);
             var rows = new List<object?[]>
             {
+                new object?[] { "Champ", "Valeur" },
                 new object?[] { "Programme", report.Definitions.Title },
                 new object?[] { "Indicateur", i.Id + " — " + i.Title },
                 new object?[] { "Établissement", report.Request.Establishment },
@@ -230,12 +233,12 @@ public static class IndicatorWriters
                 new object?[] { "Numérateur", i.Numerator },
                 new object?[] { "Total", i.DenominatorRaw },
                 new object?[] { "Taux national MES", i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
-                new object?[] { "Valeur du dénominateur", Rates.Trim(i.Denominator) },
-                new object?[] { "Taux", i.Rate },
+                new object?[] { "Valeur du dénominateur", Den(i.Denominator) },
+                new object?[] { "Taux", Rate(i.Rate) },
                 new object?[] { "Cible", i.Target },
                 new object?[] { "Atteinte", i.Reached switch { true => "Oui", false => "Non", _ => i.Status ?? "" } },
                 new object?[] { "Numérateur naïf (toutes traces SUCCES)", i.NaiveNumerator },
-                new object?[] { "Taux naïf", i.NaiveRate },
+                new object?[] { "Taux naïf", Rate(i.NaiveRate) },
                 new object?[] { "Écart (unités)", i.GapUnits },
             };
             foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { "Écart " + k, v });
@@ -244,9 +247,14 @@ public static class IndicatorWriters
             {
                 rows.Add(new object?[] { "Formule nationale: numérateur (documents)", n.Numerator });
                 rows.Add(new object?[] { "Formule nationale: dénominateur (documents)", n.Denominator });
-                rows.Add(new object?[] { "Formule nationale: taux", n.Rate });
+                rows.Add(new object?[] { "Formule nationale: taux", Rate(n.Rate) });
             }
-            if (i.Note is not null) rows.Add(new object?[] { "Note", i.Note });
+            // the national matrices' own fields
+            if (report.SunEsReached is { } reachedDomains)
+                rows.Add(new object?[] { "Cible SUN-ES atteinte", i.Definition.Domain is { } dom ? (reachedDomains.Contains(dom) ? "Oui (" + dom + ")" : "Non (" + dom + ")") : "sans objet (cible unique)" });
+            rows.Add(new object?[] { "Périmètre", Perimeter(i.Definition) });
+            rows.Add(new object?[] { "Nombre de non-transmissions", i.Units.Count(u => u.Exclusion == "non-transmission") });
+            rows.Add(new object?[] { "Observations", i.Note ?? "" });
             wb.AddSheet(SheetName("Matrice " + i.Id), Neutralised(rows));
         }
         var detail = new List<object?[]>
@@ -277,7 +285,30 @@ public static class IndicatorWriters
 
     /// <summary>Text cells that a spreadsheet would run as a formula are neutralised (numbers stay numbers).</summary>
     private static List<object?[]> Neutralised(List<object?[]> rows) =>
-        rows.Select(r => r.Select(v => v switch { null or int => v, decimal d => Rates.Trim(d), _ => CsvReader.Neutralize(v.ToString()) }).ToArray()).ToList();
+        rows.Select(r => r.Select(v => v switch
+        {
+            null or int => v,
+            decimal d => Rates.Trim(d),
+            XlsxCell { Value: decimal d } c => c with { Value = Rates.Trim(d) },
+            XlsxCell c => c,
+            _ => CsvReader.Neutralize(v.ToString()),
+        }).ToArray()).ToList();
+
+    /// <summary>The matrix's "Périmètre": what the indicator counts, in the programmes' words.</summary>
+    private static string Perimeter(IndicatorDefinition d) => d.Population switch
+    {
+        "closed-stays" or "stays" => "séjours clôturés sur le mois (définition par activité)",
+        "closed-stays-with-produced-kind" or "stays-with-produced-kind" => "séjours clôturés avec au moins un document du type produit",
+        "closed-stays-with-surgery" or "stays-with-surgery" => "séjours clôturés avec au moins un acte chirurgical",
+        "ace-consultations" => "consultations externes (ACE) du mois",
+        "produced-documents" or "produced-reports" => "comptes rendus produits sur le mois (hors non-transmission)",
+        "active-file-identities" => "patients de la file active disposant d'une INS",
+        "closed-stay-patients" => "patients ayant un séjour clôturé sur le mois",
+        "stays-with-history" => "séjours de patients ayant eu un séjour dans les 5 ans",
+        "stay-correspondents" => "correspondants équipés MSSanté des séjours du mois",
+        "declared" => "déclaratif",
+        _ => d.Population,
+    };
 
     // ------------------------------------------------------------------ FHIR R4 MeasureReport
 
