@@ -42,6 +42,9 @@ public sealed record Exclusion(string Id, string Column, string? EqualsValue, st
     public string? EqualsKey { get; } = EqualsValue is null ? null : CsvReader.NormalizeValue(EqualsValue);
 }
 
+/// <summary>A SUN-ES domain (reached when every indicator listed is) or bonus (+percent when every indicator listed is reached).</summary>
+public sealed record Verdict(string Id, string Title, IReadOnlyList<string> Indicators, decimal? Percent);
+
 public sealed record StayDefinition(string Activity, IReadOnlyList<string> Aliases, string Mode, bool RequireDischarged,
     int MinDays, bool AdultsOnly, int MaxGapDays, int WindowMonths, int MinSessions, bool SameLegalEntity = false);
 
@@ -70,6 +73,9 @@ public sealed class ProgramDefinition
     public IReadOnlyList<Exclusion> DmpRemovals { get; init; } = [];
     /// <summary>DMP trace statuses that say the patient's DMP is closed (normalised).</summary>
     public IReadOnlySet<string> DmpClosedStatuses { get; init; } = new HashSet<string>();
+    /// <summary>SUN-ES domains and bonuses with the indicators each needs reached.</summary>
+    public IReadOnlyList<Verdict> DomainVerdicts { get; init; } = [];
+    public IReadOnlyList<Verdict> Bonuses { get; init; } = [];
     /// <summary>HOP'EN 2: the SUN-ES domains a tier is reached for.</summary>
     public IReadOnlyList<string> Domains { get; init; } = [];
     /// <summary>First and last month the programme counts (yyyy-MM), null when any month is accepted.</summary>
@@ -125,6 +131,13 @@ public sealed class ProgramDefinition
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
     private static IReadOnlySet<string> Norm(IEnumerable<string> values) => values.Select(CsvReader.NormalizeValue).ToHashSet(StringComparer.Ordinal);
 
+    private static IReadOnlyList<Verdict> Verdicts(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var arr) && arr.ValueKind == JsonValueKind.Array
+            ? arr.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object)
+                .Select(x => new Verdict(Str(x, "id"), Str(x, "title"), Strs(x, "indicators"),
+                    x.TryGetProperty("percent", out var pc) && pc.ValueKind == JsonValueKind.Number ? pc.GetDecimal() : null)).ToArray()
+            : [];
+
     private static ProgramDefinition Parse(JsonElement root)
     {
         var indicators = new List<IndicatorDefinition>();
@@ -171,7 +184,9 @@ public sealed class ProgramDefinition
             DmpRemovals = dmp.ValueKind == JsonValueKind.Object ? Excl(dmp, "removals") : [],
             DmpClosedStatuses = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "closedStatuses")) : new HashSet<string>(),
             HistoryYears = root.TryGetProperty("historical", out var h) ? Int(h, "lookbackYears", 5) : 5,
-            Domains = Strs(root, "domains"),
+            Domains = root.TryGetProperty("domains", out var dm) && dm.ValueKind == JsonValueKind.Array && dm.GetArrayLength() > 0 && dm[0].ValueKind == JsonValueKind.String ? Strs(root, "domains") : [],
+            DomainVerdicts = Verdicts(root, "domains"),
+            Bonuses = Verdicts(root, "bonuses"),
             MonthsFrom = root.TryGetProperty("months", out var mo) ? OptStr(mo, "from") : null,
             MonthsTo = root.TryGetProperty("months", out var mt) ? OptStr(mt, "to") : null,
         };

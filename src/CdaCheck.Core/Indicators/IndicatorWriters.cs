@@ -112,6 +112,28 @@ public static class IndicatorWriters
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (report.Definitions.DomainVerdicts.Count > 0 || report.Definitions.Bonuses.Count > 0)
+        {
+            void Verdicts(string name, IReadOnlyList<Verdict> list)
+            {
+                w.WriteStartArray(name);
+                foreach (var (v, reached) in report.Verdicts(list))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", v.Id);
+                    w.WriteString("title", v.Title);
+                    w.WriteStartArray("indicators");
+                    foreach (var id in v.Indicators) w.WriteStringValue(id);
+                    w.WriteEndArray();
+                    if (v.Percent is { } pc) w.WriteNumber("percent", pc);
+                    if (reached is { } rr) w.WriteBoolean("reached", rr); else w.WriteNull("reached");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            Verdicts("domains", report.Definitions.DomainVerdicts);
+            Verdicts("bonuses", report.Definitions.Bonuses);
+        }
         w.WriteStartArray("inputErrors");
         foreach (var e in report.InputErrors)
         {

@@ -92,6 +92,18 @@ public sealed class IndicatorReport
     public List<InputFileSummary> Inputs { get; } = new();
     public int Validations { get; set; }
 
+    /// <summary>
+    /// SUN-ES domain verdicts and bonuses: true when every indicator listed is reached, false when one is not,
+    /// null when one has no target in the window (or no window).
+    /// </summary>
+    public IEnumerable<(Verdict Verdict, bool? Reached)> Verdicts(IReadOnlyList<Verdict> list) =>
+        list.Select(v =>
+        {
+            var rs = v.Indicators.Select(id => this[id]?.Reached).ToList();
+            bool? reached = rs.Exists(r => r == false) ? false : rs.TrueForAll(r => r == true) ? true : null;
+            return (v, reached);
+        });
+
     public IndicatorResult? this[string id] => Indicators.Find(i => i.Id == id);
 }
 

@@ -122,6 +122,15 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
         Check(report["DS4.2"], 2, 7m, 7, 28.6m, 2, 28.6m, 56m, false);
         report["DS4.3"]!.Status.ShouldBe("declared");
         report["DS4.3"]!.Rate.ShouldBeNull();
+        // Domain verdicts: D1 = DS1.1 (40 < 69) and DS1.2 (50 < 63) → not reached; D3 = DS3.1 (100 ≥ 63) → reached.
+        var domains = report.Verdicts(report.Definitions.DomainVerdicts).ToDictionary(v => v.Verdict.Id, v => v.Reached);
+        domains["D1"].ShouldBe(false);
+        domains["D3"].ShouldBe(true);
+        // Bonuses (+10 %): CRO needs DS1.3 (50 < 69) → no; historical needs DS1.4 (100 ≥ 50) AND DS1.1 and DS1.2 → no.
+        var bonuses = report.Verdicts(report.Definitions.Bonuses).ToDictionary(v => v.Verdict.Id, v => v.Reached);
+        bonuses["cro"].ShouldBe(false);
+        bonuses["historique"].ShouldBe(false);
+        report["DS1.4"]!.Reached.ShouldBe(true);
     }
 
     [Fact]
