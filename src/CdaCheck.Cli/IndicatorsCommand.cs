@@ -22,9 +22,13 @@ public static class IndicatorsCommand
         var month = new Option<string>("--month") { Description = Texts.Get(lang, "cli.indicators.month"), Required = true };
         var window = new Option<string?>("--window") { Description = Texts.Get(lang, "cli.indicators.window") };
         var tier = new Option<string?>("--tier") { Description = Texts.Get(lang, "cli.indicators.tier") };
-        var venues = new Option<string>("--venues") { Description = Texts.Get(lang, "cli.indicators.venues"), Required = true };
-        var documents = new Option<string>("--documents") { Description = Texts.Get(lang, "cli.indicators.documents"), Required = true };
-        var traces = new Option<string>("--traces") { Description = Texts.Get(lang, "cli.indicators.traces"), Required = true };
+        var reached = new Option<string?>("--sun-es-reached") { Description = Texts.Get(lang, "cli.indicators.reached") };
+        var anyMonth = new Option<bool>("--allow-any-month") { Description = Texts.Get(lang, "cli.indicators.anyMonth") };
+        var venues = new Option<string?>("--venues") { Description = Texts.Get(lang, "cli.indicators.venues") };
+        var documents = new Option<string?>("--documents") { Description = Texts.Get(lang, "cli.indicators.documents") };
+        var traces = new Option<string?>("--traces") { Description = Texts.Get(lang, "cli.indicators.traces") };
+        var workbook = new Option<string?>("--workbook") { Description = Texts.Get(lang, "cli.indicators.workbook") };
+        var columns = new Option<string?>("--columns") { Description = Texts.Get(lang, "cli.indicators.columns") };
         var mss = new Option<string?>("--mss") { Description = Texts.Get(lang, "cli.indicators.mss") };
         var identities = new Option<string?>("--identities") { Description = Texts.Get(lang, "cli.indicators.identities") };
         var root = new Option<string?>("--documents-root") { Description = Texts.Get(lang, "cli.indicators.root") };
@@ -36,7 +40,7 @@ public static class IndicatorsCommand
         var schemas = new Option<string?>("--schemas") { Description = Texts.Get(lang, "cli.option.schemas") };
         var cmd = new Command("indicators", Texts.Get(lang, "cli.indicators.description"))
         {
-            program, month, window, tier, venues, documents, traces, mss, identities, root, establishment, finess, format, output, schemas,
+            program, month, window, tier, reached, anyMonth, venues, documents, traces, workbook, columns, mss, identities, root, establishment, finess, format, output, schemas,
         };
         cmd.SetAction(pr =>
         {
@@ -61,6 +65,22 @@ public static class IndicatorsCommand
                 return Usage(stderr, lang, prog != "sun-es" ? Texts.Get(lang, "cli.indicators.windowSunEsOnly") : Texts.Format(lang, "cli.indicators.windowOneOf", string.Join(", ", defs.Windows)));
             if (t is not null && (prog != "hopen2" || !defs.Tiers.Contains(t)))
                 return Usage(stderr, lang, prog != "hopen2" ? Texts.Get(lang, "cli.indicators.tierHopen2Only") : Texts.Format(lang, "cli.indicators.tierOneOf", string.Join(", ", defs.Tiers)));
+            var reachedArg = pr.GetValue(reached);
+            IReadOnlySet<string>? domains = null;
+            if (reachedArg is not null)
+            {
+                if (prog != "hopen2") return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.reachedHopen2Only"));
+                if (t is not null) return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.tierOrReached"));
+                if (!ProgramDefinition.TryDomains(reachedArg, defs, out domains, out var bad))
+                    return Usage(stderr, lang, Texts.Format(lang, "cli.indicators.badDomain", bad, string.Join(", ", defs.Domains)));
+            }
+            if (prog == "hopen2" && !pr.GetValue(anyMonth) && !defs.AcceptsMonth(year, mon))
+                return Usage(stderr, lang, Texts.Format(lang, "cli.indicators.outsidePhase1", $"{year:0000}-{mon:00}", defs.MonthsFrom, defs.MonthsTo));
+            var book = pr.GetValue(workbook);
+            string? Input(Option<string?> o) => pr.GetValue(o) ?? book;
+            string? venuesPath = Input(venues), documentsPath = Input(documents), tracesPath = Input(traces);
+            if (venuesPath is null || documentsPath is null || tracesPath is null)
+                return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.needInputs"));
             var fmt = pr.GetValue(format)!;
             var outPath = pr.GetValue(output);
             if (fmt == "xlsx" && outPath is null) return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.xlsxNeedsOutput"));
@@ -68,11 +88,14 @@ public static class IndicatorsCommand
             if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine(Texts.Format(lang, "cli.indicators.noDocumentsRoot", docRoot)); return CliApp.ExitError; }
             var request = new IndicatorRequest(prog, year, mon)
             {
-                Window = w, Tier = t, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess),
+                Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess),
             };
             try
             {
-                var inputs = InputReader.Read(pr.GetValue(venues)!, pr.GetValue(documents), pr.GetValue(traces), pr.GetValue(mss), pr.GetValue(identities));
+                var aliases = ColumnAliases.Load(data);
+                if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns);
+                var inputs = InputReader.Read(new InputPaths(venuesPath, documentsPath, tracesPath, pr.GetValue(mss), pr.GetValue(identities)),
+                    new InputOptions { Aliases = aliases, Data = data });
                 var gate = new ConformanceGate(data, docRoot);
                 var report = new IndicatorEngine(gate).Compute(request, inputs, defs);
                 if (outPath is not null)
@@ -92,6 +115,12 @@ public static class IndicatorsCommand
                 }
                 if (report.InputErrors.Count > 0) stderr.WriteLine(Texts.Format(lang, "cli.indicators.inputErrors", report.InputErrors.Count));
                 return CliApp.ExitOk;
+            }
+            catch (IndicatorInputException ex)
+            {
+                // a required column missing, no usable row, an unreadable workbook: nothing is computed (usage error)
+                stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
+                return CliApp.ExitUsage;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

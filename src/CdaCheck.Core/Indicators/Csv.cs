@@ -355,9 +355,18 @@ public sealed class CsvTable
     /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
     /// </summary>
     public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
-        Func<CsvTable, Action<CsvRecord>> bind)
+        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null) =>
+        Stream(CsvReader.Read(reader, displayName, errors), displayName, required, errors, bind, alias);
+
+    /// <summary>
+    /// The same over records already split (an .xlsx sheet's rows): the first record is the header.
+    /// <paramref name="alias"/> maps a header as written to the normalised canonical column it stands for
+    /// (the alias table and the user's mapping); a header matching a canonical column exactly wins over an alias.
+    /// </summary>
+    public static CsvTable? Stream(IEnumerable<CsvRecord> records, string displayName, IReadOnlyList<string> required, List<InputError> errors,
+        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null)
     {
-        using var e = CsvReader.Read(reader, displayName, errors).GetEnumerator();
+        using var e = records.GetEnumerator();
         if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, "empty file (no header row)")); return null; }
         var header = e.Current;
         var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
@@ -366,6 +375,9 @@ public sealed class CsvTable
             var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
             if (key.Length > 0) cols.TryAdd(key, i);
         }
+        if (alias is not null)
+            for (int i = 0; i < header.Fields.Count; i++)
+                if (alias(header.Fields[i].TrimStart('\uFEFF')) is { } canonical) cols.TryAdd(canonical, i);
         var missing = required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList();
         if (missing.Count > 0)
         {

@@ -24,6 +24,12 @@ public sealed class IndicatorDefinition
     public bool RequireXdm { get; init; }
     public bool Historical { get; init; }
     public bool RequireConformantAttachment { get; init; } = true;
+    /// <summary>HOP'EN 2: the SUN-ES domain (D1…D4) whose attainment sets this indicator's target tier; null = one target.</summary>
+    public string? Domain { get; init; }
+    /// <summary>SUN-ES DS4.2: a message counts without attachment, but an attached document must carry a qualified INS.</summary>
+    public bool AttachmentMustHaveQualifiedIns { get; init; }
+    /// <summary>SUN-ES DS4.1: the denominator holds the correspondents équipés MSSanté only.</summary>
+    public bool EquippedOnly { get; init; }
     /// <summary>Target (percent) per tier or window; null value = no target in that window.</summary>
     public required IReadOnlyDictionary<string, decimal?> Targets { get; init; }
 }
@@ -36,8 +42,11 @@ public sealed record Exclusion(string Id, string Column, string? EqualsValue, st
     public string? EqualsKey { get; } = EqualsValue is null ? null : CsvReader.NormalizeValue(EqualsValue);
 }
 
+/// <summary>A SUN-ES domain (reached when every indicator listed is) or bonus (+percent when every indicator listed is reached).</summary>
+public sealed record Verdict(string Id, string Title, IReadOnlyList<string> Indicators, decimal? Percent);
+
 public sealed record StayDefinition(string Activity, IReadOnlyList<string> Aliases, string Mode, bool RequireDischarged,
-    int MinDays, bool AdultsOnly, int MaxGapDays, int WindowMonths, int MinSessions);
+    int MinDays, bool AdultsOnly, int MaxGapDays, int WindowMonths, int MinSessions, bool SameLegalEntity = false);
 
 /// <summary>A programme (HOP'EN 2 or SUN-ES): its indicators, exclusions, targets and séjour definitions.</summary>
 public sealed class ProgramDefinition
@@ -60,6 +69,46 @@ public sealed class ProgramDefinition
     public IReadOnlySet<string> DmpNotOpen { get; init; } = new HashSet<string>();
     public bool OppositionExcludes { get; init; } = true;
     public int HistoryYears { get; init; } = 5;
+    /// <summary>SUN-ES DMP estimate: séjours removed first (patients who cannot have an INS).</summary>
+    public IReadOnlyList<Exclusion> DmpRemovals { get; init; } = [];
+    /// <summary>DMP trace statuses that say the patient's DMP is closed (normalised).</summary>
+    public IReadOnlySet<string> DmpClosedStatuses { get; init; } = new HashSet<string>();
+    /// <summary>SUN-ES domains and bonuses with the indicators each needs reached.</summary>
+    public IReadOnlyList<Verdict> DomainVerdicts { get; init; } = [];
+    public IReadOnlyList<Verdict> Bonuses { get; init; } = [];
+    /// <summary>HOP'EN 2: the SUN-ES domains a tier is reached for.</summary>
+    public IReadOnlyList<string> Domains { get; init; } = [];
+    /// <summary>First and last month the programme counts (yyyy-MM), null when any month is accepted.</summary>
+    public string? MonthsFrom { get; init; }
+    public string? MonthsTo { get; init; }
+
+    /// <summary>Whether a month is inside the programme's months (HOP'EN 2 phase 1: December 2024 to July 2025).</summary>
+    public bool AcceptsMonth(int year, int month)
+    {
+        var m = $"{year:0000}-{month:00}";
+        return (MonthsFrom is null || string.CompareOrdinal(m, MonthsFrom) >= 0) && (MonthsTo is null || string.CompareOrdinal(m, MonthsTo) <= 0);
+    }
+
+    /// <summary>Parses "D1,D4" into domains of this programme; false with the first unknown one.</summary>
+    public static bool TryDomains(string list, ProgramDefinition p, out IReadOnlySet<string> domains, out string? bad)
+    {
+        var set = new SortedSet<string>(StringComparer.Ordinal);
+        bad = null;
+        foreach (var raw in list.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var d = raw.Trim().ToUpperInvariant();
+            if (d is "NONE" or "AUCUN") continue;
+            if (!p.Domains.Contains(d)) { bad = raw; domains = set; return false; }
+            set.Add(d);
+        }
+        domains = set;
+        return true;
+    }
+
+    /// <summary>HOP'EN 2 tier of one indicator: "sun-es-reached" when its SUN-ES domain is reached, else "other"; an indicator without a domain takes "other" unless every domain is reached (its targets are equal).</summary>
+    public static string TierOf(IndicatorDefinition def, IReadOnlySet<string> reached, IReadOnlyList<string> allDomains) =>
+        def.Domain is { } d ? (reached.Contains(d) ? "sun-es-reached" : "other")
+            : allDomains.Count > 0 && allDomains.All(reached.Contains) ? "sun-es-reached" : "other";
 
     public static readonly string[] Programs = ["hopen2", "sun-es"];
 
@@ -82,6 +131,13 @@ public sealed class ProgramDefinition
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
     private static IReadOnlySet<string> Norm(IEnumerable<string> values) => values.Select(CsvReader.NormalizeValue).ToHashSet(StringComparer.Ordinal);
 
+    private static IReadOnlyList<Verdict> Verdicts(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var arr) && arr.ValueKind == JsonValueKind.Array
+            ? arr.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object)
+                .Select(x => new Verdict(Str(x, "id"), Str(x, "title"), Strs(x, "indicators"),
+                    x.TryGetProperty("percent", out var pc) && pc.ValueKind == JsonValueKind.Number ? pc.GetDecimal() : null)).ToArray()
+            : [];
+
     private static ProgramDefinition Parse(JsonElement root)
     {
         var indicators = new List<IndicatorDefinition>();
@@ -99,7 +155,8 @@ public sealed class ProgramDefinition
                 ApplyExclusions = Bool(i, "applyExclusions", false), DmpAdjusted = Bool(i, "dmpAdjusted", false),
                 ZeroDenominator = OptStr(i, "zeroDenominator"), MinLevel = OptStr(i, "minLevel"), RequiredLevel = OptStr(i, "requiredLevel"),
                 RequirePdf = Bool(i, "requirePdf", false), RequireXdm = Bool(i, "requireXdm", false), Historical = Bool(i, "historical", false),
-                RequireConformantAttachment = Bool(i, "requireConformantAttachment", true), Targets = targets,
+                RequireConformantAttachment = Bool(i, "requireConformantAttachment", true), Targets = targets, Domain = OptStr(i, "domain"),
+                AttachmentMustHaveQualifiedIns = Bool(i, "attachmentMustHaveQualifiedIns", false), EquippedOnly = Bool(i, "equippedOnly", false),
             });
         }
         if (indicators.Count == 0) throw new ReferenceDataException("indicator definitions: no indicators.");
@@ -112,7 +169,7 @@ public sealed class ProgramDefinition
             foreach (var s in sd.EnumerateArray())
                 stays.Add(new StayDefinition(Str(s, "activity"), Strs(s, "aliases").Select(CsvReader.NormalizeValue).ToArray(), Str(s, "mode"),
                     Bool(s, "requireDischarged", false), Int(s, "minDays", 0), Bool(s, "adultsOnly", false), Int(s, "maxGapDays", 0),
-                    Int(s, "windowMonths", 0), Int(s, "minSessions", 0)));
+                    Int(s, "windowMonths", 0), Int(s, "minSessions", 0), Bool(s, "sameLegalEntity", false)));
         var dmp = root.TryGetProperty("dmpDenominator", out var dd) ? dd : default;
         return new ProgramDefinition
         {
@@ -124,7 +181,14 @@ public sealed class ProgramDefinition
             DmpOpen = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "openValues")) : new HashSet<string>(),
             DmpNotOpen = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "notOpenValues")) : new HashSet<string>(),
             OppositionExcludes = dmp.ValueKind != JsonValueKind.Object || Bool(dmp, "oppositionExcludes", true),
+            DmpRemovals = dmp.ValueKind == JsonValueKind.Object ? Excl(dmp, "removals") : [],
+            DmpClosedStatuses = dmp.ValueKind == JsonValueKind.Object ? Norm(Strs(dmp, "closedStatuses")) : new HashSet<string>(),
             HistoryYears = root.TryGetProperty("historical", out var h) ? Int(h, "lookbackYears", 5) : 5,
+            Domains = root.TryGetProperty("domains", out var dm) && dm.ValueKind == JsonValueKind.Array && dm.GetArrayLength() > 0 && dm[0].ValueKind == JsonValueKind.String ? Strs(root, "domains") : [],
+            DomainVerdicts = Verdicts(root, "domains"),
+            Bonuses = Verdicts(root, "bonuses"),
+            MonthsFrom = root.TryGetProperty("months", out var mo) ? OptStr(mo, "from") : null,
+            MonthsTo = root.TryGetProperty("months", out var mt) ? OptStr(mt, "to") : null,
         };
     }
 

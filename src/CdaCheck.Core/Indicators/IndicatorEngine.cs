@@ -43,13 +43,19 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         public Dictionary<string, List<TraceInfo>> TracesByDoc { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<TraceInfo>> TracesByIpp { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, IdentityRow> IdentityByIpp { get; } = new(StringComparer.Ordinal);
+        /// <summary>Patients whose DMP a trace says is closed (e.g. ERREUR_DMP_CLOS): no DMP.</summary>
+        public HashSet<string> ClosedDmpIpps { get; } = new(StringComparer.Ordinal);
         public List<MsgInfo> Messages { get; } = new();
         public Dictionary<string, List<MsgInfo>> MessagesByVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<MsgInfo>> MessagesByIppWithoutVenue { get; } = new(StringComparer.Ordinal);
         public Dictionary<(string, string), RejectedDocument> Rejections { get; } = new();
         public List<InputError> Warnings { get; } = new();
-        /// <summary>HOP'EN closed stays (discharged in the period, not an excluded venue), shared by the indicators.</summary>
-        public List<Venue>? ClosedVenues { get; set; }
+        /// <summary>HOP'EN closed séjours (ending in the period, by activity), shared by the indicators.</summary>
+        public List<Stay>? ClosedStays { get; set; }
+        /// <summary>Venue numbers belonging to a séjour (any month), for the SUN-ES report indicators.</summary>
+        public HashSet<string>? VenuesInStays { get; set; }
+        /// <summary>Séjours by patient (SUN-ES DS1.4: a previous séjour within 5 years).</summary>
+        public Dictionary<string, List<Stay>>? StaysByIpp { get; set; }
         public string FileOf(string role) => Inputs.Files.FirstOrDefault(f => f.Role == role)?.File ?? role;
         public bool InRange(DateOnly? d) => d is { } x && x >= Request.Start && x <= Request.End;
     }
@@ -60,19 +66,28 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         Index(ctx);
         Prewarm(ctx);
         string? window = null, tier = null;
+        IReadOnlySet<string>? reached = null;
         if (program.Program == "sun-es") window = request.Window ?? program.WindowOf(request.Year, request.Month);
-        else tier = request.Tier ?? program.DefaultTier;
-        var report = new IndicatorReport { Request = request, Definitions = program, Window = window, Tier = tier };
+        else
+        {
+            // per SUN-ES domain; --tier is the shorthand for all domains (sun-es-reached) or none (other)
+            reached = request.SunEsReached
+                ?? ((request.Tier ?? program.DefaultTier) == "sun-es-reached" ? program.Domains.ToHashSet(StringComparer.Ordinal) : new HashSet<string>());
+            tier = reached.Count == 0 ? "other" : program.Domains.All(reached.Contains) ? "sun-es-reached" : null;
+        }
+        var report = new IndicatorReport { Request = request, Definitions = program, Window = window, Tier = tier, SunEsReached = reached };
         report.Inputs.AddRange(inputs.Files);
         report.InputErrors.AddRange(inputs.Errors);
         report.InputErrors.AddRange(ctx.Warnings);
-        var stays = program.Program == "sun-es" ? BuildStays(ctx, report.InputErrors) : null;
+        // séjours by activity (MCO/SMR venue, PSY chained venues, HAD ≥ 8 days, séances in series): both programmes
+        var stays = BuildStays(ctx, report.InputErrors);
         foreach (var def in program.Indicators)
         {
             var r = new IndicatorResult { Definition = def };
             if (program.Program == "sun-es") ComputeSunEs(ctx, def, r, stays!);
-            else ComputeHopen(ctx, def, r);
-            Finish(r, def, window ?? tier);
+            else ComputeHopen(ctx, def, r, stays);
+            if (reached is not null) r.TargetTier = ProgramDefinition.TierOf(def, reached, program.Domains);
+            Finish(r, def, window ?? r.TargetTier);
             report.Indicators.Add(r);
         }
         report.Validations = gate.Validations;
@@ -104,7 +119,12 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var status = t.Status ?? "";
             if (!successOf.TryGetValue(status, out var success))
                 successOf[status] = success = ctx.Program.DmpSuccess.Contains(CsvReader.NormalizeValue(t.Status));
-            if (!success) continue;
+            if (!success)
+            {
+                if (ctx.Program.DmpClosedStatuses.Count > 0 && ctx.Program.DmpClosedStatuses.Contains(CsvReader.NormalizeValue(t.Status)))
+                    if ((t.Ipp ?? (ctx.DocById.TryGetValue(t.LocalId, out var cd) ? cd.Ipp : null)) is { } closedIpp) ctx.ClosedDmpIpps.Add(closedIpp);
+                continue;
+            }
             ctx.DocById.TryGetValue(t.LocalId, out var doc);
             var venue = t.Stay ?? doc?.Venue;
             Venue? v = null;
@@ -181,7 +201,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             unit.Naive = true;
             var label = m.Msg.Id;
             if (!unit.Documents.Contains(label)) unit.Documents.Add(label);
-            if (!def.RequireConformantAttachment) { unit.Counted = true; continue; }
+            if (!def.RequireConformantAttachment && !(def.AttachmentMustHaveQualifiedIns && m.Msg.Attachment is not null)) { unit.Counted = true; continue; }
             var g = gate.CheckAttachment(m.Msg.Id, m.Msg.Attachment, gate.ResolveAttachment(m.Msg.Attachment, ctx.Inputs.MssFolder), def);
             if (g.Counts) { unit.Counted = true; continue; }
             foreach (var reason in g.Reasons) unit.Reasons.Add(reason);
@@ -221,26 +241,36 @@ public sealed class IndicatorEngine(ConformanceGate gate)
 
     // ---------------------------------------------------------------- HOP'EN 2
 
-    private void ComputeHopen(Context ctx, IndicatorDefinition def, IndicatorResult r)
+    private void ComputeHopen(Context ctx, IndicatorDefinition def, IndicatorResult r, List<Stay> stays)
     {
         var p = ctx.Program;
-        // the same for every indicator of the run: computed once, read only below
-        var closed = ctx.ClosedVenues ??= ctx.Inputs.Venues.Where(v => v.Discharged && ctx.InRange(v.Exit) && ExclusionOf(v, p.ExcludedVenues) is null).ToList();
+        // the same for every indicator of the run: computed once, read only below. A séjour is closed when it ends
+        // in the month (the webinar's definitions by activity: a dialysis series is one séjour, not one per séance).
+        var closed = ctx.ClosedStays ??= stays.Where(s => ctx.InRange(s.Exit)).ToList();
         switch (def.Population)
         {
             case "closed-stays":
             case "closed-stays-with-produced-kind":
             case "closed-stays-with-surgery":
-            case "ace-consultations":
             {
-                IEnumerable<Venue> pop = def.Population switch
+                IEnumerable<Stay> pop = def.Population switch
                 {
-                    "closed-stays-with-produced-kind" => closed.Where(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => !d.NotTransmitted && KindOf(d.TypeCode) == def.Kind)),
-                    "closed-stays-with-surgery" => closed.Where(v => v.Surgery),
-                    "ace-consultations" => ctx.Inputs.Venues.Where(v => v.AceConsultation && ctx.InRange(v.Entry) && ExclusionOf(v, p.ExcludedVenues) is null),
+                    "closed-stays-with-produced-kind" => closed.Where(s => s.Venues.Exists(v => ctx.DocsByVenue.TryGetValue(v.Number, out var ds) && ds.Exists(d => !d.NotTransmitted && KindOf(d.TypeCode) == def.Kind))),
+                    "closed-stays-with-surgery" => closed.Where(s => s.Surgery),
                     _ => closed,
                 };
-                foreach (var v in pop)
+                foreach (var st in pop)
+                {
+                    var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = st.Id, Ipp = st.Ipp, Note = st.Activity == p.DefaultActivity ? null : st.Activity };
+                    r.Units.Add(unit);
+                    if (def.ApplyExclusions && st.Venues.Select(v => ExclusionOf(v, p.Exclusions)).FirstOrDefault(x => x is not null) is { } ex) { unit.InDenominator = false; unit.Exclusion = ex; continue; }
+                    CreditTraces(ctx, r, unit, st.Venues.SelectMany(v => ctx.TracesByVenue.TryGetValue(v.Number, out var ts) ? ts : []).Where(t => t.Kind == def.Kind), def, false);
+                }
+                break;
+            }
+            case "ace-consultations":
+            {
+                foreach (var v in ctx.Inputs.Venues.Where(v => v.AceConsultation && ctx.InRange(v.Entry) && ExclusionOf(v, p.ExcludedVenues) is null))
                 {
                     var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = v.Number, Ipp = v.Ipp };
                     r.Units.Add(unit);
@@ -259,8 +289,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             case "closed-stay-patients":
             {
                 var firstEntry = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-                foreach (var v in closed)
-                    if (!firstEntry.TryGetValue(v.Ipp, out var d) || v.Entry < d) firstEntry[v.Ipp] = v.Entry;
+                foreach (var st in closed)
+                    if (!firstEntry.TryGetValue(st.Ipp, out var d) || st.Entry < d) firstEntry[st.Ipp] = st.Entry;
                 var msgsByIpp = new Dictionary<string, List<MsgInfo>>(StringComparer.Ordinal);
                 foreach (var m in ctx.Messages)
                     if (m.Ipp is not null && SuccessMss(ctx, m, def.Channel!)) Add(msgsByIpp, m.Ipp, m);
@@ -285,7 +315,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     private string? KindOf(string? typeCode) => gate.KindOf(typeCode)?.Id;
 
     /// <summary>Document-based formula: documents produced in the month of the kind, minus non-transmission, with a conformant SUCCES trace.</summary>
-    private (int Num, int NaiveNum, int Den) ComputeDocuments(Context ctx, IndicatorDefinition def, IndicatorResult? r, bool applyExclusions)
+    private (int Num, int NaiveNum, int Den) ComputeDocuments(Context ctx, IndicatorDefinition def, IndicatorResult? r, bool applyExclusions,
+        Func<ProducedDocument, string?>? outOfScope = null)
     {
         int num = 0, naive = 0, den = 0;
         var scratch = r ?? new IndicatorResult { Definition = def };
@@ -295,6 +326,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var unit = new UnitRow { Indicator = def.Id, UnitType = "document", UnitId = d.LocalId, Ipp = d.Ipp };
             if (r is not null) r.Units.Add(unit);
             if (d.NotTransmitted) { unit.InDenominator = false; unit.Exclusion = "non-transmission"; continue; }
+            if (outOfScope?.Invoke(d) is { } why) { unit.InDenominator = false; unit.Exclusion = why; continue; }
             if (applyExclusions && d.Venue is not null && ctx.VenueByNo.TryGetValue(d.Venue, out var v) && ExclusionOf(v, ctx.Program.Exclusions) is { } ex)
             {
                 unit.InDenominator = false; unit.Exclusion = ex; continue;
@@ -323,8 +355,16 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 if (!ctx.IdentityByIpp.TryGetValue(ipp, out var id)) { unit.Note = "IPP absent from the identities file"; continue; }
                 if (id.Fictitious) { unit.InDenominator = false; unit.Exclusion = "identité fictive"; continue; }
                 if (id.Doubtful) { unit.InDenominator = false; unit.Exclusion = "identité douteuse"; continue; }
-                unit.Counted = unit.Naive = IsQualifiedStatus(id.Status);
-                if (!unit.Counted) unit.Note = "statut: " + (id.Status ?? "(vide)");
+                // "disposant d'une INS": the INS was retrieved (récupérée or qualifiée); provisoire and validée have none
+                var status = IdentityStatus(id.Status);
+                if (status is not ("qualifiee" or "recuperee"))
+                {
+                    unit.InDenominator = false;
+                    unit.Exclusion = "ne dispose pas d'une INS (statut " + (id.Status ?? "vide") + ")";
+                    continue;
+                }
+                unit.Counted = unit.Naive = status == "qualifiee";
+                if (!unit.Counted) unit.Note = "statut: " + id.Status;
             }
             else if (ctx.Inputs.VenuesHaveInsQualified)
                 unit.Counted = unit.Naive = ctx.VenuesByIpp[ipp].Exists(v => v.InsQualified == true);
@@ -332,7 +372,26 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         }
     }
 
-    private static bool IsQualifiedStatus(string? status) => CsvReader.NormalizeValue(status).Contains("qualifi", StringComparison.Ordinal);
+    /// <summary>
+    /// The RNIV identity status, matched exactly (a "non qualifiée" is not qualified): provisoire, recuperee, validee or
+    /// qualifiee, with or without the word "identité" before it; null for anything else.
+    /// </summary>
+    public static string? IdentityStatus(string? status)
+    {
+        var n = CsvReader.NormalizeValue(status);
+        if (n.StartsWith("identite ", StringComparison.Ordinal)) n = n["identite ".Length..];
+        if (n.StartsWith("statut ", StringComparison.Ordinal)) n = n["statut ".Length..];
+        return n switch
+        {
+            "qualifiee" or "qualifie" or "iq" => "qualifiee",
+            "recuperee" or "recupere" or "ir" => "recuperee",
+            "validee" or "valide" or "iv" => "validee",
+            "provisoire" or "ip" => "provisoire",
+            _ => null,
+        };
+    }
+
+    private static bool IsQualifiedStatus(string? status) => IdentityStatus(status) == "qualifiee";
 
     // ---------------------------------------------------------------- SUN-ES
 
@@ -359,8 +418,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var (act, venues) in byActivity.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
             if (!defs.TryGetValue(act, out var sd)) continue;
-            foreach (var group in venues.GroupBy(v => v.Ipp, StringComparer.Ordinal))
+            // dialysis séances of one séjour belong to the same legal entity (FINESS juridique) when the extraction says so
+            foreach (var group in venues.GroupBy(v => sd.SameLegalEntity ? v.Ipp + "\u0001" + v.LegalEntity : v.Ipp, StringComparer.Ordinal))
             {
+                var ipp = group.First().Ipp;
                 var list = group.OrderBy(v => v.Entry).ThenBy(v => v.Number, StringComparer.Ordinal).ToList();
                 switch (sd.Mode)
                 {
@@ -374,7 +435,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                             if (chain.Count == 0) return;
                             var last = chain[^1];
                             if (!open && (!sd.RequireDischarged || last.Discharged))
-                                stays.Add(new Stay { Id = string.Join("+", chain.Select(c => c.Number)), Ipp = group.Key, Activity = act, Venues = chain.ToList(), Exit = end });
+                                stays.Add(new Stay { Id = string.Join("+", chain.Select(c => c.Number)), Ipp = ipp, Activity = act, Venues = chain.ToList(), Exit = end });
                             chain.Clear(); end = null; open = false;
                         }
                         foreach (var v in list)
@@ -399,7 +460,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                             if (j - i + 1 >= sd.MinSessions)
                             {
                                 var sessions = list.GetRange(i, j - i + 1);
-                                stays.Add(new Stay { Id = string.Join("+", sessions.Select(c => c.Number)), Ipp = group.Key, Activity = act, Venues = sessions, Exit = sessions[^1].Exit ?? sessions[^1].Entry });
+                                stays.Add(new Stay { Id = string.Join("+", sessions.Select(c => c.Number)), Ipp = ipp, Activity = act, Venues = sessions, Exit = sessions[^1].Exit ?? sessions[^1].Entry });
                                 i = j + 1;
                             }
                             else i++;
@@ -413,7 +474,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                             if (v.Exit is null) continue;
                             if (sd.MinDays > 0 && v.Exit.Value.DayNumber - v.Entry.DayNumber < sd.MinDays) continue;
                             if (sd.AdultsOnly && v.Minor) continue;
-                            stays.Add(new Stay { Id = v.Number, Ipp = group.Key, Activity = act, Venues = [v], Exit = v.Exit });
+                            stays.Add(new Stay { Id = v.Number, Ipp = ipp, Activity = act, Venues = [v], Exit = v.Exit });
                         }
                         break;
                 }
@@ -456,16 +517,28 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 }
                 break;
             }
+            case "produced-reports":
+            {
+                // "Nombre de comptes rendus … produits et transmis / Nombre de comptes rendus … produits", over the exams
+                // of séjours and of external consultations (ACE): the unit is the report, not the séjour
+                var inStay = ctx.VenuesInStays ??= stays.SelectMany(s => s.Venues).Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
+                ComputeDocuments(ctx, def, r, applyExclusions: false, d =>
+                    d.Venue is null ? "document sans N° venue"
+                    : !ctx.VenueByNo.TryGetValue(d.Venue, out var v) ? "venue absente du fichier des venues"
+                    : inStay.Contains(v.Number) || v.AceConsultation ? null
+                    : "ni séjour ni consultation externe");
+                break;
+            }
             case "stays-with-history":
             {
                 var units = new List<(Stay, UnitRow)>();
                 var cutoffYears = ctx.Program.HistoryYears;
                 foreach (var s in closed)
                 {
-                    var ids = s.Venues.Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
-                    var before = ctx.VenuesByIpp[s.Ipp].Where(v => !ids.Contains(v.Number) && v.Entry < s.Entry
-                        && (v.Exit ?? v.Entry) >= s.Entry.AddYears(-cutoffYears) && ExclusionOf(v, ctx.Program.ExcludedVenues) is null).ToList();
-                    if (before.Count == 0) continue;
+                    // a previous *séjour* (by activity, not any venue) of the patient ended within the 5 years before the entry
+                    var previous = ctx.StaysByIpp ??= stays.GroupBy(x => x.Ipp, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+                    if (!previous.TryGetValue(s.Ipp, out var mine) || !mine.Exists(o => !ReferenceEquals(o, s) && o.Entry < s.Entry
+                        && o.Exit is { } oe && oe < s.Entry && oe >= s.Entry.AddYears(-cutoffYears))) continue;
                     var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = s.Id, Ipp = s.Ipp, Note = s.Activity };
                     r.Units.Add(unit);
                     units.Add((s, unit));
@@ -475,7 +548,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 {
                     if (!unit.InDenominator || !ctx.TracesByIpp.TryGetValue(s.Ipp, out var ts)) continue;
                     var ids = s.Venues.Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
-                    var historical = ts.Where(t => t.Trace.Emitted >= s.Entry && t.Trace.Emitted <= s.Exit!.Value && IsHistorical(ctx, t, s, ids));
+                    // sent "en anticipation …, pendant le séjour, ou à posteriori, ou hors de ce cadre": any emission up to the period's end
+                    var historical = ts.Where(t => t.Trace.Emitted <= ctx.Request.End && IsHistorical(ctx, t, s, ids));
                     CreditTraces(ctx, r, unit, historical, def, true);
                 }
                 break;
@@ -495,6 +569,13 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                     {
                         var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = s.Id + " → " + rcpt, Ipp = s.Ipp };
                         r.Units.Add(unit);
+                        if (def.EquippedOnly && !ms.Exists(m => m.Msg.RecipientEquipped))
+                        {
+                            // "correspondants équipés MSSanté": a correspondent without MSSanté is outside the denominator
+                            unit.InDenominator = false;
+                            unit.Exclusion = "correspondant non équipé MSSanté";
+                            continue;
+                        }
                         var credited = ms.Where(m => m.Msg.RecipientEquipped && SuccessMss(ctx, m, "mss-pro")).ToList();
                         if (credited.Count == 0) unit.Note = ms.Exists(m => m.Msg.RecipientEquipped) ? "aucun envoi réussi" : "correspondant non équipé MSSanté";
                         CreditMessages(ctx, r, unit, credited, def);
@@ -553,33 +634,46 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     {
         if (!def.DmpAdjusted) return;
         var p = ctx.Program;
-        var status = units.Select(u => DmpStatus(ctx, u.Stay)).ToList();
-        int total = units.Count;
-        r.DenominatorRaw = total;
+        r.DenominatorRaw = units.Count;
+        // steps 1–2: the domain's séjours, minus the prescribed removals (patients who cannot have an INS) and the
+        // legitimate oppositions
+        var kept = new List<(Stay Stay, UnitRow Unit)>(units.Count);
+        foreach (var u in units)
+        {
+            if (u.Stay.Venues.Select(v => ExclusionOf(v, p.DmpRemovals)).FirstOrDefault(x => x is not null) is { } removal)
+            { u.Unit.InDenominator = false; u.Unit.Exclusion = removal; continue; }
+            if (p.OppositionExcludes && u.Stay.Venues.Exists(v => v.DmpOpposition))
+            { u.Unit.InDenominator = false; u.Unit.Exclusion = "opposition à l'alimentation du DMP"; continue; }
+            kept.Add(u);
+        }
+        var status = kept.Select(u => DmpStatus(ctx, u.Stay)).ToList();
+        int total = kept.Count;
         if (ctx.Inputs.VenuesHaveDmp && status.TrueForAll(s => s is not null))
         {
             r.DenominatorMode = "dmp-column";
-            for (int i = 0; i < units.Count; i++)
-                if (status[i] == false) { units[i].Unit.InDenominator = false; units[i].Unit.Exclusion = "pas de DMP (ou opposition)"; }
+            for (int i = 0; i < kept.Count; i++)
+                if (status[i] == false) { kept[i].Unit.InDenominator = false; kept[i].Unit.Exclusion = "pas de DMP (ou DMP clos)"; }
             r.Denominator = units.Count(u => u.Unit.InDenominator);
             return;
         }
-        var qualified = units.Select(u => InsQualified(ctx, u.Stay)).ToList();
-        if (ctx.Inputs.VenuesHaveDmp && (ctx.Inputs.VenuesHaveInsQualified || ctx.Inputs.HasIdentities))
+        var qualified = kept.Select(u => InsQualified(ctx, u.Stay)).ToList();
+        if ((ctx.Inputs.VenuesHaveDmp || ctx.ClosedDmpIpps.Count > 0) && (ctx.Inputs.VenuesHaveInsQualified || ctx.Inputs.HasIdentities))
         {
+            // step 3: séjours with a qualified INS whose patient has no DMP; step 4: the séjours without a qualified INS
+            // are assumed without DMP in the same proportion, that count rounded (guide: 100 − 10 − 40 × 10/60 → 100 − 10 − 7 = 83)
             int q = qualified.Count(x => x), qNoDmp = 0;
-            for (int i = 0; i < units.Count; i++)
+            for (int i = 0; i < kept.Count; i++)
                 if (qualified[i] && status[i] == false)
                 {
                     qNoDmp++;
-                    units[i].Unit.InDenominator = false;
-                    units[i].Unit.Exclusion = "INS qualifiée sans DMP";
+                    kept[i].Unit.InDenominator = false;
+                    kept[i].Unit.Exclusion = "INS qualifiée sans DMP";
                 }
             int notQ = total - q;
-            decimal estimate = total - qNoDmp - (q == 0 ? 0m : (decimal)notQ * qNoDmp / q);
+            decimal share = q == 0 ? 0m : (decimal)notQ * qNoDmp / q;
             r.DenominatorMode = "estimate";
-            r.DenominatorEstimate = Math.Round(estimate, 2, MidpointRounding.AwayFromZero);
-            r.Denominator = Math.Round(estimate, 0, MidpointRounding.AwayFromZero);
+            r.DenominatorEstimate = Math.Round(total - qNoDmp - share, 2, MidpointRounding.AwayFromZero);
+            r.Denominator = total - qNoDmp - Math.Round(share, 0, MidpointRounding.AwayFromZero);
             return;
         }
         r.DenominatorMode = "all-stays";
@@ -591,6 +685,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     {
         var p = ctx.Program;
         if (p.OppositionExcludes && s.Venues.Exists(v => v.DmpOpposition)) return false;
+        if (ctx.ClosedDmpIpps.Contains(s.Ipp)) return false; // a DMP trace status such as ERREUR_DMP_CLOS
         bool anyOpen = false, allNotOpen = true;
         foreach (var v in s.Venues)
         {

@@ -32,6 +32,12 @@ public static class IndicatorWriters
         w.WriteString("period", report.Request.Period);
         if (report.Window is not null) w.WriteString("window", report.Window);
         if (report.Tier is not null) w.WriteString("tier", report.Tier);
+        if (report.SunEsReached is { } domainsReached)
+        {
+            w.WriteStartArray("sunEsReached");
+            foreach (var d in domainsReached.Order(StringComparer.Ordinal)) w.WriteStringValue(d);
+            w.WriteEndArray();
+        }
         if (report.Request.Establishment is not null) w.WriteString("establishment", report.Request.Establishment);
         if (report.Request.Finess is not null) w.WriteString("finess", report.Request.Finess);
         w.WriteStartObject("definitions");
@@ -52,6 +58,8 @@ public static class IndicatorWriters
             Rate(w, "rate", i.Rate);
             Num(w, "target", i.Target);
             if (i.Reached is { } reached) w.WriteBoolean("reached", reached); else w.WriteNull("reached");
+            if (i.Definition.Domain is not null) w.WriteString("domain", i.Definition.Domain);
+            if (i.TargetTier is not null) w.WriteString("targetTier", i.TargetTier);
             if (i.Status is not null) w.WriteString("status", i.Status);
             if (i.Definition.Weighting != 1m) w.WriteNumber("weighting", Rates.Trim(i.Definition.Weighting));
             if (i.DenominatorMode is not null) w.WriteString("denominatorMode", i.DenominatorMode);
@@ -104,6 +112,28 @@ public static class IndicatorWriters
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (report.Definitions.DomainVerdicts.Count > 0 || report.Definitions.Bonuses.Count > 0)
+        {
+            void Verdicts(string name, IReadOnlyList<Verdict> list)
+            {
+                w.WriteStartArray(name);
+                foreach (var (v, reached) in report.Verdicts(list))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", v.Id);
+                    w.WriteString("title", v.Title);
+                    w.WriteStartArray("indicators");
+                    foreach (var id in v.Indicators) w.WriteStringValue(id);
+                    w.WriteEndArray();
+                    if (v.Percent is { } pc) w.WriteNumber("percent", pc);
+                    if (reached is { } rr) w.WriteBoolean("reached", rr); else w.WriteNull("reached");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            Verdicts("domains", report.Definitions.DomainVerdicts);
+            Verdicts("bonuses", report.Definitions.Bonuses);
+        }
         w.WriteStartArray("inputErrors");
         foreach (var e in report.InputErrors)
         {
@@ -212,8 +242,11 @@ public static class IndicatorWriters
         var wb = new XlsxWriter();
         foreach (var i in report.Indicators)
         {
+            static XlsxCell Rate(decimal? d) => new(d, XlsxStyle.Rate);
+            static XlsxCell Den(decimal d) => new(Rates.Trim(d), XlsxStyle.Decimal2);
             var rows = new List<object?[]>
             {
+                new object?[] { "Champ", "Valeur" },
                 new object?[] { "Programme", report.Definitions.Title },
                 new object?[] { "Indicateur", i.Id + " — " + i.Title },
                 new object?[] { "Établissement", report.Request.Establishment },
@@ -222,12 +255,12 @@ public static class IndicatorWriters
                 new object?[] { "Numérateur", i.Numerator },
                 new object?[] { "Total", i.DenominatorRaw },
                 new object?[] { "Taux national MES", i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
-                new object?[] { "Valeur du dénominateur", Rates.Trim(i.Denominator) },
-                new object?[] { "Taux", i.Rate },
+                new object?[] { "Valeur du dénominateur", Den(i.Denominator) },
+                new object?[] { "Taux", Rate(i.Rate) },
                 new object?[] { "Cible", i.Target },
                 new object?[] { "Atteinte", i.Reached switch { true => "Oui", false => "Non", _ => i.Status ?? "" } },
                 new object?[] { "Numérateur naïf (toutes traces SUCCES)", i.NaiveNumerator },
-                new object?[] { "Taux naïf", i.NaiveRate },
+                new object?[] { "Taux naïf", Rate(i.NaiveRate) },
                 new object?[] { "Écart (unités)", i.GapUnits },
             };
             foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { "Écart " + k, v });
@@ -236,9 +269,14 @@ public static class IndicatorWriters
             {
                 rows.Add(new object?[] { "Formule nationale: numérateur (documents)", n.Numerator });
                 rows.Add(new object?[] { "Formule nationale: dénominateur (documents)", n.Denominator });
-                rows.Add(new object?[] { "Formule nationale: taux", n.Rate });
+                rows.Add(new object?[] { "Formule nationale: taux", Rate(n.Rate) });
             }
-            if (i.Note is not null) rows.Add(new object?[] { "Note", i.Note });
+            // the national matrices' own fields
+            if (report.SunEsReached is { } reachedDomains)
+                rows.Add(new object?[] { "Cible SUN-ES atteinte", i.Definition.Domain is { } dom ? (reachedDomains.Contains(dom) ? "Oui (" + dom + ")" : "Non (" + dom + ")") : "sans objet (cible unique)" });
+            rows.Add(new object?[] { "Périmètre", Perimeter(i.Definition) });
+            rows.Add(new object?[] { "Nombre de non-transmissions", i.Units.Count(u => u.Exclusion == "non-transmission") });
+            rows.Add(new object?[] { "Observations", i.Note ?? "" });
             wb.AddSheet(SheetName("Matrice " + i.Id), Neutralised(rows));
         }
         var detail = new List<object?[]>
@@ -269,9 +307,35 @@ public static class IndicatorWriters
 
     /// <summary>Text cells that a spreadsheet would run as a formula are neutralised (numbers stay numbers).</summary>
     private static List<object?[]> Neutralised(List<object?[]> rows) =>
-        rows.Select(r => r.Select(v => v switch { null or int => v, decimal d => Rates.Trim(d), _ => CsvReader.Neutralize(v.ToString()) }).ToArray()).ToList();
+        rows.Select(r => r.Select(v => v switch
+        {
+            null or int => v,
+            decimal d => Rates.Trim(d),
+            XlsxCell { Value: decimal d } c => c with { Value = Rates.Trim(d) },
+            XlsxCell c => c,
+            _ => CsvReader.Neutralize(v.ToString()),
+        }).ToArray()).ToList();
+
+    /// <summary>The matrix's "Périmètre": what the indicator counts, in the programmes' words.</summary>
+    private static string Perimeter(IndicatorDefinition d) => d.Population switch
+    {
+        "closed-stays" or "stays" => "séjours clôturés sur le mois (définition par activité)",
+        "closed-stays-with-produced-kind" or "stays-with-produced-kind" => "séjours clôturés avec au moins un document du type produit",
+        "closed-stays-with-surgery" or "stays-with-surgery" => "séjours clôturés avec au moins un acte chirurgical",
+        "ace-consultations" => "consultations externes (ACE) du mois",
+        "produced-documents" or "produced-reports" => "comptes rendus produits sur le mois (hors non-transmission)",
+        "active-file-identities" => "patients de la file active disposant d'une INS",
+        "closed-stay-patients" => "patients ayant un séjour clôturé sur le mois",
+        "stays-with-history" => "séjours de patients ayant eu un séjour dans les 5 ans",
+        "stay-correspondents" => "correspondants équipés MSSanté des séjours du mois",
+        "declared" => "déclaratif",
+        _ => d.Population,
+    };
 
     // ------------------------------------------------------------------ FHIR R4 MeasureReport
+
+    /// <summary>Base of the MeasureReport.group extensions that declare what FHIR's populations cannot say (weighting, DMP estimate, status, target).</summary>
+    public const string FhirExtensionBase = "https://cdacheck.example/fhir/StructureDefinition/indicator-";
 
     public static void WriteFhir(IndicatorReport report, Stream stream)
     {
@@ -282,7 +346,8 @@ public static class IndicatorWriters
         w.WriteString("status", "complete");
         w.WriteString("type", "summary");
         w.WriteString("measure", "urn:cdacheck:indicators:" + report.Definitions.Program + (report.Window is not null ? ":" + report.Window : report.Tier is not null ? ":" + report.Tier : ""));
-        w.WriteString("date", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", Inv));
+        // reproducible: the same input gives the same bytes, so the date is the counted month's last day, not the clock
+        w.WriteString("date", report.Request.End.ToString("yyyy-MM-dd", Inv));
         if (report.Request.Establishment is not null || report.Request.Finess is not null)
         {
             w.WriteStartObject("reporter");
@@ -305,6 +370,21 @@ public static class IndicatorWriters
         {
             w.WriteStartObject();
             w.WriteString("id", i.Id.Replace('.', '-'));
+            w.WriteStartArray("extension");
+            void Ext(string name, Action<Utf8JsonWriter> value)
+            {
+                w.WriteStartObject();
+                w.WriteString("url", FhirExtensionBase + name);
+                value(w);
+                w.WriteEndObject();
+            }
+            Ext("denominator-weighting", x => x.WriteNumber("valueDecimal", Rates.Trim(i.Definition.Weighting)));
+            Ext("adjusted-denominator", x => x.WriteNumber("valueDecimal", Rates.Trim(i.Denominator)));
+            if (i.DenominatorMode is { } mode) Ext("denominator-mode", x => x.WriteString("valueCode", mode));
+            if (i.Status is { } status) Ext("indicator-status", x => x.WriteString("valueCode", status == "declared" ? "declared" : "not-concerned"));
+            if (i.Target is { } target) Ext("target", x => x.WriteNumber("valueDecimal", Rates.Trim(target)));
+            if (i.Reached is { } reachedTarget) Ext("target-reached", x => x.WriteBoolean("valueBoolean", reachedTarget));
+            w.WriteEndArray();
             w.WriteStartObject("code");
             w.WriteStartArray("coding");
             w.WriteStartObject();
@@ -330,9 +410,14 @@ public static class IndicatorWriters
                 w.WriteNumber("count", count);
                 w.WriteEndObject();
             }
+            // FHIR proportion semantics: the denominator population holds every unit examined, the exclusions are
+            // a subset of it, and numerator / (denominator − denominator-exclusion) is the unweighted rate. The
+            // programme's score divides by the weighted (HOP'EN 2 × 93 %) or DMP-estimated (SUN-ES) denominator:
+            // that adjustment is declared in the group's extensions, never hidden in a population count.
+            int excluded = i.Units.Count(u => !u.InDenominator);
             Population("initial-population", i.Units.Count);
-            Population("denominator", i.Definition.Weighting == 1m ? (int)i.Denominator : i.DenominatorRaw);
-            Population("denominator-exclusion", i.Units.Count(u => !u.InDenominator));
+            Population("denominator", i.Units.Count);
+            Population("denominator-exclusion", excluded);
             Population("numerator", i.Numerator);
             w.WriteEndArray();
             if (i.Rate is { } rate)

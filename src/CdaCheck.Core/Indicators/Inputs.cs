@@ -1,4 +1,6 @@
 using System.Text;
+using CdaCheck.Core.Reference;
+using CdaCheck.Core.Validation;
 
 namespace CdaCheck.Core.Indicators;
 
@@ -28,6 +30,8 @@ public sealed class Venue
     /// <summary>"Mineur" column if the extraction has one (SUN-ES HAD adults only).</summary>
     public bool Minor { get; init; }
     public int Line { get; init; }
+    /// <summary>"Entité juridique" (FINESS juridique) when the extraction has it: dialysis séances of one séjour share it.</summary>
+    public string? LegalEntity { get; init; }
     /// <summary>Raw values by normalised column name (for data-driven exclusions).</summary>
     public required IReadOnlyDictionary<string, string?> Raw { get; init; }
 }
@@ -102,6 +106,21 @@ public sealed class IndicatorInputs
     public bool VenuesHaveInsQualified { get; set; }
 }
 
+/// <summary>The extraction files of a run (CSV paths, or .xlsx workbooks, optionally <c>book.xlsx#Sheet</c>).</summary>
+public sealed record InputPaths(string Venues, string? Documents, string? Traces, string? Mss, string? Identities);
+
+/// <summary>How the extractions are read.</summary>
+public sealed record InputOptions
+{
+    /// <summary>Header aliases (schemas/indicators/columns.json plus the user's --columns file).</summary>
+    public ColumnAliases Aliases { get; init; } = ColumnAliases.None;
+    /// <summary>Reference data (the zip reader's rules, for workbooks); loaded from the default folder when null.</summary>
+    public ReferenceData? Data { get; init; }
+    public Limits Limits { get; init; } = new();
+    /// <summary>Stop (throw <see cref="IndicatorInputException"/>) on a missing required column or a file without a usable row.</summary>
+    public bool Strict { get; init; } = true;
+}
+
 /// <summary>Reads the extractions (French headers of the regional counting tools).</summary>
 public static class InputReader
 {
@@ -111,27 +130,76 @@ public static class InputReader
     public static readonly string[] MssColumns = ["Id message", "Date", "IPP", "N° venue", "Destinataire", "Type destinataire", "Correspondant équipé MSS", "Pièce jointe", "Statut"];
     public static readonly string[] IdentityColumns = ["IPP", "Statut identité", "Identité douteuse", "Identité fictive"];
 
-    public static IndicatorInputs Read(string venues, string? documents, string? traces, string? mss, string? identities)
+    /// <summary>Canonical columns (required and optional) of each extraction, as docs/indicators.md names them.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> CanonicalColumns = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["venues"] = [.. VenueColumns, "Activité", "Décédé", "Non assuré", "Type INS", "Mineur ASE", "Nouveau-né maternité", "DMP", "Opposition DMP", "INS qualifiée", "Passage urgences seul", "Mineur", "Entité juridique"],
+        ["documents"] = DocumentColumns,
+        ["traces"] = TraceColumns,
+        ["mss"] = MssColumns,
+        ["identities"] = IdentityColumns,
+    };
+
+    /// <summary>Reads the extractions with the canonical headers only, keeping whatever is usable (unit tests and tools).</summary>
+    public static IndicatorInputs Read(string venues, string? documents, string? traces, string? mss, string? identities) =>
+        Read(new InputPaths(venues, documents, traces, mss, identities), new InputOptions { Strict = false });
+
+    /// <summary>
+    /// Reads the extractions: CSV files, or sheets of an .xlsx workbook (<c>book.xlsx</c>, or <c>book.xlsx#Sheet</c>
+    /// for one sheet), headers matched through <see cref="InputOptions.Aliases"/>. With <see cref="InputOptions.Strict"/>
+    /// a file missing a required column, or without a usable row (venues, documents, traces), throws
+    /// <see cref="IndicatorInputException"/>: nothing is computed on a silently emptied input.
+    /// </summary>
+    public static IndicatorInputs Read(InputPaths paths, InputOptions options)
     {
         var inputs = new IndicatorInputs();
-        ReadVenues(inputs, venues);
-        if (documents is not null)
+        var books = new Dictionary<string, XlsxWorkbook>(StringComparer.Ordinal);
+        var src = new Source(options, books);
+        ReadVenues(inputs, src.Of(paths.Venues, "venues"));
+        if (paths.Documents is not null)
         {
-            inputs.DocumentsFolder = Path.GetDirectoryName(Path.GetFullPath(documents));
-            ReadDocuments(inputs, documents);
+            inputs.DocumentsFolder = Path.GetDirectoryName(Path.GetFullPath(SplitSheet(paths.Documents).Path));
+            ReadDocuments(inputs, src.Of(paths.Documents, "documents"));
         }
-        if (traces is not null) ReadTraces(inputs, traces);
-        if (mss is not null)
+        if (paths.Traces is not null) ReadTraces(inputs, src.Of(paths.Traces, "traces"));
+        if (paths.Mss is not null)
         {
-            inputs.MssFolder = Path.GetDirectoryName(Path.GetFullPath(mss));
-            ReadMss(inputs, mss);
+            inputs.MssFolder = Path.GetDirectoryName(Path.GetFullPath(SplitSheet(paths.Mss).Path));
+            ReadMss(inputs, src.Of(paths.Mss, "mss"));
         }
-        if (identities is not null)
+        if (paths.Identities is not null)
         {
             inputs.HasIdentities = true;
-            ReadIdentities(inputs, identities);
+            ReadIdentities(inputs, src.Of(paths.Identities, "identities"));
         }
         return inputs;
+    }
+
+    /// <summary>"book.xlsx#Séjours" → (book.xlsx, Séjours); a CSV path or a workbook without '#' has no sheet.</summary>
+    public static (string Path, string? Sheet) SplitSheet(string path)
+    {
+        int hash = path.LastIndexOf('#');
+        if (hash > 0 && path[..hash].EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)) return (path[..hash], path[(hash + 1)..]);
+        return (path, null);
+    }
+
+    public static bool IsWorkbook(string path) => SplitSheet(path).Path.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One extraction to read: where it comes from and how its headers are matched.</summary>
+    private sealed record Input(string Path, string Role, Source Source);
+
+    private sealed class Source(InputOptions options, Dictionary<string, XlsxWorkbook> books)
+    {
+        public InputOptions Options => options;
+        public Input Of(string path, string role) => new(path, role, this);
+
+        public XlsxWorkbook Book(string path)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            if (!books.TryGetValue(full, out var b))
+                books[full] = b = XlsxWorkbook.Open(path, options.Data ?? ReferenceData.Load(), options.Limits);
+            return b;
+        }
     }
 
     /// <summary>A column resolved once per table: its header (for messages) and its field index (-1 when absent).</summary>
@@ -215,41 +283,98 @@ public static class InputReader
     /// and returns the row converter, which returns false for a rejected row (its errors already recorded).
     /// The rows' errors follow the file's reader errors and SEC-082/083 notices, as in a whole-file read.
     /// </summary>
-    private static CsvTable? ReadRows(IndicatorInputs inputs, string path, string role, string[] required, Func<RowErrors, Func<RowErrors, bool>> bind)
+    private static CsvTable? ReadRows(IndicatorInputs inputs, Input input, string[] required, Func<RowErrors, Func<RowErrors, bool>> bind)
     {
         // I/O failures (missing file, no permission) propagate: the command maps them to exit code 3.
-        var name = Path.GetFileName(path);
+        var (path, sheet) = SplitSheet(input.Path);
+        var role = input.Role;
+        var options = input.Source.Options;
+        var alias = options.Aliases.For(role, CanonicalColumns[role]);
         var rowErrors = new List<InputError>();
-        int rejected = 0;
-        CsvTable? table;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-        using (var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16))
-            table = CsvTable.Stream(reader, name, required, inputs.Errors, t =>
+        int rejected = 0, kept = 0;
+        int errorsBefore = inputs.Errors.Count;
+        Func<CsvTable, Action<CsvRecord>> handler = t =>
+        {
+            var e = new RowErrors(t, rowErrors);
+            var convert = bind(e);
+            return row =>
             {
-                var e = new RowErrors(t, rowErrors);
-                var convert = bind(e);
-                return row =>
-                {
-                    e.Start(row);
-                    if (!convert(e)) rejected++;
-                };
-            });
+                e.Start(row);
+                if (!convert(e)) rejected++;
+                else kept++;
+            };
+        };
+        CsvTable? table;
+        string display;
+        if (IsWorkbook(input.Path))
+        {
+            var book = input.Source.Book(path);
+            sheet = sheet is null ? ChooseSheet(book, role, required, options.Aliases, alias) : book.FindSheet(sheet)
+                ?? throw new IndicatorInputException(book.File, null, $"no sheet '{sheet}' (sheets: {string.Join(", ", book.SheetNames)})");
+            display = book.File + "[" + sheet + "]";
+            table = CsvTable.Stream(book.Rows(sheet), display, required, inputs.Errors, handler, alias);
+        }
+        else
+        {
+            display = Path.GetFileName(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias);
+        }
         inputs.Errors.AddRange(rowErrors);
-        inputs.Files.Add(new InputFileSummary(table?.File ?? role, role, table?.RowCount ?? 0, rejected));
+        inputs.Files.Add(new InputFileSummary(table?.File ?? display, role, table?.RowCount ?? 0, rejected));
+        if (options.Strict)
+        {
+            if (table is null)
+            {
+                var why = inputs.Errors.Skip(errorsBefore).FirstOrDefault(e => e.File == display);
+                throw new IndicatorInputException(display, why?.Line, (why?.Message ?? "unreadable") + MappingHint);
+            }
+            if (kept == 0 && role is "venues" or "documents" or "traces")
+            {
+                var first = rowErrors.FirstOrDefault();
+                throw new IndicatorInputException(display, first?.Line, table.RowCount == 0
+                    ? "no row: the extraction is empty"
+                    : $"no usable row ({table.RowCount} read, all rejected); first: {first?.Message}");
+            }
+        }
         return table;
     }
 
-    private static void ReadVenues(IndicatorInputs inputs, string path)
+    private const string MappingHint = " (map your own headers with --columns FILE: 'canonical column=header as in your file')";
+
+    /// <summary>The sheet of a workbook holding an extraction: by its name (alias table), else the first whose header has the required columns.</summary>
+    private static string ChooseSheet(XlsxWorkbook book, string role, string[] required, ColumnAliases aliases, Func<string, string?> alias)
+    {
+        var names = book.SheetNames;
+        var byName = names.FirstOrDefault(n => aliases.IsSheetOf(role, n));
+        if (byName is not null) return byName;
+        foreach (var n in names)
+        {
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var h in book.Header(n))
+            {
+                keys.Add(CsvReader.NormalizeHeader(h));
+                if (alias(h) is { } c) keys.Add(c);
+            }
+            if (required.All(r => keys.Contains(CsvReader.NormalizeHeader(r)))) return n;
+        }
+        if (names.Count == 1) return names[0];
+        throw new IndicatorInputException(book.File, null,
+            $"no sheet holds the {role} extraction (columns {string.Join(", ", required)}); name it with {book.File}#Sheet" + MappingHint);
+    }
+
+    private static void ReadVenues(IndicatorInputs inputs, Input path)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var header = ReadRows(inputs, path, "venues", VenueColumns, e =>
+        var header = ReadRows(inputs, path, VenueColumns, e =>
         {
             Col ipp = e.Col("IPP"), no = e.Col("N° venue"), uf = e.Col("UF"), entryC = e.Col("Date entrée"), exitC = e.Col("Date sortie"),
                 dischargedC = e.Col("Hospitalisé sortant"), surgeryC = e.Col("Acte chirurgical"), aceC = e.Col("Consultation ACE"),
                 deceasedC = e.Col("Décédé"), notInsuredC = e.Col("Non assuré"), aseC = e.Col("Mineur ASE"),
                 newbornC = e.Col("Nouveau-né maternité"), oppositionC = e.Col("Opposition DMP"), insQC = e.Col("INS qualifiée"),
                 urgC = e.Col("Passage urgences seul"), minorC = e.Col("Mineur"), insTypeC = e.Col("Type INS"), dmpC = e.Col("DMP"),
-                activityC = e.Col("Activité");
+                activityC = e.Col("Activité"), entityC = e.Col("Entité juridique");
             return e =>
             {
                 var ippV = e.Required(ipp);
@@ -282,6 +407,7 @@ public static class InputReader
                     Surgery = surgery, AceConsultation = ace, Activity = e.Get(activityC), Deceased = deceased,
                     NotInsured = notInsured, InsType = insType, MinorAse = ase, NewbornMaternity = newborn, Dmp = dmp,
                     DmpOpposition = opposition, InsQualified = insQ, EmergencyOnly = urg, Minor = minor, Line = e.Line,
+                    LegalEntity = e.Get(entityC),
                     Raw = e.RowMap(),
                 });
                 return true;
@@ -294,10 +420,10 @@ public static class InputReader
         }
     }
 
-    private static void ReadDocuments(IndicatorInputs inputs, string path)
+    private static void ReadDocuments(IndicatorInputs inputs, Input path)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        ReadRows(inputs, path, "documents", DocumentColumns, e =>
+        ReadRows(inputs, path, DocumentColumns, e =>
         {
             Col idC = e.Col("Id local du document"), producedC = e.Col("Date production"), ntC = e.Col("Non-transmission"),
                 histC = e.Col("Document historique"), ippC = e.Col("IPP"), venueC = e.Col("N° venue"), typeC = e.Col("Type de document"),
@@ -324,9 +450,9 @@ public static class InputReader
         });
     }
 
-    private static void ReadTraces(IndicatorInputs inputs, string path)
+    private static void ReadTraces(IndicatorInputs inputs, Input path)
     {
-        ReadRows(inputs, path, "traces", TraceColumns, e =>
+        ReadRows(inputs, path, TraceColumns, e =>
         {
             Col idC = e.Col("Id local document"), dateC = e.Col("Date émission"), statusC = e.Col("Statut traitement DMP"),
                 codeC = e.Col("code LOINC"), ippC = e.Col("IPP"), stayC = e.Col("N° séjour");
@@ -347,9 +473,9 @@ public static class InputReader
         });
     }
 
-    private static void ReadMss(IndicatorInputs inputs, string path)
+    private static void ReadMss(IndicatorInputs inputs, Input path)
     {
-        ReadRows(inputs, path, "mss", MssColumns, e =>
+        ReadRows(inputs, path, MssColumns, e =>
         {
             Col idC = e.Col("Id message"), dateC = e.Col("Date"), typeC = e.Col("Type destinataire"), statusC = e.Col("Statut"),
                 equippedC = e.Col("Correspondant équipé MSS"), ippC = e.Col("IPP"), venueC = e.Col("N° venue"),
@@ -379,10 +505,10 @@ public static class InputReader
         });
     }
 
-    private static void ReadIdentities(IndicatorInputs inputs, string path)
+    private static void ReadIdentities(IndicatorInputs inputs, Input path)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        ReadRows(inputs, path, "identities", IdentityColumns, e =>
+        ReadRows(inputs, path, IdentityColumns, e =>
         {
             Col ippC = e.Col("IPP"), doubtfulC = e.Col("Identité douteuse"), fictC = e.Col("Identité fictive"), statusC = e.Col("Statut identité");
             return e =>

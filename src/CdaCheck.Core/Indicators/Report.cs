@@ -5,6 +5,8 @@ public sealed record IndicatorRequest(string Program, int Year, int Month)
 {
     public string? Window { get; init; }
     public string? Tier { get; init; }
+    /// <summary>HOP'EN 2: SUN-ES domains reached (D1…D4), per-domain targets; null = from <see cref="Tier"/>.</summary>
+    public IReadOnlySet<string>? SunEsReached { get; init; }
     public string? Establishment { get; init; }
     public string? Finess { get; init; }
     public string Period => $"{Year:0000}-{Month:00}";
@@ -58,6 +60,8 @@ public sealed class IndicatorResult
     public int DenominatorRaw { get; set; }
     public decimal? Rate { get; set; }
     public decimal? Target { get; set; }
+    /// <summary>HOP'EN 2: the tier whose target applies to this indicator (per SUN-ES domain).</summary>
+    public string? TargetTier { get; set; }
     public bool? Reached { get; set; }
     public int NaiveNumerator { get; set; }
     public decimal? NaiveRate { get; set; }
@@ -81,10 +85,24 @@ public sealed class IndicatorReport
     public required ProgramDefinition Definitions { get; init; }
     public string? Window { get; init; }
     public string? Tier { get; init; }
+    /// <summary>HOP'EN 2: the SUN-ES domains reached (per-domain targets).</summary>
+    public IReadOnlySet<string>? SunEsReached { get; init; }
     public List<IndicatorResult> Indicators { get; } = new();
     public List<InputError> InputErrors { get; } = new();
     public List<InputFileSummary> Inputs { get; } = new();
     public int Validations { get; set; }
+
+    /// <summary>
+    /// SUN-ES domain verdicts and bonuses: true when every indicator listed is reached, false when one is not,
+    /// null when one has no target in the window (or no window).
+    /// </summary>
+    public IEnumerable<(Verdict Verdict, bool? Reached)> Verdicts(IReadOnlyList<Verdict> list) =>
+        list.Select(v =>
+        {
+            var rs = v.Indicators.Select(id => this[id]?.Reached).ToList();
+            bool? reached = rs.Exists(r => r == false) ? false : rs.TrueForAll(r => r == true) ? true : null;
+            return (v, reached);
+        });
 
     public IndicatorResult? this[string id] => Indicators.Find(i => i.Id == id);
 }

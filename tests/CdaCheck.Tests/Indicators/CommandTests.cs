@@ -19,7 +19,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
 
     private string[] Inputs(string program) =>
     [
-        "indicators", "--program", program, "--month", "2026-10",
+        "indicators", "--program", program, "--month", "2026-10", "--allow-any-month",
         "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"),
         "--mss", month.P("mss.csv"), "--identities", month.P("identities.csv"), "--documents-root", month.Root,
         "--establishment", "CH de test", "--finess", "750000001",
@@ -125,6 +125,45 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
     }
 
     [Fact]
+    public void Xlsx_is_valid_OpenXml_with_widths_a_bold_frozen_header_and_number_formats()
+    {
+        var path = Path.Combine(month.Folder, "out", "styled.xlsx");
+        Run([.. Inputs("hopen2"), "--sun-es-reached", "D1", "--format", "xlsx", "-o", path]).Code.ShouldBe(0);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(doc).Select(e => e.Description).ShouldBeEmpty();
+        var wb = doc.WorkbookPart!;
+        var styles = wb.WorkbookStylesPart!.Stylesheet;
+        var xfs = styles.CellFormats!.Elements<CellFormat>().ToList();
+        var fonts = styles.Fonts!.Elements<Font>().ToList();
+        var formats = styles.NumberingFormats!.Elements<NumberingFormat>().ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode!.Value!);
+        foreach (var name in new[] { "Matrice P1.02-LDL", "Détail" })
+        {
+            var sheet = wb.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == name);
+            var ws = ((WorksheetPart)wb.GetPartById(sheet.Id!)).Worksheet;
+            var pane = ws.GetFirstChild<SheetViews>()!.GetFirstChild<SheetView>()!.GetFirstChild<Pane>()!;
+            pane.State!.Value.ShouldBe(PaneStateValues.Frozen);
+            pane.VerticalSplit!.Value.ShouldBe(1);
+            ws.GetFirstChild<Columns>()!.Elements<Column>().ShouldAllBe(c => c.Width! >= 8 && c.CustomWidth!);
+            var header = ws.GetFirstChild<SheetData>()!.Elements<Row>().First().Elements<Cell>().ToList();
+            header.ShouldAllBe(c => fonts[(int)xfs[(int)c.StyleIndex!.Value].FontId!.Value].Bold != null);
+        }
+        var matrix = ((WorksheetPart)wb.GetPartById(wb.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == "Matrice P1.02-LDL").Id!)).Worksheet;
+        string Format(string label)
+        {
+            var row = matrix.GetFirstChild<SheetData>()!.Elements<Row>().Single(r => (r.Elements<Cell>().First().InlineString?.InnerText ?? "") == label);
+            var cell = row.Elements<Cell>().ElementAt(1);
+            return formats[xfs[(int)cell.StyleIndex!.Value].NumberFormatId!.Value];
+        }
+        Format("Taux").ShouldBe("0.0");
+        Format("Valeur du dénominateur").ShouldBe("0.00");
+        var cells = Cells(wb, "Matrice P1.02-LDL");
+        cells["Cible SUN-ES atteinte"].ShouldBe("Oui (D1)");
+        cells["Périmètre"].ShouldStartWith("séjours clôturés");
+        cells.ShouldContainKey("Nombre de non-transmissions");
+        cells.ShouldContainKey("Observations");
+    }
+
+    [Fact]
     public void Xlsx_numbers_are_number_cells_and_the_same_report_gives_the_same_bytes()
     {
         var a = Path.Combine(month.Folder, "out", "a.xlsx");
@@ -136,10 +175,10 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         var wb = doc.WorkbookPart!;
         var s = wb.Workbook.Sheets!.Elements<Sheet>().Single(x => x.Name == "Matrice P1.02-LDL");
         var cells = ((WorksheetPart)wb.GetPartById(s.Id!)).Worksheet.Descendants<Cell>().ToList();
-        var taux = cells.Single(c => c.CellReference == "B10");
+        var taux = cells.Single(c => c.CellReference == "B11"); // row 1 is the header "Champ | Valeur"
         taux.CellValue!.Text.ShouldBe("26.9");
         (taux.DataType is null || taux.DataType.Value == CellValues.Number).ShouldBeTrue();
-        cells.Single(c => c.CellReference == "A10").DataType!.Value.ShouldBe(CellValues.InlineString);
+        cells.Single(c => c.CellReference == "A11").DataType!.Value.ShouldBe(CellValues.InlineString);
     }
 
     [Fact]
@@ -182,8 +221,8 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         int Count(string code) => ldl.GetProperty("population").EnumerateArray()
             .Single(p => p.GetProperty("code").GetProperty("coding")[0].GetProperty("code").GetString() == code).GetProperty("count").GetInt32();
         Count("numerator").ShouldBe(1);
-        Count("denominator").ShouldBe(4);
-        Count("denominator-exclusion").ShouldBe(3);
+        Count("denominator").ShouldBe(7);            // every séjour examined (FHIR proportion semantics)
+        Count("denominator-exclusion").ShouldBe(3);  // V05 non assuré, V06 décédé, V07 INS NIA → 4 left, × 93 % = 3.72
         ldl.GetProperty("measureScore").GetProperty("value").GetDecimal().ShouldBe(26.9m);
     }
 

@@ -66,8 +66,9 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
         // Messages to patients SUCCES: M04 (P02), M05 (P04) → 2/7.
         Check(report["P1.08"], 2, 7m, 7, 28.6m, 2, 28.6m, 50m, false);
         // Active file (a venue overlapping October): P01..P11 (11); P06 douteuse and P09 fictive out → 9;
-        // qualified: P01, P02, P04, P08, P10, P11 → 6/9.
-        Check(report["P1.01"], 6, 9m, 9, 66.7m, 6, 66.7m, 80m, false);
+        // "disposant d'une INS" (récupérée or qualifiée): P03 validée and P05 provisoire out → 7;
+        // qualified: P01, P02, P04, P08, P10, P11 → 6/7 = 85.7 % (P07 récupérée is not qualified).
+        Check(report["P1.01"], 6, 7m, 7, 85.7m, 6, 85.7m, 80m, true);
         report.Indicators.Select(i => i.Id).ShouldBe(["P1.01", "P1.02-LDL", "P1.02-ODS", "P1.03", "P1.04", "P1.05", "P1.06", "P1.07", "P1.08"]);
     }
 
@@ -87,9 +88,10 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
     {
         var report = month.Run("sun-es", window: "S2-2023");
         // MCO stays closed in October (urgences-only V10 dropped, ACE V08/V09 not discharged): V01..V07 (7).
-        // DMP column fully known → V04 (non ouvert) leaves the denominator: 6.
-        // LDL: V01 ✓, V02 test INS, V03 CRH, V05 ✓, V06 no INS, V07 ✓ → 3/6 (naive 6/6).
-        Check(report["DS1.1"], 3, 6m, 7, 50.0m, 6, 100.0m, 69m, false);
+        // Removals first (guide's steps 1–2): V05 (non assuré: cannot have an INS); DMP column fully known →
+        // V04 (non ouvert) leaves the denominator: 5.
+        // LDL: V01 ✓, V02 test INS, V03 CRH, V06 no INS, V07 ✓ → 2/5 (naive 5/5).
+        Check(report["DS1.1"], 2, 5m, 7, 40.0m, 5, 100.0m, 69m, false);
         Rejected(report["DS1.1"], ("D02", ["IND-006"]), ("D03", ["IND-002", "IND-003"]), ("D06", ["IND-007"]));
         report["DS1.1"]!.DenominatorMode.ShouldBe("dmp-column");
         // National formula: LDL produced in October (D01..D07) = 7, conformant SUCCES D01, D05, D07 = 3.
@@ -104,21 +106,31 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
         // was sent on 03/10 during V01 → 1/1.
         Check(report["DS1.4"], 1, 1m, 1, 100.0m, 1, 100.0m, 50m, true);
         report["DS1.4"]!.National.ShouldBeNull();
-        // Biology stays: V01 (D12), V03 (D14); both N1 → SUN-ES requires N3 + PDF → 0/2.
+        // Biology reports (the unit is the report, over séjours and ACE): D12 (V01), D14 (V03), D13 non-transmission;
+        // both N1 → SUN-ES requires N3 + PDF → 0/2.
         Check(report["DS2.1"], 0, 2m, 2, 0.0m, 2, 100.0m, 63m, false);
         Rejected(report["DS2.1"], ("D12", ["IND-005"]), ("D14", ["IND-005"]));
         report["DS2.1"]!.GapByReason["IND-005"].ShouldBe(2);
         report["DS2.1"]!.National.ShouldBe(new NationalFormula(0, 2, 0.0m));
-        // Imaging: V02 (D15) and V05 (D16), both ✓ → 2/2.
+        // Imaging reports: D15 (V02) ✓ and D16 (V05) ✓ → 2/2 (reports produced: no DMP adjustment).
         Check(report["DS3.1"], 2, 2m, 2, 100.0m, 2, 100.0m, 63m, true);
-        // Correspondents of the October stays: V01→dr.a, V01→dr.d, V02→dr.b, V03→dr.c (not equipped) = 4;
-        // none received a conformant CDA in XDM (M01/M02 are bare CDA files, M06 is not a package).
-        Check(report["DS4.1"], 0, 4m, 4, 0.0m, 3, 75.0m, 56m, false);
+        // Correspondents équipés MSSanté of the October stays: V01→dr.a, V01→dr.d, V02→dr.b = 3 (V03→dr.c is not
+        // equipped: out of the denominator); none received a conformant CDA in XDM (M01/M02 are bare CDA files, M06 is not a package).
+        Check(report["DS4.1"], 0, 3m, 3, 0.0m, 3, 100.0m, 56m, false);
         Rejected(report["DS4.1"], ("M01", ["IND-010"]), ("M02", ["IND-006", "IND-010"]), ("M06", []));
-        // Patient messages: M04 on V02 ✓; M05 on V04 (no DMP, out) → 1/6.
-        Check(report["DS4.2"], 1, 6m, 7, 16.7m, 1, 16.7m, 56m, false);
+        // Patient messages, denominator "Nombre de séjours" (no DMP adjustment): M04 on V02 ✓, M05 on V04 ✓ → 2/7.
+        Check(report["DS4.2"], 2, 7m, 7, 28.6m, 2, 28.6m, 56m, false);
         report["DS4.3"]!.Status.ShouldBe("declared");
         report["DS4.3"]!.Rate.ShouldBeNull();
+        // Domain verdicts: D1 = DS1.1 (40 < 69) and DS1.2 (50 < 63) → not reached; D3 = DS3.1 (100 ≥ 63) → reached.
+        var domains = report.Verdicts(report.Definitions.DomainVerdicts).ToDictionary(v => v.Verdict.Id, v => v.Reached);
+        domains["D1"].ShouldBe(false);
+        domains["D3"].ShouldBe(true);
+        // Bonuses (+10 %): CRO needs DS1.3 (50 < 69) → no; historical needs DS1.4 (100 ≥ 50) AND DS1.1 and DS1.2 → no.
+        var bonuses = report.Verdicts(report.Definitions.Bonuses).ToDictionary(v => v.Verdict.Id, v => v.Reached);
+        bonuses["cro"].ShouldBe(false);
+        bonuses["historique"].ShouldBe(false);
+        report["DS1.4"]!.Reached.ShouldBe(true);
     }
 
     [Fact]
@@ -130,7 +142,8 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
         s1["DS1.1"]!.Target.ShouldBe(49m);
         s1["DS1.2"]!.Target.ShouldBe(40m);
         s1["DS4.1"]!.Target.ShouldBeNull(); // DS4.x targets start in S2 2022
-        s1["DS1.1"]!.Reached.ShouldBe(true); // 50.0 ≥ 49
+        s1["DS1.1"]!.Reached.ShouldBe(false); // 40.0 < 49
+        s1["DS1.4"]!.Target.ShouldBeNull(); // the guide has "/" for S1 2022
         month.Run("sun-es", window: "S2-2022")["DS4.2"]!.Target.ShouldBe(42m);
         month.Run("sun-es", window: "S1-2023")["DS2.1"]!.Target.ShouldBe(59m);
     }

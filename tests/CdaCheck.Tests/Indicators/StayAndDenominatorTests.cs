@@ -39,6 +39,95 @@ public class StayAndDenominatorTests
     }
 
     [Fact]
+    public void Guide_rounding_rounds_the_not_qualified_share_before_subtracting_and_removals_come_first()
+    {
+        // 100 − 10 − 7 = 83 where 7 = round(40 × 10/60 = 6.67); with 2 non-assurés and 3 oppositions removed first
+        // (105 séjours of the domain), the same 100 remain.
+        var inputs = new IndicatorInputs { VenuesHaveDmp = true, VenuesHaveInsQualified = true };
+        for (int i = 0; i < 10; i++) inputs.Venues.Add(V("Q" + i, "02/10/2023", "05/10/2023", dmp: "non ouvert", insQualified: true));
+        for (int i = 10; i < 60; i++) inputs.Venues.Add(V("Q" + i, "02/10/2023", "05/10/2023", dmp: "ouvert", insQualified: true));
+        for (int i = 0; i < 40; i++) inputs.Venues.Add(V("N" + i, "02/10/2023", "05/10/2023", dmp: "inconnu", insQualified: false));
+        for (int i = 0; i < 3; i++) inputs.Venues.Add(V("O" + i, "02/10/2023", "05/10/2023", dmp: "inconnu", insQualified: false, opposition: true));
+        for (int i = 0; i < 2; i++)
+        {
+            var v = V("X" + i, "02/10/2023", "05/10/2023", dmp: "inconnu", insQualified: false);
+            inputs.Venues.Add(new Venue
+            {
+                Ipp = v.Ipp, Number = v.Number, Entry = v.Entry, Exit = v.Exit, Discharged = true, Dmp = v.Dmp, InsQualified = false, NotInsured = true,
+                Raw = new Dictionary<string, string?> { [CsvReader.NormalizeHeader("Non assuré")] = "oui" },
+            });
+        }
+        var r = Run(inputs)["DS1.1"]!;
+        r.DenominatorRaw.ShouldBe(105);
+        r.DenominatorMode.ShouldBe("estimate");
+        r.Denominator.ShouldBe(83m);
+        r.Units.Count(u => u.Exclusion == "opposition à l'alimentation du DMP").ShouldBe(3);
+        r.Units.Count(u => u.Exclusion is { } e && e.Contains("INS", StringComparison.Ordinal) && e.Contains("non assuré", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_trace_status_ERREUR_DMP_CLOS_says_the_patient_has_no_DMP()
+    {
+        var inputs = new IndicatorInputs { VenuesHaveDmp = true };
+        inputs.Venues.Add(V("A", "02/10/2023", "05/10/2023", dmp: "ouvert"));
+        inputs.Venues.Add(V("B", "02/10/2023", "05/10/2023", dmp: "ouvert"));
+        inputs.Traces.Add(new DmpTrace { LocalId = "T1", Emitted = new DateOnly(2023, 10, 5), TypeCode = "11490-0", Ipp = "B", Status = "ERREUR_DMP_CLOS" });
+        var r = Run(inputs)["DS1.1"]!;
+        r.DenominatorMode.ShouldBe("dmp-column");
+        r.Denominator.ShouldBe(1m);
+        r.Units.Single(u => u.Ipp == "B").InDenominator.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("Identité qualifiée", true)]
+    [InlineData("qualifiée", true)]
+    [InlineData("Identité non qualifiée", false)]
+    [InlineData("Identité récupérée", false)]
+    public void P1_01_matches_identity_statuses_exactly(string status, bool counted)
+    {
+        var inputs = new IndicatorInputs { HasIdentities = true };
+        inputs.Venues.Add(V("A", "02/10/2023", "05/10/2023"));
+        inputs.Identities.Add(new IdentityRow { Ipp = "A", Status = status });
+        var r = Run(inputs, "hopen2")["P1.01"]!;
+        r.Numerator.ShouldBe(counted ? 1 : 0);
+        // "disposant d'une INS": a non qualifiée status (not an RNIV status) is outside the denominator
+        r.DenominatorRaw.ShouldBe(status.Contains("non") ? 0 : 1);
+    }
+
+    [Fact]
+    public void DS3_1_counts_imaging_reports_of_sejours_and_external_consultations()
+    {
+        var inputs = new IndicatorInputs();
+        var stay = V("A", "02/10/2023", "05/10/2023");
+        var ace = new Venue { Ipp = "B", Number = "ACE1", Entry = new DateOnly(2023, 10, 9), Exit = new DateOnly(2023, 10, 9), AceConsultation = true, Raw = new Dictionary<string, string?>() };
+        var open = V("C", "20/10/2023", null, discharged: false);
+        inputs.Venues.AddRange([stay, ace, open]);
+        ProducedDocument Img(string id, string venue) => new() { LocalId = id, Venue = venue, Produced = new DateOnly(2023, 10, 10), TypeCode = "18748-4" };
+        inputs.Documents.AddRange([Img("I1", stay.Number), Img("I2", stay.Number), Img("I3", "ACE1"), Img("I4", open.Number)]);
+        var r = Run(inputs)["DS3.1"]!;
+        r.Definition.Unit.ShouldBe("document");
+        r.DenominatorRaw.ShouldBe(3); // two reports of the séjour (not one séjour) and the ACE report; I4's venue is neither
+        r.Units.Single(u => u.UnitId == "I4").Exclusion.ShouldBe("ni séjour ni consultation externe");
+    }
+
+    [Fact]
+    public void DS1_4_needs_a_previous_sejour_and_credits_historical_sends_made_before_admission()
+    {
+        var inputs = new IndicatorInputs();
+        var old = V("A", "01/03/2021", "05/03/2021");
+        var now = V("A", "10/10/2023", "15/10/2023");
+        var aceOnly = new Venue { Ipp = "B", Number = "ACE9", Entry = new DateOnly(2022, 1, 9), Exit = new DateOnly(2022, 1, 9), AceConsultation = true, Raw = new Dictionary<string, string?>() };
+        var nowB = V("B", "10/10/2023", "15/10/2023");
+        inputs.Venues.AddRange([old, now, aceOnly, nowB]);
+        inputs.Documents.Add(new ProducedDocument { LocalId = "H1", Ipp = "A", Venue = old.Number, Produced = new DateOnly(2021, 3, 5), TypeCode = "11490-0", Historical = true });
+        // sent on 2 October, before the admission of 10 October ("en anticipation")
+        inputs.Traces.Add(new DmpTrace { LocalId = "H1", Emitted = new DateOnly(2023, 10, 2), TypeCode = "11490-0", Ipp = "A", Status = "SUCCES" });
+        var r = Run(inputs)["DS1.4"]!;
+        r.Units.Select(u => u.Ipp).ShouldBe(["A"]); // B's earlier venue is a consultation, not a séjour
+        r.NaiveNumerator.ShouldBe(1);
+    }
+
+    [Fact]
     public void Without_DMP_information_every_stay_is_in_the_denominator()
     {
         var inputs = new IndicatorInputs();

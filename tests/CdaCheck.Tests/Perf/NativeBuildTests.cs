@@ -65,7 +65,7 @@ public class NativeBuildTests
 
             var month = Path.Combine(work, "month");
             HospitalMonth.Materialize(Path.Combine(TestPaths.TestData, "indicators"), month);
-            string[] indicators = ["indicators", "--program", "hopen2", "--month", "2026-10",
+            string[] indicators = ["indicators", "--program", "hopen2", "--month", "2026-10", "--allow-any-month",
                 "--venues", Path.Combine(month, "venues.csv"), "--documents", Path.Combine(month, "documents.csv"),
                 "--traces", Path.Combine(month, "traces.csv"), "--mss", Path.Combine(month, "mss.csv"),
                 "--identities", Path.Combine(month, "identities.csv"), "--documents-root", Path.Combine(month, "root"), "--format"];
