@@ -24,7 +24,7 @@ public static class ValidateCommand
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Text format: only non-conformant documents and their failing findings." };
         public readonly Option<int> Parallel = new("--parallel") { Description = "Documents validated at once (default: all cores).", DefaultValueFactory = _ => 0 };
         public readonly Option<string?> Schemas = new("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
-        public readonly Option<string> Raster = new("--raster-fallback") { Description = "Render page 1 with pdftoppm (if installed) to find a DataMatrix the page content does not show: auto (only for images in codecs CdaCheck does not decode, e.g. JPEG scans), always, never.", DefaultValueFactory = _ => "auto" };
+        public readonly Option<string> Raster = new("--raster-fallback") { Description = "Last resort, opt-in: render page 1 with poppler's pdftoppm (if installed) to find a DataMatrix the page content does not show: never (default: JPEG and Flate images, masks and vector content are read in-process), auto (only when page 1 holds an image in a codec CdaCheck does not decode: JPEG 2000, CCITT, JBIG2), always.", DefaultValueFactory = _ => "never" };
         public readonly Option<string[]> Limit = new("--limit") { Description = "Change a limit on hostile input, NAME=VALUE (repeatable): input-bytes, xml-chars, xml-depth, embedded-bytes, decompressed-bytes, compression-ratio, zip-entries, pdf-objects, pdf-depth, timeout-ms; suffixes k, m, g. Defaults in README (Security).", AllowMultipleArgumentsPerToken = false };
         public readonly Option<bool> Timings = new("--timings") { Description = "Add each document's validation time (elapsedMs) to the json/jsonl report (benchmarks)." };
         public readonly Option<string?> Shard = new("--shard") { Description = "k/n: validate only the k-th of n shares of the sorted inputs (for runs spread over machines; merge the jsonl outputs)." };
@@ -56,7 +56,7 @@ public static class ValidateCommand
                 RevealIdentity = pr.GetValue(Reveal),
                 Historical = pr.GetValue(Historical),
                 Limits = limits,
-                RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "never" => RasterMode.Never, _ => RasterMode.Auto },
+                RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "auto" => RasterMode.Auto, _ => RasterMode.Never },
             };
         }
     }
