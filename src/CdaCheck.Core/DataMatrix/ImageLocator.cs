@@ -392,6 +392,8 @@ public static class ImageLocator
         }
         // size: the square size whose border matches the finder best (L solid on two adjacent sides, clocks alternating)
         var candidates = new List<(double Score, int N)>();
+        Span<int> solid = stackalloc int[4];
+        Span<int> alt = stackalloc int[4];
         foreach (var sz in SymbolSize.All)
         {
             if (!sz.IsSquare) continue;
@@ -400,8 +402,8 @@ public static class ImageLocator
             if (Math.Min(pu, pv) < 1.2) continue;
             int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
             // sides: 0 top (row 0), 1 right (col n-1), 2 bottom (row n-1), 3 left (col 0); for each: solid, alternating
-            Span<int> solid = stackalloc int[4];
-            Span<int> alt = stackalloc int[4];
+            solid.Clear();
+            alt.Clear();
             for (int k = 0; k < n; k++)
             {
                 double along = (k + 0.5);

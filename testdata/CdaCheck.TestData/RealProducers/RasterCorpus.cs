@@ -95,7 +95,8 @@ public static class RasterCorpus
     public static int Run(string[] args)
     {
         if (args is ["wrap", var dir]) { Wrap(dir); return 0; }
-        if (args is not ["raster", var outDir]) { Console.Error.WriteLine("usage: real-producers raster|wrap OUTDIR"); return 2; }
+        if (args is ["payload", var file]) { File.WriteAllBytes(file, Encoding.ASCII.GetBytes(Payload)); return 0; }
+        if (args is not ["raster", var outDir]) { Console.Error.WriteLine("usage: real-producers raster OUTDIR | wrap OUTDIR | payload FILE"); return 2; }
         int code = Generate(outDir, Console.Out);
         if (code != 0) Console.Error.WriteLine($"make-raster.sh exited with {code}");
         return code;

@@ -539,25 +539,28 @@ public static class Jpeg
                     for (int v = 0; v < nu; v++)
                     {
                         var row = f.Slice(v * 8, 8);
-                        bool any = false;
-                        for (int u = 0; u < nu; u++) if (row[u] != 0) { any = true; break; }
-                        if (!any) continue;
+                        int last = nu - 1; // highest non-zero frequency of the row: the sums stop there
+                        while (last >= 0 && row[last] == 0) last--;
+                        if (last < 0) continue;
                         rowsUsed |= 1u << v;
                         for (int x = 0; x < bs; x++)
                         {
                             float s = 0;
-                            for (int u = 0; u < nu; u++) s += cos[x * 8 + u] * row[u];
+                            for (int u = 0; u <= last; u++) s += cos[x * 8 + u] * row[u];
                             tmp[v * 8 + x] = s;
                         }
                     }
+                    int lastRow = 31 - System.Numerics.BitOperations.LeadingZeroCount(rowsUsed);
+                    for (int v = 0; v <= lastRow; v++)
+                        if ((rowsUsed & (1u << v)) == 0) tmp.Slice(v * 8, bs).Clear();
                     for (int y = 0; y < bs; y++)
                     {
                         int o = outBase + y * c.PlaneW;
                         for (int x = 0; x < bs; x++)
                         {
-                            float s = 0;
-                            for (int v = 0; v < nu; v++) if ((rowsUsed & (1u << v)) != 0) s += cos[y * 8 + v] * tmp[v * 8 + x];
-                            plane[o + x] = Clamp(s + 128);
+                            float s = 128;
+                            for (int v = 0; v <= lastRow; v++) s += cos[y * 8 + v] * tmp[v * 8 + x];
+                            plane[o + x] = Clamp(s);
                         }
                     }
                 }
