@@ -425,17 +425,26 @@ public static class ImageLocator
             if (bestScore >= 0.8) candidates.Add((bestScore, n));
         }
         DataMatrixResult? res = null;
+        var baseOx = ox; var baseOy = oy;
         foreach (var (_, n) in candidates.OrderByDescending(c => c.Score).Take(3))
         {
-            double pu = side / n, pv = sideV / n;
-            int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
-            var m = new bool[n, n];
-            for (int row = 0; row < n; row++)
-                for (int col = 0; col < n; col++)
-                    m[row, col] = At((col + 0.5) * pu, (row + 0.5) * pv, r);
-            var d = DataMatrixDecoder.DecodeAnyOrientation(m);
-            if (d.Status == DecodeStatus.Decoded) return d;
-            if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore)) res = d;
+            // the frame as found, then nudged (a pixel of blur or noise moves an edge): shifts of ±⅓ module
+            for (int jj = 0; jj < 9; jj++)
+            {
+                int j = (jj + 4) % 9; // j = 4: no shift, first
+                double pu = side / n, pv = sideV / n;
+                double du = (j % 3 - 1) * pu / 3, dv = (j / 3 - 1) * pv / 3;
+                ox = baseOx + du * ex + dv * fx; oy = baseOy + du * ey + dv * fy;
+                int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
+                var m = new bool[n, n];
+                for (int row = 0; row < n; row++)
+                    for (int col = 0; col < n; col++)
+                        m[row, col] = At((col + 0.5) * pu, (row + 0.5) * pv, r);
+                var d = DataMatrixDecoder.DecodeAnyOrientation(m);
+                if (d.Status == DecodeStatus.Decoded) return d;
+                if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore)) res = d;
+                if (d.Status == DecodeStatus.NotASymbol && jj == 0) break; // no finder at all in this frame: no nudging
+            }
         }
         return res;
     }
