@@ -35,7 +35,8 @@ if [ -x "$ROOT/testdata/real-producers/make-vector.sh" ] && [ ! -f "$DIR/vector/
 fi
 echo "== $CLI validate --timings --parallel 1 (pdftoppm not used: --raster-fallback never), $REPEAT runs" >&2
 for i in $(seq 1 "$REPEAT"); do
-  "$CLI" validate --format jsonl --timings --parallel 1 --raster-fallback never "$DIR"/raster/*.xml $( [ -d "$DIR/vector" ] && ls "$DIR"/vector/*.xml ) > "$DIR/run$i.jsonl" 2>/dev/null || true
+  "$CLI" validate --format jsonl --timings --parallel 1 --raster-fallback never "$DIR"/raster/*.xml $( [ -d "$DIR/vector" ] && ls "$DIR"/vector/*.xml ) > "$DIR/run$i.jsonl" 2> "$DIR/run$i.err" || true
+  grep -h "timings:" "$DIR/run$i.err" >&2 || true
 done
 python3 - "$DIR" "$REPEAT" <<'PY'
 import json, sys, os, statistics

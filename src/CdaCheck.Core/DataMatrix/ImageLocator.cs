@@ -201,20 +201,35 @@ public static class ImageLocator
         }
 
         var taken = new List<(int, int, int, int)>();
-        foreach (var c in comps.OrderByDescending(c => (long)(c.X1 - c.X0) * (c.Y1 - c.Y0)).Take(200))
+        var tried = comps.OrderByDescending(c => (long)(c.X1 - c.X0) * (c.Y1 - c.Y0)).Take(200).ToList();
+        var notDecoded = new List<int>();
+        for (int i = 0; i < tried.Count; i++)
         {
+            var c = tried[i];
             budget?.Invoke();
             if (taken.Any(t => c.X0 >= t.Item1 && c.X1 <= t.Item3 && c.Y0 >= t.Item2 && c.Y1 <= t.Item4)) continue;
             var res = TryComponent(dark, width, c.X0, c.Y0, c.X1, c.Y1);
-            if (res is not { Status: DecodeStatus.Decoded })
-            {
-                // not axis-aligned (a tilted scan, a rotated raster): the symbol's own frame
-                var rot = TryRotated(dark, width, height, c.X0, c.Y0, c.X1, c.Y1, c.Count);
-                if (rot is not null && (res is null || rot.Status == DecodeStatus.Decoded || rot.FinderScore > res.FinderScore)) res = rot;
-            }
+            if (res is not { Status: DecodeStatus.Decoded }) notDecoded.Add(i);
             if (res is null) continue;
             taken.Add((c.X0, c.Y0, c.X1, c.Y1));
             found.Add((res, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1));
+        }
+        // Not axis-aligned (a tilted scan, a rotated raster): the symbol's own frame, tried only when the
+        // axis-aligned pass decoded nothing (the common upright symbol pays nothing for it).
+        if (found.Exists(f => f.Item1.Status == DecodeStatus.Decoded)) return found;
+        foreach (int i in notDecoded)
+        {
+            var c = tried[i];
+            budget?.Invoke();
+            var rot = TryRotated(dark, width, height, c.X0, c.Y0, c.X1, c.Y1, c.Count);
+            if (rot is null) continue;
+            int at = found.FindIndex(f => f.Item2 == c.X0 && f.Item3 == c.Y0 && f.Item4 == c.X1 - c.X0 + 1 && f.Item5 == c.Y1 - c.Y0 + 1);
+            if (at >= 0)
+            {
+                if (rot.Status == DecodeStatus.Decoded || rot.FinderScore > found[at].Item1.FinderScore) found[at] = (rot, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1);
+            }
+            else found.Add((rot, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1));
+            if (rot.Status == DecodeStatus.Decoded) break;
         }
         return found;
     }
