@@ -25,7 +25,7 @@ public static class ValidateCommand
         public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = Texts.Get(lang, "cli.option.quiet") };
         public readonly Option<int> Parallel = new("--parallel") { Description = Texts.Get(lang, "cli.option.parallel"), DefaultValueFactory = _ => 0 };
         public readonly Option<string?> Schemas = new("--schemas") { Description = Texts.Get(lang, "cli.option.schemas") };
-        public readonly Option<string> Raster = Only(new("--raster-fallback") { Description = Texts.Get(lang, "cli.option.raster"), DefaultValueFactory = _ => "auto" }, "auto", "always", "never");
+        public readonly Option<string> Raster = Only(new("--raster-fallback") { Description = Texts.Get(lang, "cli.option.raster"), DefaultValueFactory = _ => "never" }, "never", "auto", "always");
         public readonly Option<string[]> Limit = new("--limit") { Description = Texts.Get(lang, "cli.option.limit"), AllowMultipleArgumentsPerToken = false };
         public readonly Option<bool> Timings = new("--timings") { Description = Texts.Get(lang, "cli.option.timings") };
         public readonly Option<string> Color = Only(new("--color") { Description = Texts.Get(lang, "cli.option.color"), DefaultValueFactory = _ => "auto" }, "auto", "always", "never");
@@ -59,7 +59,7 @@ public static class ValidateCommand
                 Language = lang,
                 Historical = pr.GetValue(Historical),
                 Limits = limits,
-                RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "never" => RasterMode.Never, _ => RasterMode.Auto },
+                RasterFallback = pr.GetValue(Raster) switch { "always" => RasterMode.Always, "auto" => RasterMode.Auto, _ => RasterMode.Never },
             };
         }
     }

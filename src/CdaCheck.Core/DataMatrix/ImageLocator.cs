@@ -201,14 +201,35 @@ public static class ImageLocator
         }
 
         var taken = new List<(int, int, int, int)>();
-        foreach (var c in comps.OrderByDescending(c => (long)(c.X1 - c.X0) * (c.Y1 - c.Y0)).Take(200))
+        var tried = comps.OrderByDescending(c => (long)(c.X1 - c.X0) * (c.Y1 - c.Y0)).Take(200).ToList();
+        var notDecoded = new List<int>();
+        for (int i = 0; i < tried.Count; i++)
         {
+            var c = tried[i];
             budget?.Invoke();
             if (taken.Any(t => c.X0 >= t.Item1 && c.X1 <= t.Item3 && c.Y0 >= t.Item2 && c.Y1 <= t.Item4)) continue;
             var res = TryComponent(dark, width, c.X0, c.Y0, c.X1, c.Y1);
+            if (res is not { Status: DecodeStatus.Decoded }) notDecoded.Add(i);
             if (res is null) continue;
             taken.Add((c.X0, c.Y0, c.X1, c.Y1));
             found.Add((res, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1));
+        }
+        // Not axis-aligned (a tilted scan, a rotated raster): the symbol's own frame, tried only when the
+        // axis-aligned pass decoded nothing (the common upright symbol pays nothing for it).
+        if (found.Exists(f => f.Item1.Status == DecodeStatus.Decoded)) return found;
+        foreach (int i in notDecoded)
+        {
+            var c = tried[i];
+            budget?.Invoke();
+            var rot = TryRotated(dark, width, height, c.X0, c.Y0, c.X1, c.Y1, c.Count);
+            if (rot is null) continue;
+            int at = found.FindIndex(f => f.Item2 == c.X0 && f.Item3 == c.Y0 && f.Item4 == c.X1 - c.X0 + 1 && f.Item5 == c.Y1 - c.Y0 + 1);
+            if (at >= 0)
+            {
+                if (rot.Status == DecodeStatus.Decoded || rot.FinderScore > found[at].Item1.FinderScore) found[at] = (rot, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1);
+            }
+            else found.Add((rot, c.X0, c.Y0, c.X1 - c.X0 + 1, c.Y1 - c.Y0 + 1));
+            if (rot.Status == DecodeStatus.Decoded) break;
         }
         return found;
     }
@@ -305,6 +326,142 @@ public static class ImageLocator
             _ = a; _ = b;
         }
         return best;
+    }
+
+    /// <summary>
+    /// A symbol at any angle: the minimum-area rectangle of the component's dark pixels (boundary points, angles
+    /// searched coarse to fine) is the symbol's frame when it is square; module counts are the square ECC200 sizes
+    /// whose finder L and clock tracks, sampled in that frame, match best; the grid is then sampled in the frame
+    /// (nearest pixel, majority of a small window from 3 px per module) and decoded in the 8 orientations.
+    /// </summary>
+    private static DataMatrixResult? TryRotated(bool[] dark, int width, int height, int x0, int y0, int x1, int y1, int count)
+    {
+        int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+        if (bw < 12 || bh < 12 || Math.Max(bw, bh) > 1.6 * Math.Min(bw, bh)) return null;
+        double fill = (double)count / ((long)bw * bh);
+        if (fill < 0.05 || fill > 0.85) return null; // the L alone (modules not touching it) fills little of its box
+        // boundary points: first and last dark pixel of each row and each column of the box
+        var pts = new List<(int X, int Y)>(2 * (bw + bh));
+        for (int y = y0; y <= y1; y++)
+        {
+            int row = y * width, a = -1, b = -1;
+            for (int x = x0; x <= x1; x++) if (dark[row + x]) { a = x; break; }
+            if (a < 0) continue;
+            for (int x = x1; x >= a; x--) if (dark[row + x]) { b = x; break; }
+            pts.Add((a, y)); pts.Add((b, y));
+        }
+        for (int x = x0; x <= x1; x++)
+        {
+            int a = -1, b = -1;
+            for (int y = y0; y <= y1; y++) if (dark[y * width + x]) { a = y; break; }
+            if (a < 0) continue;
+            for (int y = y1; y >= a; y--) if (dark[y * width + x]) { b = y; break; }
+            pts.Add((x, a)); pts.Add((x, b));
+        }
+        if (pts.Count < 16) return null;
+        double Area(double th, out double u0, out double u1, out double v0, out double v1)
+        {
+            double cs = Math.Cos(th), sn = Math.Sin(th);
+            u0 = v0 = double.MaxValue; u1 = v1 = double.MinValue;
+            foreach (var (px, py) in pts)
+            {
+                double u = px * cs + py * sn, v = -px * sn + py * cs;
+                if (u < u0) u0 = u; if (u > u1) u1 = u;
+                if (v < v0) v0 = v; if (v > v1) v1 = v;
+            }
+            return (u1 - u0 + 1) * (v1 - v0 + 1);
+        }
+        double best = double.MaxValue, bestTh = 0;
+        for (int i = -45; i < 45; i++)
+        {
+            double th = i * Math.PI / 180, a = Area(th, out _, out _, out _, out _);
+            if (a < best) { best = a; bestTh = th; }
+        }
+        for (int i = -10; i <= 10; i++)
+        {
+            double th = bestTh + i * 0.1 * Math.PI / 180, a = Area(th, out _, out _, out _, out _);
+            if (a < best) { best = a; bestTh = th; }
+        }
+        Area(bestTh, out double ua, out double ub, out double va, out double vb);
+        double side = ub - ua + 1, sideV = vb - va + 1;
+        if (Math.Max(side, sideV) > 1.25 * Math.Min(side, sideV)) return null;
+        double cth = Math.Cos(bestTh), sth = Math.Sin(bestTh);
+        // frame origin: the corner (u0, v0) moved half a pixel out (pixel centres → pixel edges)
+        double ou = ua - 0.5, ov = va - 0.5;
+        double ox = ou * cth - ov * sth, oy = ou * sth + ov * cth;
+        double ex = cth, ey = sth, fx = -sth, fy = cth; // unit vectors along u and v in pixels
+        bool At(double u, double v, int r)
+        {
+            double px = ox + u * ex + v * fx, py = oy + u * ey + v * fy;
+            int cx = (int)Math.Round(px), cy = (int)Math.Round(py);
+            if (r == 0) return cx >= 0 && cy >= 0 && cx < width && cy < height && dark[cy * width + cx];
+            int d = 0, t = 0;
+            for (int yy = cy - r; yy <= cy + r; yy++)
+                for (int xx = cx - r; xx <= cx + r; xx++)
+                {
+                    if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+                    t++;
+                    if (dark[yy * width + xx]) d++;
+                }
+            return 2 * d > t;
+        }
+        // size: the square size whose border matches the finder best (L solid on two adjacent sides, clocks alternating)
+        var candidates = new List<(double Score, int N)>();
+        Span<int> solid = stackalloc int[4];
+        Span<int> alt = stackalloc int[4];
+        foreach (var sz in SymbolSize.All)
+        {
+            if (!sz.IsSquare) continue;
+            int n = sz.Rows;
+            double pu = side / n, pv = sideV / n;
+            if (Math.Min(pu, pv) < 1.2) continue;
+            int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
+            // sides: 0 top (row 0), 1 right (col n-1), 2 bottom (row n-1), 3 left (col 0); for each: solid, alternating
+            solid.Clear();
+            alt.Clear();
+            for (int k = 0; k < n; k++)
+            {
+                double along = (k + 0.5);
+                bool top = At(along * pu, 0.5 * pv, r), bottom = At(along * pu, (n - 0.5) * pv, r);
+                bool left = At(0.5 * pu, along * pv, r), right = At((n - 0.5) * pu, along * pv, r);
+                if (top) solid[0]++; if (right) solid[1]++; if (bottom) solid[2]++; if (left) solid[3]++;
+                // alternation is counted against both phases; the best phase is kept below
+                if (top == (k % 2 == 0)) alt[0]++; if (right == (k % 2 == 0)) alt[1]++;
+                if (bottom == (k % 2 == 0)) alt[2]++; if (left == (k % 2 == 0)) alt[3]++;
+            }
+            double bestScore = 0;
+            for (int s0 = 0; s0 < 4; s0++)
+            {
+                int s1 = (s0 + 1) % 4, c0 = (s0 + 2) % 4, c1 = (s0 + 3) % 4; // L on s0 and s1, clocks on the others
+                double a0 = Math.Max(alt[c0], n - alt[c0]), a1 = Math.Max(alt[c1], n - alt[c1]);
+                double score = (solid[s0] + solid[s1] + a0 + a1) / (4.0 * n);
+                bestScore = Math.Max(bestScore, score);
+            }
+            if (bestScore >= 0.8) candidates.Add((bestScore, n));
+        }
+        DataMatrixResult? res = null;
+        var baseOx = ox; var baseOy = oy;
+        foreach (var (_, n) in candidates.OrderByDescending(c => c.Score).Take(3))
+        {
+            // the frame as found, then nudged (a pixel of blur or noise moves an edge): shifts of ±⅓ module
+            for (int jj = 0; jj < 9; jj++)
+            {
+                int j = (jj + 4) % 9; // j = 4: no shift, first
+                double pu = side / n, pv = sideV / n;
+                double du = (j % 3 - 1) * pu / 3, dv = (j / 3 - 1) * pv / 3;
+                ox = baseOx + du * ex + dv * fx; oy = baseOy + du * ey + dv * fy;
+                int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
+                var m = new bool[n, n];
+                for (int row = 0; row < n; row++)
+                    for (int col = 0; col < n; col++)
+                        m[row, col] = At((col + 0.5) * pu, (row + 0.5) * pv, r);
+                var d = DataMatrixDecoder.DecodeAnyOrientation(m);
+                if (d.Status == DecodeStatus.Decoded) return d;
+                if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore)) res = d;
+                if (d.Status == DecodeStatus.NotASymbol && jj == 0) break; // no finder at all in this frame: no nudging
+            }
+        }
+        return res;
     }
 
     /// <summary>Module count along a clock side, from the run lengths half a module inside, or null when the side does not alternate.</summary>

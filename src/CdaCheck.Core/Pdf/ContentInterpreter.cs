@@ -637,7 +637,7 @@ public sealed class ContentInterpreter
     }
 
     /// <summary>How an image's samples become gray: everything read from its dictionary and the graphics state.</summary>
-    private sealed record ImageFormat(int W, int H, PdfColorSpace Cs, int Bpc, bool Mask, double[] DMin, double[] DMax, byte MaskPaint);
+    private sealed record ImageFormat(int W, int H, PdfColorSpace Cs, int Bpc, bool Mask, double[] DMin, double[] DMax, byte MaskPaint, int[]? ColorKey = null);
 
     /// <summary>
     /// Places an image on the page. Samples of an XObject image (<paramref name="deferrable"/>) are decoded when first
@@ -657,6 +657,12 @@ public sealed class ContentInterpreter
         _imageBytes += wl * hl;
         if (_imageBytes > _doc.Options.MaxDecompressedBytes)
             throw new PdfLimitException(PdfIssueKind.DecompressionBomb, $"images of the page decode to more than {_doc.Options.MaxDecompressedBytes} bytes");
+        if (IsDct(dict))
+        {
+            PlaceJpeg(dict, decode, res, name, objNum, deferrable, placedName);
+            return;
+        }
+        var alpha = Alpha(dict);
         byte[]? gray = null;
         PdfDocument.Deferred? deferred = null;
         ImageFormat? format = null;
@@ -675,7 +681,8 @@ public sealed class ContentInterpreter
             }
             format = Format(dict, res, w, h);
             if (format is null) return;
-            AddImage(new PlacedImage(w, h, ToGray(format, r.Data), _gs.Ctm, placedName));
+            var g = ToGray(format, r.Data);
+            AddImage(new PlacedImage(w, h, alpha is null ? g : Composite(g, alpha(w, h)), _gs.Ctm, placedName));
             return;
         }
         format = Format(dict, res, w, h);
@@ -689,8 +696,139 @@ public sealed class ContentInterpreter
         AddImage(new PlacedImage(w, h, () =>
         {
             d.Materialize();
-            return gray ?? WhiteImage(w, h); // only when the decoding was interrupted (budget)
+            var g = gray ?? WhiteImage(w, h); // only when the decoding was interrupted (budget)
+            return alpha is null ? g : Composite(g, alpha(w, h));
         }, _gs.Ctm, placedName));
+    }
+
+    private bool IsDct(PdfDictionary dict)
+    {
+        var f = _doc.Resolve(dict.Get("Filter"));
+        string? last = f switch
+        {
+            PdfName n => n.Value,
+            PdfArray a when a.Count > 0 => PdfValue.Name(_doc.Resolve(a[^1])),
+            _ => null,
+        };
+        return last is "DCTDecode" or "DCT";
+    }
+
+    /// <summary>Images over this many pixels are decoded at half scale (a 300 dpi A4 scan becomes 150 dpi).</summary>
+    public const long JpegHalfScalePixels = 6L * 1024 * 1024;
+
+    /// <summary>
+    /// A DCT (JPEG) image: the frame header is read now (an unsupported or broken JPEG is reported as before, PDF-010),
+    /// the samples when first read (a photo is never decoded when the DataMatrix search stops before it).
+    /// </summary>
+    private void PlaceJpeg(PdfDictionary dict, Func<PdfFilters.DecodeResult> decode, PdfDictionary? res, string name, int objNum, PdfStream? deferrable, string? placedName)
+    {
+        ReadOnlyMemory<byte> jpeg;
+        if (deferrable is not null && _doc.Resolve(dict.Get("Filter")) is PdfName) jpeg = deferrable.Raw; // DCT alone: the raw bytes, nothing to decode now
+        else
+        {
+            var r = decode();
+            if (r.StoppedAt is not ("DCTDecode" or "DCT"))
+            {
+                if (r.StoppedAt is not null && r.Supported) _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"{r.StoppedAt} image {name}", objNum));
+                return;
+            }
+            jpeg = r.Data;
+        }
+        var hdr = Imaging.Jpeg.ReadHeader(jpeg.Span, out var why);
+        if (hdr is null)
+        {
+            _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageCodecSkipped, $"DCTDecode image {name} ({why})", objNum));
+            return;
+        }
+        long px = (long)hdr.Width * hdr.Height;
+        if (px > MaxImagePixels || px * hdr.Components * 2 > _doc.Options.MaxDecompressedBytes * 2)
+        {
+            _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {hdr.Width}x{hdr.Height} pixels not decoded", objNum));
+            return;
+        }
+        var format = Format(dict, res, hdr.Width, hdr.Height, jpegComponents: hdr.Components);
+        if (format is null) return;
+        int scale = px > JpegHalfScalePixels ? 2 : 1;
+        int ow = (hdr.Width + scale - 1) / scale, oh = (hdr.Height + scale - 1) / scale;
+        var parms = _doc.Resolve(dict.Get("DecodeParms"));
+        if (parms is PdfArray pa && pa.Count > 0) parms = _doc.Resolve(pa[^1]);
+        int? ct = parms is PdfDictionary pd && PdfValue.Integer(_doc.Resolve(pd.Get("ColorTransform"))) is long ctv ? (int)ctv : null;
+        bool defaultDecode = true;
+        for (int k = 0; k < format.DMin.Length; k++) defaultDecode &= format.DMin[k] == 0 && format.DMax[k] == 1;
+        var fam = format.Cs.Kind;
+        bool mismatch = format.DMin.Length != hdr.Components;
+        bool luma = mismatch || defaultDecode && format.ColorKey is null
+            && (fam == PdfColorSpace.Family.Gray && hdr.Components == 1 || fam == PdfColorSpace.Family.Rgb && hdr.Components == 3);
+        var alpha = Alpha(dict);
+        long maxSamples = _doc.Options.MaxDecompressedBytes;
+        var budget = _budget;
+        AddImage(new PlacedImage(ow, oh, () =>
+        {
+            var samples = Imaging.Jpeg.Decode(jpeg.Span, scale, luma ? Imaging.Jpeg.JpegOutput.Luma : Imaging.Jpeg.JpegOutput.Samples, ct, budget,
+                maxSamples, out int jw, out int jh, out _);
+            byte[] g = samples is null || jw != ow || jh != oh ? WhiteImage(ow, oh)
+                : luma ? samples : ToGray(format with { W = ow, H = oh, Bpc = 8 }, samples);
+            return alpha is null ? g : Composite(g, alpha(ow, oh));
+        }, _gs.Ctm, placedName));
+    }
+
+    /// <summary>
+    /// The image's soft mask (/SMask) or explicit mask (/Mask stream) as opacity 0…255 at a given size (nearest
+    /// sampling), read when called; null when the image has neither.
+    /// </summary>
+    private Func<int, int, byte[]?>? Alpha(PdfDictionary dict)
+    {
+        bool soft = true;
+        if (_doc.Resolve(dict.Get("SMask")) is not PdfStream m)
+        {
+            soft = false;
+            if (_doc.Resolve(dict.Get("Mask")) is not PdfStream m2) return null;
+            m = m2;
+        }
+        long mw = PdfValue.Integer(_doc.Resolve(m.Dict.Get("Width"))) ?? 0, mh = PdfValue.Integer(_doc.Resolve(m.Dict.Get("Height"))) ?? 0;
+        if (mw <= 0 || mh <= 0 || mw * mh > MaxImagePixels || mw * mh > _doc.Options.MaxDecompressedBytes) return null;
+        var mask = m;
+        return (w, h) =>
+        {
+            int aw = (int)mw, ah = (int)mh;
+            byte[]? a = null;
+            var r = _doc.DecodeStream(mask);
+            if (r.StoppedAt is "DCTDecode" or "DCT" && soft)
+            {
+                a = Imaging.Jpeg.Decode(r.Data, 1, Imaging.Jpeg.JpegOutput.Luma, null, _budget, _doc.Options.MaxDecompressedBytes, out aw, out ah, out _);
+            }
+            else if (r.StoppedAt is null)
+            {
+                var f = soft ? Format(mask.Dict, null, aw, ah, forceGray: true) : Format(mask.Dict, null, aw, ah, stencil: true);
+                if (f is not null)
+                {
+                    a = ToGray(f with { MaskPaint = 0 }, r.Data);
+                    if (!soft) a = a.Select(v => (byte)(255 - v)).ToArray(); // stencil: painted (0) = opaque
+                }
+            }
+            if (a is null) return null;
+            if (aw == w && ah == h) return a;
+            var o = new byte[(long)w * h];
+            for (int y = 0; y < h; y++)
+            {
+                int sy = (int)((long)y * ah / h) * aw;
+                for (int x = 0; x < w; x++) o[(long)y * w + x] = a[sy + (int)((long)x * aw / w)];
+            }
+            return o;
+        };
+    }
+
+    /// <summary>The image over a white page through its opacity (a viewer's compositing, before binarising).</summary>
+    private static byte[] Composite(byte[] gray, byte[]? alpha)
+    {
+        if (alpha is null || alpha.Length != gray.Length) return gray;
+        var o = new byte[gray.Length]; // the gray array may be the decoded stream's (shared): never written
+        for (int i = 0; i < o.Length; i++)
+        {
+            int a = alpha[i];
+            o[i] = (byte)((gray[i] * a + 255 * (255 - a) + 127) / 255);
+        }
+        return o;
     }
 
     private static byte[] WhiteImage(int w, int h)
@@ -701,12 +839,14 @@ public sealed class ContentInterpreter
     }
 
     /// <summary>The sample format of an image; null when it is not painted as gray samples (pattern space, bad depth).</summary>
-    private ImageFormat? Format(PdfDictionary dict, PdfDictionary? res, int w, int h)
+    private ImageFormat? Format(PdfDictionary dict, PdfDictionary? res, int w, int h, int jpegComponents = 0, bool forceGray = false, bool stencil = false)
     {
-        bool mask = _doc.Resolve(dict.Get("ImageMask")) is true;
-        var cs = mask ? PdfColorSpace.Gray : PdfColorSpace.Resolve(dict.Get("ColorSpace") ?? PdfName.Of("DeviceGray"), res, _doc);
+        bool mask = stencil || !forceGray && _doc.Resolve(dict.Get("ImageMask")) is true;
+        var cs = mask || forceGray ? PdfColorSpace.Gray : PdfColorSpace.Resolve(dict.Get("ColorSpace") ?? PdfName.Of("DeviceGray"), res, _doc);
+        if (jpegComponents > 0 && dict.Get("ColorSpace") is null)
+            cs = jpegComponents switch { 3 => PdfColorSpace.Rgb, 4 => PdfColorSpace.Cmyk, _ => PdfColorSpace.Gray };
         if (cs.Kind == PdfColorSpace.Family.Pattern) return null;
-        int bpc = mask ? 1 : (int)(PdfValue.Integer(_doc.Resolve(dict.Get("BitsPerComponent"))) ?? 8);
+        int bpc = jpegComponents > 0 ? 8 : mask ? 1 : (int)(PdfValue.Integer(_doc.Resolve(dict.Get("BitsPerComponent"))) ?? 8);
         if (bpc is not (1 or 2 or 4 or 8 or 16)) return null;
         int nComp = Math.Max(1, cs.Components);
         int maxV = (1 << bpc) - 1;
@@ -726,7 +866,14 @@ public sealed class ContentInterpreter
             }
         }
         byte maskPaint = (byte)Math.Round(Math.Clamp(_gs.FillCs.Luminance(_gs.Fill), 0, 1) * 255);
-        return new ImageFormat(w, h, cs, bpc, mask, dmin, dmax, maskPaint);
+        // colour-key masking (/Mask [min max …] in sample values): those pixels are not painted
+        int[]? key = null;
+        if (!mask && _doc.Resolve(dict.Get("Mask")) is PdfArray ka && ka.Count >= 2 * nComp)
+        {
+            key = new int[2 * nComp];
+            for (int i = 0; i < key.Length; i++) key[i] = (int)(PdfValue.Integer(_doc.Resolve(ka[i])) ?? -1);
+        }
+        return new ImageFormat(w, h, cs, bpc, mask, dmin, dmax, maskPaint, key);
     }
 
     /// <summary>Decodes image samples to 8-bit gray (0 black … 255 white), top row first.</summary>
@@ -742,6 +889,8 @@ public sealed class ContentInterpreter
         int maxV = (1 << bpc) - 1;
         bool defaultDecode0 = true;
         for (int k = 0; k < nComp; k++) defaultDecode0 &= dmin[k] == 0 && dmax[k] == 1;
+        var key = f.ColorKey;
+        if (key is not null) defaultDecode0 = false; // the general path checks the key
         // 8-bit gray samples are already what the locators read: share the decoded array (read-only) instead of copying it
         if (bpc == 8 && defaultDecode0 && cs.Kind == PdfColorSpace.Family.Gray && !mask && data.LongLength == (long)w * h)
             return data;
@@ -765,7 +914,7 @@ public sealed class ContentInterpreter
                 }
             }
         }
-        bool defaultDecode = true;
+        bool defaultDecode = key is null;
         for (int k = 0; k < nComp; k++) defaultDecode &= dmin[k] == 0 && dmax[k] == 1;
         if (bpc == 8 && defaultDecode && cs.Kind == PdfColorSpace.Family.Rgb)
         {
@@ -794,17 +943,18 @@ public sealed class ContentInterpreter
                 if (lut is not null)
                 {
                     int s = Sample(row, x, bpc);
-                    gray[(long)y * w + x] = s < 0 ? (byte)255 : lut[bpc == 16 ? s >> 8 : s];
+                    gray[(long)y * w + x] = s < 0 || key is not null && s >= key[0] && s <= key[1] ? (byte)255 : lut[bpc == 16 ? s >> 8 : s];
                     continue;
                 }
-                bool missing = false;
+                bool missing = false, keyed = key is not null;
                 for (int k = 0; k < nComp; k++)
                 {
                     int s = Sample(row, x * nComp + k, bpc);
                     if (s < 0) { missing = true; break; }
+                    if (keyed && (s < key![2 * k] || s > key[2 * k + 1])) keyed = false;
                     comps[k] = dmin[k] + s * (dmax[k] - dmin[k]) / maxV;
                 }
-                gray[(long)y * w + x] = missing ? (byte)255 : (byte)Math.Round(Math.Clamp(cs.Luminance(comps), 0, 1) * 255);
+                gray[(long)y * w + x] = missing || keyed ? (byte)255 : (byte)Math.Round(Math.Clamp(cs.Luminance(comps), 0, 1) * 255);
             }
         }
         return gray;

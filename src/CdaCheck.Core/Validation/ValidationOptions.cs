@@ -30,8 +30,11 @@ public sealed record ValidationOptions
     /// <summary>Rules switched off entirely.</summary>
     public IReadOnlySet<string> DisabledRules { get; init; } = new HashSet<string>();
     public Limits Limits { get; init; } = new();
-    /// <summary>When to render a page with poppler's pdftoppm (if installed) to look for a DataMatrix the page content does not show.</summary>
-    public RasterMode RasterFallback { get; init; } = RasterMode.Auto;
+    /// <summary>
+    /// When to render a page with poppler's pdftoppm (if installed) to look for a DataMatrix the page content does not
+    /// show: an opt-in last resort (default never: JPEG and Flate images, masks and vector content are read in-process).
+    /// </summary>
+    public RasterMode RasterFallback { get; init; } = RasterMode.Never;
     /// <summary>Language of messages, titles and fixes in reports (French unless the locale or --lang says English).</summary>
     public Lang Language { get; init; } = Lang.Fr;
 }

@@ -25,7 +25,8 @@ public static class DmtxOracle
         return code == 0 && File.Exists(pngPath);
     }
 
-    private static (int Code, byte[] Stdout) Run(string tool, IEnumerable<string> args, byte[]? stdin, int timeoutMs)
+    /// <summary>Runs a tool (found on PATH) with arguments and optional stdin; exit code -1 on timeout.</summary>
+    public static (int Code, byte[] Stdout) Run(string tool, IEnumerable<string> args, byte[]? stdin, int timeoutMs)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
