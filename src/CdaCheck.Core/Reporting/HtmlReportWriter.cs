@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -59,7 +60,7 @@ public sealed class HtmlReportWriter : IReportWriter
         if (r.Indicators.Count > 0) Fact(w, "Can count toward", string.Join(", ", r.Indicators));
         w.WriteLine("</dl>");
         if (r.Kind == InputKind.Cda && r.Ins.Status != InsStatus.Absent) WriteTraits(w, r);
-        if (r.DataMatrix.Modules is { } modules) WriteGrid(w, r.DataMatrix, modules);
+        if (r.DataMatrix.Modules is { } modules) WriteGrid(w, r.DataMatrix, SymbolDisplay.ForReport(modules, _ctx.Reveal), _ctx.Reveal ? null : Texts.Get(_ctx.Options.Language, "sec.grid.masked"));
         var findings = r.Findings;
         if (findings.Count == 0) w.WriteLine("<p class=\"none\">No findings.</p>");
         foreach (var layer in findings.GroupBy(f => f.Rule?.Layer ?? "Other").OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -106,7 +107,7 @@ public sealed class HtmlReportWriter : IReportWriter
         w.WriteLine("</table>");
     }
 
-    private static void WriteGrid(TextWriter w, DataMatrixSummary dm, bool[,] m)
+    private static void WriteGrid(TextWriter w, DataMatrixSummary dm, bool[,] m, string? maskedNote)
     {
         int rows = m.GetLength(0), cols = m.GetLength(1);
         const int cell = 4, quiet = 2;
@@ -121,6 +122,7 @@ public sealed class HtmlReportWriter : IReportWriter
         sb.Append("\"/></svg>");
         w.WriteLine("<figure class=\"dm\">" + sb);
         var where = new List<string> { $"{rows}×{cols} modules" };
+        if (maskedNote is not null) where.Add(maskedNote);
         if (dm.Source is not null) where.Add("drawn as " + dm.Source);
         if (dm.Page is not null) where.Add($"page {dm.Page}");
         if (dm.Box is not null) where.Add("at " + dm.Box);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
 
@@ -87,8 +88,10 @@ public static class InspectWriter
             if (dm.Fields is not null)
                 foreach (var (k, v) in dm.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
                     Line(k, k is "S2" or "S5" || ctx.Reveal ? Visible(v) : IdentityMask.Mask(v, IdentityKind.Other));
-            if (dm.Modules is { } m)
+            if (dm.Modules is { } grid)
             {
+                var m = SymbolDisplay.ForReport(grid, ctx.Reveal);
+                if (!ctx.Reveal) w.WriteLine($"{pad}    {Texts.Get(ctx.Options.Language, "sec.grid.masked")}");
                 for (int y = 0; y < m.GetLength(0); y++)
                 {
                     var row = new char[m.GetLength(1) * 2];
