@@ -29,16 +29,11 @@ public static class EvidenceCommand
             if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal))
             { stderr.WriteLine("error: OUT must differ from FILE"); return CliApp.ExitUsage; }
             var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest) };
-            byte[] bytes;
-            try
+            var bytes = Validator.ReadInput(path, options, out var refused);
+            if (bytes is null)
             {
-                if (new FileInfo(path).Length > options.Limits.MaxInputBytes) { stderr.WriteLine("refused: the input is larger than the limit"); return CliApp.ExitNonConformant; }
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"error: cannot read {path}: {ex.GetType().Name}");
-                return CliApp.ExitError;
+                foreach (var f in refused!.Findings) stderr.WriteLine($"refused: {f.RuleId} {f.Message}");
+                return CliApp.ExitNonConformant;
             }
             var outcome = EvidenceWriter.Create(bytes, ReferenceData.Load(), options);
             var s = outcome.Stats;

@@ -38,7 +38,7 @@ public static class SecureXml
         }
         catch (OutOfMemoryException)
         {
-            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.Length, limits.MaxXmlChars);
+            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.Length, Limits.Named("xml-chars", limits.MaxXmlChars));
             return null;
         }
     }
@@ -81,7 +81,7 @@ public static class SecureXml
         catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal)
                                       || ex.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("characters", StringComparison.OrdinalIgnoreCase))
         {
-            sink.Report(SecurityRules.InputTooLarge, Location.None, "?", limits.MaxXmlChars);
+            sink.Report(SecurityRules.InputTooLarge, Location.None, "> " + limits.MaxXmlChars.ToString(System.Globalization.CultureInfo.InvariantCulture), Limits.Named("xml-chars", limits.MaxXmlChars));
             return null;
         }
         catch (XmlException ex) when (ex.Message.Contains("given encoding", StringComparison.OrdinalIgnoreCase))

@@ -15,7 +15,7 @@ public static class SecurityRules
     public static readonly RuleDescriptor InputTooLarge = new(
         "SEC-002", Severity.Error,
         "Input larger than the configured limit",
-        "The input ({0} bytes/characters) exceeds the limit of {1}; it was not read in full.",
+        "The input ({0} bytes/characters) exceeds the limit {1}; it was not read in full.",
         "CdaCheck limits (README, Security)",
         "Check that the file is what it claims to be; raise the limit only for trusted input.");
 
@@ -53,4 +53,25 @@ public static class SecurityRules
         "The input contains byte sequences that are invalid in its declared encoding (e.g. broken UTF-8); it was not read.",
         "W3C XML 1.0 §4.3.3 (character encoding); CI-SIS documents are UTF-8",
         "Write the document in UTF-8 (or declare the encoding actually used) and never truncate multi-byte characters.");
+
+    public static readonly RuleDescriptor NotRegularFile = new(
+        "SEC-020", Severity.Error,
+        "The input is not a regular file",
+        "The input is a {0}, not a regular file; it was not opened (reading it could block or never end).",
+        "CdaCheck input handling (README, Security)",
+        "Give CdaCheck regular files only: copy what a pipe, socket or device produces to a file first.");
+
+    public static readonly RuleDescriptor UnfollowableEntry = new(
+        "SEC-021", Severity.Error,
+        "A path could not be read or followed",
+        "This path could not be read or followed ({0}); nothing under it was validated.",
+        "CdaCheck input handling (README, Security)",
+        "Fix the permissions or the symbolic link, or remove the entry from the folder.");
+
+    public static readonly RuleDescriptor UnrepresentableName = new(
+        "SEC-022", Severity.Error,
+        "File name not valid UTF-8",
+        "The file name holds bytes that are not UTF-8 (shown as U+FFFD); it cannot be opened by that name and was not validated.",
+        "CdaCheck input handling (README, Security)",
+        "Rename the file in UTF-8 (for example: convmv -f latin1 -t utf8 --notest FILE).");
 }
