@@ -18,7 +18,7 @@ public static class InspectWriter
         void Line(string label, object? value)
         {
             if (value is null) return;
-            w.WriteLine($"{pad}  {label,-22} {value}");
+            w.WriteLine($"{pad}  {label,-22} {Printable.Escape(value.ToString())}");
         }
         w.WriteLine($"{pad}{PathDisplay.Of(r.Path)}");
         Line("kind", r.Kind.ToWire());
@@ -103,8 +103,8 @@ public static class InspectWriter
         w.WriteLine($"{pad}Findings ({r.Findings.Count})");
         foreach (var f in r.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal))
         {
-            w.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {f.Message}");
-            var where = f.Location.ToString();
+            w.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {Printable.Escape(f.Message)}");
+            var where = Printable.Escape(f.Location.ToString());
             if (where.Length > 0) w.WriteLine($"{pad}          at {where}");
         }
         foreach (var c in r.Children)

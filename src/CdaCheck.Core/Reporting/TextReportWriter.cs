@@ -25,8 +25,8 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
         foreach (var f in r.Findings.OrderByDescending(f => f.Severity))
         {
             if (quiet && f.Severity < ctx.Options.FailOn) continue;
-            output.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {f.Message}");
-            var where = f.Location.ToString();
+            output.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {Printable.Escape(f.Message)}");
+            var where = Printable.Escape(f.Location.ToString());
             if (where.Length > 0) output.WriteLine($"{pad}          at {where}");
         }
         foreach (var c in r.Children) WriteDocument(c, indent + 2);
