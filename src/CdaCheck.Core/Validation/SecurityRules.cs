@@ -74,4 +74,11 @@ public static class SecurityRules
         "The file name holds bytes that are not UTF-8 (shown as U+FFFD); it cannot be opened by that name and was not validated.",
         "CdaCheck input handling (README, Security)",
         "Rename the file in UTF-8 (for example: convmv -f latin1 -t utf8 --notest FILE).");
+
+    public static readonly RuleDescriptor DeclaredEncoding = new(
+        "SEC-023", Severity.Error,
+        "The declared XML encoding is not the one of the bytes, or is not read",
+        "The XML declaration names the encoding '{0}' but {1}; the document was not read.",
+        "W3C XML 1.0 §4.3.3 (character encoding in entities); CI-SIS documents are UTF-8",
+        "Write the document in UTF-8 and declare encoding=\"UTF-8\" (or remove the encoding declaration).");
 }
