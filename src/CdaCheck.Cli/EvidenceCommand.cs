@@ -31,21 +31,16 @@ public static class EvidenceCommand
             if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal))
             { stderr.WriteLine(Texts.Get(lang, "cli.evidence.sameFile")); return CliApp.ExitUsage; }
             var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest), Language = lang };
-            byte[] bytes;
-            try
+            var bytes = Validator.ReadInput(path, options, out var refused);
+            if (bytes is null)
             {
-                if (new FileInfo(path).Length > options.Limits.MaxInputBytes) { stderr.WriteLine(Texts.Get(lang, "cli.evidence.tooLarge")); return CliApp.ExitNonConformant; }
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine(Texts.Format(lang, "cli.error.cannotRead", path, ex.GetType().Name));
-                return CliApp.ExitError;
+                foreach (var f in refused!.Findings) stderr.WriteLine(Texts.Format(lang, "cli.evidence.refusedInput", f.RuleId, f.Message));
+                return CliApp.ExitNonConformant;
             }
             if (!Validator.LooksLikeXml(bytes.AsSpan(0, Math.Min(bytes.Length, 1024))))
             {
-                stderr.WriteLine(Texts.Format(CliApp.LocaleLang, "cli.ux.evidence.notXml", path,
-                    bytes.AsSpan().StartsWith("%PDF-"u8) ? Texts.Get(CliApp.LocaleLang, "cli.ux.evidence.isPdf") : Texts.Get(CliApp.LocaleLang, "cli.ux.evidence.notXmlKind")));
+                stderr.WriteLine(Texts.Format(lang, "cli.ux.evidence.notXml", path,
+                    bytes.AsSpan().StartsWith("%PDF-"u8) ? Texts.Get(lang, "cli.ux.evidence.isPdf") : Texts.Get(lang, "cli.ux.evidence.notXmlKind")));
                 return CliApp.ExitUsage;
             }
             var outcome = EvidenceWriter.Create(bytes, ReferenceData.Load(), options);

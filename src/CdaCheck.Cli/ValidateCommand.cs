@@ -81,7 +81,9 @@ public static class ValidateCommand
             if (expansion.Files.Count == 0) { stderr.WriteLine(Texts.Get(lang, "cli.error.noInput")); return CliApp.ExitUsage; }
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard), lang);
             var validator = new Validator(data, options);
-            Func<string, DocumentResult> validate = validator.ValidateFile;
+            var problems = expansion.Problems;
+            Func<string, DocumentResult> validate = problems.Count == 0 ? validator.ValidateFile
+                : p => problems.TryGetValue(p, out var kind) ? Validator.Refused(p, kind, options) : validator.ValidateFile(p);
             bool timings = pr.GetValue(o.Timings);
             if (timings) validate = Timed(validate);
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();

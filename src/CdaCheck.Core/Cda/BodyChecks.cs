@@ -175,7 +175,7 @@ public sealed class BodyChecks(ReferenceData data) : ICdaCheck
         long estimate = significant / 4 * 3;
         if (estimate > ctx.Limits.MaxEmbeddedBytes)
         {
-            sink.Report(SecurityRules.InputTooLarge, doc.Loc(e), estimate, ctx.Limits.MaxEmbeddedBytes);
+            sink.Report(SecurityRules.InputTooLarge, doc.Loc(e), estimate, Limits.Named("embedded-bytes", ctx.Limits.MaxEmbeddedBytes));
             return null;
         }
         var chars = new char[significant];

@@ -29,6 +29,7 @@ public static class SecureXml
     /// </summary>
     public static XDocument? Load(ReadOnlyMemory<byte> bytes, FindingSink sink, Limits limits)
     {
+        if (!DeclaredEncodingIsRead(bytes.Span, sink)) return null;
         try
         {
             using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var seg)
@@ -38,9 +39,54 @@ public static class SecureXml
         }
         catch (OutOfMemoryException)
         {
-            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.Length, limits.MaxXmlChars);
+            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.Length, Limits.Named("xml-chars", limits.MaxXmlChars));
             return null;
         }
+    }
+
+    /// <summary>
+    /// The encoding the XML declaration names, checked against the bytes before parsing: an encoding .NET does not
+    /// read (IBM037, windows-1252 without a provider…) would be ignored by the parser, and ISO-8859-1 declared over
+    /// UTF-8 bytes would be read as mojibake (names and birth places garbled, then compared). Both are reported
+    /// (SEC-023) and the document is not read. A declaration that matches the bytes (UTF-8, or ISO-8859-1 over bytes
+    /// that are not UTF-8) is honoured by the parser. Documents with a byte-order mark are left to the parser.
+    /// </summary>
+    internal static bool DeclaredEncodingIsRead(ReadOnlySpan<byte> bytes, FindingSink sink)
+    {
+        if (bytes.Length >= 2 && (bytes[0] is 0xFE or 0xFF || bytes[0] == 0 || bytes[1] == 0)) return true;
+        var name = DeclaredEncoding(bytes);
+        if (name is null || name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase)) return true;
+        var shown = new string(name.Take(40).Select(c => c is >= ' ' and < (char)0x7F ? c : '?').ToArray());
+        System.Text.Encoding? enc;
+        try { enc = System.Text.Encoding.GetEncoding(name); }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException) { enc = null; }
+        if (enc is null || enc.CodePage is 1200 or 1201 or 12000 or 12001)
+        {
+            sink.Report(SecurityRules.DeclaredEncoding, new Location { Line = 1 }, shown, "CdaCheck does not read this encoding");
+            return false;
+        }
+        if (enc.CodePage == 65001) return true;
+        bool nonAscii = false;
+        foreach (var b in bytes) if (b >= 0x80) { nonAscii = true; break; }
+        if (nonAscii && System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            sink.Report(SecurityRules.DeclaredEncoding, new Location { Line = 1 }, shown, "the bytes are UTF-8");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>The encoding pseudo-attribute of an ASCII-compatible XML declaration, or null.</summary>
+    internal static string? DeclaredEncoding(ReadOnlySpan<byte> bytes)
+    {
+        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        var head = bytes[start..Math.Min(bytes.Length, start + 256)];
+        if (!head.StartsWith("<?xml"u8)) return null;
+        int end = head.IndexOf("?>"u8);
+        if (end < 0) return null;
+        var decl = System.Text.Encoding.ASCII.GetString(head[..end]);
+        var m = System.Text.RegularExpressions.Regex.Match(decl, @"\sencoding\s*=\s*(?:""([^""]*)""|'([^']*)')");
+        return m.Success ? (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) : null;
     }
 
     /// <summary>
@@ -81,7 +127,7 @@ public static class SecureXml
         catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal)
                                       || ex.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("characters", StringComparison.OrdinalIgnoreCase))
         {
-            sink.Report(SecurityRules.InputTooLarge, Location.None, "?", limits.MaxXmlChars);
+            sink.Report(SecurityRules.InputTooLarge, Location.None, "> " + limits.MaxXmlChars.ToString(System.Globalization.CultureInfo.InvariantCulture), Limits.Named("xml-chars", limits.MaxXmlChars));
             return null;
         }
         catch (XmlException ex) when (ex.Message.Contains("given encoding", StringComparison.OrdinalIgnoreCase))

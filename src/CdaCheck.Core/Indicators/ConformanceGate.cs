@@ -171,28 +171,19 @@ public sealed class ConformanceGate
         byte[]? bytes = null;
         if (hash is null)
         {
-            var info = new FileInfo(path);
-            if (info.Length > MaxInputBytes)
-                return _byHash.GetOrAdd("big:" + path + mode, _ => new Lazy<ValidatedFile>(() => ValidatedFile.From(TooLarge(path, info.Length), FailOn))).Value;
-            bytes = File.ReadAllBytes(path);
+            // never File.ReadAllBytes: Fichier=/dev/zero or a FIFO must be refused, not read forever or waited on
+            bytes = Validator.ReadInput(path, new ValidationOptions { Limits = new Limits { MaxInputBytes = MaxInputBytes } }, out var refused);
+            if (bytes is null)
+                return _byHash.GetOrAdd("refused:" + path + mode, _ => new Lazy<ValidatedFile>(() => ValidatedFile.From(refused!, FailOn))).Value;
             hash = Convert.ToHexStringLower(SHA256.HashData(bytes)) + ":" + mode;
             _hashOfPath[path + "\0" + mode] = hash;
         }
         var lazy = _byHash.GetOrAdd(hash, _ => new Lazy<ValidatedFile>(() =>
         {
             Interlocked.Increment(ref _validations);
-            return ValidatedFile.From(_validate(path, bytes ?? File.ReadAllBytes(path), mode), FailOn);
+            return ValidatedFile.From(_validate(path, bytes ?? Validator.ReadInput(path, new ValidationOptions { Limits = new Limits { MaxInputBytes = MaxInputBytes } }, out DocumentResult? _) ?? [], mode), FailOn);
         }));
         return lazy.Value;
-    }
-
-    private DocumentResult TooLarge(string path, long length)
-    {
-        var r = new DocumentResult(path, InputKind.Unknown) { Size = length };
-        var sink = new FindingSink(new ValidationOptions());
-        sink.Report(SecurityRules.InputTooLarge, Location.None, length, MaxInputBytes);
-        r.Findings.AddRange(sink.Findings);
-        return r;
     }
 
     /// <summary>Gate for a document credited by a DMP trace.</summary>

@@ -7,8 +7,14 @@ public static class InputExpander
 {
     public static readonly string[] DefaultExtensions = [".xml", ".zip", ".pdf", ".eml"];
 
+    /// <param name="Files">Everything to report on, sorted: candidate files, and the paths in <c>Problems</c>.</param>
     /// <param name="Ignored">Files of the given folders whose extension is not one of <c>extensions</c> (listed in the summary).</param>
-    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Unmatched, IReadOnlyList<string> Ignored);
+    /// <param name="Problems">Folder entries that could not be walked (unreadable folder, folder link back to an
+    /// ancestor): each becomes a result with a finding, never a silent skip.</param>
+    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Unmatched, IReadOnlyList<string> Ignored)
+    {
+        public IReadOnlyDictionary<string, FileKind> Problems { get; init; } = new Dictionary<string, FileKind>();
+    }
 
     public static Expansion Expand(IEnumerable<string> args, IReadOnlyCollection<string>? extensions = null)
     {
@@ -16,14 +22,16 @@ public static class InputExpander
         var files = new SortedSet<string>(StringComparer.Ordinal);
         var unmatched = new List<string>();
         var ignored = new SortedSet<string>(StringComparer.Ordinal);
+        var problems = new Dictionary<string, FileKind>(StringComparer.Ordinal);
         foreach (var arg in args)
         {
             if (File.Exists(arg)) { files.Add(Path.GetFullPath(arg)); continue; }
             if (Directory.Exists(arg))
             {
-                foreach (var f in Directory.EnumerateFiles(arg, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint }))
-                    if (extensions.Contains(Path.GetExtension(f).ToLowerInvariant())) files.Add(Path.GetFullPath(f));
-                    else ignored.Add(Path.GetFullPath(f));
+                var root = Path.GetFullPath(arg);
+                var ancestors = new HashSet<(long, long)>();
+                if (FileProbe.Identity(root) is { } id) ancestors.Add(id);
+                Walk(root, extensions, files, ignored, problems, ancestors);
                 continue;
             }
             if (arg.IndexOfAny(['*', '?']) >= 0)
@@ -36,7 +44,47 @@ public static class InputExpander
             unmatched.Add(arg);
         }
         ignored.ExceptWith(files);
-        return new Expansion(files.ToList(), unmatched, ignored.ToList());
+        return new Expansion(files.ToList(), unmatched, ignored.ToList()) { Problems = problems };
+    }
+
+    /// <summary>
+    /// Walks a folder without skipping anything silently: files with a wanted extension are kept whatever they are
+    /// (the validator refuses FIFOs and devices without opening them); dangling links and link loops are kept
+    /// whatever their name (they are reported); folder links are followed unless they lead back to a folder being
+    /// walked; a folder that cannot be listed is a problem.
+    /// </summary>
+    private static void Walk(string dir, IReadOnlyCollection<string> extensions, SortedSet<string> files, SortedSet<string> ignored, Dictionary<string, FileKind> problems, HashSet<(long, long)> ancestors)
+    {
+        List<string> entries;
+        try { entries = Directory.EnumerateFileSystemEntries(dir).ToList(); }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            problems[dir] = FileKind.Unreadable;
+            files.Add(dir);
+            return;
+        }
+        entries.Sort(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            var kind = FileProbe.Kind(e);
+            bool wanted = extensions.Contains(Path.GetExtension(e).ToLowerInvariant());
+            switch (kind)
+            {
+                case FileKind.Directory:
+                    var id = FileProbe.Identity(e);
+                    if (id is { } key && !ancestors.Add(key)) { problems[e] = FileKind.LinkLoop; files.Add(e); break; }
+                    Walk(e, extensions, files, ignored, problems, ancestors);
+                    if (id is { } k) ancestors.Remove(k);
+                    break;
+                case FileKind.DanglingLink or FileKind.LinkLoop or FileKind.Unreadable:
+                    files.Add(e);
+                    break;
+                default:
+                    if (wanted) files.Add(e);
+                    else ignored.Add(e);
+                    break;
+            }
+        }
     }
 
     /// <summary>Minimal glob: '*' and '?' within a segment, '**' across folders.</summary>

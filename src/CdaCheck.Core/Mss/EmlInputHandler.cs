@@ -129,7 +129,7 @@ public sealed partial class EmlInputHandler : IInputHandler
         string expected = cdas.Any(c => c.Ins.Status is InsStatus.Qualified or InsStatus.QualifiedTest) ? "O" : "N";
         bool insOk = cdas.Count == 0 ? insHeader is null : insHeader == expected;
         if (!insOk)
-            sink.Report(MssRules.InsHeader, new Location { Detail = "X-MSS-INS" }, insHeader is null ? "(absent)" : Safe(insHeader),
+            sink.Report(MssRules.InsHeader, new Location { Detail = "X-MSS-INS" }, insHeader is null ? "(absent)" : InsHeaderValue(insHeader),
                 cdas.Count == 0 ? "(no CDA: header must be absent)" : expected);
 
         if (root.Header("X-MSS-NIL") is null) sink.Report(MssRules.NilMissing, new Location { Detail = "X-MSS-NIL" });
@@ -148,6 +148,13 @@ public sealed partial class EmlInputHandler : IInputHandler
 
     /// <summary>MIME parts are located by their path (1, 1.2…): file names may carry patient names.</summary>
     private static Location PartLoc(MimePart p) => new() { Entry = "part " + p.PartPath };
+
+    /// <summary>
+    /// The X-MSS-INS value as a finding may quote it: O and N as they are; anything else is masked as identity
+    /// (senders put the matricule, or the whole INS, in this header).
+    /// </summary>
+    internal static object InsHeaderValue(string value) =>
+        value is "O" or "N" or "o" or "n" or "" ? value : new Identity(Safe(value), IdentityKind.Other);
 
     private static string Safe(string s)
     {

@@ -1,8 +1,19 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
 namespace CdaCheck.Core.Reporting;
 
-/// <summary>Writes a file through a temporary file moved into place on success, so no partial output is left on error.</summary>
+/// <summary>
+/// Writes a file through a temporary file moved into place on success, so no partial output is left on error.
+/// The temporary file is removed when writing fails (full disk: the failed flush does not stop the removal) and when
+/// the process is stopped by SIGTERM or SIGINT (Ctrl-C) while it is open.
+/// </summary>
 public sealed class AtomicFile : IDisposable
 {
+    private static readonly ConcurrentDictionary<string, byte> _open = new(StringComparer.Ordinal);
+    private static readonly object _signalGate = new();
+    private static List<PosixSignalRegistration>? _signals;
+
     private readonly string _target;
     private readonly string _temp;
     private bool _committed;
@@ -13,10 +24,16 @@ public sealed class AtomicFile : IDisposable
         var dir = Path.GetDirectoryName(_target)!;
         Directory.CreateDirectory(dir);
         _temp = Path.Combine(dir, "." + Path.GetFileName(_target) + "." + Environment.ProcessId + ".tmp");
-        Stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        RegisterSignals();
+        _open[_temp] = 0;
+        try { Stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16); }
+        catch { _open.TryRemove(_temp, out _); throw; }
     }
 
     public Stream Stream { get; }
+
+    /// <summary>The temporary file's path (tests).</summary>
+    public string TempPath => _temp;
 
     public void Commit()
     {
@@ -24,12 +41,36 @@ public sealed class AtomicFile : IDisposable
         Stream.Dispose();
         File.Move(_temp, _target, overwrite: true);
         _committed = true;
+        _open.TryRemove(_temp, out _);
     }
 
     public void Dispose()
     {
         if (_committed) return;
-        Stream.Dispose();
-        try { File.Delete(_temp); } catch (IOException) { }
+        try { Stream.Dispose(); } catch (IOException) { } // a full disk fails the final flush: remove the file anyway
+        RemoveTemp(_temp);
+    }
+
+    private static void RemoveTemp(string temp)
+    {
+        try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        _open.TryRemove(temp, out _);
+    }
+
+    /// <summary>On SIGTERM/SIGINT: remove every open temporary file, then let the signal end the process as usual.</summary>
+    private static void RegisterSignals()
+    {
+        if (_signals is not null || OperatingSystem.IsWindows() || OperatingSystem.IsBrowser()) return;
+        lock (_signalGate)
+        {
+            if (_signals is not null) return;
+            var list = new List<PosixSignalRegistration>();
+            foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+            {
+                try { list.Add(PosixSignalRegistration.Create(sig, _ => { foreach (var t in _open.Keys) RemoveTemp(t); })); }
+                catch (PlatformNotSupportedException) { }
+            }
+            _signals = list;
+        }
     }
 }

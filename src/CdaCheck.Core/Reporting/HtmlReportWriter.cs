@@ -93,7 +93,7 @@ public sealed class HtmlReportWriter : IReportWriter
         {
             w.WriteLine("<div class=\"visuals\">");
             if (thumb is not null) w.WriteLine(thumb);
-            if (r.DataMatrix.Modules is { } modules) WriteGrid(w, r.DataMatrix, modules);
+            if (r.DataMatrix.Modules is { } modules) WriteGrid(w, r.DataMatrix, SymbolDisplay.ForReport(modules, _ctx.Reveal), _ctx.Reveal ? null : Texts.Get(_ctx.Options.Language, "sec.grid.masked"));
             w.WriteLine("</div>");
         }
         if (r.Kind == InputKind.Cda && r.Ins.Status != InsStatus.Absent) WriteTraits(w, r);
@@ -219,7 +219,7 @@ public sealed class HtmlReportWriter : IReportWriter
     private static string? InsPayloadDate(string s6) =>
         CdaCheck.Core.DataMatrix.InsPayloadRules.ParseDate(s6) is { } d ? d.ToString("yyyyMMdd", CultureInfo.InvariantCulture) : null;
 
-    private static void WriteGrid(TextWriter w, DataMatrixSummary dm, bool[,] m)
+    private static void WriteGrid(TextWriter w, DataMatrixSummary dm, bool[,] m, string? maskedNote)
     {
         int rows = m.GetLength(0), cols = m.GetLength(1);
         const int cell = 4, quiet = 2;
@@ -234,6 +234,7 @@ public sealed class HtmlReportWriter : IReportWriter
         sb.Append("\"/></svg>");
         w.WriteLine("<figure class=\"dm\">" + sb);
         var where = new List<string> { $"{rows}×{cols} modules" };
+        if (maskedNote is not null) where.Add(maskedNote);
         if (dm.Source is not null) where.Add("drawn as " + dm.Source);
         if (dm.Page is not null) where.Add($"page {dm.Page}");
         if (dm.Box is not null) where.Add("at " + dm.Box);

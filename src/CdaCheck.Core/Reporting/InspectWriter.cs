@@ -23,7 +23,7 @@ public static class InspectWriter
         {
             if (value is null) return;
             var label = key.Length == 0 || key.StartsWith('S') && key.Length == 2 ? key : T(key);
-            w.WriteLine($"{pad}  {label,-24} {value}");
+            w.WriteLine($"{pad}  {label,-24} {Printable.Escape(value?.ToString())}");
         }
         w.WriteLine($"{pad}{PathDisplay.Of(r.Path)}");
         Line("kind", r.Kind.ToWire());
@@ -93,8 +93,10 @@ public static class InspectWriter
             if (dm.Fields is not null)
                 foreach (var (k, v) in dm.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
                     Line(k, k is "S2" or "S5" || ctx.Reveal ? Visible(v) : IdentityMask.Mask(v, IdentityKind.Other));
-            if (dm.Modules is { } m)
+            if (dm.Modules is { } grid)
             {
+                var m = SymbolDisplay.ForReport(grid, ctx.Reveal);
+                if (!ctx.Reveal) w.WriteLine($"{pad}    {Texts.Get(ctx.Options.Language, "sec.grid.masked")}");
                 for (int y = 0; y < m.GetLength(0); y++)
                 {
                     var row = new char[m.GetLength(1) * 2];
@@ -106,8 +108,8 @@ public static class InspectWriter
         w.WriteLine($"{pad}{F("findings", r.Findings.Count)}");
         foreach (var f in r.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal))
         {
-            w.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {f.Message}");
-            var where = f.Location.Format(lang);
+            w.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {Printable.Escape(f.Message)}");
+            var where = Printable.Escape(f.Location.Format(lang));
             if (where.Length > 0) w.WriteLine($"{pad}          {F("at", where)}");
         }
         foreach (var c in r.Children)

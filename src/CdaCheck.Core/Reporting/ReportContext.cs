@@ -72,9 +72,48 @@ public static class PathDisplay
             var cwd = Directory.GetCurrentDirectory();
             var full = Path.GetFullPath(path);
             if (full.StartsWith(cwd + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                return Path.GetRelativePath(cwd, full).Replace('\\', '/');
-            return path.Replace('\\', '/');
+                return Printable.Escape(Path.GetRelativePath(cwd, full).Replace('\\', '/'));
+            return Printable.Escape(path.Replace('\\', '/'));
         }
-        catch (Exception) { return path; }
+        catch (Exception) { return Printable.Escape(path); }
+    }
+}
+
+/// <summary>
+/// Text from the input (file and zip entry names, quoted values) made safe to print: control characters (C0, DEL,
+/// C1: a raw ESC would drive the user's terminal), bidirectional overrides, lone surrogates and non-characters are
+/// written as visible escapes (<c>\x1B</c>, <c>\u202E</c>), so the text report never sends them to a terminal and
+/// every character is one XML 1.0 can carry.
+/// </summary>
+public static class Printable
+{
+    public static string Escape(string? s)
+    {
+        if (string.IsNullOrEmpty(s)) return s ?? "";
+        System.Text.StringBuilder? sb = null;
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (IsSafe(s, i))
+            {
+                int n = char.IsHighSurrogate(c) ? 2 : 1;
+                sb?.Append(s, i, n);
+                i += n - 1;
+                continue;
+            }
+            sb ??= new System.Text.StringBuilder(s.Length + 16).Append(s, 0, i);
+            sb.Append(c < 0x100 ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
+        }
+        return sb?.ToString() ?? s;
+    }
+
+    private static bool IsSafe(string s, int i)
+    {
+        char c = s[i];
+        if (c < 0x20 || c is >= '\u007F' and <= '\u009F') return false;
+        if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\uFFFE' or '\uFFFF') return false;
+        if (char.IsHighSurrogate(c)) return i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]);
+        if (char.IsLowSurrogate(c)) return false;
+        return true;
     }
 }

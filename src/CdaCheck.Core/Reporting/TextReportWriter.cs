@@ -38,8 +38,8 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
         {
             if (quiet && f.Severity < ctx.Options.FailOn) continue;
             var sev = SeverityName(f.Severity, L).PadRight(width);
-            output.WriteLine($"{pad}  {Ansi.Paint(sev, Ansi.Of(f.Severity), color)} {f.RuleId} {f.Message}");
-            var where = f.Location.ToString();
+            output.WriteLine($"{pad}  {Ansi.Paint(sev, Ansi.Of(f.Severity), color)} {f.RuleId} {Printable.Escape(f.Message)}");
+            var where = Printable.Escape(f.Location.Format(L));
             if (where.Length > 0) output.WriteLine(hang + Texts.Format(L, "report.text.at", where));
             if (f.Rule is { } rule) output.WriteLine(hang + Texts.Format(L, "report.text.fix", rule.Fix(L)));
         }

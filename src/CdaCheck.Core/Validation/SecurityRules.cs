@@ -32,4 +32,20 @@ public static class SecurityRules
     public static readonly RuleDescriptor InvalidEncoding = new(
         "SEC-007", Severity.Error,
         "W3C XML 1.0 §4.3.3 (character encoding); CI-SIS documents are UTF-8");
+
+    public static readonly RuleDescriptor NotRegularFile = new(
+        "SEC-020", Severity.Error,
+        "CdaCheck input handling (README, Security)");
+
+    public static readonly RuleDescriptor UnfollowableEntry = new(
+        "SEC-021", Severity.Error,
+        "CdaCheck input handling (README, Security)");
+
+    public static readonly RuleDescriptor UnrepresentableName = new(
+        "SEC-022", Severity.Error,
+        "CdaCheck input handling (README, Security)");
+
+    public static readonly RuleDescriptor DeclaredEncoding = new(
+        "SEC-023", Severity.Error,
+        "W3C XML 1.0 §4.3.3 (character encoding in entities); CI-SIS documents are UTF-8");
 }

@@ -74,6 +74,9 @@ public sealed record Limits
     public int DocumentTimeoutMs { get; init; } = 10_000;
 
     /// <summary>The names accepted by <see cref="With"/> (the CLI's <c>--limit NAME=VALUE</c>), with their current values.</summary>
+    /// <summary>A limit as a finding names it: its --limit name and value, e.g. <c>input-bytes = 104857600</c>.</summary>
+    public static string Named(string name, long value) => name + " = " + value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public IReadOnlyList<(string Name, long Value)> Describe() =>
     [
         ("input-bytes", MaxInputBytes), ("xml-chars", MaxXmlChars), ("xml-depth", MaxXmlDepth),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CdaCheck.Core.Cda;
+using CdaCheck.Core.Input;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Rules;
 
@@ -29,27 +30,75 @@ public sealed class Validator
 
     public DocumentResult ValidateFile(string path)
     {
+        var bytes = ReadInput(path, Options, out var refused);
+        return bytes is null ? refused! : Validate(path, bytes);
+    }
+
+    /// <summary>
+    /// Reads an input file safely: what it is is asked first (FIFOs, sockets and devices are refused without being
+    /// opened, so nothing blocks or reads forever), and at most the input-bytes limit plus one byte is read, whatever
+    /// the file system says its length is. Null, with the refusal as a result, when it is not read.
+    /// </summary>
+    public static byte[]? ReadInput(string path, ValidationOptions options, out DocumentResult? refused)
+    {
+        refused = null;
+        var kind = FileProbe.Kind(path);
+        if (kind != FileKind.Regular) { refused = Refused(path, kind, options); return null; }
+        long limit = options.Limits.MaxInputBytes;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > Options.Limits.MaxInputBytes)
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            long declared = fs.Length;
+            if (declared > limit) { refused = TooLarge(path, declared, options); return null; }
+            var buffer = new byte[Math.Max(0, Math.Min(declared, limit) + 1)];
+            int n = 0;
+            while (true)
             {
-                var r = new DocumentResult(path, InputKind.Unknown) { Size = info.Length };
-                var sink = new FindingSink(Options);
-                sink.Report(SecurityRules.InputTooLarge, Location.None, info.Length, Options.Limits.MaxInputBytes);
-                r.Findings.AddRange(sink.Findings);
-                return r;
+                if (n == buffer.Length)
+                {
+                    if (n > limit) { refused = TooLarge(path, n, options); return null; }
+                    Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(4096, (long)buffer.Length * 2)));
+                }
+                int r = fs.Read(buffer, n, buffer.Length - n);
+                if (r == 0) break;
+                n += r;
             }
-            return Validate(path, File.ReadAllBytes(path));
+            if (n > limit) { refused = TooLarge(path, n, options); return null; }
+            if (n != buffer.Length) Array.Resize(ref buffer, n);
+            return buffer;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var r = new DocumentResult(path, InputKind.Unknown);
-            var sink = new FindingSink(Options);
-            sink.Report(SecurityRules.UnreadableInput, Location.None, ex.GetType().Name);
-            r.Findings.AddRange(sink.Findings);
-            return r;
+            refused = WithFinding(path, options, SecurityRules.UnreadableInput, ex.GetType().Name);
+            return null;
         }
+    }
+
+    /// <summary>The result for a path that is not read: not a regular file, not followable, not nameable.</summary>
+    public static DocumentResult Refused(string path, FileKind kind, ValidationOptions options) => kind switch
+    {
+        FileKind.Fifo or FileKind.CharacterDevice or FileKind.BlockDevice or FileKind.Socket or FileKind.Other or FileKind.Directory
+            => WithFinding(path, options, SecurityRules.NotRegularFile, FileProbe.Describe(kind)),
+        FileKind.DanglingLink or FileKind.LinkLoop or FileKind.Unreadable
+            => WithFinding(path, options, SecurityRules.UnfollowableEntry, FileProbe.Describe(kind)),
+        FileKind.UnrepresentableName => WithFinding(path, options, SecurityRules.UnrepresentableName),
+        _ => WithFinding(path, options, SecurityRules.UnreadableInput, "FileNotFoundException"),
+    };
+
+    private static DocumentResult TooLarge(string path, long size, ValidationOptions options)
+    {
+        var r = WithFinding(path, options, SecurityRules.InputTooLarge, size, Limits.Named("input-bytes", options.Limits.MaxInputBytes));
+        r.Size = size;
+        return r;
+    }
+
+    private static DocumentResult WithFinding(string path, ValidationOptions options, RuleDescriptor rule, params object?[] args)
+    {
+        var r = new DocumentResult(path, InputKind.Unknown);
+        var sink = new FindingSink(options);
+        sink.Report(rule, Location.None, args);
+        r.Findings.AddRange(sink.Findings);
+        return r;
     }
 
     /// <summary>Validates bytes. <paramref name="entry"/> is the zip entry or MIME part they came from, if any.</summary>
@@ -88,7 +137,7 @@ public sealed class Validator
         }
         catch (OutOfMemoryException)
         {
-            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.LongLength, Options.Limits.MaxInputBytes);
+            sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.LongLength, Limits.Named("input-bytes", Options.Limits.MaxInputBytes));
         }
         result.Findings.AddRange(sink.Findings);
         return result;

@@ -148,14 +148,15 @@ public static class SafeZip
         var limits = ctx.Limits;
         long perEntry = Math.Min(Math.Min(limits.MaxEmbeddedBytes, limits.MaxDecompressedBytes), Array.MaxLength);
         long compressed = Math.Max(entry.CompressedLength, 1);
-        if (entry.Length > perEntry)
+        // zip64 sizes are unsigned 64-bit: one above long.MaxValue arrives negative and must count as huge, not as 0
+        if (entry.Length < 0 || entry.Length > perEntry)
         {
             sink.Report(ZipRules.EntryTooLarge, loc, perEntry);
             return null;
         }
         if (entry.Length > RatioFloorBytes && entry.Length / compressed > limits.MaxCompressionRatio)
         {
-            sink.Report(ZipRules.RatioTooHigh, loc, limits.MaxCompressionRatio, entry.CompressedLength);
+            sink.Report(ZipRules.RatioTooHigh, loc, limits.MaxCompressionRatio, unchecked((ulong)entry.CompressedLength));
             return null;
         }
         try
@@ -181,7 +182,7 @@ public static class SafeZip
                 }
                 if (total > RatioFloorBytes && total / compressed > limits.MaxCompressionRatio)
                 {
-                    sink.Report(ZipRules.RatioTooHigh, loc, limits.MaxCompressionRatio, entry.CompressedLength);
+                    sink.Report(ZipRules.RatioTooHigh, loc, limits.MaxCompressionRatio, unchecked((ulong)entry.CompressedLength));
                     return null;
                 }
                 if (budget.Total + total > limits.MaxDecompressedBytes)
@@ -194,7 +195,7 @@ public static class SafeZip
             budget.Total += total;
             if (total != entry.Length)
             {
-                sink.Report(ZipRules.LengthMismatch, loc, total, entry.Length);
+                sink.Report(ZipRules.LengthMismatch, loc, total, unchecked((ulong)entry.Length));
                 return null;
             }
             return data;

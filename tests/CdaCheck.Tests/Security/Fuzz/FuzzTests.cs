@@ -23,8 +23,8 @@ public class FuzzTests
 
     private static Validator NewValidator() => Shared.Validator(new ValidationOptions { Limits = new Limits { DocumentTimeoutMs = 1_500 } });
 
-    /// <summary>Runs <paramref name="cases"/> mutations of the seeds through <paramref name="run"/>, which returns null when fine or a failure text.</summary>
-    internal static void Run(string target, IReadOnlyList<(string Name, byte[] Bytes)> seeds, int cases, Func<byte[], string?> run)
+    /// <summary>Runs <paramref name="cases"/> mutations of the seeds (the seeds themselves when <paramref name="mutate"/> is false: structure-aware harnesses) through <paramref name="run"/>, which returns null when fine or a failure text.</summary>
+    internal static void Run(string target, IReadOnlyList<(string Name, byte[] Bytes)> seeds, int cases, Func<byte[], string?> run, bool mutate = true)
     {
         seeds.ShouldNotBeEmpty($"no seeds for {target}");
         var failures = new List<string>();
@@ -33,7 +33,7 @@ public class FuzzTests
         {
             var m = new Mutator((StableHash(target) ^ (i * 7919)) & 0x7FFFFFFF);
             var (name, bytes) = seeds[i % seeds.Count];
-            var input = m.Mutate(bytes);
+            var input = mutate ? m.Mutate(bytes) : bytes;
             clock.Restart();
             string? failure;
             try { failure = run(input); }

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace CdaCheck.Tests.Security;
+
+/// <summary>
+/// Faults around the report file: SIGTERM/SIGINT mid-batch and a full disk leave no <c>.&lt;name&gt;.&lt;pid&gt;.tmp</c>
+/// next to the target; a closed stdout does not abort the run. The CLI runs as a child process (signals, descriptors).
+/// </summary>
+public sealed class ReportFaultTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("cdacheck-faults");
+    public void Dispose()
+    {
+        using var p = Process.Start("sh", ["-c", $"umount '{_dir.FullName}/disk' 2>/dev/null; rm -rf '{_dir.FullName}'"])!;
+        p.WaitForExit();
+    }
+
+    private static string Cli => Path.Combine(AppContext.BaseDirectory, "cdacheck.dll");
+
+    private static Process Start(string shellPrefix, params string[] args)
+    {
+        var psi = new ProcessStartInfo("sh") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"{shellPrefix} exec dotnet '{Cli}' " + string.Join(' ', args.Select(a => $"'{a}'")) + " " + (shellPrefix.Contains(">&-") ? ">&-" : ""));
+        psi.Environment["CDACHECK_SCHEMAS"] = TestPaths.Schemas;
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>A folder of <paramref name="n"/> copies (hard links) of the samples: a batch that runs for seconds.</summary>
+    private string Batch(int n)
+    {
+        var d = Directory.CreateDirectory(Path.Combine(_dir.FullName, "batch")).FullName;
+        var samples = Directory.GetFiles(Path.Combine(TestPaths.TestData, "samples"), "*.xml");
+        for (int i = 0; i < n; i++)
+            File.Copy(samples[i % samples.Length], Path.Combine(d, $"doc{i:D5}.xml"));
+        return d;
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void A_signal_mid_batch_leaves_no_temporary_file(string signal)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var batch = Batch(1500);
+        var target = Path.Combine(_dir.FullName, "out", "report.json");
+        using var p = Start("", "validate", "--format", "json", "--parallel", "1", "-o", target, batch);
+        var outDir = Path.GetDirectoryName(target)!;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(60) && !(Directory.Exists(outDir) && Directory.GetFiles(outDir, ".*.tmp").Length > 0) && !p.HasExited)
+            Thread.Sleep(20);
+        p.HasExited.ShouldBeFalse("the batch ended before the signal: make it longer");
+        Directory.GetFiles(outDir, ".*.tmp").Length.ShouldBe(1); // control: the temporary file exists mid-batch
+        using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) kill.WaitForExit();
+        p.WaitForExit(30_000).ShouldBeTrue();
+        Directory.GetFiles(outDir, ".*.tmp").ShouldBeEmpty();
+        File.Exists(target).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_full_disk_leaves_no_temporary_file_and_exits_3()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root") return;
+        var disk = Directory.CreateDirectory(Path.Combine(_dir.FullName, "disk")).FullName;
+        using (var m = Process.Start("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk])!) { m.WaitForExit(); if (m.ExitCode != 0) return; } // no mount in this sandbox
+        using var p = Start("", "validate", "--format", "html", "-o", Path.Combine(disk, "report.html"), Path.Combine(TestPaths.TestData, "samples"));
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit(60_000).ShouldBeTrue();
+        p.ExitCode.ShouldBe(3, err);
+        err.ShouldContain("No space left");
+        Directory.GetFileSystemEntries(disk).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_closed_stdout_does_not_abort_the_run(bool toFile)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var target = Path.Combine(_dir.FullName, "closed.json");
+        string[] args = toFile
+            ? ["validate", "--format", "json", "-o", target, Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml")]
+            : ["validate", Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml")];
+        using var p = Start(">&-", args);
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit(60_000).ShouldBeTrue();
+        if (toFile)
+        {
+            p.ExitCode.ShouldBeOneOf([0, 1], err);
+            File.ReadAllText(target).ShouldContain("\"documents\"");
+        }
+        else p.ExitCode.ShouldBeOneOf([0, 1, 3], err); // the report had nowhere to go: an I/O error (3), never an abort (134)
+    }
+}
