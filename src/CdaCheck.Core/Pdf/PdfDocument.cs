@@ -61,7 +61,7 @@ public sealed class PdfPage
 
 /// <summary>
 /// An opened PDF: header, cross-reference data (classic tables, xref streams, hybrid files, /Prev chains,
-/// object streams, recovery by scanning), trailer, catalogue, page tree, Info and XMP facts. Never decrypts.
+/// object streams, recovery by scanning), trailer, catalogue, page tree, Info and XMP facts. Decrypts only what opens with the empty user password (<see cref="PdfCrypt"/>).
 /// </summary>
 public sealed partial class PdfDocument
 {
@@ -75,6 +75,8 @@ public sealed partial class PdfDocument
     private List<PdfPage>? _pages;
     private bool _recovered;
     private long _decompressedTotal;
+    private PdfCrypt? _crypt;
+    private int _encryptNum = -1;
 
     private readonly record struct XrefEntry(byte Type, long Offset, int Gen);
     private sealed record ObjStm(int[] Nums, int[] Offsets, byte[] Data, int First);
@@ -86,6 +88,10 @@ public sealed partial class PdfDocument
     public bool HasEof { get; private set; }
     public bool XrefRecovered => _recovered;
     public bool Encrypted { get; private set; }
+    /// <summary>True when the document is encrypted with an empty user password and is read decrypted.</summary>
+    public bool Decrypted => _crypt is not null;
+    /// <summary>The security handler in short ("RC4 128-bit, R3", "AES-256, R6"), or why it cannot be read ("a user password is set").</summary>
+    public string? EncryptionInfo { get; private set; }
     public PdfDictionary Trailer { get; private set; } = new();
     public IReadOnlyList<PdfIssue> Issues => _issues;
     public int Length => _data.Length;
@@ -108,9 +114,65 @@ public sealed partial class PdfDocument
         doc.ReadHeader();
         doc.ReadXref();
         doc.Encrypted = doc.Trailer.ContainsKey("Encrypt") && doc.Trailer["Encrypt"] is not null;
+        if (doc.Encrypted) doc.OpenEncryption();
         if (doc.Catalog?.Get("Version") is PdfName v && IsVersion(v.Value) && string.CompareOrdinal(v.Value, doc.Version) > 0)
             doc.Version = v.Value;
         return doc;
+    }
+
+    /// <summary>Sets up decryption when the standard security handler opens with the empty user password.</summary>
+    private void OpenEncryption()
+    {
+        var e = Trailer.Get("Encrypt");
+        if (e is PdfRef r) _encryptNum = r.Num;
+        if (ResolveDict(e) is not { } enc) { EncryptionInfo = "unreadable /Encrypt dictionary"; return; }
+        try
+        {
+            _crypt = PdfCrypt.TryOpen(enc, Trailer, Resolve, out var why);
+            EncryptionInfo = _crypt?.Description ?? why;
+        }
+        catch (System.Security.Cryptography.CryptographicException) { EncryptionInfo = "unusable keys"; }
+        catch (ArgumentException) { EncryptionInfo = "unusable keys"; }
+        if (_crypt is null) return;
+        // objects read so far (catalogue, object streams) were read encrypted
+        _cache.Clear();
+        _objStms.Clear();
+    }
+
+    /// <summary>Decrypts the strings and stream data of object <paramref name="num"/> read from the file (not from an object stream).</summary>
+    private object? Decrypt(object? o, int num, int gen, int depth = 0)
+    {
+        if (depth > Options.MaxDepth) return o;
+        switch (o)
+        {
+            case PdfString s: return new PdfString(_crypt!.DecryptString(s.Bytes, num, gen), s.Hex);
+            case PdfArray a:
+                for (int i = 0; i < a.Count; i++) if (a[i] is PdfString or PdfArray or PdfDictionary) a[i] = Decrypt(a[i], num, gen, depth + 1);
+                return a;
+            case PdfDictionary d:
+                foreach (var k in d.Keys.ToList())
+                    if (d[k] is PdfString or PdfArray or PdfDictionary) d[k] = Decrypt(d[k], num, gen, depth + 1);
+                return d;
+            case PdfStream st:
+                Decrypt(st.Dict, num, gen, depth + 1);
+                var type = PdfValue.Name(st.Dict.Get("Type"));
+                if (type == "XRef") return st; // cross-reference streams are never encrypted
+                if (type == "Metadata" && !_crypt!.EncryptMetadata) return st;
+                if (IdentityCryptFilter(st.Dict)) return st;
+                return new PdfStream(st.Dict, _crypt!.DecryptStream(st.Raw.Span, num, gen), st.Offset) { ObjectNumber = st.ObjectNumber };
+            default: return o;
+        }
+    }
+
+    /// <summary>A stream whose first filter is /Crypt with the /Identity crypt filter (or none named): not encrypted.</summary>
+    private bool IdentityCryptFilter(PdfDictionary dict)
+    {
+        var f = Resolve(dict.Get("Filter"));
+        string? first = f is PdfArray fa && fa.Count > 0 ? PdfValue.Name(Resolve(fa[0])) : PdfValue.Name(f);
+        if (first != "Crypt") return false;
+        var p = Resolve(dict.Get("DecodeParms"));
+        var p0 = p is PdfArray pa && pa.Count > 0 ? ResolveDict(pa[0]) : ResolveDict(p);
+        return (PdfValue.Name(Resolve(p0?.Get("Name"))) ?? "Identity") == "Identity";
     }
 
     private static bool IsVersion(string v) => v.Length == 3 && char.IsDigit(v[0]) && v[1] == '.' && char.IsDigit(v[2]);
@@ -471,6 +533,7 @@ public sealed partial class PdfDocument
                 {
                     if (e.Offset < 0 || e.Offset >= _data.Length) throw new PdfFormatException("offset out of the file", e.Offset);
                     obj = ParseIndirectAt((int)e.Offset, num).Obj;
+                    if (_crypt is not null && num != _encryptNum) obj = Decrypt(obj, num, e.Gen);
                 }
                 catch (PdfFormatException ex)
                 {
@@ -697,14 +760,14 @@ public sealed partial class PdfDocument
     public PdfDictionary? Info => ResolveDict(Trailer.Get("Info"));
 
     /// <summary>/Producer of the Info dictionary (null when absent or encrypted).</summary>
-    public string? Producer => Encrypted ? null : (Resolve(Info?.Get("Producer")) as PdfString)?.ToText();
+    public string? Producer => Encrypted && !Decrypted ? null : (Resolve(Info?.Get("Producer")) as PdfString)?.ToText();
 
     /// <summary>XMP metadata of the catalogue, as text (null when absent or unreadable).</summary>
     public string? Xmp
     {
         get
         {
-            if (Encrypted) return null;
+            if (Encrypted && !Decrypted) return null;
             if (Resolve(Catalog?.Get("Metadata")) is not PdfStream s) return null;
             try { return Encoding.UTF8.GetString(DecodeStream(s).Data); }
             catch (PdfLimitException) { throw; }

@@ -32,7 +32,7 @@ public static class PdfRules
     public static readonly RuleDescriptor Encrypted = new(
         "PDF-004", Severity.Error,
         "An embedded PDF must not be encrypted",
-        "The PDF is encrypted (/Encrypt in the trailer); its content was not read.",
+        "The PDF is encrypted (/Encrypt in the trailer: {0}); {1}.",
         $"{N1Spec}; PDF/A (ISO 19005) forbids encryption; {PdfSpec} §7.6",
         "Embed an unencrypted PDF without password or permissions restrictions.");
 
