@@ -67,6 +67,8 @@ public sealed class ContentInterpreter
         };
         var ci = new ContentInterpreter(doc, pc, Matrix.Identity);
         var contents = doc.Resolve(page.Dict.Get("Contents"));
+        // contents deleted by an incremental update (free entry, or the null object): an empty page
+        if (page.Dict.Get("Contents") is PdfRef cr && contents is null && doc.IsDeleted(cr.Num)) return pc;
         if (page.Dict.Get("Contents") is not null && contents is not (PdfStream or PdfArray))
             throw new PdfFormatException("the page /Contents is missing or unreadable");
         var data = ContentsOf(doc, contents);

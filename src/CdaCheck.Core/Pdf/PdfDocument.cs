@@ -70,6 +70,7 @@ public sealed partial class PdfDocument
     private readonly Dictionary<int, XrefEntry> _xref = new();
     private readonly Dictionary<int, object?> _cache = new();
     private readonly HashSet<int> _resolving = new();
+    private readonly HashSet<int> _explicitNull = new();
     private readonly Dictionary<int, ObjStm?> _objStms = new();
     private readonly List<PdfIssue> _issues = new();
     private List<PdfPage>? _pages;
@@ -533,6 +534,7 @@ public sealed partial class PdfDocument
                 {
                     if (e.Offset < 0 || e.Offset >= _data.Length) throw new PdfFormatException("offset out of the file", e.Offset);
                     obj = ParseIndirectAt((int)e.Offset, num).Obj;
+                    if (obj is null) _explicitNull.Add(num);
                     if (_crypt is not null && num != _encryptNum) obj = Decrypt(obj, num, e.Gen);
                 }
                 catch (PdfFormatException ex)
@@ -697,56 +699,99 @@ public sealed partial class PdfDocument
 
     public IReadOnlyList<PdfPage> Pages => _pages ??= LoadPages();
 
+    /// <summary>The object numbers of a node's ancestors in the page tree (a short immutable chain: depth ≤ MaxDepth).</summary>
+    private sealed record Ancestors(int Num, Ancestors? Parent)
+    {
+        public bool Contains(int num)
+        {
+            for (var a = this; a is not null; a = a.Parent) if (a.Num == num) return true;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Walks the page tree. A node listed twice (the same page object in two /Kids entries, as some writers do) is
+    /// visited twice; only a node that is its own ancestor is a cycle. A branch that cannot be read (unreadable
+    /// object, nesting or reference limits) costs that branch only: the pages before and after it are kept.
+    /// </summary>
     private List<PdfPage> LoadPages()
     {
         var pages = new List<PdfPage>();
         var root = Catalog?.Get("Pages");
         if (root is null) return pages;
-        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        var seenRefs = new HashSet<int>();
-        // explicit stack: (node ref or dict, resources, mediabox, rotate, depth)
-        var stack = new Stack<(object? Node, PdfDictionary? Res, double[]? Box, int Rotate, int Depth)>();
-        stack.Push((root, null, null, 0, 0));
+        long visits = 0;
+        // explicit stack: (node ref or dict, resources, mediabox, rotate, depth, ancestors)
+        var stack = new Stack<(object? Node, PdfDictionary? Res, double[]? Box, int Rotate, int Depth, Ancestors? Up)>();
+        stack.Push((root, null, null, 0, 0, null));
         while (stack.Count > 0)
         {
             Budget();
-            var (nodeObj, res, box, rot, depth) = stack.Pop();
+            var (nodeObj, res, box, rot, depth, up) = stack.Pop();
             int objNum = nodeObj is PdfRef nr ? nr.Num : -1;
-            if (objNum >= 0 && !seenRefs.Add(objNum))
+            if (objNum >= 0 && up is not null && up.Contains(objNum))
             {
                 AddIssue(new PdfIssue(PdfIssueKind.DepthExceeded, "the page tree contains a cycle", objNum));
                 continue;
             }
-            var node = ResolveDict(nodeObj);
-            if (node is null || !seen.Add(node)) continue;
             if (depth > Options.MaxDepth)
             {
                 AddIssue(new PdfIssue(PdfIssueKind.DepthExceeded, $"the page tree is deeper than {Options.MaxDepth}", objNum));
                 continue;
             }
-            if (ResolveDict(node.Get("Resources")) is { } r) res = r;
-            if (ReadBox(Resolve(node.Get("MediaBox"))) is { } b) box = b;
-            if (PdfValue.Integer(Resolve(node.Get("Rotate"))) is long rr) rot = (int)rr;
-            var type = PdfValue.Name(node.Get("Type"));
-            if (Resolve(node.Get("Kids")) is PdfArray kids && type != "Page")
+            if (++visits > Options.MaxObjects)
+                throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {Options.MaxObjects} page tree nodes visited");
+            try
             {
-                for (int i = kids.Count - 1; i >= 0; i--) stack.Push((kids[i], res, box, rot, depth + 1));
-                continue;
+                var node = ResolveDict(nodeObj);
+                if (node is null)
+                {
+                    if (objNum >= 0) AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"page tree node {objNum} is missing or not a dictionary", objNum));
+                    continue;
+                }
+                if (ResolveDict(node.Get("Resources")) is { } r) res = r;
+                if (ReadBox(Resolve(node.Get("MediaBox"))) is { } b) box = b;
+                if (PdfValue.Integer(Resolve(node.Get("Rotate"))) is long rr) rot = (int)(rr % 360);
+                var type = PdfValue.Name(node.Get("Type"));
+                if (Resolve(node.Get("Kids")) is PdfArray kids && type != "Page")
+                {
+                    var chain = objNum >= 0 ? new Ancestors(objNum, up) : up;
+                    for (int i = kids.Count - 1; i >= 0; i--) stack.Push((kids[i], res, box, rot, depth + 1, chain));
+                    continue;
+                }
+                if (type is "Pages") continue; // an intermediate node without kids
+                if (pages.Count >= Options.MaxObjects)
+                    throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {Options.MaxObjects} pages");
+                pages.Add(new PdfPage
+                {
+                    Number = pages.Count + 1,
+                    Dict = node,
+                    Resources = res,
+                    MediaBox = box ?? [0, 0, 612, 792],
+                    Rotate = ((rot % 360) + 360) % 360,
+                    ObjectNumber = objNum,
+                });
             }
-            if (type is "Pages") continue; // an intermediate node without kids
-            if (pages.Count >= Options.MaxObjects)
-                throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {Options.MaxObjects} pages");
-            pages.Add(new PdfPage
+            catch (PdfLimitException ex) when (ex.Kind is PdfIssueKind.DepthExceeded or PdfIssueKind.ReferenceCycle)
             {
-                Number = pages.Count + 1,
-                Dict = node,
-                Resources = res,
-                MediaBox = box ?? [0, 0, 612, 792],
-                Rotate = ((rot % 360) + 360) % 360,
-                ObjectNumber = objNum,
-            });
+                AddIssue(new PdfIssue(ex.Kind, ex.Detail, objNum));
+            }
+            catch (Exception ex) when (ex is PdfFormatException or InvalidCastException or IndexOutOfRangeException or ArgumentException or OverflowException or FormatException)
+            {
+                AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"page tree node {objNum} unreadable ({(ex is PdfFormatException ? ex.Message : ex.GetType().Name)})", objNum));
+            }
         }
         return pages;
+    }
+
+    /// <summary>True when object <paramref name="num"/> is listed free (deleted, e.g. by an incremental update).</summary>
+    public bool IsFree(int num) => _xref.TryGetValue(num, out var e) && e.Type == 0;
+
+    /// <summary>True when object <paramref name="num"/> is deleted: listed free, or written as the null object.</summary>
+    public bool IsDeleted(int num)
+    {
+        if (IsFree(num)) return true;
+        GetObject(num);
+        return _explicitNull.Contains(num);
     }
 
     private double[]? ReadBox(object? o)
