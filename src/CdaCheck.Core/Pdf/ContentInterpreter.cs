@@ -612,8 +612,8 @@ public sealed class ContentInterpreter
             long w = PdfValue.Integer(dict.Get("Width")) ?? 0, h = PdfValue.Integer(dict.Get("Height")) ?? 0;
             long bpc = mask ? 1 : PdfValue.Integer(dict.Get("BitsPerComponent")) ?? 8;
             int nComp = mask ? 1 : Math.Max(1, cs.Components);
-            long len = (w * nComp * bpc + 7) / 8 * h;
-            if (len >= 0 && start + len <= span.Length)
+            long len = PdfValue.CheckedProduct(w, nComp, bpc) is long bits && bits <= long.MaxValue - 7 && PdfValue.CheckedProduct((bits + 7) / 8, h) is long l ? l : -1;
+            if (len >= 0 && len <= span.Length - start)
             {
                 int q = (int)(start + len);
                 while (q < span.Length && PdfLexer.IsWhite(span[q])) q++;
@@ -650,9 +650,11 @@ public sealed class ContentInterpreter
     {
         long wl = PdfValue.Integer(_doc.Resolve(dict.Get("Width"))) ?? 0, hl = PdfValue.Integer(_doc.Resolve(dict.Get("Height"))) ?? 0;
         if (wl <= 0 || hl <= 0) return;
-        if (wl * hl > MaxImagePixels || wl * hl > _doc.Options.MaxDecompressedBytes)
+        // every factor bounded before multiplying: /Width 2^32 × /Height 2^32 must not wrap to 0
+        long limit = Math.Min(MaxImagePixels, _doc.Options.MaxDecompressedBytes);
+        if (PdfValue.CheckedProduct(wl, hl) is not long pixels || pixels > limit)
         {
-            _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {wl}x{hl} pixels not decoded", objNum));
+            _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageTooLarge, $"image {name} declares {wl} × {hl} pixels", objNum));
             return;
         }
         int w = (int)wl, h = (int)hl;

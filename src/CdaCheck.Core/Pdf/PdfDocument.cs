@@ -25,6 +25,8 @@ public enum PdfIssueKind
     ObjectUnreadable,
     /// <summary>An object needs itself to be read (an object stream holding or extending itself, a /Length pointing at its own object).</summary>
     ReferenceCycle,
+    /// <summary>An image declares a size beyond the limit (or one whose byte count overflows).</summary>
+    ImageTooLarge,
 }
 
 public sealed record PdfIssue(PdfIssueKind Kind, string Detail, int ObjectNumber = -1, long Offset = -1);

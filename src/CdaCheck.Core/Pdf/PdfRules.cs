@@ -121,4 +121,11 @@ public static class PdfRules
         "Reference cycle: {0}; the objects involved were not read.",
         "ISO 32000-1 §7.5.7 (object streams: no object stream inside itself); CdaCheck hostile-input defences",
         "Regenerate the PDF; a writer never produces an object stream that contains or extends itself.");
+
+    public static readonly RuleDescriptor ImageTooLarge = new(
+        "SEC-020", Severity.Error,
+        "PDF images must declare sizes within the configured limit",
+        "An image of the PDF was not decoded: {0} (limit {1} pixels).",
+        "CdaCheck limits (README, Security): image size (width × height × components × bits, computed without overflow)",
+        "Check the PDF for a hostile or corrupt image dictionary (/Width, /Height); re-export the image at its real size.");
 }

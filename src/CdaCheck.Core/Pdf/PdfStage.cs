@@ -107,6 +107,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
             case PdfIssueKind.PrevLoop: sink.Report(PdfRules.PrevLoop, loc, detail); break;
             case PdfIssueKind.DepthExceeded: sink.Report(PdfRules.DepthExceeded, loc, detail); break;
             case PdfIssueKind.ReferenceCycle: sink.Report(PdfRules.ReferenceCycle, loc, detail); break;
+            case PdfIssueKind.ImageTooLarge: sink.Report(PdfRules.ImageTooLarge, loc, detail, Math.Min(ContentInterpreter.MaxImagePixels, ctx.Limits.MaxDecompressedBytes)); break;
             default: sink.Report(PdfRules.TooManyObjects, loc, detail); break;
         }
     }
