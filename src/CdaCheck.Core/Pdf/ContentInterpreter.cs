@@ -512,7 +512,8 @@ public sealed class ContentInterpreter
         if (sb.Length == 0) return;
         if (_out.Texts.Count >= MaxTexts) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxTexts} text runs on a page");
         double size = fs * Math.Sqrt(start.C * start.C + start.D * start.D);
-        _out.Texts.Add(new TextRun(sb.ToString(), start.E, start.F, size));
+        var end = new Matrix(1, 0, 0, 1, 0, _gs.Rise).Multiply(_tm).Multiply(_gs.Ctm);
+        _out.Texts.Add(new TextRun(sb.ToString(), start.E, start.F, size, end.E, end.F));
     }
 
     // ------------------------------------------------------------------ XObjects and images

@@ -84,8 +84,12 @@ public sealed record PlacedImage
     }
 }
 
-/// <summary>A run of text as shown on the page (decoded to Unicode), with its origin and font size in points.</summary>
-public readonly record struct TextRun(string Text, double X, double Y, double FontSize);
+/// <summary>
+/// A run of text as shown on the page (decoded to Unicode), with its origin and font size in points, and where the
+/// text position ends after its last glyph (<see cref="EndX"/>, <see cref="EndY"/>; NaN when unknown): writers that
+/// position glyphs one by one (chromium/skia) make one run per glyph, which <see cref="PageText"/> joins back into words.
+/// </summary>
+public readonly record struct TextRun(string Text, double X, double Y, double FontSize, double EndX = double.NaN, double EndY = double.NaN);
 
 /// <summary>What one page paints: filled rectangles, images and text.</summary>
 public sealed class PageContent
