@@ -123,7 +123,7 @@ public static class PdfRules
         "Regenerate the PDF; a writer never produces an object stream that contains or extends itself.");
 
     public static readonly RuleDescriptor ImageTooLarge = new(
-        "SEC-020", Severity.Error,
+        "SEC-015", Severity.Error,
         "PDF images must declare sizes within the configured limit",
         "An image of the PDF was not decoded: {0} (limit {1} pixels).",
         "CdaCheck limits (README, Security): image size (width × height × components × bits, computed without overflow)",

@@ -3,7 +3,7 @@ using static CdaCheck.Tests.Pdf.PdfTestUtil;
 
 namespace CdaCheck.Tests.Pdf;
 
-/// <summary>Image sizes read from the file are multiplied without overflow: hostile /Width and /Height give SEC-020, never a wrap or a crash.</summary>
+/// <summary>Image sizes read from the file are multiplied without overflow: hostile /Width and /Height give SEC-015, never a wrap or a crash.</summary>
 public class ImageSizeTests
 {
     private static byte[] WithImage(string width, string height, bool inline = false)
@@ -25,7 +25,7 @@ public class ImageSizeTests
         var r = Shared.Validator().Validate("doc.pdf", WithImage(w, h));
         r.Findings.Select(f => f.RuleId).ShouldNotContain("SEC-005");
         r.Findings.Select(f => f.RuleId).ShouldNotContain("PDF-007");
-        var f = r.Findings.Single(x => x.RuleId == "SEC-020");
+        var f = r.Findings.Single(x => x.RuleId == "SEC-015");
         f.Message.ShouldContain($"{w} × {h}");
         r.ParsedPdfs[0].Readable.ShouldBeTrue();
         r.ParsedPdfs[0].Pages[0].Images.ShouldBeEmpty();
@@ -39,14 +39,14 @@ public class ImageSizeTests
     {
         var r = Shared.Validator().Validate("doc.pdf", WithImage(w, h, inline: true));
         r.Findings.Select(f => f.RuleId).ShouldNotContain("SEC-005");
-        r.Findings.Select(f => f.RuleId).ShouldContain("SEC-020");
+        r.Findings.Select(f => f.RuleId).ShouldContain("SEC-015");
     }
 
     [Fact]
     public void A_small_image_is_placed_without_finding()
     {
         var r = Shared.Validator().Validate("doc.pdf", WithImage("2", "2"));
-        r.Findings.Select(f => f.RuleId).ShouldNotContain("SEC-020");
+        r.Findings.Select(f => f.RuleId).ShouldNotContain("SEC-015");
         r.ParsedPdfs[0].Pages[0].Images.Count.ShouldBe(1);
     }
 
