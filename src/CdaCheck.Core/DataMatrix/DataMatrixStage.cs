@@ -267,9 +267,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
     /// <summary>Page text normalised two ways: without any whitespace, and with single spaces.</summary>
     private static (string Compact, string Spaced) PageText(PageContent page)
     {
-        var sb = new StringBuilder();
-        foreach (var t in page.Texts.Take(100_000)) sb.Append(t.Text).Append(' ');
-        var spaced = NormaliseName(sb.ToString());
+        var spaced = NormaliseName(Pdf.PageText.Read(page));
         var compact = new string(spaced.Where(c => !char.IsWhiteSpace(c)).ToArray());
         return (compact, " " + spaced + " ");
     }
@@ -288,6 +286,35 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         return false;
     }
 
-    /// <summary>Upper case, French accents and ligatures folded, whitespace collapsed.</summary>
-    public static string NormaliseName(string s) => IdentityDiff.NormaliseName(s);
+    /// <summary>
+    /// Upper case, French accents and ligatures folded (<see cref="IdentityDiff.NormaliseName"/>), look-alikes folded first
+    /// (Unicode minus, hyphens and dashes to '-', no-break and thin spaces to a space, typographic apostrophes to ',
+    /// fullwidth forms to ASCII, ligatures spelt out, soft hyphens and zero-width characters removed), whitespace
+    /// collapsed. Applied to both sides of a comparison (CDA header, DataMatrix payload, page text).
+    /// </summary>
+    public static string NormaliseName(string s) => IdentityDiff.NormaliseName(FoldLookAlikes(s));
+
+    /// <summary>Characters that print like ASCII ones (or like nothing) replaced by them; see <see cref="NormaliseName"/>.</summary>
+    public static string FoldLookAlikes(string s)
+    {
+        StringBuilder? sb = null;
+        for (int i = 0; i < s.Length; i++)
+        {
+            char ch = s[i];
+            string? rep = ch switch
+            {
+                '\u2212' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2015' or '\uFE58' or '\uFE63' => "-",
+                '\u00A0' or '\u202F' or '\u2007' or '\u2009' or '\u200A' or '\u2002' or '\u2003' or '\u2004' or '\u2005' or '\u2006' or '\u2008' or '\u205F' or '\u3000' => " ",
+                '\u2018' or '\u2019' or '\u201B' or '\u02BC' or '\u2032' or '\u00B4' or '\u0060' => "'",
+                '\u00AD' or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' => "",
+                '\uFB00' => "ff", '\uFB01' => "fi", '\uFB02' => "fl", '\uFB03' => "ffi", '\uFB04' => "ffl", '\uFB05' or '\uFB06' => "st",
+                >= '\uFF01' and <= '\uFF5E' => ((char)(ch - 0xFEE0)).ToString(),
+                _ => null,
+            };
+            if (rep is null) { sb?.Append(ch); continue; }
+            sb ??= new StringBuilder(s.Length).Append(s, 0, i);
+            sb.Append(rep);
+        }
+        return sb?.ToString() ?? s;
+    }
 }

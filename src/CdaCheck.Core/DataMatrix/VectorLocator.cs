@@ -30,6 +30,108 @@ public static class VectorLocator
     /// </summary>
     public static List<LocatedSymbol> Find(PageContent page, Action? budget, Func<LocatedSymbol, bool>? stopWhen)
     {
+        var found = FindAxisAligned(page, budget, stopWhen);
+        if (page.Quads.Count >= 6 && !(stopWhen is not null && found.Count > 0 && stopWhen(found[^1])))
+            FindRotated(page, budget, stopWhen, found);
+        return found;
+    }
+
+    /// <summary>Angle bins per degree in the orientation histogram of rotated modules.</summary>
+    private const int BinsPerDegree = 4;
+    /// <summary>Bins on each side counted with a bin: ±1°, what rounding to 0.05 pt leaves of a module's angle.</summary>
+    private const int Window = 4;
+
+    /// <summary>
+    /// Symbols drawn at an angle (modules are rectangles that are not axis-aligned, <see cref="PageContent.Quads"/>):
+    /// the modules of the most common orientations are turned into the symbol's own frame, where they are axis-aligned
+    /// rectangles, and searched there like any other; boxes are mapped back to the page.
+    /// </summary>
+    private static void FindRotated(PageContent page, Action? budget, Func<LocatedSymbol, bool>? stopWhen, List<LocatedSymbol> found)
+    {
+        var quads = CollectionsMarshal.AsSpan(page.Quads);
+        if (quads.Length > MaxRects) quads = quads[..MaxRects];
+        const int bins = 90 * BinsPerDegree;
+        var hist = new int[bins];
+        foreach (ref readonly var q in quads)
+        {
+            double a = q.Angle;
+            if (!double.IsFinite(a)) continue;
+            hist[(int)(a * BinsPerDegree) % bins]++;
+        }
+        var tried = new List<int>();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            budget?.Invoke();
+            int best = -1, bestCount = 0;
+            for (int b = 0; b < bins; b++)
+            {
+                if (tried.Exists(t => BinDistance(t, b, bins) <= 2 * Window)) continue;
+                int c = 0;
+                for (int k = -Window; k <= Window; k++) c += hist[(b + k + bins) % bins];
+                if (c > bestCount) { best = b; bestCount = c; }
+            }
+            if (best < 0 || bestCount < 6) return;
+            tried.Add(best);
+            // the mean orientation of the modules near that bin (deviations folded into ±45°)
+            double centre = (best + 0.5) / BinsPerDegree, sum = 0;
+            int nIn = 0;
+            foreach (ref readonly var q in quads)
+            {
+                double d = Fold(q.Angle - centre);
+                if (Math.Abs(d) <= (Window + 1.0) / BinsPerDegree) { sum += d; nIn++; }
+            }
+            double theta = (centre + (nIn > 0 ? sum / nIn : 0)) * Math.PI / 180;
+            double cos = Math.Cos(theta), sin = Math.Sin(theta);
+            var frame = new PageContent { PageNumber = page.PageNumber, Width = page.Width, Height = page.Height };
+            frame.Rects.Capacity = nIn;
+            foreach (ref readonly var q in quads)
+            {
+                if (Math.Abs(Fold(q.Angle - centre)) > (Window + 1.0) / BinsPerDegree) continue;
+                // rotate by −θ: x' = x·cos + y·sin, y' = −x·sin + y·cos
+                double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+                Span<double> xs = [q.Ax, q.Bx, q.Cx, q.Dx], ys = [q.Ay, q.By, q.Cy, q.Dy];
+                for (int k = 0; k < 4; k++)
+                {
+                    double rx = xs[k] * cos + ys[k] * sin, ry = -xs[k] * sin + ys[k] * cos;
+                    x0 = Math.Min(x0, rx); x1 = Math.Max(x1, rx); y0 = Math.Min(y0, ry); y1 = Math.Max(y1, ry);
+                }
+                frame.Rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, q.Luminance));
+            }
+            bool stop = false;
+            foreach (var sym in FindAxisAligned(frame, budget, null))
+            {
+                var b = sym.Box;
+                double bx0 = double.MaxValue, by0 = double.MaxValue, bx1 = double.MinValue, by1 = double.MinValue;
+                foreach (var (x, y) in new[] { (b.X, b.Y), (b.X + b.Width, b.Y), (b.X, b.Y + b.Height), (b.X + b.Width, b.Y + b.Height) })
+                {
+                    double px = x * cos - y * sin, py = x * sin + y * cos;
+                    bx0 = Math.Min(bx0, px); bx1 = Math.Max(bx1, px); by0 = Math.Min(by0, py); by1 = Math.Max(by1, py);
+                }
+                var mapped = sym with { Box = new Box(bx0, by0, bx1 - bx0, by1 - by0) };
+                found.Add(mapped);
+                if (stopWhen is not null && stopWhen(mapped)) { stop = true; break; }
+            }
+            if (stop) return;
+        }
+    }
+
+    private static int BinDistance(int a, int b, int bins)
+    {
+        int d = Math.Abs(a - b);
+        return Math.Min(d, bins - d);
+    }
+
+    /// <summary>An angle difference folded into [−45°, 45°).</summary>
+    private static double Fold(double d)
+    {
+        d %= 90;
+        if (d >= 45) d -= 90;
+        if (d < -45) d += 90;
+        return d;
+    }
+
+    private static List<LocatedSymbol> FindAxisAligned(PageContent page, Action? budget, Func<LocatedSymbol, bool>? stopWhen)
+    {
         var found = new List<LocatedSymbol>();
         var rects = CollectionsMarshal.AsSpan(page.Rects);
         int n = Math.Min(rects.Length, MaxRects);

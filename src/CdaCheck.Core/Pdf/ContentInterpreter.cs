@@ -67,6 +67,8 @@ public sealed class ContentInterpreter
         };
         var ci = new ContentInterpreter(doc, pc, Matrix.Identity);
         var contents = doc.Resolve(page.Dict.Get("Contents"));
+        // contents deleted by an incremental update (free entry, or the null object): an empty page
+        if (page.Dict.Get("Contents") is PdfRef cr && contents is null && doc.IsDeleted(cr.Num)) return pc;
         if (page.Dict.Get("Contents") is not null && contents is not (PdfStream or PdfArray))
             throw new PdfFormatException("the page /Contents is missing or unreadable");
         var data = ContentsOf(doc, contents);
@@ -388,12 +390,15 @@ public sealed class ContentInterpreter
         _subs[_nSubs++] = new Subpath { Start = _nPts, IsRe = isRe };
     }
 
-    /// <summary>Adds a point to the last subpath (at most 64 kept: more make it no rectangle).</summary>
+    /// <summary>Points kept per subpath: a longer outline (more than a row of a 144×144 symbol merged with its boundaries) is not a module shape.</summary>
+    public const int MaxSubpathPoints = 320;
+
+    /// <summary>Adds a point to the last subpath (at most <see cref="MaxSubpathPoints"/> kept: more make it no module shape).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AddToLast(double x, double y)
     {
         ref var sp = ref _subs[_nSubs - 1];
-        if (sp.Count >= 64) { sp.Curved = true; return; }
+        if (sp.Count >= MaxSubpathPoints) { sp.Curved = true; return; }
         if (_nPts == _pts.Length) Array.Resize(ref _pts, _pts.Length * 2);
         _pts[_nPts++] = (x, y);
         sp.Count++;
@@ -425,14 +430,22 @@ public sealed class ContentInterpreter
             int n = pts.Length;
             // a closing point equal to the first is not a corner
             while (n > 4 && Near(pts[n - 1], pts[0])) n--;
-            if (n != 4) continue;
+            if (n != 4)
+            {
+                if (n >= 4) FillPolygon(pts[..n], m, lum);
+                continue;
+            }
             // the 4 corners in user space after the CTM (Matrix.Apply, written out)
             double ax = m.A * pts[0].X + m.C * pts[0].Y + m.E, ay = m.B * pts[0].X + m.D * pts[0].Y + m.F;
             double bx = m.A * pts[1].X + m.C * pts[1].Y + m.E, by = m.B * pts[1].X + m.D * pts[1].Y + m.F;
             double cx = m.A * pts[2].X + m.C * pts[2].Y + m.E, cy = m.B * pts[2].X + m.D * pts[2].Y + m.F;
             double dx = m.A * pts[3].X + m.C * pts[3].Y + m.E, dy = m.B * pts[3].X + m.D * pts[3].Y + m.F;
             // edges axis-aligned
-            if (!AxisEdge(ax, ay, bx, by) || !AxisEdge(bx, by, cx, cy) || !AxisEdge(cx, cy, dx, dy) || !AxisEdge(dx, dy, ax, ay)) continue;
+            if (!AxisEdge(ax, ay, bx, by) || !AxisEdge(bx, by, cx, cy) || !AxisEdge(cx, cy, dx, dy) || !AxisEdge(dx, dy, ax, ay))
+            {
+                AddQuad(ax, ay, bx, by, cx, cy, dx, dy, lum);
+                continue;
+            }
             double x0 = Math.Min(Math.Min(ax, bx), Math.Min(cx, dx));
             double x1 = Math.Max(Math.Max(ax, bx), Math.Max(cx, dx));
             double y0 = Math.Min(Math.Min(ay, by), Math.Min(cy, dy));
@@ -441,6 +454,94 @@ public sealed class ContentInterpreter
             if (rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
             rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, lum));
         }
+    }
+
+    /// <summary>
+    /// A closed subpath of more than 4 points (LibreOffice modules with repeated points, merged runs of modules,
+    /// rotated runs): repeated and collinear points removed; 4 corners left make a rectangle (axis-aligned or not),
+    /// an axis-aligned rectilinear outline is cut into horizontal slabs (even-odd, as f* fills it).
+    /// </summary>
+    private void FillPolygon(ReadOnlySpan<(double X, double Y)> src, in Matrix m, double lum)
+    {
+        Span<(double X, double Y)> p = stackalloc (double X, double Y)[src.Length];
+        int n = 0;
+        // page coordinates; repeated points dropped
+        foreach (var q in src)
+        {
+            var t = (X: m.A * q.X + m.C * q.Y + m.E, Y: m.B * q.X + m.D * q.Y + m.F);
+            if (n > 0 && Math.Abs(t.X - p[n - 1].X) < 1e-6 && Math.Abs(t.Y - p[n - 1].Y) < 1e-6) continue;
+            p[n++] = t;
+        }
+        while (n > 1 && Math.Abs(p[n - 1].X - p[0].X) < 1e-6 && Math.Abs(p[n - 1].Y - p[0].Y) < 1e-6) n--;
+        // collinear points dropped (until none is left)
+        for (bool changed = true; changed && n > 4;)
+        {
+            changed = false;
+            for (int i = 0; i < n && n > 4; i++)
+            {
+                var a = p[(i + n - 1) % n]; var b = p[i]; var c = p[(i + 1) % n];
+                double cross = (b.X - a.X) * (c.Y - b.Y) - (b.Y - a.Y) * (c.X - b.X);
+                double len = Math.Abs(c.X - a.X) + Math.Abs(c.Y - a.Y) + 1e-12;
+                if (Math.Abs(cross) / len > 1e-6) continue;
+                for (int k = i; k < n - 1; k++) p[k] = p[k + 1];
+                n--; changed = true; i--;
+            }
+        }
+        if (n < 4) return;
+        if (n == 4)
+        {
+            if (AxisEdge(p[0].X, p[0].Y, p[1].X, p[1].Y) && AxisEdge(p[1].X, p[1].Y, p[2].X, p[2].Y) && AxisEdge(p[2].X, p[2].Y, p[3].X, p[3].Y) && AxisEdge(p[3].X, p[3].Y, p[0].X, p[0].Y))
+            {
+                double x0 = Math.Min(Math.Min(p[0].X, p[1].X), Math.Min(p[2].X, p[3].X)), x1 = Math.Max(Math.Max(p[0].X, p[1].X), Math.Max(p[2].X, p[3].X));
+                double y0 = Math.Min(Math.Min(p[0].Y, p[1].Y), Math.Min(p[2].Y, p[3].Y)), y1 = Math.Max(Math.Max(p[0].Y, p[1].Y), Math.Max(p[2].Y, p[3].Y));
+                AddRect(x0, y0, x1 - x0, y1 - y0, lum);
+            }
+            else AddQuad(p[0].X, p[0].Y, p[1].X, p[1].Y, p[2].X, p[2].Y, p[3].X, p[3].Y, lum);
+            return;
+        }
+        // rectilinear outline: every edge horizontal or vertical
+        for (int i = 0; i < n; i++)
+            if (!AxisEdge(p[i].X, p[i].Y, p[(i + 1) % n].X, p[(i + 1) % n].Y)) return;
+        Span<double> ys = stackalloc double[n];
+        for (int i = 0; i < n; i++) ys[i] = p[i].Y;
+        ys.Sort();
+        Span<double> xs = stackalloc double[n];
+        for (int s = 0; s + 1 < n; s++)
+        {
+            double ya = ys[s], yb = ys[s + 1];
+            if (yb - ya < 1e-6) continue;
+            double ym = (ya + yb) / 2;
+            int k = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var a = p[i]; var b = p[(i + 1) % n];
+                if (Math.Abs(a.X - b.X) > 1e-6) continue; // vertical edges only
+                if (ym > Math.Min(a.Y, b.Y) && ym < Math.Max(a.Y, b.Y)) xs[k++] = a.X;
+            }
+            var cut = xs[..k];
+            cut.Sort();
+            for (int i = 0; i + 1 < k; i += 2) AddRect(cut[i], ya, cut[i + 1] - cut[i], yb - ya, lum);
+        }
+    }
+
+    private void AddRect(double x, double y, double w, double h, double lum)
+    {
+        if (w <= 0 || h <= 0) return;
+        if (_out.Rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+        _out.Rects.Add(new FilledRect(x, y, w, h, lum));
+    }
+
+    /// <summary>A 4-corner subpath that is a rectangle (right angles) but not axis-aligned.</summary>
+    private void AddQuad(double ax, double ay, double bx, double by, double cx, double cy, double dx, double dy, double lum)
+    {
+        double ux = bx - ax, uy = by - ay, vx = dx - ax, vy = dy - ay;
+        double lu = Math.Sqrt(ux * ux + uy * uy), lv = Math.Sqrt(vx * vx + vy * vy);
+        if (lu < 1e-6 || lv < 1e-6 || !double.IsFinite(lu) || !double.IsFinite(lv)) return;
+        // right angles and parallel sides, within what rounding coordinates to 0.05 pt does to a small module
+        if (Math.Abs(ux * vx + uy * vy) > 0.08 * lu * lv) return;
+        if (Math.Abs(ax + cx - bx - dx) > 0.08 * (lu + lv) || Math.Abs(ay + cy - by - dy) > 0.08 * (lu + lv)) return;
+        if (_out.Quads.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+        _out.Quads.Add(new FilledQuad(ax, ay, bx, by, cx, cy, dx, dy, lum));
     }
 
     /// <summary>An edge that is horizontal or vertical (not both: not a point).</summary>
@@ -510,7 +611,8 @@ public sealed class ContentInterpreter
         if (sb.Length == 0) return;
         if (_out.Texts.Count >= MaxTexts) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxTexts} text runs on a page");
         double size = fs * Math.Sqrt(start.C * start.C + start.D * start.D);
-        _out.Texts.Add(new TextRun(sb.ToString(), start.E, start.F, size));
+        var end = new Matrix(1, 0, 0, 1, 0, _gs.Rise).Multiply(_tm).Multiply(_gs.Ctm);
+        _out.Texts.Add(new TextRun(sb.ToString(), start.E, start.F, size, end.E, end.F));
     }
 
     // ------------------------------------------------------------------ XObjects and images
@@ -610,8 +712,8 @@ public sealed class ContentInterpreter
             long w = PdfValue.Integer(dict.Get("Width")) ?? 0, h = PdfValue.Integer(dict.Get("Height")) ?? 0;
             long bpc = mask ? 1 : PdfValue.Integer(dict.Get("BitsPerComponent")) ?? 8;
             int nComp = mask ? 1 : Math.Max(1, cs.Components);
-            long len = (w * nComp * bpc + 7) / 8 * h;
-            if (len >= 0 && start + len <= span.Length)
+            long len = PdfValue.CheckedProduct(w, nComp, bpc) is long bits && bits <= long.MaxValue - 7 && PdfValue.CheckedProduct((bits + 7) / 8, h) is long l ? l : -1;
+            if (len >= 0 && len <= span.Length - start)
             {
                 int q = (int)(start + len);
                 while (q < span.Length && PdfLexer.IsWhite(span[q])) q++;
@@ -648,9 +750,11 @@ public sealed class ContentInterpreter
     {
         long wl = PdfValue.Integer(_doc.Resolve(dict.Get("Width"))) ?? 0, hl = PdfValue.Integer(_doc.Resolve(dict.Get("Height"))) ?? 0;
         if (wl <= 0 || hl <= 0) return;
-        if (wl * hl > MaxImagePixels || wl * hl > _doc.Options.MaxDecompressedBytes)
+        // every factor bounded before multiplying: /Width 2^32 × /Height 2^32 must not wrap to 0
+        long limit = Math.Min(MaxImagePixels, _doc.Options.MaxDecompressedBytes);
+        if (PdfValue.CheckedProduct(wl, hl) is not long pixels || pixels > limit)
         {
-            _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {wl}x{hl} pixels not decoded", objNum));
+            _doc.AddIssue(new PdfIssue(PdfIssueKind.ImageTooLarge, $"image {name} declares {wl} × {hl} pixels", objNum));
             return;
         }
         int w = (int)wl, h = (int)hl;

@@ -27,6 +27,43 @@ public readonly record struct Matrix(double A, double B, double C, double D, dou
 public readonly record struct FilledRect(double X, double Y, double Width, double Height, double Luminance);
 
 /// <summary>
+/// A filled rectangle that is not axis-aligned on the page (a module drawn under a rotating transform):
+/// its four corners in order, and its fill luminance (0 = black, 1 = white).
+/// </summary>
+public readonly record struct FilledQuad(double Ax, double Ay, double Bx, double By, double Cx, double Cy, double Dx, double Dy, double Luminance)
+{
+    /// <summary>Direction of the sides folded into [0°, 90°) (a square's four sides give one angle): the mean of the four, so that rounded corners average out.</summary>
+    public double Angle
+    {
+        get
+        {
+            double a0 = Fold(Math.Atan2(By - Ay, Bx - Ax) * 180 / Math.PI);
+            double sum = 0;
+            sum += Near(a0, Fold(Math.Atan2(Cy - By, Cx - Bx) * 180 / Math.PI));
+            sum += Near(a0, Fold(Math.Atan2(Dy - Cy, Dx - Cx) * 180 / Math.PI));
+            sum += Near(a0, Fold(Math.Atan2(Ay - Dy, Ax - Dx) * 180 / Math.PI));
+            double a = a0 + sum / 4;
+            return Fold(a);
+        }
+    }
+
+    private static double Fold(double a)
+    {
+        a %= 90;
+        return a < 0 ? a + 90 : a;
+    }
+
+    /// <summary>b − a folded into [−45°, 45°).</summary>
+    private static double Near(double a, double b)
+    {
+        double d = (b - a) % 90;
+        if (d >= 45) d -= 90;
+        if (d < -45) d += 90;
+        return d;
+    }
+}
+
+/// <summary>
 /// An image painted on the page: samples decoded to 8-bit gray (0 = black, 255 = white), row-major
 /// from the top row, and the matrix mapping the unit square to the page (the CTM at 'Do'/'EI').
 /// The PDF reader may defer decoding the samples until <see cref="Gray"/> is first read (a page's
@@ -84,8 +121,12 @@ public sealed record PlacedImage
     }
 }
 
-/// <summary>A run of text as shown on the page (decoded to Unicode), with its origin and font size in points.</summary>
-public readonly record struct TextRun(string Text, double X, double Y, double FontSize);
+/// <summary>
+/// A run of text as shown on the page (decoded to Unicode), with its origin and font size in points, and where the
+/// text position ends after its last glyph (<see cref="EndX"/>, <see cref="EndY"/>; NaN when unknown): writers that
+/// position glyphs one by one (chromium/skia) make one run per glyph, which <see cref="PageText"/> joins back into words.
+/// </summary>
+public readonly record struct TextRun(string Text, double X, double Y, double FontSize, double EndX = double.NaN, double EndY = double.NaN);
 
 /// <summary>What one page paints: filled rectangles, images and text.</summary>
 public sealed class PageContent
@@ -99,6 +140,8 @@ public sealed class PageContent
     /// <summary>Page /Rotate (0, 90, 180, 270): how a viewer turns the page; coordinates above are not rotated.</summary>
     public int Rotate { get; init; }
     public List<FilledRect> Rects { get; } = new();
+    /// <summary>Filled rectangles that are not axis-aligned (rotated symbols), in paint order among themselves.</summary>
+    public List<FilledQuad> Quads { get; } = new();
     public List<PlacedImage> Images { get; } = new();
     public List<TextRun> Texts { get; } = new();
 }

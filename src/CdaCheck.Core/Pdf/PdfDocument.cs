@@ -25,6 +25,8 @@ public enum PdfIssueKind
     ObjectUnreadable,
     /// <summary>An object needs itself to be read (an object stream holding or extending itself, a /Length pointing at its own object).</summary>
     ReferenceCycle,
+    /// <summary>An image declares a size beyond the limit (or one whose byte count overflows).</summary>
+    ImageTooLarge,
 }
 
 public sealed record PdfIssue(PdfIssueKind Kind, string Detail, int ObjectNumber = -1, long Offset = -1);
@@ -61,7 +63,7 @@ public sealed class PdfPage
 
 /// <summary>
 /// An opened PDF: header, cross-reference data (classic tables, xref streams, hybrid files, /Prev chains,
-/// object streams, recovery by scanning), trailer, catalogue, page tree, Info and XMP facts. Never decrypts.
+/// object streams, recovery by scanning), trailer, catalogue, page tree, Info and XMP facts. Decrypts only what opens with the empty user password (<see cref="PdfCrypt"/>).
 /// </summary>
 public sealed partial class PdfDocument
 {
@@ -70,11 +72,14 @@ public sealed partial class PdfDocument
     private readonly Dictionary<int, XrefEntry> _xref = new();
     private readonly Dictionary<int, object?> _cache = new();
     private readonly HashSet<int> _resolving = new();
+    private readonly HashSet<int> _explicitNull = new();
     private readonly Dictionary<int, ObjStm?> _objStms = new();
     private readonly List<PdfIssue> _issues = new();
     private List<PdfPage>? _pages;
     private bool _recovered;
     private long _decompressedTotal;
+    private PdfCrypt? _crypt;
+    private int _encryptNum = -1;
 
     private readonly record struct XrefEntry(byte Type, long Offset, int Gen);
     private sealed record ObjStm(int[] Nums, int[] Offsets, byte[] Data, int First);
@@ -86,6 +91,10 @@ public sealed partial class PdfDocument
     public bool HasEof { get; private set; }
     public bool XrefRecovered => _recovered;
     public bool Encrypted { get; private set; }
+    /// <summary>True when the document is encrypted with an empty user password and is read decrypted.</summary>
+    public bool Decrypted => _crypt is not null;
+    /// <summary>The security handler in short ("RC4 128-bit, R3", "AES-256, R6"), or why it cannot be read ("a user password is set").</summary>
+    public string? EncryptionInfo { get; private set; }
     public PdfDictionary Trailer { get; private set; } = new();
     public IReadOnlyList<PdfIssue> Issues => _issues;
     public int Length => _data.Length;
@@ -108,9 +117,65 @@ public sealed partial class PdfDocument
         doc.ReadHeader();
         doc.ReadXref();
         doc.Encrypted = doc.Trailer.ContainsKey("Encrypt") && doc.Trailer["Encrypt"] is not null;
+        if (doc.Encrypted) doc.OpenEncryption();
         if (doc.Catalog?.Get("Version") is PdfName v && IsVersion(v.Value) && string.CompareOrdinal(v.Value, doc.Version) > 0)
             doc.Version = v.Value;
         return doc;
+    }
+
+    /// <summary>Sets up decryption when the standard security handler opens with the empty user password.</summary>
+    private void OpenEncryption()
+    {
+        var e = Trailer.Get("Encrypt");
+        if (e is PdfRef r) _encryptNum = r.Num;
+        if (ResolveDict(e) is not { } enc) { EncryptionInfo = "unreadable /Encrypt dictionary"; return; }
+        try
+        {
+            _crypt = PdfCrypt.TryOpen(enc, Trailer, Resolve, out var why);
+            EncryptionInfo = _crypt?.Description ?? why;
+        }
+        catch (System.Security.Cryptography.CryptographicException) { EncryptionInfo = "unusable keys"; }
+        catch (ArgumentException) { EncryptionInfo = "unusable keys"; }
+        if (_crypt is null) return;
+        // objects read so far (catalogue, object streams) were read encrypted
+        _cache.Clear();
+        _objStms.Clear();
+    }
+
+    /// <summary>Decrypts the strings and stream data of object <paramref name="num"/> read from the file (not from an object stream).</summary>
+    private object? Decrypt(object? o, int num, int gen, int depth = 0)
+    {
+        if (depth > Options.MaxDepth) return o;
+        switch (o)
+        {
+            case PdfString s: return new PdfString(_crypt!.DecryptString(s.Bytes, num, gen), s.Hex);
+            case PdfArray a:
+                for (int i = 0; i < a.Count; i++) if (a[i] is PdfString or PdfArray or PdfDictionary) a[i] = Decrypt(a[i], num, gen, depth + 1);
+                return a;
+            case PdfDictionary d:
+                foreach (var k in d.Keys.ToList())
+                    if (d[k] is PdfString or PdfArray or PdfDictionary) d[k] = Decrypt(d[k], num, gen, depth + 1);
+                return d;
+            case PdfStream st:
+                Decrypt(st.Dict, num, gen, depth + 1);
+                var type = PdfValue.Name(st.Dict.Get("Type"));
+                if (type == "XRef") return st; // cross-reference streams are never encrypted
+                if (type == "Metadata" && !_crypt!.EncryptMetadata) return st;
+                if (IdentityCryptFilter(st.Dict)) return st;
+                return new PdfStream(st.Dict, _crypt!.DecryptStream(st.Raw.Span, num, gen), st.Offset) { ObjectNumber = st.ObjectNumber };
+            default: return o;
+        }
+    }
+
+    /// <summary>A stream whose first filter is /Crypt with the /Identity crypt filter (or none named): not encrypted.</summary>
+    private bool IdentityCryptFilter(PdfDictionary dict)
+    {
+        var f = Resolve(dict.Get("Filter"));
+        string? first = f is PdfArray fa && fa.Count > 0 ? PdfValue.Name(Resolve(fa[0])) : PdfValue.Name(f);
+        if (first != "Crypt") return false;
+        var p = Resolve(dict.Get("DecodeParms"));
+        var p0 = p is PdfArray pa && pa.Count > 0 ? ResolveDict(pa[0]) : ResolveDict(p);
+        return (PdfValue.Name(Resolve(p0?.Get("Name"))) ?? "Identity") == "Identity";
     }
 
     private static bool IsVersion(string v) => v.Length == 3 && char.IsDigit(v[0]) && v[1] == '.' && char.IsDigit(v[2]);
@@ -471,6 +536,8 @@ public sealed partial class PdfDocument
                 {
                     if (e.Offset < 0 || e.Offset >= _data.Length) throw new PdfFormatException("offset out of the file", e.Offset);
                     obj = ParseIndirectAt((int)e.Offset, num).Obj;
+                    if (obj is null) _explicitNull.Add(num);
+                    if (_crypt is not null && num != _encryptNum) obj = Decrypt(obj, num, e.Gen);
                 }
                 catch (PdfFormatException ex)
                 {
@@ -634,56 +701,99 @@ public sealed partial class PdfDocument
 
     public IReadOnlyList<PdfPage> Pages => _pages ??= LoadPages();
 
+    /// <summary>The object numbers of a node's ancestors in the page tree (a short immutable chain: depth ≤ MaxDepth).</summary>
+    private sealed record Ancestors(int Num, Ancestors? Parent)
+    {
+        public bool Contains(int num)
+        {
+            for (var a = this; a is not null; a = a.Parent) if (a.Num == num) return true;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Walks the page tree. A node listed twice (the same page object in two /Kids entries, as some writers do) is
+    /// visited twice; only a node that is its own ancestor is a cycle. A branch that cannot be read (unreadable
+    /// object, nesting or reference limits) costs that branch only: the pages before and after it are kept.
+    /// </summary>
     private List<PdfPage> LoadPages()
     {
         var pages = new List<PdfPage>();
         var root = Catalog?.Get("Pages");
         if (root is null) return pages;
-        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        var seenRefs = new HashSet<int>();
-        // explicit stack: (node ref or dict, resources, mediabox, rotate, depth)
-        var stack = new Stack<(object? Node, PdfDictionary? Res, double[]? Box, int Rotate, int Depth)>();
-        stack.Push((root, null, null, 0, 0));
+        long visits = 0;
+        // explicit stack: (node ref or dict, resources, mediabox, rotate, depth, ancestors)
+        var stack = new Stack<(object? Node, PdfDictionary? Res, double[]? Box, int Rotate, int Depth, Ancestors? Up)>();
+        stack.Push((root, null, null, 0, 0, null));
         while (stack.Count > 0)
         {
             Budget();
-            var (nodeObj, res, box, rot, depth) = stack.Pop();
+            var (nodeObj, res, box, rot, depth, up) = stack.Pop();
             int objNum = nodeObj is PdfRef nr ? nr.Num : -1;
-            if (objNum >= 0 && !seenRefs.Add(objNum))
+            if (objNum >= 0 && up is not null && up.Contains(objNum))
             {
                 AddIssue(new PdfIssue(PdfIssueKind.DepthExceeded, "the page tree contains a cycle", objNum));
                 continue;
             }
-            var node = ResolveDict(nodeObj);
-            if (node is null || !seen.Add(node)) continue;
             if (depth > Options.MaxDepth)
             {
                 AddIssue(new PdfIssue(PdfIssueKind.DepthExceeded, $"the page tree is deeper than {Options.MaxDepth}", objNum));
                 continue;
             }
-            if (ResolveDict(node.Get("Resources")) is { } r) res = r;
-            if (ReadBox(Resolve(node.Get("MediaBox"))) is { } b) box = b;
-            if (PdfValue.Integer(Resolve(node.Get("Rotate"))) is long rr) rot = (int)rr;
-            var type = PdfValue.Name(node.Get("Type"));
-            if (Resolve(node.Get("Kids")) is PdfArray kids && type != "Page")
+            if (++visits > Options.MaxObjects)
+                throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {Options.MaxObjects} page tree nodes visited");
+            try
             {
-                for (int i = kids.Count - 1; i >= 0; i--) stack.Push((kids[i], res, box, rot, depth + 1));
-                continue;
+                var node = ResolveDict(nodeObj);
+                if (node is null)
+                {
+                    if (objNum >= 0) AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"page tree node {objNum} is missing or not a dictionary", objNum));
+                    continue;
+                }
+                if (ResolveDict(node.Get("Resources")) is { } r) res = r;
+                if (ReadBox(Resolve(node.Get("MediaBox"))) is { } b) box = b;
+                if (PdfValue.Integer(Resolve(node.Get("Rotate"))) is long rr) rot = (int)(rr % 360);
+                var type = PdfValue.Name(node.Get("Type"));
+                if (Resolve(node.Get("Kids")) is PdfArray kids && type != "Page")
+                {
+                    var chain = objNum >= 0 ? new Ancestors(objNum, up) : up;
+                    for (int i = kids.Count - 1; i >= 0; i--) stack.Push((kids[i], res, box, rot, depth + 1, chain));
+                    continue;
+                }
+                if (type is "Pages") continue; // an intermediate node without kids
+                if (pages.Count >= Options.MaxObjects)
+                    throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {Options.MaxObjects} pages");
+                pages.Add(new PdfPage
+                {
+                    Number = pages.Count + 1,
+                    Dict = node,
+                    Resources = res,
+                    MediaBox = box ?? [0, 0, 612, 792],
+                    Rotate = ((rot % 360) + 360) % 360,
+                    ObjectNumber = objNum,
+                });
             }
-            if (type is "Pages") continue; // an intermediate node without kids
-            if (pages.Count >= Options.MaxObjects)
-                throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {Options.MaxObjects} pages");
-            pages.Add(new PdfPage
+            catch (PdfLimitException ex) when (ex.Kind is PdfIssueKind.DepthExceeded or PdfIssueKind.ReferenceCycle)
             {
-                Number = pages.Count + 1,
-                Dict = node,
-                Resources = res,
-                MediaBox = box ?? [0, 0, 612, 792],
-                Rotate = ((rot % 360) + 360) % 360,
-                ObjectNumber = objNum,
-            });
+                AddIssue(new PdfIssue(ex.Kind, ex.Detail, objNum));
+            }
+            catch (Exception ex) when (ex is PdfFormatException or InvalidCastException or IndexOutOfRangeException or ArgumentException or OverflowException or FormatException)
+            {
+                AddIssue(new PdfIssue(PdfIssueKind.ObjectUnreadable, $"page tree node {objNum} unreadable ({(ex is PdfFormatException ? ex.Message : ex.GetType().Name)})", objNum));
+            }
         }
         return pages;
+    }
+
+    /// <summary>True when object <paramref name="num"/> is listed free (deleted, e.g. by an incremental update).</summary>
+    public bool IsFree(int num) => _xref.TryGetValue(num, out var e) && e.Type == 0;
+
+    /// <summary>True when object <paramref name="num"/> is deleted: listed free, or written as the null object.</summary>
+    public bool IsDeleted(int num)
+    {
+        if (IsFree(num)) return true;
+        GetObject(num);
+        return _explicitNull.Contains(num);
     }
 
     private double[]? ReadBox(object? o)
@@ -697,14 +807,14 @@ public sealed partial class PdfDocument
     public PdfDictionary? Info => ResolveDict(Trailer.Get("Info"));
 
     /// <summary>/Producer of the Info dictionary (null when absent or encrypted).</summary>
-    public string? Producer => Encrypted ? null : (Resolve(Info?.Get("Producer")) as PdfString)?.ToText();
+    public string? Producer => Encrypted && !Decrypted ? null : (Resolve(Info?.Get("Producer")) as PdfString)?.ToText();
 
     /// <summary>XMP metadata of the catalogue, as text (null when absent or unreadable).</summary>
     public string? Xmp
     {
         get
         {
-            if (Encrypted) return null;
+            if (Encrypted && !Decrypted) return null;
             if (Resolve(Catalog?.Get("Metadata")) is not PdfStream s) return null;
             try { return Encoding.UTF8.GetString(DecodeStream(s).Data); }
             catch (PdfLimitException) { throw; }

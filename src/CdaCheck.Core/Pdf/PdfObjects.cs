@@ -144,6 +144,19 @@ public static class PdfValue
 
     public static string? Name(object? o) => (o as PdfName)?.Value;
 
+    /// <summary>The product of non-negative factors (sizes read from the file), or null when one is negative or it passes long.MaxValue.</summary>
+    public static long? CheckedProduct(params ReadOnlySpan<long> factors)
+    {
+        long r = 1;
+        foreach (var f in factors)
+        {
+            if (f < 0) return null;
+            if (f != 0 && r > long.MaxValue / f) return null;
+            r *= f;
+        }
+        return r;
+    }
+
     public static string Format(object? o) => o switch
     {
         null => "null",

@@ -73,4 +73,8 @@ public static class PdfRules
     public static readonly RuleDescriptor ReferenceCycle = new(
         "SEC-014", Severity.Error,
         "ISO 32000-1 §7.5.7 (object streams: no object stream inside itself); CdaCheck hostile-input defences");
+
+    public static readonly RuleDescriptor ImageTooLarge = new(
+        "SEC-015", Severity.Error,
+        "CdaCheck limits (README, Security): image size (width × height × components × bits, computed without overflow)");
 }

@@ -1,4 +1,5 @@
 using CdaCheck.Core.Cda;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Rules;
 using CdaCheck.Core.Validation;
@@ -45,8 +46,9 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
             var pageList = pdf.Pages;
             summary.Pages = pageList.Count;
             if (pdf.Encrypted)
-                sink.Report(PdfRules.Encrypted, where with { Detail = Obj(pdf.Trailer.Get("Encrypt")) });
-            else
+                sink.Report(PdfRules.Encrypted, where with { Detail = Obj(pdf.Trailer.Get("Encrypt")) }, pdf.EncryptionInfo ?? "?",
+                    Texts.Get(ctx.Options.Language, pdf.Decrypted ? "pdf.encrypted.read" : "pdf.encrypted.notRead"));
+            if (!pdf.Encrypted || pdf.Decrypted)
             {
                 summary.Producer = pdf.Producer;
                 summary.PdfA = pdf.PdfAClaim;
@@ -54,7 +56,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
                 else sink.Report(PdfRules.PdfANotClaimed, where);
             }
             if (pageList.Count == 0) sink.Report(PdfRules.NoPages, where);
-            else if (!pdf.Encrypted)
+            else if (!pdf.Encrypted || pdf.Decrypted)
             {
                 try
                 {
@@ -105,6 +107,7 @@ public sealed class PdfStage(ReferenceData data) : ICdaCheck
             case PdfIssueKind.PrevLoop: sink.Report(PdfRules.PrevLoop, loc, detail); break;
             case PdfIssueKind.DepthExceeded: sink.Report(PdfRules.DepthExceeded, loc, detail); break;
             case PdfIssueKind.ReferenceCycle: sink.Report(PdfRules.ReferenceCycle, loc, detail); break;
+            case PdfIssueKind.ImageTooLarge: sink.Report(PdfRules.ImageTooLarge, loc, detail, Math.Min(ContentInterpreter.MaxImagePixels, ctx.Limits.MaxDecompressedBytes)); break;
             default: sink.Report(PdfRules.TooManyObjects, loc, detail); break;
         }
     }

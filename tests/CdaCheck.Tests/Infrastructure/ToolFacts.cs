@@ -25,3 +25,12 @@ internal static class ToolCheck
         return missing.Count == 0 ? null : $"Debian tool(s) not on PATH: {string.Join(", ", missing)} (.ci/run installs them)";
     }
 }
+
+/// <summary>Test oracles: Debian programs on the PATH.</summary>
+public static class Tools
+{
+    public static bool Has(string name) => RasterFallback.FindOnPath(name) is not null;
+
+    /// <summary>The skip reason when one of <paramref name="names"/> is missing, else null.</summary>
+    public static string? Missing(params string[] names) => ToolCheck.Missing(names);
+}

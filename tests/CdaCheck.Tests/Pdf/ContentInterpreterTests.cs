@@ -386,7 +386,7 @@ public class ContentInterpreterTests
             StreamObj("x", "/Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8"));
         var doc = PdfReader.Open(HandMade(objs));
         PdfReader.ReadPage(doc, 0).Images.ShouldBeEmpty();
-        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.DecompressionBomb && i.ObjectNumber == 6);
+        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.ImageTooLarge && i.ObjectNumber == 6);
     }
 
     [Fact]

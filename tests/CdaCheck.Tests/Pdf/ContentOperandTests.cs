@@ -66,9 +66,11 @@ public class ContentOperandTests
     }
 
     [Fact]
-    public void More_than_64_points_in_a_subpath_make_it_no_rectangle()
+    public void More_than_MaxSubpathPoints_points_in_a_subpath_make_it_no_rectangle()
     {
-        var ops = "0 0 m " + string.Join(" ", Enumerable.Range(0, 70).Select(_ => "10 0 l")) + " 10 10 l 0 10 l f";
+        var ops = "0 0 m " + string.Join(" ", Enumerable.Range(0, ContentInterpreter.MaxSubpathPoints + 10).Select(_ => "10 0 l")) + " 10 10 l 0 10 l f";
         Raw(ops).Rects.ShouldBeEmpty();
+        // fewer: the repeated points are dropped and the outline is the rectangle it draws
+        Raw("0 0 m " + string.Join(" ", Enumerable.Range(0, 70).Select(_ => "10 0 l")) + " 10 10 l 0 10 l f").Rects.ShouldBe(new[] { new FilledRect(0, 0, 10, 10, 0) });
     }
 }

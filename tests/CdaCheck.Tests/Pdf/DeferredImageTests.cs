@@ -129,7 +129,7 @@ public class DeferredImageTests
         var pdf = OnePage(pg => pg.Image(ImageSpec.Gray8(2000, 2000, new byte[4_000_000]), [100, 0, 0, 100, 0, 0])).ToBytes();
         var doc = PdfReader.Open(pdf, new PdfReadOptions { MaxDecompressedBytes = 1_000_000 });
         PdfReader.ReadPage(doc, 0).Images.ShouldBeEmpty();
-        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.DecompressionBomb && i.Detail.Contains("2000x2000"));
+        doc.Issues.ShouldContain(i => i.Kind == PdfIssueKind.ImageTooLarge && i.Detail.Contains("2000 × 2000"));
     }
 
     [Fact]
