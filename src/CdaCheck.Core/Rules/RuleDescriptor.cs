@@ -41,6 +41,7 @@ public static class RuleFamilies
         ["MSS"] = "MSSanté message",
         ["IND"] = "Usage indicators",
         ["SEC"] = "Limits and hostile input",
+        ["KIT"] = "Official ANS kit (TestContenuCDA)",
     };
 
     public static string LayerOf(string family) => Layers.TryGetValue(family, out var l) ? l : family;
