@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(RulesCommand.Create(stdout));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr));
+        root.Subcommands.Add(KitCommand.Create(stdout, stderr));
         foreach (var extra in ExtraCommands.All(stdout, stderr)) root.Subcommands.Add(extra);
         try
         {

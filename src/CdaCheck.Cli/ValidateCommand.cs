@@ -65,8 +65,10 @@ public static class ValidateCommand
     {
         var o = new CommonOptions();
         var paths = new Argument<string[]>("paths") { Description = "CDA files, PDF files, XDM zips, .eml messages, folders (recursive) or globs.", Arity = ArgumentArity.OneOrMore };
+        var kitOption = new Option<string?>("--kit") { Description = Core.Localization.Texts.Get(KitCommand.Language(), "cli.kit.option") };
         var cmd = new Command("validate", "Validate documents and packages; exit 0 when all are conformant, 1 otherwise.") { paths };
         foreach (var opt in o.All) cmd.Options.Add(opt);
+        cmd.Options.Add(kitOption);
         cmd.SetAction(pr =>
         {
             var options = o.ToOptions(pr);
@@ -76,6 +78,14 @@ public static class ValidateCommand
             if (expansion.Unmatched.Count > 0) return CliApp.ExitUsage;
             if (expansion.Files.Count == 0) { stderr.WriteLine("error: no input documents found."); return CliApp.ExitUsage; }
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard));
+            var kitFolder = KitCommand.Resolve(pr.GetValue(kitOption), Environment.GetEnvironmentVariable);
+            if (kitFolder is not null)
+            {
+                var kit = KitCommand.Load(kitFolder, data, stderr, options.Language);
+                if (kit is null) return CliApp.ExitError;
+                options = options with { Kit = kit };
+                if (pr.GetValue(o.Timings)) stderr.WriteLine(FormattableString.Invariant($"timings: kit loaded in {kit.LoadTime.TotalSeconds:0.00} s"));
+            }
             var validator = new Validator(data, options);
             Func<string, DocumentResult> validate = validator.ValidateFile;
             bool timings = pr.GetValue(o.Timings);

@@ -57,6 +57,7 @@ public sealed class HtmlReportWriter : IReportWriter
         if (r.Pdf is { } pdf) Fact(w, "PDF", $"version {pdf.Version}, {pdf.Pages} page(s), producer {pdf.Producer ?? "unknown"}, PDF/A {pdf.PdfA ?? "not claimed"}");
         if (r.Kind is InputKind.Cda or InputKind.Pdf) Fact(w, "DataMatrix", r.DataMatrix.Status.ToWire());
         if (r.Indicators.Count > 0) Fact(w, "Can count toward", string.Join(", ", r.Indicators));
+        if (r.KitVolet is not null) Fact(w, "Volet", r.KitVolet);
         w.WriteLine("</dl>");
         if (r.Kind == InputKind.Cda && r.Ins.Status != InsStatus.Absent) WriteTraits(w, r);
         if (r.DataMatrix.Modules is { } modules) WriteGrid(w, r.DataMatrix, modules);
@@ -73,6 +74,7 @@ public sealed class HtmlReportWriter : IReportWriter
                 w.WriteLine($"<div class=\"msg\">{H(f.Message)}</div>");
                 var where = f.Location.ToString();
                 if (where.Length > 0) w.WriteLine($"<div class=\"where\">Where: <code>{H(where)}</code></div>");
+                if (f.DetailsLine() is { } details) w.WriteLine($"<div class=\"src\">{H(details)}</div>");
                 if (rule is not null) w.WriteLine($"<div class=\"fix\">What to do: {H(rule.Fix)}</div><div class=\"src\">Source: {H(rule.Source)}</div>");
                 w.WriteLine("</li>");
             }
@@ -139,6 +141,7 @@ public sealed class HtmlReportWriter : IReportWriter
         w.WriteLine("<main>");
         w.WriteLine("<section id=\"summary\"><h2>Summary</h2>");
         w.WriteLine($"<p class=\"totals\"><span class=\"big\">{s.Documents}</span> document(s): <span class=\"pass\">{s.Conformant} conformant</span>, <span class=\"fail\">{s.NonConformant} not conformant</span>. Findings: {s.Errors} error(s), {s.Warnings} warning(s), {s.Infos} info(s).</p>");
+        foreach (var line in _ctx.KitSummary()) w.WriteLine($"<p class=\"kit\">{H(line)}</p>");
         w.WriteLine("<table><caption>Verdicts per kind</caption><tr><th>Kind</th><th>Documents</th><th>Conformant</th><th>Not conformant</th></tr>");
         foreach (var (kind, (docs, ok)) in _byKind.OrderBy(k => k.Key, StringComparer.Ordinal))
             w.WriteLine($"<tr><td>{H(kind)}</td><td>{docs}</td><td>{ok}</td><td>{docs - ok}</td></tr>");

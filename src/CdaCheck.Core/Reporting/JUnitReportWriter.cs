@@ -23,10 +23,10 @@ public sealed class JUnitReportWriter(Stream output, ReportContext ctx) : IRepor
         string? failure = null, type = null;
         if (failing.Count > 0)
         {
-            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location}]"));
+            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location}]" + (f.DetailsLine() is { } d ? $" ({d})" : "")));
             type = string.Join(",", failing.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal));
         }
-        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location}]"));
+        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {f.Message} [{f.Location}]" + (f.DetailsLine() is { } d ? $" ({d})" : "")));
         var cls = "cdacheck." + (r.SegurKind ?? r.Kind.ToWire());
         _cases.Add((PathDisplay.Of(r.Path), cls, failure, type, sysout));
     }

@@ -20,6 +20,7 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
         if (r.Level is not null) facts.Add(r.Level);
         if (r.Kind == InputKind.Cda) facts.Add("INS " + r.Ins.Status.ToWire());
         if (r.Kind is InputKind.Cda or InputKind.Pdf && r.DataMatrix.Status != DataMatrixStatus.NotChecked) facts.Add("DataMatrix " + r.DataMatrix.Status.ToWire());
+        if (r.KitVolet is not null) facts.Add(Localization.Texts.Format(ctx.Options.Language, "kit.document.volet", r.KitVolet));
         int e = r.Findings.Count(f => f.Severity == Severity.Error), w = r.Findings.Count(f => f.Severity == Severity.Warning);
         output.WriteLine($"{pad}{(ok ? "PASS" : "FAIL")} {PathDisplay.Of(r.Path)} [{string.Join(", ", facts)}] {e} error(s), {w} warning(s)");
         foreach (var f in r.Findings.OrderByDescending(f => f.Severity))
@@ -28,6 +29,7 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
             output.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {f.Message}");
             var where = f.Location.ToString();
             if (where.Length > 0) output.WriteLine($"{pad}          at {where}");
+            if (f.DetailsLine() is { } details) output.WriteLine($"{pad}          ({details})");
         }
         foreach (var c in r.Children) WriteDocument(c, indent + 2);
     }
@@ -36,6 +38,7 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
     {
         output.WriteLine();
         output.WriteLine($"{s.Documents} document(s): {s.Conformant} conformant, {s.NonConformant} non-conformant; {s.Errors} error(s), {s.Warnings} warning(s), {s.Infos} info(s).");
+        foreach (var line in ctx.KitSummary()) output.WriteLine(line);
         output.Flush();
     }
 
