@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CdaCheck.Core.Indicators;
+using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
 
@@ -32,10 +33,11 @@ public static class IndicatorsCommand
         var format = new Option<string>("--format", "-f") { Description = "text, json, csv, xlsx or fhir", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(IndicatorWriters.Formats);
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file (written whole or not at all)." };
+        var kitOption = new Option<string?>("--kit") { Description = Texts.Get(KitCommand.Language(), "cli.kit.option") };
         var schemas = new Option<string?>("--schemas") { Description = "Folder of reference data (default: the one shipped with cdacheck)." };
         var cmd = new Command("indicators", "Compute the SUN-ES or HOP'EN 2 usage indicators, counting only conformant documents (naive rate beside).")
         {
-            program, month, window, tier, venues, documents, traces, mss, identities, root, establishment, finess, format, output, schemas,
+            program, month, window, tier, venues, documents, traces, mss, identities, root, establishment, finess, format, output, schemas, kitOption,
         };
         cmd.SetAction(pr =>
         {
@@ -72,7 +74,10 @@ public static class IndicatorsCommand
             try
             {
                 var inputs = InputReader.Read(pr.GetValue(venues)!, pr.GetValue(documents), pr.GetValue(traces), pr.GetValue(mss), pr.GetValue(identities));
-                var gate = new ConformanceGate(data, docRoot);
+                Core.Kit.OfficialKit? kit = null;
+                var kitFolder = KitCommand.Resolve(pr.GetValue(kitOption), Environment.GetEnvironmentVariable);
+                if (kitFolder is not null && (kit = KitCommand.Load(kitFolder, data, stderr, KitCommand.Language())) is null) return CliApp.ExitError;
+                var gate = new ConformanceGate(data, docRoot, kit: kit);
                 var report = new IndicatorEngine(gate).Compute(request, inputs, defs);
                 if (outPath is not null)
                 {
