@@ -1,0 +1,586 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using System.Xml.XPath;
+using Wmhelp.XPath2;
+
+namespace CdaCheck.Core.Kit.Schematron;
+
+/// <summary>
+/// An ISO Schematron schema (XSLT 2 query binding) compiled once, run natively with the semantics of the ANS kit's
+/// pipeline (<c>iso_svrl_for_xslt2.xsl</c> as modified by ANS): each active pattern walks the whole document in
+/// document order, a node is handled by the first rule of the pattern whose context matches it, lets, asserts and
+/// reports run in document order, and the SVRL text and location are rendered as the kit's stylesheet renders them.
+/// </summary>
+public sealed class SchematronSchema
+{
+    private readonly List<SchematronProblem> problems;
+    private readonly List<GlobalLet> globals;
+    private readonly List<PatternModel> patterns;
+    private readonly Dictionary<string, ContextModel> contexts;
+    private readonly string baseDir;
+    private readonly SchematronOptions options;
+    private readonly ConcurrentDictionary<string, Lazy<XPathNavigator?>> docs = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Dictionary<XPath2Expression, XPath2Expression>> clonePool = new();
+
+    public string Path { get; }
+    public IReadOnlyList<SchematronProblem> Problems => problems;
+    public int AssertionCount { get; private set; }
+
+    /// <summary>Ids of the patterns that run (after phase selection), in order.</summary>
+    public IReadOnlyList<string?> ActivePatternIds => patterns.Select(p => p.Id).ToList();
+
+    private SchematronSchema(string path, SchematronOptions options)
+    {
+        Path = path;
+        this.options = options;
+        baseDir = System.IO.Path.GetDirectoryName(path)!;
+        problems = [];
+        globals = [];
+        patterns = [];
+        contexts = new Dictionary<string, ContextModel>(StringComparer.Ordinal);
+    }
+
+    public static SchematronSchema Load(string schPath, SchematronOptions? options = null)
+    {
+        var full = System.IO.Path.GetFullPath(schPath);
+        var schema = new SchematronSchema(full, options ?? new SchematronOptions());
+        schema.Build();
+        return schema;
+    }
+
+    // ------------------------------------------------------------------ model
+
+    private sealed record GlobalLet(string Name, Compiled Expr);
+
+    private sealed class Compiled
+    {
+        public required string Text;
+        public XPath2Expression? Expr;
+        public string? Error;
+    }
+
+    private abstract class Item;
+    private sealed class LetItem : Item { public required string Name; public required Compiled Expr; }
+    private sealed class CheckItem : Item
+    {
+        public bool IsReport;
+        public required Compiled Test;
+        public string? Id, Role, See;
+        public required List<Segment> Message;
+    }
+
+    private abstract class Segment;
+    private sealed class LiteralSeg(string text) : Segment { public string Text = text; }
+    private sealed class ValueSeg(Compiled expr) : Segment { public Compiled Expr = expr; }
+    private sealed class NameSeg(Compiled? expr) : Segment { public Compiled? Expr = expr; }
+
+    private sealed class RuleModel
+    {
+        public required string Context;
+        public required ContextModel Match;
+        public required List<Item> Items;
+    }
+
+    private sealed class PatternModel
+    {
+        public string? Id;
+        public required List<RuleModel> Rules;
+    }
+
+    /// <summary>A distinct rule context: the expression selecting every node the XSLT match pattern matches.</summary>
+    private sealed class ContextModel
+    {
+        public required string Pattern;
+        public required Compiled Select;
+        public int Index;
+    }
+
+    // ------------------------------------------------------------------ build
+
+    private XmlNamespaceManager nsManager = null!;
+
+    private void Build()
+    {
+        XElement schema;
+        try
+        {
+            var included = SchematronLoader.ExpandIncludes(Path, problems);
+            schema = SchematronLoader.ExpandAbstract(included);
+        }
+        catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new SchematronProblem("schema-invalid", Path, e.Message));
+            return;
+        }
+        var iso = SchematronLoader.Iso;
+
+        nsManager = new XmlNamespaceManager(new NameTable());
+        nsManager.AddNamespace("xs", "http://www.w3.org/2001/XMLSchema");
+        nsManager.AddNamespace("xsl", "http://www.w3.org/1999/XSL/Transform");
+        nsManager.AddNamespace("svrl", "http://purl.oclc.org/dsdl/svrl");
+        foreach (var ns in schema.Descendants(iso + "ns"))
+        {
+            var prefix = (string?)ns.Attribute("prefix");
+            var uri = (string?)ns.Attribute("uri");
+            if (prefix != null && uri != null) nsManager.AddNamespace(prefix, uri);
+        }
+
+        string phase = options.Phase ?? (string?)schema.Attribute("defaultPhase") ?? "#ALL";
+        phase = phase.Trim();
+        HashSet<string>? activeIds = null;
+        if (phase.Length > 0 && phase != "#ALL")
+        {
+            activeIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var ph in schema.Elements(iso + "phase").Where(p => (string?)p.Attribute("id") == phase))
+                foreach (var a in ph.Elements(iso + "active"))
+                    if ((string?)a.Attribute("pattern") is { } pid) activeIds.Add(pid);
+        }
+
+        foreach (var let in schema.Elements(iso + "let"))
+            globals.Add(new GlobalLet((string?)let.Attribute("name") ?? "", CompileLet(let)));
+
+        int assertions = 0;
+        foreach (var pattern in schema.Elements(iso + "pattern"))
+        {
+            if ((string?)pattern.Attribute("abstract") == "true") continue;
+            var pid = (string?)pattern.Attribute("id");
+            if (activeIds != null && (pid == null || !activeIds.Contains(pid))) continue;
+            var model = new PatternModel { Id = pid, Rules = [] };
+            foreach (var child in pattern.Elements())
+            {
+                if (child.Name == iso + "let")
+                    globals.Add(new GlobalLet((string?)child.Attribute("name") ?? "", CompileLet(child)));
+                else if (child.Name == iso + "rule" && (string?)child.Attribute("abstract") != "true")
+                {
+                    var context = (string?)child.Attribute("context");
+                    if (context == null) continue;
+                    var items = new List<Item>();
+                    AddItems(child, pattern, schema, items, 0);
+                    assertions += items.Count(i => i is CheckItem);
+                    model.Rules.Add(new RuleModel { Context = context, Match = ContextFor(context), Items = items });
+                }
+            }
+            patterns.Add(model);
+        }
+        AssertionCount = assertions;
+        ScanDocTargets();
+    }
+
+    private void AddItems(XElement rule, XElement pattern, XElement schema, List<Item> items, int depth)
+    {
+        var iso = SchematronLoader.Iso;
+        foreach (var child in rule.Elements())
+        {
+            if (child.Name == iso + "let")
+                items.Add(new LetItem { Name = (string?)child.Attribute("name") ?? "", Expr = CompileLet(child) });
+            else if (child.Name == iso + "assert" || child.Name == iso + "report")
+            {
+                var test = (string?)child.Attribute("test") ?? "";
+                items.Add(new CheckItem
+                {
+                    IsReport = child.Name == iso + "report",
+                    Test = Compile(test),
+                    Id = (string?)child.Attribute("id"),
+                    Role = (string?)child.Attribute("role"),
+                    See = (string?)child.Attribute("see"),
+                    Message = BuildMessage(child),
+                });
+            }
+            else if (child.Name == iso + "extends" && depth < 32)
+            {
+                var id = (string?)child.Attribute("rule");
+                if (id == null) continue;
+                var local = pattern.Elements(iso + "rule").Where(r => (string?)r.Attribute("id") == id).ToList();
+                var chosen = local.Count > 0 ? local : schema.Descendants(iso + "rule").Where(r => (string?)r.Attribute("id") == id).ToList();
+                foreach (var abs in chosen.Where(r => (string?)r.Attribute("abstract") == "true"))
+                    AddItems(abs, pattern, schema, items, depth + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The svrl:text content as the generated stylesheet holds it: literal text, and around each value-of, name, emph,
+    /// dir and span one xsl:text space on each side; whitespace-only literal text between them is stripped when the
+    /// generated stylesheet is compiled.
+    /// </summary>
+    private List<Segment> BuildMessage(XElement check)
+    {
+        var iso = SchematronLoader.Iso;
+        var raw = new List<Segment>();
+        void Literal(string s)
+        {
+            if (raw.Count > 0 && raw[^1] is LiteralSeg l && l.Text != " \u0000") l.Text += s;
+            else raw.Add(new LiteralSeg(s));
+        }
+        void Space() => raw.Add(new LiteralSeg(" \u0000"));
+        foreach (var node in check.Nodes())
+        {
+            if (node is XText t) Literal(t.Value);
+            else if (node is XElement e && e.Name.Namespace == iso)
+            {
+                switch (e.Name.LocalName)
+                {
+                    case "value-of":
+                        Space();
+                        raw.Add(new ValueSeg(Compile((string?)e.Attribute("select") ?? ".")));
+                        Space();
+                        break;
+                    case "name":
+                        Space();
+                        raw.Add(new NameSeg(e.Attribute("path") is { } p ? Compile("name(" + p.Value + ")") : null));
+                        Space();
+                        break;
+                    case "emph":
+                    case "dir":
+                    case "span":
+                        Space();
+                        var inline = string.Concat(e.DescendantNodes().OfType<XText>().Select(x => x.Value));
+                        if (inline.Length > 0) raw.Add(new LiteralSeg(inline));
+                        Space();
+                        break;
+                }
+            }
+        }
+        var result = new List<Segment>();
+        foreach (var s in raw)
+        {
+            if (s is LiteralSeg l)
+            {
+                if (l.Text == " \u0000") { result.Add(new LiteralSeg(" ")); continue; }
+                if (l.Text.All(c => c is ' ' or '\t' or '\r' or '\n')) continue;
+                result.Add(new LiteralSeg(l.Text));
+            }
+            else result.Add(s);
+        }
+        return result;
+    }
+
+    private Compiled CompileLet(XElement let)
+    {
+        var value = (string?)let.Attribute("value");
+        if (value == null)
+        {
+            // a let with content is an xsl:variable holding a temporary tree: its string value is the text
+            var text = string.Concat(let.DescendantNodes().OfType<XText>().Select(t => t.Value));
+            return Compile("'" + text.Replace("'", "''") + "'");
+        }
+        return Compile(value);
+    }
+
+    private readonly Dictionary<string, Compiled> compiledCache = new(StringComparer.Ordinal);
+
+    private Compiled Compile(string text)
+    {
+        if (compiledCache.TryGetValue(text, out var c)) return c;
+        c = new Compiled { Text = text };
+        try
+        {
+            c.Expr = KitXPath.Compile(text, nsManager);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            c.Error = e.Message;
+            problems.Add(new SchematronProblem("compile-error", Path, text + " : " + e.Message));
+        }
+        compiledCache[text] = c;
+        return c;
+    }
+
+    private ContextModel ContextFor(string pattern)
+    {
+        if (contexts.TryGetValue(pattern, out var m)) return m;
+        var p = pattern.Trim();
+        string select;
+        if (p == "/") select = "/";
+        else if (p.StartsWith('/') && !HasTopLevelBar(p)) select = p;
+        else select = "//(" + p + ")";
+        m = new ContextModel { Pattern = pattern, Select = Compile(select), Index = contexts.Count };
+        contexts[pattern] = m;
+        return m;
+    }
+
+    private static bool HasTopLevelBar(string p)
+    {
+        int depth = 0;
+        foreach (var t in KitXPath.Tokenize(p))
+        {
+            if (t.Kind != KitXPath.TokKind.Punct && !(t.Kind == KitXPath.TokKind.Name && t.Text == "union")) continue;
+            if (t.Text is "(" or "[") depth++;
+            else if (t.Text is ")" or "]") depth--;
+            else if ((t.Text == "|" || t.Text == "union") && depth == 0) return true;
+        }
+        return false;
+    }
+
+    private static readonly Regex LiteralDoc = new(@"\bdoc\(\s*'([^']+)'\s*\)", RegexOptions.CultureInvariant);
+
+    private void ScanDocTargets()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in compiledCache.Keys)
+        {
+            foreach (Match m in LiteralDoc.Matches(text))
+            {
+                var target = m.Groups[1].Value;
+                if (!seen.Add(target)) continue;
+                if (LoadDoc(target) == null) problems.Add(new SchematronProblem("doc-missing", Path, target));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ documents
+
+    internal XPathNavigator? LoadDoc(string uri)
+    {
+        string abs;
+        try
+        {
+            if (uri.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) abs = new Uri(uri).LocalPath;
+            else abs = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDir, Uri.UnescapeDataString(uri)));
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return null;
+        }
+        var lazy = docs.GetOrAdd(abs, a => new Lazy<XPathNavigator?>(() => ReadDoc(a), LazyThreadSafetyMode.ExecutionAndPublication));
+        return lazy.Value?.Clone();
+    }
+
+    private XPathNavigator? ReadDoc(string abs)
+    {
+        var path = options.DocResolver?.Invoke(abs) ?? abs;
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = XmlReader.Create(stream, SchematronLoader.SafeSettings(), new Uri(abs).AbsoluteUri);
+            return new XPathDocument(reader).CreateNavigator();
+        }
+        catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    public IReadOnlyList<SchematronResult> Validate(XPathNavigator document, CancellationToken cancellationToken = default)
+        => Run(document, cancellationToken).Results;
+
+    /// <summary>Validates and also returns the dynamic errors met (where Saxon would have stopped with no report).</summary>
+    public SchematronRun Run(XPathNavigator document, CancellationToken cancellationToken = default)
+    {
+        var results = new List<SchematronResult>();
+        var errors = new List<SchematronProblem>();
+        var root = document.Clone();
+        root.MoveToRoot();
+        var saved = KitXPath.Scope;
+        var scope = new KitXPath.EvalScope { Schema = this };
+        KitXPath.Scope = scope;
+        var exprs = RentClones();
+        try
+        {
+            var vars = new Dictionary<System.Xml.XmlQualifiedName, object>();
+            foreach (var g in globals)
+            {
+                scope.Current = root;
+                var v = Eval(g.Expr, root, vars, errors, exprs);
+                vars[new System.Xml.XmlQualifiedName(g.Name)] = Materialize(v);
+            }
+            var matched = new List<XPathNavigator>?[contexts.Count];
+            foreach (var pattern in patterns)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var fired = new List<(XPathNavigator Node, int Rule)>();
+                for (int r = 0; r < pattern.Rules.Count; r++)
+                {
+                    var ctx = pattern.Rules[r].Match;
+                    var nodes = matched[ctx.Index] ??= Select(ctx, root, vars, errors, exprs);
+                    foreach (var n in nodes) fired.Add((n, r));
+                }
+                if (fired.Count == 0) continue;
+                fired.Sort((a, b) =>
+                {
+                    var order = a.Node.ComparePosition(b.Node);
+                    return order switch
+                    {
+                        XmlNodeOrder.Before => -1,
+                        XmlNodeOrder.After => 1,
+                        _ => a.Rule.CompareTo(b.Rule),
+                    };
+                });
+                XPathNavigator? previous = null;
+                foreach (var (node, r) in fired)
+                {
+                    if (previous != null && previous.IsSamePosition(node)) continue;
+                    previous = node;
+                    RunRule(pattern, pattern.Rules[r], node, vars, results, errors, scope, exprs);
+                }
+            }
+        }
+        finally
+        {
+            KitXPath.Scope = saved;
+            ReturnClones(exprs);
+        }
+        return new SchematronRun(results, errors);
+    }
+
+    private List<XPathNavigator> Select(ContextModel ctx, XPathNavigator root, Dictionary<System.Xml.XmlQualifiedName, object> vars,
+        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs)
+    {
+        var list = new List<XPathNavigator>();
+        var v = Eval(ctx.Select, root, vars, errors, exprs);
+        switch (v)
+        {
+            case XPath2NodeIterator it:
+                foreach (XPathItem item in it)
+                    if (item is XPathNavigator n) list.Add(n.Clone());
+                break;
+            case XPathNavigator n:
+                list.Add(n.Clone());
+                break;
+        }
+        return list;
+    }
+
+    private void RunRule(PatternModel pattern, RuleModel rule, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> globalsVars,
+        List<SchematronResult> results, List<SchematronProblem> errors, KitXPath.EvalScope scope,
+        Dictionary<XPath2Expression, XPath2Expression> exprs)
+    {
+        Dictionary<System.Xml.XmlQualifiedName, object>? local = null;
+        foreach (var item in rule.Items)
+        {
+            scope.Current = node;
+            var vars = local ?? globalsVars;
+            if (item is LetItem let)
+            {
+                local ??= new Dictionary<System.Xml.XmlQualifiedName, object>(globalsVars);
+                local[new System.Xml.XmlQualifiedName(let.Name)] = Materialize(Eval(let.Expr, node, local, errors, exprs));
+                continue;
+            }
+            var check = (CheckItem)item;
+            if (check.Test.Expr == null) continue;
+            bool value;
+            try
+            {
+                value = KitXPath.Ebv(EvalOrThrow(check.Test, node, vars, exprs));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+            {
+                errors.Add(new SchematronProblem("runtime-error", Path, check.Test.Text + " : " + e.Message));
+                continue;
+            }
+            if (value != check.IsReport) continue;
+            var message = RenderMessage(check, node, vars, errors, scope, exprs);
+            int line = 0, col = 0;
+            if (node is IXmlLineInfo li && li.HasLineInfo()) { line = li.LineNumber; col = li.LinePosition; }
+            results.Add(new SchematronResult(check.IsReport, check.Id, check.Role, pattern.Id, rule.Context,
+                check.Test.Text, message, check.See, Location(node), line, col));
+        }
+    }
+
+    private string RenderMessage(CheckItem check, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
+        List<SchematronProblem> errors, KitXPath.EvalScope scope, Dictionary<XPath2Expression, XPath2Expression> exprs)
+    {
+        var sb = new StringBuilder();
+        foreach (var seg in check.Message)
+        {
+            scope.Current = node;
+            switch (seg)
+            {
+                case LiteralSeg l: sb.Append(l.Text); break;
+                case ValueSeg v: sb.Append(KitXPath.ValueOf(Eval(v.Expr, node, vars, errors, exprs))); break;
+                case NameSeg n:
+                    if (n.Expr == null) sb.Append(node.Name);
+                    else sb.Append(KitXPath.ValueOf(Eval(n.Expr, node, vars, errors, exprs)));
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private object Eval(Compiled c, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
+        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs)
+    {
+        if (c.Expr == null) return Undefined.Value;
+        try { return EvalOrThrow(c, node, vars, exprs); }
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        {
+            errors.Add(new SchematronProblem("runtime-error", Path, c.Text + " : " + e.Message));
+            return Undefined.Value;
+        }
+    }
+
+    private static object EvalOrThrow(Compiled c, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
+        Dictionary<XPath2Expression, XPath2Expression> exprs)
+    {
+        var expr = c.Expr!;
+        if (!exprs.TryGetValue(expr, out var mine)) exprs[expr] = mine = expr.Clone();
+        return mine.Evaluate(new NodeProvider(node), vars);
+    }
+
+    private Dictionary<XPath2Expression, XPath2Expression> RentClones()
+        => clonePool.TryTake(out var d) ? d : new Dictionary<XPath2Expression, XPath2Expression>(ReferenceEqualityComparer.Instance);
+
+    private void ReturnClones(Dictionary<XPath2Expression, XPath2Expression> d) => clonePool.Add(d);
+
+    /// <summary>A let value used many times: node sequences are buffered so that each reference reads them whole.</summary>
+    private static object Materialize(object v)
+    {
+        if (v is XPath2NodeIterator it) return it.CreateBufferedIterator();
+        return v;
+    }
+
+    /// <summary>
+    /// The SVRL @location of the ANS stylesheet (full-path-notation 2): for an element, each ancestor-or-self step as
+    /// its prefixed name, with [n] when a preceding sibling has the same name; for other nodes what XSLT's built-in
+    /// templates yield in that mode (an attribute's value; the document node's root element path).
+    /// </summary>
+    internal static string Location(XPathNavigator node)
+    {
+        switch (node.NodeType)
+        {
+            case XPathNodeType.Element: return ElementPath(node);
+            case XPathNodeType.Root:
+                var r = node.Clone();
+                var sb = new StringBuilder();
+                if (r.MoveToFirstChild())
+                {
+                    do
+                    {
+                        if (r.NodeType == XPathNodeType.Element) sb.Append(ElementPath(r));
+                        else if (r.NodeType is XPathNodeType.Text or XPathNodeType.Whitespace or XPathNodeType.SignificantWhitespace) sb.Append(r.Value);
+                    } while (r.MoveToNext());
+                }
+                return sb.ToString();
+            case XPathNodeType.Attribute:
+            case XPathNodeType.Text:
+            case XPathNodeType.Whitespace:
+            case XPathNodeType.SignificantWhitespace:
+                return node.Value;
+            default: return "";
+        }
+    }
+
+    private static string ElementPath(XPathNavigator node)
+    {
+        var steps = new List<string>();
+        var n = node.Clone();
+        do
+        {
+            if (n.NodeType != XPathNodeType.Element) break;
+            var name = n.Name;
+            int preceding = 0;
+            var s = n.Clone();
+            while (s.MoveToPrevious())
+                if (s.NodeType == XPathNodeType.Element && s.Name == name) preceding++;
+            steps.Add(preceding > 0 ? "/" + name + "[" + (preceding + 1) + "]" : "/" + name);
+        } while (n.MoveToParent());
+        steps.Reverse();
+        return string.Concat(steps);
+    }
+}
