@@ -40,6 +40,8 @@ public sealed class KitDescription
                 VoletIndex.Find(Kit.Volets, g.Key.TemplateIdRoot, null)?.Version))
             .ToList();
 
+    private const int MaxLinesPerKind = 25;
+
     public void WriteText(TextWriter w, Lang lang)
     {
         w.WriteLine(Texts.Format(lang, "cli.kit.header", Kit.Label));
@@ -52,23 +54,26 @@ public sealed class KitDescription
         var mapping = Mapping();
         w.WriteLine(Texts.Format(lang, "cli.kit.volets", mapping.Count, Kit.Volets.Count));
         foreach (var (root, name, versions, without) in mapping)
-            w.WriteLine("  " + Texts.Format(lang, "cli.kit.mapping", root, name, string.Join(", ", versions), without ?? "-"));
+            w.WriteLine("  " + Texts.Format(lang, "cli.kit.mapping", root.Length > 0 ? root : "?", name, string.Join(", ", versions), without ?? "-"));
         w.WriteLine();
         var failed = VoletSchematrons.Where(v => !v.Runs).ToList();
         foreach (var v in failed) w.WriteLine("  KIT-007 " + v.RelativePath + ": " + State(v, lang));
+        foreach (var v in VoletSchematrons.Where(v => v.Runs && v.CompileErrors.Count > 0)) w.WriteLine("  KIT-007 " + v.RelativePath + ": " + State(v, lang));
         var problems = Kit.Problems;
         w.WriteLine(Texts.Format(lang, "cli.kit.problems", problems.Count));
         foreach (var group in problems.GroupBy(p => p.Rule.Id))
         {
             w.WriteLine($"  {group.Key} ({group.Count()}) {RuleText(lang, group.First().Rule)}");
-            foreach (var p in group) w.WriteLine("    " + p.Message);
+            // Text: the first lines of each kind (JSON lists them all).
+            foreach (var p in group.Take(MaxLinesPerKind)) w.WriteLine("    " + p.Message);
+            if (group.Count() > MaxLinesPerKind) w.WriteLine("    " + Texts.Format(lang, "cli.kit.more", group.Count() - MaxLinesPerKind));
         }
     }
 
     private static string RuleText(Lang lang, Rules.RuleDescriptor rule) => Texts.Find(lang, "rule." + rule.Id + ".title") ?? rule.Title;
 
     private static string State(KitSchematron s, Lang lang) =>
-        s.Runs ? Texts.Format(lang, "cli.kit.assertions", s.Schema!.AssertionCount) : Texts.Get(lang, "cli.kit.notCompiled") + " (" + s.NotRunReason + ")";
+        s.Runs ? Texts.Format(lang, "cli.kit.assertions", s.Schema!.AssertionCount) + (s.CompileErrors.Count > 0 ? " " + Texts.Format(lang, "cli.kit.compileErrors", s.CompileErrors.Count) : "") : Texts.Get(lang, "cli.kit.notCompiled") + " (" + s.NotRunReason + ")";
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
 

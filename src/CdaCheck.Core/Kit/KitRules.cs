@@ -124,6 +124,13 @@ public static class KitRules
         Kit,
         "Point --kit (or CDACHECK_KIT) at the root of a copy of the ANS TestContenuCDA-3-0 repository (it holds infrastructure/ and schematrons/).");
 
+    public static readonly RuleDescriptor PartlyRun = new(
+        "KIT-019", Severity.Warning,
+        "Every rule of an official kit layer must run on the document",
+        "Part of the official kit layer {0} did not run on this document: {1} expression(s) of the kit could not be compiled (first: {2}).",
+        Kit,
+        "The rules using these expressions were not applied (cdacheck kit DIR lists them); check the document against them by other means.");
+
     /// <summary>The rule of each layer, by layer key.</summary>
     public static RuleDescriptor ForLayer(KitLayer layer) => layer switch
     {

@@ -105,16 +105,23 @@ public sealed class KitStage : ICdaCheck
             sink.Report(KitRules.LayerNotRun, Location.None, layer.RelativePath, layer.NotRunReason ?? "not available");
             return;
         }
-        IReadOnlyList<SchematronResult> results;
-        try { results = layer.Schema!.Validate(nav.Clone(), ct); }
+        if (layer.CompileErrors.Count > 0)
+            sink.ReportWithDetails(KitRules.PartlyRun, KitRules.PartlyRun.DefaultSeverity, Location.None, Details(layer, null),
+                layer.RelativePath, layer.CompileErrors.Count, Short(layer.CompileErrors[0]));
+        SchematronRun run;
+        try { run = layer.Schema!.Run(nav.Clone(), ct); }
         catch (OperationCanceledException) { throw; }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             sink.Report(KitRules.LayerNotRun, Location.None, layer.RelativePath, ex.GetType().Name);
             return;
         }
+        // A dynamic error stops the kit's whole report for this layer under Saxon: say so, never a silent pass.
+        if (run.Errors.Count > 0)
+            sink.Report(KitRules.LayerNotRun, Location.None, layer.RelativePath,
+                $"dynamic error ({run.Errors.Count}): {Short(run.Errors[0].Detail)}");
         var rule = KitRules.ForLayer(layer.Layer);
-        foreach (var r in results)
+        foreach (var r in run.Results)
         {
             var loc = new Location { XPath = r.Location, Line = r.Line > 0 ? r.Line : null, Column = r.Column > 0 ? r.Column : null };
             sink.ReportWithDetails(rule, SeverityOf(r.Role), loc, Details(layer, r), mask.Apply(NormaliseMessage(r.Message)));
@@ -133,6 +140,8 @@ public sealed class KitStage : ICdaCheck
         if (r.IsReport) d["kind"] = "report";
         return d;
     }
+
+    private static string Short(string s) => s.Length > 200 ? s[..200] + "…" : s;
 
     /// <summary>The kit's role → severity: error and fatal (and no role, as the kit's SVRL reads it) are errors; warning; info.</summary>
     public static Severity SeverityOf(string? role) => role?.Trim().ToLowerInvariant() switch

@@ -118,9 +118,20 @@ public sealed class KitXsd
     private static string Qualified(XmlReader r) =>
         r.NamespaceURI == XmlLocation.Hl7 ? r.LocalName : (r.Prefix.Length > 0 ? r.Prefix + ":" : "") + r.LocalName;
 
-    /// <summary>Resolves the schema's includes and imports inside the kit's infrastructure folder only.</summary>
+    /// <summary>
+    /// Resolves the schema's includes and imports inside the kit's infrastructure folder only. CDA_extended.xsd imports
+    /// the XSLT 2.0 schema (for auto-presentable wrappers), which imports the W3C schema for schemas, which
+    /// System.Xml.Schema cannot compile (those types are built in). The wrapper is never validated — the kit, and
+    /// CdaCheck, validate the ClinicalDocument element — so that import is given as an empty schema of the XSLT namespace.
+    /// </summary>
     private sealed class FolderResolver(string folder) : XmlResolver
     {
+        private static readonly System.Text.RegularExpressions.Regex SchemaStart = new("<xs:schema\\b[^>]*>", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        private static readonly System.Text.RegularExpressions.Regex TargetNamespace = new("targetNamespace\\s*=\\s*[\"']([^\"']*)[\"']", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        private static readonly System.Text.RegularExpressions.Regex Include = new("(<xs:include\\b[^>]*schemaLocation\\s*=\\s*)([\"'][^\"'?]*)([\"'])", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        private static readonly System.Text.RegularExpressions.Regex DefaultNamespace = new("\\sxmlns\\s*=", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        private const string EmptyXslt = "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"http://www.w3.org/1999/XSL/Transform\"/>";
+
         private readonly string _folder = folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar;
 
         public override object? GetEntity(Uri absoluteUri, string? role, Type? ofObjectToReturn)
@@ -128,7 +139,28 @@ public sealed class KitXsd
             if (!absoluteUri.IsFile) throw new XmlException("schema location outside the kit refused: " + absoluteUri);
             var p = Path.GetFullPath(absoluteUri.LocalPath);
             if (!p.StartsWith(_folder, StringComparison.Ordinal)) throw new XmlException("schema location outside the kit refused: " + p);
-            return File.OpenRead(p);
+            if (string.Equals(Path.GetFileName(p), "schema-for-xslt20.xsd", StringComparison.OrdinalIgnoreCase))
+                return new MemoryStream(Encoding.UTF8.GetBytes(EmptyXslt), writable: false);
+            // The HL7 datatype and vocabulary schemas have no target namespace: they are included "chameleon" into the
+            // including schema's namespace (urn:hl7-org:v3, and urn:ihe:pharm:medication for the pharmacy schema).
+            // System.Xml.Schema then reads ED's <xs:any namespace="##other"> as "any namespace but none", which makes
+            // ED's content ambiguous with hl7:reference (a unique-particle error it always checks); Xerces, the kit's
+            // validator, reads ##other against the namespace the file is included into. That reading is made explicit:
+            // each file passes its namespace to the files it includes (?ns= on their location), and a file without
+            // a target namespace is given that one.
+            // (urn:hl7-org:v3, the usual case, is passed by no query at all, so that a file reached by several paths
+            // keeps one location and is read once.)
+            var ns = absoluteUri.Query.StartsWith("?ns=", StringComparison.Ordinal) ? Uri.UnescapeDataString(absoluteUri.Query[4..]) : XmlLocation.Hl7;
+            var text = File.ReadAllText(p);
+            var start = SchemaStart.Match(text);
+            if (!start.Success) return new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
+            var own = TargetNamespace.Match(start.Value);
+            var effective = own.Success ? own.Groups[1].Value : ns;
+            if (!own.Success && !DefaultNamespace.IsMatch(start.Value))
+                text = text[..start.Index] + "<xs:schema targetNamespace=\"" + ns + "\" xmlns=\"" + ns + "\"" + text[(start.Index + "<xs:schema".Length)..];
+            if (effective != XmlLocation.Hl7)
+                text = Include.Replace(text, m => m.Groups[1].Value + m.Groups[2].Value + "?ns=" + Uri.EscapeDataString(effective) + m.Groups[3].Value);
+            return new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
         }
     }
 }

@@ -35,6 +35,8 @@ public sealed class KitSchematron
     public bool Runs => Schema is not null && NotRunReason is null;
     /// <summary>Problems the engine found while loading (include-case, include-missing, doc-missing) as kit problems.</summary>
     public IReadOnlyList<KitProblem> Problems { get; internal set; } = [];
+    /// <summary>Expressions of this layer the engine could not compile (their rules do not run).</summary>
+    public IReadOnlyList<string> CompileErrors { get; internal set; } = [];
 }
 
 /// <summary>
@@ -179,6 +181,7 @@ public sealed class OfficialKit
         {
             var schema = SchematronSchema.Load(full, _schOptions);
             var problems = new List<KitProblem>();
+            var compileErrors = new List<string>();
             string? notRun = null;
             foreach (var p in schema.Problems)
             {
@@ -194,11 +197,13 @@ public sealed class OfficialKit
                         break;
                     default:
                         problems.Add(new KitProblem(KitRules.CompileError, file, [file, p.Detail]));
-                        notRun ??= p.Detail;
+                        compileErrors.Add(p.Detail);
                         break;
                 }
             }
-            return new KitSchematron(layer, relative, schema, notRun) { Problems = problems };
+            // Expressions that do not compile leave their rules out; a schema with no assertion left does not run at all.
+            if (schema.AssertionCount == 0) notRun = compileErrors.Count > 0 ? compileErrors[0] : "no assertion";
+            return new KitSchematron(layer, relative, schema, notRun) { Problems = problems, CompileErrors = compileErrors };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
