@@ -131,6 +131,13 @@ public static class KitRules
         Kit,
         "The rules using these expressions were not applied (cdacheck kit DIR lists them); check the document against them by other means.");
 
+    public static readonly RuleDescriptor VoletWithoutTemplateId = new(
+        "KIT-020", Severity.Warning,
+        "Every volet schematron of the kit must name its volet templateId",
+        "{0}: the volet templateId could not be found in this schematron or its header files; no document is mapped to volet {1}, whose documents get the generic layers only.",
+        $"{Kit}: schematrons/CI-SIS_<VOLET>_<version>.sch and include/specificationsVolets/<VOLET>_<version>/",
+        "Nothing to do for the document; the volet's rules were not applied (documents of this volet get KIT-015).");
+
     /// <summary>The rule of each layer, by layer key.</summary>
     public static RuleDescriptor ForLayer(KitLayer layer) => layer switch
     {

@@ -91,6 +91,8 @@ public sealed class OfficialKit
             Volets = [];
             _problems.Enqueue(new KitProblem(KitRules.CompileError, "schematrons", ["schematrons/CI-SIS_*.sch", ex.GetType().Name]));
         }
+        foreach (var v in Volets.Where(v => v.TemplateIdRoot.Length == 0))
+            _problems.Enqueue(new KitProblem(KitRules.VoletWithoutTemplateId, Relative(v.SchematronPath), [Relative(v.SchematronPath), v.Name + "_" + v.Version]));
         (Version, NewestFile) = Describe(root);
         LoadTime = sw.Elapsed;
     }
