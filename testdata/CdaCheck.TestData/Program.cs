@@ -14,6 +14,7 @@ public static class Program
             case "corpus": return Bench.CorpusGenerator.Run(args[1..]);
             case "indicators-month": return Indicators.HospitalMonth.Run(args[1..]);
             case "bench-stages": return Bench.StageBench.Run(args[1..]);
+            case "kit-bench": return Kit.KitBench.Run(args[1..]);
         }
         if (DataMatrix.DataMatrixCommands.TryRun(args, out var dmExit)) return dmExit; // bench-dm, dm-scan
         Console.Error.WriteLine("usage: CdaCheck.TestData <command> (see testdata/README.md)");
@@ -26,6 +27,7 @@ public static class Program
         Console.Error.WriteLine("  bench-pdf        PDF open + page-1 scan timings over the ANS PDFs");
         Console.Error.WriteLine("  bench-dm         DataMatrix locate + decode timings (vector page, image)");
         Console.Error.WriteLine("  bench-stages DIR [N]  per-stage validation cost over a folder of CDA files");
+        Console.Error.WriteLine("  kit-bench KITDIR EXAMPLESDIR [--no-saxon] [--rounds N]  ANS kit schematron engine vs Saxon CPU per document");
         return 2;
     }
 }

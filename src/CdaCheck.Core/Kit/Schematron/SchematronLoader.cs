@@ -167,9 +167,9 @@ internal static class SchematronLoader
 }
 
 /// <summary>File resolution tolerant of the kit's Windows letter case.</summary>
-internal static class KitPaths
+public static class KitPaths
 {
-    internal static string? Resolve(string baseDir, string href, out bool caseFixed)
+    public static string? Resolve(string baseDir, string href, out bool caseFixed)
     {
         caseFixed = false;
         href = Uri.UnescapeDataString(href.Replace('\\', '/'));

@@ -60,6 +60,8 @@ public sealed class SchematronSchema
         public required string Text;
         public XPath2Expression? Expr;
         public string? Error;
+        /// <summary>The variables the expression refers to: only these are handed to the evaluator, whose cost grows with the number of variables it is given.</summary>
+        public System.Xml.XmlQualifiedName[] Vars = [];
     }
 
     private abstract class Item;
@@ -94,8 +96,23 @@ public sealed class SchematronSchema
     private sealed class ContextModel
     {
         public required string Pattern;
-        public required Compiled Select;
+        /// <summary>Alternatives of the pattern (split on top-level "|").</summary>
+        public required List<ContextAlternative> Alternatives;
         public int Index;
+    }
+
+    /// <summary>
+    /// One path of a rule context. When its first step is a plain element name with no positional predicate, it is
+    /// anchored: the nodes it matches are those that <c>self::step/rest</c> selects from the elements of that name
+    /// (found in a per-document name index), instead of a walk of the whole tree per context.
+    /// </summary>
+    /// <summary>Candidates: the elements of a name, or the elements with a child templateId of a root.</summary>
+    private sealed record Anchor(string? Ns, string? Local, string? TemplateRoot);
+
+    private sealed class ContextAlternative
+    {
+        public Anchor? Anchor;
+        public required Compiled Select;
     }
 
     // ------------------------------------------------------------------ build
@@ -279,6 +296,8 @@ public sealed class SchematronSchema
         try
         {
             c.Expr = KitXPath.Compile(text, nsManager);
+            c.Vars = VarRefs.Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)
+                .Select(n => new System.Xml.XmlQualifiedName(n)).ToArray();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -292,28 +311,125 @@ public sealed class SchematronSchema
     private ContextModel ContextFor(string pattern)
     {
         if (contexts.TryGetValue(pattern, out var m)) return m;
-        var p = pattern.Trim();
-        string select;
-        if (p == "/") select = "/";
-        else if (p.StartsWith('/') && !HasTopLevelBar(p)) select = p;
-        else select = "//(" + p + ")";
-        m = new ContextModel { Pattern = pattern, Select = Compile(select), Index = contexts.Count };
+        var alternatives = new List<ContextAlternative>();
+        foreach (var alt in SplitTopLevel(pattern))
+            alternatives.Add(Alternative(alt.Trim()));
+        m = new ContextModel { Pattern = pattern, Alternatives = alternatives, Index = contexts.Count };
         contexts[pattern] = m;
         return m;
     }
 
-    private static bool HasTopLevelBar(string p)
+    private ContextAlternative Alternative(string p)
     {
+        if (p == "/") return new ContextAlternative { Select = Compile("/") };
+        if (p.StartsWith('/') && !p.StartsWith("//", StringComparison.Ordinal)) return new ContextAlternative { Select = Compile(p) };
+        var body = p.StartsWith("//", StringComparison.Ordinal) ? p[2..] : p;
+        var anchor = TryAnchor(body);
+        if (anchor != null)
+        {
+            var c = Compile("self::" + body);
+            if (c.Expr != null) return new ContextAlternative { Anchor = anchor, Select = c };
+        }
+        // the XPath2 package does not parse "//(expr)": without a top-level "|" the path itself follows "//"
+        return new ContextAlternative { Select = Compile("//" + body) };
+    }
+
+    /// <summary>The first step's element name when it is a QName followed only by non-positional predicates.</summary>
+    private static readonly Regex TemplatePredicate = new(
+        @"^\[\s*(?<p>[A-Za-z_][\w.-]*):templateId(?:/@root\s*=\s*(?<q>['""])(?<r>[^'""]+)\k<q>|\[\s*@root\s*=\s*(?<q2>['""])(?<r2>[^'""]+)\k<q2>\s*\])\s*\]$",
+        RegexOptions.CultureInvariant);
+
+    private Anchor? TryAnchor(string body)
+    {
+        var toks = KitXPath.Tokenize(body);
+        if (toks.Count == 0) return null;
+        bool star = toks[0].Kind == KitXPath.TokKind.Punct && toks[0].Text == "*";
+        if (!star && toks[0].Kind != KitXPath.TokKind.Name) return null;
+        var name = toks[0].Text;
+        string? templateRoot = null;
+        if (name.Contains("::", StringComparison.Ordinal)) return null;
+        int i = 1;
+        // an axis or a function call is not a name test
+        if (i < toks.Count && toks[i].Kind == KitXPath.TokKind.Punct && (toks[i].Text == "(" || toks[i].Text == ":")) return null;
+        // predicates of the first step
+        while (i < toks.Count && toks[i].Kind == KitXPath.TokKind.Punct && toks[i].Text == "[")
+        {
+            int depth = 0, start = i;
+            for (; i < toks.Count; i++)
+            {
+                if (toks[i].Kind == KitXPath.TokKind.Punct)
+                {
+                    if (toks[i].Text is "[" or "(") depth++;
+                    else if (toks[i].Text is "]" or ")") { depth--; if (depth == 0) { i++; break; } }
+                }
+            }
+            if (depth != 0) return null;
+            if (!NonPositional(toks, start, i)) return null;
+            if (templateRoot == null)
+            {
+                var pm = TemplatePredicate.Match(string.Concat(toks.Skip(start).Take(i - start).Select(t => t.Text)));
+                if (pm.Success && nsManager.LookupNamespace(pm.Groups["p"].Value) == "urn:hl7-org:v3")
+                    templateRoot = pm.Groups["r"].Success ? pm.Groups["r"].Value : pm.Groups["r2"].Value;
+            }
+        }
+        if (i < toks.Count)
+        {
+            // after the first step: a path continues, nothing else
+            if (!(toks[i].Kind == KitXPath.TokKind.Punct && toks[i].Text == "/")) return null;
+        }
+        if (templateRoot != null) return new Anchor(null, null, templateRoot);
+        if (star) return null;
+        string ns = "", local = name;
+        int colon = name.IndexOf(':');
+        if (colon >= 0)
+        {
+            var uri = nsManager.LookupNamespace(name[..colon]);
+            if (uri == null) return null;
+            ns = uri;
+            local = name[(colon + 1)..];
+        }
+        if (local == "*" || local.Length == 0) return null;
+        return new Anchor(ns, local, null);
+    }
+
+    /// <summary>A predicate is taken as non-positional when it cannot yield a number: no position()/last(), and not a bare numeric expression.</summary>
+    private static bool NonPositional(List<KitXPath.Tok> toks, int start, int end)
+    {
+        bool sawComparisonOrName = false;
+        for (int k = start + 1; k < end - 1; k++)
+        {
+            var t = toks[k];
+            if (t.Kind == KitXPath.TokKind.Name && (t.Text is "position" or "last" or "count" or "number" or "sum" or "string-length" or "round" or "floor" or "ceiling" or "abs" or "index-of" or "xs:integer" or "xs:decimal" or "xs:double")) return false;
+            if (t.Kind == KitXPath.TokKind.Name && (t.Text.StartsWith('$'))) return false;
+            if (t.Kind == KitXPath.TokKind.Punct && t.Text == "$") return false;
+            if (t.Kind == KitXPath.TokKind.Name) sawComparisonOrName = true;
+            if (t.Kind == KitXPath.TokKind.Punct && t.Text is "@" or "=" or "<" or ">" or "!") sawComparisonOrName = true;
+        }
+        return sawComparisonOrName;
+    }
+
+    private static List<string> SplitTopLevel(string p)
+    {
+        var parts = new List<string>();
+        var sb = new StringBuilder();
         int depth = 0;
         foreach (var t in KitXPath.Tokenize(p))
         {
-            if (t.Kind != KitXPath.TokKind.Punct && !(t.Kind == KitXPath.TokKind.Name && t.Text == "union")) continue;
-            if (t.Text is "(" or "[") depth++;
-            else if (t.Text is ")" or "]") depth--;
-            else if ((t.Text == "|" || t.Text == "union") && depth == 0) return true;
+            if (t.Kind == KitXPath.TokKind.Punct)
+            {
+                if (t.Text is "(" or "[") depth++;
+                else if (t.Text is ")" or "]") depth--;
+                else if (t.Text == "|" && depth == 0) { parts.Add(sb.ToString()); sb.Clear(); continue; }
+            }
+            sb.Append(t.Text);
         }
-        return false;
+        parts.Add(sb.ToString());
+        return parts;
     }
+
+    private static readonly Regex VarRefs = new(@"\$\s*([A-Za-z_][\w.\-]*)", RegexOptions.CultureInvariant);
+
+    private static readonly Dictionary<System.Xml.XmlQualifiedName, object> NoVars = new();
 
     private static readonly Regex LiteralDoc = new(@"\bdoc\(\s*'([^']+)'\s*\)", RegexOptions.CultureInvariant);
 
@@ -330,6 +446,12 @@ public sealed class SchematronSchema
             }
         }
     }
+
+    /// <summary>Rule contexts the engine could not anchor on an element name (each costs a walk of the document).</summary>
+    internal IReadOnlyList<string> UnanchoredContexts =>
+        contexts.Values.SelectMany(c => c.Alternatives).Where(a => a.Anchor == null).Select(a => a.Select.Text).ToList();
+
+    internal int ContextCount => contexts.Count;
 
     // ------------------------------------------------------------------ documents
 
@@ -391,6 +513,7 @@ public sealed class SchematronSchema
                 vars[new System.Xml.XmlQualifiedName(g.Name)] = Materialize(v);
             }
             var matched = new List<XPathNavigator>?[contexts.Count];
+            var index = new NameIndex();
             foreach (var pattern in patterns)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -398,7 +521,7 @@ public sealed class SchematronSchema
                 for (int r = 0; r < pattern.Rules.Count; r++)
                 {
                     var ctx = pattern.Rules[r].Match;
-                    var nodes = matched[ctx.Index] ??= Select(ctx, root, vars, errors, exprs);
+                    var nodes = matched[ctx.Index] ??= Select(ctx, root, vars, errors, exprs, index);
                     foreach (var n in nodes) fired.Add((n, r));
                 }
                 if (fired.Count == 0) continue;
@@ -430,10 +553,24 @@ public sealed class SchematronSchema
     }
 
     private List<XPathNavigator> Select(ContextModel ctx, XPathNavigator root, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs)
+        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs, NameIndex index)
     {
         var list = new List<XPathNavigator>();
-        var v = Eval(ctx.Select, root, vars, errors, exprs);
+        foreach (var alt in ctx.Alternatives)
+        {
+            if (alt.Anchor is { } anchor)
+            {
+                if (!index.TryGet(root, anchor, out var candidates)) continue;
+                foreach (var c in candidates) Collect(Eval(alt.Select, c, vars, errors, exprs), list);
+            }
+            else Collect(Eval(alt.Select, root, vars, errors, exprs), list);
+        }
+        if (ctx.Alternatives.Count > 1 || ctx.Alternatives[0].Anchor != null) SortUnique(list);
+        return list;
+    }
+
+    private static void Collect(object v, List<XPathNavigator> list)
+    {
         switch (v)
         {
             case XPath2NodeIterator it:
@@ -444,7 +581,65 @@ public sealed class SchematronSchema
                 list.Add(n.Clone());
                 break;
         }
-        return list;
+    }
+
+    private static void SortUnique(List<XPathNavigator> list)
+    {
+        if (list.Count < 2) return;
+        bool sorted = true;
+        for (int i = 1; i < list.Count && sorted; i++)
+            if (list[i - 1].ComparePosition(list[i]) != XmlNodeOrder.Before) sorted = false;
+        if (sorted) return;
+        list.Sort((a, b) => a.ComparePosition(b) switch { XmlNodeOrder.Before => -1, XmlNodeOrder.After => 1, _ => 0 });
+        int w = 1;
+        for (int i = 1; i < list.Count; i++)
+            if (!list[i].IsSamePosition(list[w - 1])) list[w++] = list[i];
+        list.RemoveRange(w, list.Count - w);
+    }
+
+    /// <summary>The document's elements by expanded name, in document order, built on first use.</summary>
+    private sealed class NameIndex
+    {
+        private Dictionary<(string, string), List<XPathNavigator>>? map;
+
+        private Dictionary<string, List<XPathNavigator>>? byTemplate;
+
+        public bool TryGet(XPathNavigator root, Anchor anchor, out List<XPathNavigator> nodes)
+        {
+            if (map == null)
+            {
+                map = new Dictionary<(string, string), List<XPathNavigator>>();
+                var n = root.Clone();
+                n.MoveToRoot();
+                while (n.MoveToFollowing(XPathNodeType.Element))
+                {
+                    var key = (n.NamespaceURI, n.LocalName);
+                    if (!map.TryGetValue(key, out var l)) map[key] = l = [];
+                    l.Add(n.Clone());
+                }
+            }
+            if (anchor.TemplateRoot != null)
+            {
+                if (byTemplate == null)
+                {
+                    byTemplate = new Dictionary<string, List<XPathNavigator>>(StringComparer.Ordinal);
+                    if (map.TryGetValue(("urn:hl7-org:v3", "templateId"), out var tids))
+                    {
+                        foreach (var t in tids)
+                        {
+                            var r = t.GetAttribute("root", "");
+                            var parent = t.Clone();
+                            if (!parent.MoveToParent() || parent.NodeType != XPathNodeType.Element) continue;
+                            if (!byTemplate.TryGetValue(r, out var l)) byTemplate[r] = l = [];
+                            if (l.Count == 0 || !l[^1].IsSamePosition(parent)) l.Add(parent);
+                        }
+                    }
+                }
+                return byTemplate.TryGetValue(anchor.TemplateRoot, out nodes!);
+            }
+            var name = (anchor.Ns!, anchor.Local!);
+            return map.TryGetValue(name, out nodes!);
+        }
     }
 
     private void RunRule(PatternModel pattern, RuleModel rule, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> globalsVars,
@@ -520,7 +715,14 @@ public sealed class SchematronSchema
     {
         var expr = c.Expr!;
         if (!exprs.TryGetValue(expr, out var mine)) exprs[expr] = mine = expr.Clone();
-        return mine.Evaluate(new NodeProvider(node), vars);
+        var given = NoVars;
+        if (c.Vars.Length > 0)
+        {
+            given = new Dictionary<System.Xml.XmlQualifiedName, object>(c.Vars.Length);
+            foreach (var v in c.Vars)
+                if (vars.TryGetValue(v, out var value)) given[v] = value;
+        }
+        return mine.Evaluate(new NodeProvider(node), given);
     }
 
     private Dictionary<XPath2Expression, XPath2Expression> RentClones()

@@ -1,0 +1,95 @@
+using System.Xml;
+using System.Xml.XPath;
+using CdaCheck.TestData.Kit;
+
+namespace CdaCheck.Tests.Kit;
+
+/// <summary>Where the ANS kit, its examples and Saxon are (read in place, never copied into the repository).</summary>
+public static class KitTestEnv
+{
+    public static string? SharedDir { get; } = FindShared();
+    public static string KitDir => Path.Combine(SharedDir ?? "/nonexistent", "anchors", "ans-kit");
+    public static string ExamplesDir => Path.Combine(SharedDir ?? "/nonexistent", "anchors", "ans-examples");
+    public static string SchematronDir => Path.Combine(KitDir, "schematrons");
+    public static bool HasKit => Directory.Exists(SchematronDir) && Directory.Exists(ExamplesDir);
+    public static bool HasSaxon => SaxonKit.Available;
+
+    private static string? FindShared()
+    {
+        var env = Environment.GetEnvironmentVariable("CDACHECK_SHARED");
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(Path.Combine(env, "anchors"))) return env;
+        var dir = new DirectoryInfo(TestPaths.RepoRoot);
+        while (dir != null)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(Path.Combine(candidate, "anchors", "ans-kit"))) return candidate;
+            dir = dir.Parent;
+        }
+        return null;
+    }
+
+    /// <summary>The document as the kit layer will hand it over: line info, DTD prohibited, no resolver.</summary>
+    public static XPathDocument ReadDocument(string path)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+        using var reader = XmlReader.Create(path, settings);
+        return new XPathDocument(reader, XmlSpace.Preserve);
+    }
+
+    public const string J07VocName = SaxonKit.J07VocName;
+
+    private static readonly Lazy<SaxonKit> SaxonLazy = new(() => new SaxonKit(KitDir));
+
+    /// <summary>The reference (one temporary kit copy and compiled stylesheets per test run).</summary>
+    public static SaxonKit Saxon => SaxonLazy.Value;
+
+    private static readonly Lazy<string> J07 = new(() =>
+    {
+        var p = Path.Combine(Path.GetTempPath(), "cdacheck-kit-j07-" + Environment.ProcessId, J07VocName);
+        SaxonKit.WriteJ07Voc(KitDir, p);
+        return p;
+    });
+
+    /// <summary>The engine's side of the J07 fix: doc() of the missing file reads the converted one.</summary>
+    public static CdaCheck.Core.Kit.Schematron.SchematronOptions Options => new()
+    {
+        DocResolver = p => Path.GetFileName(p) == J07VocName && !File.Exists(p) ? J07.Value : null,
+    };
+
+    public static readonly string[] Layers =
+    [
+        "profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch",
+        "profils/IHE.sch",
+        "profils/CI-SIS_ModelesDeContenusCDA.sch",
+        "profils/CI-SIS_Modeles_ANS.sch",
+        "profils/terminologies/schematron/terminologie.sch",
+    ];
+}
+
+/// <summary>A fact that needs the ANS kit and its examples (../shared): skipped, not passed, when they are absent.</summary>
+public sealed class KitFactAttribute : FactAttribute
+{
+    public KitFactAttribute()
+    {
+        if (!KitTestEnv.HasKit) Skip = "the ANS kit (shared/anchors/ans-kit, ans-examples) is not on this machine";
+    }
+}
+
+/// <summary>A fact that needs the kit and Saxon-HE (the reference): skipped when either is absent.</summary>
+public sealed class SaxonFactAttribute : FactAttribute
+{
+    public SaxonFactAttribute()
+    {
+        if (!KitTestEnv.HasKit) Skip = "the ANS kit (shared/anchors/ans-kit, ans-examples) is not on this machine";
+        else if (!KitTestEnv.HasSaxon) Skip = "Saxon-HE (" + SaxonKit.SaxonJar + ") or java is not installed";
+    }
+}
+
+public sealed class SaxonTheoryAttribute : TheoryAttribute
+{
+    public SaxonTheoryAttribute()
+    {
+        if (!KitTestEnv.HasKit) Skip = "the ANS kit (shared/anchors/ans-kit, ans-examples) is not on this machine";
+        else if (!KitTestEnv.HasSaxon) Skip = "Saxon-HE (" + SaxonKit.SaxonJar + ") or java is not installed";
+    }
+}
