@@ -37,10 +37,11 @@ public static class IndicatorsCommand
         var format = new Option<string>("--format", "-f") { Description = Texts.Get(lang, "cli.indicators.format"), DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(IndicatorWriters.Formats);
         var output = new Option<string?>("--output", "-o") { Description = Texts.Get(lang, "cli.option.output") };
+        var kitOption = new Option<string?>("--kit") { Description = Texts.Get(lang, "cli.kit.option") };
         var schemas = new Option<string?>("--schemas") { Description = Texts.Get(lang, "cli.option.schemas") };
         var cmd = new Command("indicators", Texts.Get(lang, "cli.indicators.description"))
         {
-            program, month, window, tier, reached, anyMonth, venues, documents, traces, workbook, columns, mss, identities, root, establishment, finess, format, output, schemas,
+            program, month, window, tier, reached, anyMonth, venues, documents, traces, workbook, columns, mss, identities, root, establishment, finess, format, output, schemas, kitOption,
         };
         cmd.SetAction(pr =>
         {
@@ -96,7 +97,10 @@ public static class IndicatorsCommand
                 if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns);
                 var inputs = InputReader.Read(new InputPaths(venuesPath, documentsPath, tracesPath, pr.GetValue(mss), pr.GetValue(identities)),
                     new InputOptions { Aliases = aliases, Data = data });
-                var gate = new ConformanceGate(data, docRoot);
+                Core.Kit.OfficialKit? kit = null;
+                var kitFolder = KitCommand.Resolve(pr.GetValue(kitOption), Environment.GetEnvironmentVariable);
+                if (kitFolder is not null && (kit = KitCommand.Load(kitFolder, data, stderr, lang)) is null) return CliApp.ExitError;
+                var gate = new ConformanceGate(data, docRoot, kit: kit);
                 var report = new IndicatorEngine(gate).Compute(request, inputs, defs);
                 if (outPath is not null)
                 {

@@ -68,8 +68,10 @@ public static class ValidateCommand
     {
         var o = new CommonOptions(lang);
         var paths = new Argument<string[]>("paths") { Description = Texts.Get(lang, "cli.validate.paths"), Arity = ArgumentArity.OneOrMore };
+        var kitOption = new Option<string?>("--kit") { Description = Texts.Get(lang, "cli.kit.option") };
         var cmd = new Command("validate", Texts.Get(lang, "cli.validate.description")) { paths };
         foreach (var opt in o.All) cmd.Options.Add(opt);
+        cmd.Options.Add(kitOption);
         cmd.SetAction(pr =>
         {
             var options = o.ToOptions(pr);
@@ -80,6 +82,14 @@ public static class ValidateCommand
             if (expansion.Unmatched.Count > 0) return CliApp.ExitUsage;
             if (expansion.Files.Count == 0) { stderr.WriteLine(Texts.Get(lang, "cli.error.noInput")); return CliApp.ExitUsage; }
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard), lang);
+            var kitFolder = KitCommand.Resolve(pr.GetValue(kitOption), Environment.GetEnvironmentVariable);
+            if (kitFolder is not null)
+            {
+                var kit = KitCommand.Load(kitFolder, data, stderr, options.Language);
+                if (kit is null) return CliApp.ExitError;
+                options = options with { Kit = kit };
+                if (pr.GetValue(o.Timings)) stderr.WriteLine(FormattableString.Invariant($"timings: kit loaded in {kit.LoadTime.TotalSeconds:0.00} s"));
+            }
             var validator = new Validator(data, options);
             var problems = expansion.Problems;
             Func<string, DocumentResult> validate = problems.Count == 0 ? validator.ValidateFile

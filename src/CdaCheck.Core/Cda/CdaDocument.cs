@@ -23,6 +23,8 @@ public sealed class CdaDocument
     /// <summary>Zip entry the document was read from, when inside a package.</summary>
     public string? Entry { get; }
     public bool AutoPresentable { get; }
+    /// <summary>The input bytes as read (before any base64 extraction), for layers that re-read the original (official kit).</summary>
+    public byte[]? Source { get; init; }
 
     /// <summary>Finds the ClinicalDocument: the root or its first descendant in urn:hl7-org:v3.</summary>
     public static XElement? FindClinicalDocument(XDocument xml)

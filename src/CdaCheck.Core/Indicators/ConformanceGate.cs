@@ -99,16 +99,17 @@ public sealed class ConformanceGate
     private readonly ConcurrentDictionary<(string File, string Folder), string?> _located = new();
     private readonly ConcurrentDictionary<(string Path, GateMode Mode), ValidatedFile> _validated = new();
 
-    public ConformanceGate(ReferenceData data, string? documentsRoot, Func<string, byte[], GateMode, DocumentResult>? validate = null)
+    /// <param name="kit">The official ANS kit (<c>--kit</c>): its errors also keep a document out of the counts.</param>
+    public ConformanceGate(ReferenceData data, string? documentsRoot, Func<string, byte[], GateMode, DocumentResult>? validate = null, Kit.OfficialKit? kit = null)
     {
         _kinds = SegurKinds.From(data);
         _documentsRoot = documentsRoot;
         _index = new Lazy<Dictionary<string, string>>(BuildIndex);
         if (validate is null)
         {
-            var dmp = new Validator(data, new ValidationOptions { Profile = Profile.Dmp });
-            var hist = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Historical = true });
-            var mss = new Validator(data, new ValidationOptions { Profile = Profile.Mss });
+            var dmp = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Kit = kit });
+            var hist = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Historical = true, Kit = kit });
+            var mss = new Validator(data, new ValidationOptions { Profile = Profile.Mss, Kit = kit });
             validate = (path, bytes, mode) => (mode switch { GateMode.DmpHistorical => hist, GateMode.Mss => mss, _ => dmp }).Validate(path, bytes);
         }
         _validate = validate;

@@ -87,6 +87,7 @@ public sealed class HtmlReportWriter : IReportWriter
         if (r.Pdf is { } pdf) Fact(w, "PDF", TF("report.html.fact.pdf.value", pdf.Version, pdf.Pages, pdf.Producer ?? T("report.html.unknown"), pdf.PdfA ?? T("report.html.notClaimed")));
         if (r.Kind is InputKind.Cda or InputKind.Pdf) Fact(w, "DataMatrix", r.DataMatrix.Status.ToWire());
         if (r.Indicators.Count > 0) Fact(w, T("report.html.fact.indicators"), string.Join(", ", r.Indicators));
+        if (r.KitVolet is not null) Fact(w, "Volet", r.KitVolet);
         w.WriteLine("</dl>");
         var thumb = PageThumbnail(r);
         if (thumb is not null || r.DataMatrix.Modules is not null)
@@ -109,6 +110,7 @@ public sealed class HtmlReportWriter : IReportWriter
                 w.WriteLine($"<div class=\"msg\">{H(f.Message)}</div>");
                 var where = f.Location.ToString();
                 if (where.Length > 0) w.WriteLine($"<div class=\"where\">{H(T("report.html.where"))} <code>{H(where)}</code></div>");
+                if (f.DetailsLine() is { } details) w.WriteLine($"<div class=\"src\">{H(details)}</div>");
                 if (rule is not null) w.WriteLine($"<div class=\"fix\">{H(T("report.html.fix"))} {H(rule.Fix(L))}</div><div class=\"src\">{H(T("report.html.source"))} {H(rule.Source)}</div>");
                 w.WriteLine("</li>");
             }
@@ -261,6 +263,7 @@ public sealed class HtmlReportWriter : IReportWriter
         w.WriteLine("<main>");
         w.WriteLine($"<section id=\"summary\"><h2>{H(T("report.html.summary"))}</h2>");
         w.WriteLine($"<p class=\"totals\"><span class=\"big\">{s.Documents}</span> {H(TF("report.html.totals.documents", s.Documents))} <span class=\"pass\">{H(TF("report.html.totals.conformant", s.Conformant))}</span>, <span class=\"fail\">{H(TF("report.html.totals.notConformant", s.NonConformant))}</span>. {H(TF("report.html.totals.findings", s.Errors, s.Warnings, s.Infos))}</p>");
+        foreach (var line in _ctx.KitSummary()) w.WriteLine($"<p class=\"kit\">{H(line)}</p>");
         if (s.Ignored.Count > 0)
             w.WriteLine($"<p class=\"ignored\">{H(TF("report.text.ignored", s.Ignored.Count))}: {H(string.Join(", ", s.Ignored.Take(20).Select(PathDisplay.Of)))}{(s.Ignored.Count > 20 ? ", …" : "")}</p>");
         // Filters: shown by the script only (hidden attribute), so a reader without JavaScript sees no dead control.

@@ -25,10 +25,10 @@ public sealed class JUnitReportWriter(Stream output, ReportContext ctx) : IRepor
         string? failure = null, type = null;
         if (failing.Count > 0)
         {
-            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {Printable.Escape(f.Message)} [{Printable.Escape(f.Location.Format(lang))}]"));
+            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {Printable.Escape(f.Message)} [{Printable.Escape(f.Location.Format(lang))}]" + (f.DetailsLine() is { } d ? $" ({Printable.Escape(d)})" : "")));
             type = string.Join(",", failing.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal));
         }
-        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {Printable.Escape(f.Message)} [{Printable.Escape(f.Location.Format(lang))}]"));
+        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {Printable.Escape(f.Message)} [{Printable.Escape(f.Location.Format(lang))}]" + (f.DetailsLine() is { } d ? $" ({Printable.Escape(d)})" : "")));
         var cls = "cdacheck." + (r.SegurKind ?? r.Kind.ToWire());
         _cases.Add((PathDisplay.Of(r.Path), cls, failure, type, sysout));
     }

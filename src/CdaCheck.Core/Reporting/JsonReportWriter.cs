@@ -81,6 +81,7 @@ public sealed class JsonReportWriter : IReportWriter
         WriteNullable("level", r.Level);
         if (r.FormatCode is not null) _w.WriteString("formatCode", r.FormatCode);
         if (r.DocumentId is not null) _w.WriteString("documentId", r.DocumentId);
+        if (_ctx.Options.Kit is not null && r.Kind == InputKind.Cda) WriteNullable("kitVolet", r.KitVolet);
         if (r.Kind == InputKind.Cda)
         {
             _w.WriteStartArray("indicators");
@@ -165,6 +166,12 @@ public sealed class JsonReportWriter : IReportWriter
         if (l.Detail is not null) _w.WriteString("detail", l.Detail);
         _w.WriteEndObject();
         if (rule is not null) _w.WriteString("fix", rule.Fix(_ctx.Options.Language));
+        if (f.Details is { Count: > 0 } details)
+        {
+            _w.WriteStartObject("details");
+            foreach (var (k, v) in details.OrderBy(d => d.Key, StringComparer.Ordinal)) _w.WriteString(k, v);
+            _w.WriteEndObject();
+        }
         _w.WriteEndObject();
     }
 
@@ -228,6 +235,22 @@ public sealed class JsonReportWriter : IReportWriter
             foreach (var f in s.Ignored) _w.WriteStringValue(PathDisplay.Of(f));
             _w.WriteEndArray();
         }
+        WriteKit();
+    }
+
+    /// <summary>The official kit used for the run (once per run), or <c>officialRulesRun: false</c>.</summary>
+    private void WriteKit()
+    {
+        var kit = _ctx.Options.Kit;
+        _w.WriteBoolean("officialRulesRun", kit is not null);
+        if (kit is null) { _w.WriteString("officialRules", _ctx.KitSummary()[0]); return; }
+        _w.WriteStartObject("kit");
+        _w.WriteString("path", kit.Root);
+        if (kit.Version is not null) _w.WriteString("version", kit.Version);
+        if (kit.NewestFile is { } d) _w.WriteString("newestFile", d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        _w.WriteNumber("volets", kit.Volets.Count);
+        Kit.KitDescription.WriteProblems(_w, kit.Problems);
+        _w.WriteEndObject();
     }
 
     public void Dispose() => _w.Dispose();

@@ -14,6 +14,25 @@ public sealed record ReportContext(ValidationOptions Options, ReferenceData Data
 
     public bool Reveal => Options.RevealIdentity;
     public string Show(Identity id) => id.Render(Reveal);
+
+    /// <summary>
+    /// The official kit's lines for a run summary (said once per run): the kit used and its defects, or that the
+    /// official ANS rules were not run.
+    /// </summary>
+    public IReadOnlyList<string> KitSummary()
+    {
+        var lang = Options.Language;
+        var kit = Options.Kit;
+        if (kit is null) return [Localization.Texts.Get(lang, "kit.summary.notRun")];
+        var lines = new List<string> { Localization.Texts.Format(lang, "kit.summary.kit", kit.Label) };
+        var problems = kit.Problems;
+        if (problems.Count > 0)
+        {
+            lines.Add(Localization.Texts.Format(lang, "kit.summary.problems", problems.Count));
+            foreach (var p in problems) lines.Add("  " + p.Rule.Id + " " + p.MessageIn(lang));
+        }
+        return lines;
+    }
 }
 
 /// <summary>Counts over a run, for every format's summary.</summary>

@@ -76,6 +76,12 @@ public sealed class SarifReportWriter : IReportWriter
             if (_ruleIndex.TryGetValue(f.RuleId, out var idx)) _w.WriteNumber("ruleIndex", idx);
             _w.WriteString("level", Level(f.Severity));
             _w.WriteStartObject("message"); _w.WriteString("text", f.Message); _w.WriteEndObject();
+            if (f.Details is { Count: > 0 } details)
+            {
+                _w.WriteStartObject("properties");
+                foreach (var (k, v) in details.OrderBy(d => d.Key, StringComparer.Ordinal)) _w.WriteString(k, v);
+                _w.WriteEndObject();
+            }
             _w.WriteStartArray("locations");
             _w.WriteStartObject();
             _w.WriteStartObject("physicalLocation");

@@ -29,6 +29,7 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
         if (r.Level is not null) facts.Add(r.Level);
         if (r.Kind == InputKind.Cda) facts.Add("INS " + r.Ins.Status.ToWire());
         if (r.Kind is InputKind.Cda or InputKind.Pdf && r.DataMatrix.Status != DataMatrixStatus.NotChecked) facts.Add("DataMatrix " + r.DataMatrix.Status.ToWire());
+        if (r.KitVolet is not null) facts.Add(Localization.Texts.Format(ctx.Options.Language, "kit.document.volet", r.KitVolet));
         int e = r.Findings.Count(f => f.Severity == Severity.Error), w = r.Findings.Count(f => f.Severity == Severity.Warning);
         var verdict = ok ? Ansi.Paint(Texts.Get(L, "report.text.pass"), Ansi.Green, color) : Ansi.Paint(Texts.Get(L, "report.text.fail"), Ansi.Red, color);
         output.WriteLine($"{pad}{verdict} {PathDisplay.Of(r.Path)} [{string.Join(", ", facts)}] {Texts.Format(L, "report.text.counts", e, w)}");
@@ -42,6 +43,7 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
             var where = Printable.Escape(f.Location.Format(L));
             if (where.Length > 0) output.WriteLine(hang + Texts.Format(L, "report.text.at", where));
             if (f.Rule is { } rule) output.WriteLine(hang + Texts.Format(L, "report.text.fix", rule.Fix(L)));
+            if (f.DetailsLine() is { } details) output.WriteLine(hang + "(" + Printable.Escape(details) + ")");
         }
         foreach (var c in r.Children) WriteDocument(c, indent + 2);
     }
@@ -55,6 +57,7 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
             const int shown = 10;
             output.WriteLine(Texts.Format(L, "report.text.ignored", s.Ignored.Count) + " : " + string.Join(", ", s.Ignored.Take(shown).Select(PathDisplay.Of)) + (s.Ignored.Count > shown ? ", …" : ""));
         }
+        foreach (var line in ctx.KitSummary()) output.WriteLine(line);
         output.Flush();
     }
 

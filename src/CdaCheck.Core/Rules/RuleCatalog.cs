@@ -17,7 +17,7 @@ public static partial class RuleCatalog
 
     public static RuleDescriptor? Find(string id) => _byId.Value.TryGetValue(id, out var r) ? r : null;
 
-    [GeneratedRegex("^(HDR|INS|DOC|PDF|DM|XDM|MSS|IND|SEC)-[0-9]{3}$")]
+    [GeneratedRegex("^(HDR|INS|DOC|PDF|DM|XDM|MSS|IND|SEC|KIT)-[0-9]{3}$")]
     internal static partial Regex IdPattern();
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The native build keeps CdaCheck.Core whole (TrimmerRootAssembly in CdaCheck.Cli.csproj); an empty catalogue throws below.")]

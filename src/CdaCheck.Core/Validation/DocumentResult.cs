@@ -111,6 +111,8 @@ public sealed class DocumentResult
     public string? Title { get; set; }
     public string? EffectiveTime { get; set; }
     public IReadOnlyList<string> TemplateIds { get; set; } = Array.Empty<string>();
+    /// <summary>The kit volet schematron applied (name_version, e.g. LDL-SES_2022.01), with --kit and an N3 document that maps to one.</summary>
+    public string? KitVolet { get; set; }
     /// <summary>Indicator IDs this document can count toward (when conformant).</summary>
     public IReadOnlyList<string> Indicators { get; set; } = Array.Empty<string>();
     public InsInfo Ins { get; } = new();

@@ -48,6 +48,16 @@ public sealed class FindingSink
         return f;
     }
 
+    /// <summary><see cref="Report(RuleDescriptor, Severity, Location, object?[])"/> with <see cref="Finding.Details"/>.</summary>
+    public Finding? ReportWithDetails(RuleDescriptor rule, Severity severity, Location location, IReadOnlyDictionary<string, string>? details, params object?[] args)
+    {
+        var f = Report(rule, severity, location, args);
+        if (f is null || details is null) return f;
+        var withDetails = f with { Details = details };
+        _findings[^1] = withDetails;
+        return withDetails;
+    }
+
     public void Add(Finding f) => _findings.Add(f.Location.Entry is null && Entry is not null ? f with { Location = f.Location.InEntry(Entry) } : f);
 
     public void AddRange(IEnumerable<Finding> fs) { foreach (var f in fs) Add(f); }

@@ -18,7 +18,8 @@ public static class Pipeline
         new InsChecks(data),
         new BodyChecks(data),
         new Pdf.PdfStage(data),
-        new DataMatrix.DataMatrixStage(data), // last: after the PDF stage
+        new DataMatrix.DataMatrixStage(data), // after the PDF stage
+        new Kit.KitStage(), // official ANS kit (only with --kit): last, the costliest; earlier findings stand if its budget runs out
     ];
 
     public static IReadOnlyList<IInputHandler> InputHandlers(ReferenceData data) =>

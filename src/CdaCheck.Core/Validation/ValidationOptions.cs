@@ -37,6 +37,8 @@ public sealed record ValidationOptions
     public RasterMode RasterFallback { get; init; } = RasterMode.Never;
     /// <summary>Language of messages, titles and fixes in reports (French unless the locale or --lang says English).</summary>
     public Lang Language { get; init; } = Lang.Fr;
+    /// <summary>The official ANS kit loaded once per process (<c>--kit DIR</c>); null: the official rules are not run.</summary>
+    public Kit.OfficialKit? Kit { get; init; }
 }
 
 /// <summary>Raster fallback for the DataMatrix search (optional; needs pdftoppm).</summary>

@@ -155,7 +155,7 @@ public sealed class Validator
             sink.Report(ParseRules.NotClinicalDocument, XmlLocation.Of(xml.Root, entry), xml.Root?.Name.ToString() ?? "(none)");
             return;
         }
-        var doc = new CdaDocument(xml, root, entry, !ReferenceEquals(root, xml.Root));
+        var doc = new CdaDocument(xml, root, entry, !ReferenceEquals(root, xml.Root)) { Source = bytes };
         foreach (var check in _cdaChecks)
         {
             ctx.CheckBudget();

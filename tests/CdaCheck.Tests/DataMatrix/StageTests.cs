@@ -296,8 +296,10 @@ public class PipelineOrderTests
     [Fact]
     public void DataMatrix_stage_runs_last()
     {
+        // Last of CdaCheck's own stages (after the PDF stage); only the official-kit stage, which reads no PDF, follows.
         var checks = CdaCheck.Core.Validation.Pipeline.CdaChecks(Shared.Data);
-        checks[^1].ShouldBeOfType<DataMatrixStage>();
+        checks[^2].ShouldBeOfType<DataMatrixStage>();
+        checks[^1].ShouldBeOfType<CdaCheck.Core.Kit.KitStage>();
     }
 
     [Fact]

@@ -8,12 +8,16 @@ public static class TestPaths
     public static string Schemas => Path.Combine(RepoRoot, "schemas");
 
     /// <summary>../shared/anchors/ans-examples (third-party ANS examples, read in place, never copied).</summary>
-    public static string AnsExamples => Path.Combine(RepoRoot, "..", "shared", "anchors", "ans-examples");
+    public static string AnsExamples => Path.Combine(SharedRoot, "anchors", "ans-examples");
+
+    /// <summary>../shared, or the folder named by CDACHECK_SHARED (git worktrees placed elsewhere than the main checkout).</summary>
+    public static string SharedRoot =>
+        Environment.GetEnvironmentVariable("CDACHECK_SHARED") is { Length: > 0 } s ? s : Path.Combine(RepoRoot, "..", "shared");
 
     public static bool HasAnsExamples => Directory.Exists(AnsExamples);
 
     /// <summary>../shared/anchors/ans-kit (the official ANS TestContenuCDA rules, read in place, never copied).</summary>
-    public static string AnsKit => Path.Combine(RepoRoot, "..", "shared", "anchors", "ans-kit");
+    public static string AnsKit => Path.Combine(SharedRoot, "anchors", "ans-kit");
 
     /// <summary>Both anchors are there (development machines and CI have them).</summary>
     public static bool HasShared => Directory.Exists(AnsExamples) && Directory.Exists(AnsKit);

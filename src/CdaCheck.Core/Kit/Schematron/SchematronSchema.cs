@@ -60,6 +60,8 @@ public sealed class SchematronSchema
         public required string Text;
         public XPath2Expression? Expr;
         public string? Error;
+        /// <summary>The variables the expression refers to: only these are handed to the evaluator, whose cost grows with the number of variables it is given.</summary>
+        public System.Xml.XmlQualifiedName[] Vars = [];
     }
 
     private abstract class Item;
@@ -294,6 +296,8 @@ public sealed class SchematronSchema
         try
         {
             c.Expr = KitXPath.Compile(text, nsManager);
+            c.Vars = VarRefs.Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)
+                .Select(n => new System.Xml.XmlQualifiedName(n)).ToArray();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -422,6 +426,10 @@ public sealed class SchematronSchema
         parts.Add(sb.ToString());
         return parts;
     }
+
+    private static readonly Regex VarRefs = new(@"\$\s*([A-Za-z_][\w.\-]*)", RegexOptions.CultureInvariant);
+
+    private static readonly Dictionary<System.Xml.XmlQualifiedName, object> NoVars = new();
 
     private static readonly Regex LiteralDoc = new(@"\bdoc\(\s*'([^']+)'\s*\)", RegexOptions.CultureInvariant);
 
@@ -707,7 +715,14 @@ public sealed class SchematronSchema
     {
         var expr = c.Expr!;
         if (!exprs.TryGetValue(expr, out var mine)) exprs[expr] = mine = expr.Clone();
-        return mine.Evaluate(new NodeProvider(node), vars);
+        var given = NoVars;
+        if (c.Vars.Length > 0)
+        {
+            given = new Dictionary<System.Xml.XmlQualifiedName, object>(c.Vars.Length);
+            foreach (var v in c.Vars)
+                if (vars.TryGetValue(v, out var value)) given[v] = value;
+        }
+        return mine.Evaluate(new NodeProvider(node), given);
     }
 
     private Dictionary<XPath2Expression, XPath2Expression> RentClones()
