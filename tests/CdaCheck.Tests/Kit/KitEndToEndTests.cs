@@ -64,7 +64,7 @@ public class KitEndToEndTests
     {
         var samples = Path.Combine(TestPaths.TestData, "samples");
         var text = CliRunner.Invoke("validate", samples);
-        var line = CdaCheck.Core.Localization.Texts.Get(new ValidationOptions().Language, "kit.summary.notRun");
+        var line = CdaCheck.Core.Localization.Texts.Get(CdaCheck.Core.Localization.Lang.En, "kit.summary.notRun"); // CliRunner.Invoke runs under an English locale
         System.Text.RegularExpressions.Regex.Matches(text.Stdout, System.Text.RegularExpressions.Regex.Escape(line)).Count.ShouldBe(1);
         System.Text.RegularExpressions.Regex.IsMatch(text.Stdout, "KIT-[0-9]{3}").ShouldBeFalse();
         var json = CliRunner.Invoke("validate", "--format", "json", samples);

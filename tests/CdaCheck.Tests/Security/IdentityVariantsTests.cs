@@ -116,7 +116,7 @@ public class IdentityVariantsTests
                 foreach (var format in CdaCheck.Core.Indicators.IndicatorWriters.Formats)
                 {
                     var target = Path.Combine(dir.FullName, "indicators." + format);
-                    var run = CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2026-10",
+                    var run = CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2026-10", "--allow-any-month",
                         "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"),
                         "--mss", month.P("mss.csv"), "--identities", month.P("identities.csv"), "--documents-root", month.Root,
                         "--format", format, "-o", target);

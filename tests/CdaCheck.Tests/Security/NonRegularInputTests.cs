@@ -134,7 +134,7 @@ public sealed class NonRegularInputTests : IDisposable
         docs[2] = docs[2].Replace("cda/D02.xml", month.P("pipe.xml"), StringComparison.Ordinal);
         File.WriteAllLines(month.P("documents.csv"), docs);
         var output = P("month.json");
-        var t = Task.Run(() => CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2026-10",
+        var t = Task.Run(() => CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2026-10", "--allow-any-month",
             "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"),
             "--mss", month.P("mss.csv"), "--identities", month.P("identities.csv"), "--format", "json", "-o", output));
         var result = await t.WaitAsync(TimeSpan.FromSeconds(60)); // TimeoutException: blocked on a non-regular Fichier
