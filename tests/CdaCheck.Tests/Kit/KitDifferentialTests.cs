@@ -21,21 +21,21 @@ public class KitDifferentialTests(ITestOutputHelper output)
     private static IReadOnlyList<string> Examples() => Directory.GetFiles(KitTestEnv.ExamplesDir, "*.xml")
         .Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Layers at parity: IHE (1) and terminologie (4), identical on the 79 examples and 78 mutants.</summary>
+    /// <summary>Layers at parity: IHE (1), Modeles_ANS (3) and terminologie (4), identical on the 79 examples and 78 mutants.</summary>
     [SaxonTheory]
     [InlineData(1)]
+    [InlineData(3)]
     [InlineData(4)]
     public void Generic_layer_matches_Saxon_on_examples_and_mutants(int layer) => CompareLayer(layer);
 
     /// <summary>
     /// Layers not yet at parity: StrucMin (0: 149 of 157 documents identical; the 8 others differ only by the spaces
-    /// around a value-of in the message), ModelesDeContenusCDA (2) and Modeles_ANS (3), where some expressions do not
-    /// compile yet. Run with CDACHECK_KIT_DIFF_ALL=1.
+    /// around a value-of in the message) and ModelesDeContenusCDA (2), where some expressions do not compile yet.
+    /// Run with CDACHECK_KIT_DIFF_ALL=1.
     /// </summary>
     [SaxonTheory(pendingParity: true)]
     [InlineData(0)]
     [InlineData(2)]
-    [InlineData(3)]
     public void Pending_layer_matches_Saxon_on_examples_and_mutants(int layer) => CompareLayer(layer);
 
     private void CompareLayer(int layer)
