@@ -18,8 +18,9 @@ public static class EvidenceCommand
         var file = new Argument<string>("file") { Description = "A CDA document (N1, or N3 with embedded PDFs)." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the anonymised CDA.", Required = true };
         var allowTest = new Option<bool>("--allow-test-ins") { Description = "Accept INS under the test OIDs as qualified." };
+        var limit = new Option<string[]>("--limit") { Description = "Change a limit, NAME=VALUE (repeatable), as for validate; timeout-ms bounds the whole anonymisation (an overrun refuses, nothing written).", AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("evidence", "Write an anonymised copy for oSIS (identity replaced, PDF identity text removed, DataMatrix partly hidden); refuse when it would still leak.")
-            { file, output, allowTest };
+            { file, output, allowTest, limit };
         cmd.SetAction(pr =>
         {
             var path = pr.GetValue(file)!;
@@ -28,7 +29,13 @@ public static class EvidenceCommand
             if (!File.Exists(path)) { stderr.WriteLine($"error: no such file: {path}"); return CliApp.ExitUsage; }
             if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal))
             { stderr.WriteLine("error: OUT must differ from FILE"); return CliApp.ExitUsage; }
-            var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest) };
+            var limits = new Limits();
+            foreach (var l in pr.GetValue(limit) ?? [])
+            {
+                try { limits = limits.With(l); }
+                catch (ArgumentException ex) { stderr.WriteLine("error: --limit " + ex.Message); return CliApp.ExitUsage; }
+            }
+            var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest), Limits = limits };
             var bytes = Validator.ReadInput(path, options, out var refused);
             if (bytes is null)
             {
