@@ -19,8 +19,9 @@ public static class EvidenceCommand
         var file = new Argument<string>("file") { Description = Texts.Get(lang, "cli.evidence.file") };
         var output = new Option<string>("--output", "-o") { Description = Texts.Get(lang, "cli.evidence.output"), Required = true };
         var allowTest = new Option<bool>("--allow-test-ins") { Description = Texts.Get(lang, "cli.option.allowTestIns") };
+        var limit = new Option<string[]>("--limit") { Description = Texts.Get(lang, "cli.evidence.limit"), AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("evidence", Texts.Get(lang, "cli.evidence.description"))
-            { file, output, allowTest };
+            { file, output, allowTest, limit };
         cmd.SetAction(pr =>
         {
             var path = pr.GetValue(file)!;
@@ -30,7 +31,13 @@ public static class EvidenceCommand
             if (!File.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
             if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal))
             { stderr.WriteLine(Texts.Get(lang, "cli.evidence.sameFile")); return CliApp.ExitUsage; }
-            var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest), Language = lang };
+            var limits = new Limits();
+            foreach (var l in pr.GetValue(limit) ?? [])
+            {
+                try { limits = limits.With(l); }
+                catch (ArgumentException ex) { stderr.WriteLine(Texts.Format(lang, "cli.error", "--limit " + ex.Message)); return CliApp.ExitUsage; }
+            }
+            var options = new ValidationOptions { AllowTestIns = pr.GetValue(allowTest), Limits = limits, Language = lang };
             var bytes = Validator.ReadInput(path, options, out var refused);
             if (bytes is null)
             {

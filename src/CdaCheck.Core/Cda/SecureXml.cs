@@ -109,7 +109,7 @@ public static class SecureXml
     {
         try
         {
-            using var reader = XmlReader.Create(stream, Settings(limits));
+            using var reader = XmlReader.Create(new BudgetedStream(stream), Settings(limits));
             var doc = XDocument.Load(reader, LoadOptions.SetLineInfo);
             var depth = MaxDepth(doc, limits.MaxXmlDepth + 1);
             if (depth > limits.MaxXmlDepth)

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using CdaCheck.Core.Validation;
 
 namespace CdaCheck.Core.Evidence;
 
@@ -140,21 +142,44 @@ public static class CdaAnonymiser
             return p;
         });
 
-    /// <summary>Replaces original identity values left in other text nodes and attributes (word-bounded, case-insensitive), base64 data excluded.</summary>
+    /// <summary>
+    /// Replaces original identity values left in other text nodes and attributes (case-insensitive, not glued to a
+    /// letter or digit on either side), base64 data excluded. One pass per string for all the values: at each
+    /// position that starts a word, the distinct value lengths are tried longest first in a case-insensitive set,
+    /// so the cost is the text length times the number of distinct lengths, not times the number of values.
+    /// </summary>
     private static int ReplaceElsewhere(XElement root, List<(string Original, string Placeholder)> reps)
     {
-        var usable = reps.Where(r => r.Original.Length >= 3 && r.Original != r.Placeholder)
-            .OrderByDescending(r => r.Original.Length).ToList();
-        if (usable.Count == 0) return 0;
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (o, p) in reps.Where(r => r.Original.Length >= 3 && r.Original != r.Placeholder).OrderByDescending(r => r.Original.Length))
+            map.TryAdd(o, p);
+        if (map.Count == 0) return 0;
+        var lengths = map.Keys.Select(k => k.Length).Distinct().OrderByDescending(l => l).ToArray();
+        var lookup = map.GetAlternateLookup<ReadOnlySpan<char>>();
         int n = 0;
+        static bool Word(char c) => char.IsLetter(c) || char.IsNumber(c);
         string Fix(string s)
         {
-            foreach (var (o, p) in usable)
+            if (s.Length < lengths[^1]) return s;
+            StringBuilder? sb = null;
+            int copied = 0;
+            for (int i = 0; i + lengths[^1] <= s.Length; i++)
             {
-                var rx = new Regex(@"(?<![\p{L}\p{N}])" + Regex.Escape(o) + @"(?![\p{L}\p{N}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-                s = rx.Replace(s, _ => { n++; return p; });
+                Budget.Poll();
+                if (i > 0 && Word(s[i - 1])) continue;
+                foreach (var len in lengths)
+                {
+                    if (i + len > s.Length || i + len < s.Length && Word(s[i + len])) continue;
+                    if (!lookup.TryGetValue(s.AsSpan(i, len), out var p)) continue;
+                    (sb ??= new StringBuilder(s.Length)).Append(s, copied, i - copied).Append(p);
+                    copied = i + len;
+                    i = copied - 1;
+                    n++;
+                    break;
+                }
             }
-            return s;
+            if (sb is null) return s;
+            return sb.Append(s, copied, s.Length - copied).ToString();
         }
         foreach (var e in root.DescendantsAndSelf())
         {

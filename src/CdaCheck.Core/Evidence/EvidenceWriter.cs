@@ -45,6 +45,20 @@ public static class EvidenceWriter
     public static EvidenceOutcome Create(byte[] cda, ReferenceData data, ValidationOptions? options = null)
     {
         options ??= new ValidationOptions();
+        // one time budget for the whole run (--limit timeout-ms, as for validate): an overrun refuses, nothing is written
+        var ctx = new ValidationContext(data, options);
+        using var ambient = ctx.Enter();
+        try { return CreateWithin(cda, data, options, ctx); }
+        catch (BudgetExceededException ex)
+        {
+            var r = new EvidenceOutcome();
+            r.Refusals.Add(CdaCheck.Core.Localization.Texts.Format(options.Language, "evidence.refused.budget", ex.BudgetMs));
+            return r;
+        }
+    }
+
+    private static EvidenceOutcome CreateWithin(byte[] cda, ReferenceData data, ValidationOptions options, ValidationContext ctx)
+    {
         var stats = new EvidenceStats();
         var limits = options.Limits;
         var sink = new FindingSink(options);
@@ -69,7 +83,8 @@ public static class EvidenceWriter
         if (ids.IsEmpty) return Refuse("no patient identity found in recordTarget: nothing to anonymise");
 
         // the validation limits and time budget bound the anonymisation too (a budget overrun refuses)
-        var pdfOptions = PdfReadOptions.From(new ValidationContext(data, options));
+        ctx.CheckBudget();
+        var pdfOptions = PdfReadOptions.From(ctx);
         var pdfOutputs = new List<byte[]>();
         bool hadSymbol = false;
         foreach (var e in root.Descendants().Where(IsPdf).ToList())
@@ -122,7 +137,10 @@ public static class EvidenceWriter
 
         // 2. the evidence profile
         var vopt = new ValidationOptions { Profile = Profile.Evidence, AllowTestIns = options.AllowTestIns, Limits = limits, Language = options.Language };
-        var validation = new Validator(data, vopt).Validate("evidence.xml", output);
+        ctx.CheckBudget();
+        var validation = new Validator(data, vopt).Validate("evidence.xml", output); // its own context (evidence profile); the ambient budget stays this run's
+        if (validation.Findings.FirstOrDefault(f => f.RuleId == SecurityRules.TimeBudgetExceeded.Id) is not null)
+            throw new BudgetExceededException(limits.DocumentTimeoutMs);
         result.Validation = validation;
         foreach (var f in validation.Findings)
         {

@@ -66,10 +66,15 @@ public sealed class IdentityValues
         if (n.Length >= 3) Add(_cdaOnly, n);
     }
 
-    private static void Add(List<string> list, string v)
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    private void Add(List<string> list, string v)
     {
-        if (!list.Contains(v, StringComparer.Ordinal)) list.Add(v);
+        // no duplicate within a list (a set per list, tagged, instead of a linear search: many ids stay linear)
+        if (_seen.Add(ListTag(list) + v)) list.Add(v);
     }
+
+    private char ListTag(List<string> list) => ReferenceEquals(list, _numbers) ? 'N' : ReferenceEquals(list, _names) ? 'A' : 'C';
 
     public static string Compact(string s)
     {

@@ -1025,7 +1025,10 @@ public sealed class ContentInterpreter
             // fast path: 8-bit RGB, integer luminance (0.299, 0.587, 0.114 in 1/256ths)
             long need = (long)w * h * 3;
             for (long i = 0, o = 0; o < gray.LongLength; i += 3, o++)
+            {
+                if ((o & 0xFFFF) == 0) _budget?.Invoke();
                 gray[o] = i + 2 < data.LongLength && i + 2 < need ? (byte)((77 * data[i] + 150 * data[i + 1] + 29 * data[i + 2] + 128) >> 8) : (byte)255;
+            }
             return gray;
         }
         if (bpc == 8 && defaultDecode && cs.Kind == PdfColorSpace.Family.Gray && !mask)
@@ -1036,9 +1039,11 @@ public sealed class ContentInterpreter
             return gray;
         }
         Span<double> comps = stackalloc double[nComp];
+        long sincePixels = 0;
         for (int y = 0; y < h; y++)
         {
-            if ((y & 63) == 0) _budget?.Invoke();
+            sincePixels += w;
+            if (sincePixels >= 0x10000) { sincePixels = 0; _budget?.Invoke(); }
             long rowStart = y * rowBytes;
             if (rowStart >= data.Length) { gray.AsSpan(y * w).Fill(255); break; }
             var row = data.AsSpan((int)rowStart, (int)Math.Min(rowBytes, data.Length - rowStart));

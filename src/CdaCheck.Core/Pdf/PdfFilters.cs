@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using CdaCheck.Core.Validation;
 
 namespace CdaCheck.Core.Pdf;
 
@@ -180,6 +181,7 @@ public static class PdfFilters
         {
             while (true)
             {
+                Budget.Check(); // one clock read per 16 KiB of output
                 int n;
                 if (output.LongLength - pos >= InflateChunk)
                 {
@@ -245,8 +247,11 @@ public static class PdfFilters
         var output = new byte[(long)rows * rowBytes];
         var prev = new byte[rowBytes];
         int outPos = 0;
+        long sinceBudget = 0;
         for (int r = 0, inPos = 0; r < rows; r++)
         {
+            sinceBudget += rowBytes;
+            if (sinceBudget >= 0x10000) { sinceBudget = 0; Budget.Check(); }
             int type = data[inPos++];
             int len = Math.Min(rowBytes, data.Length - inPos);
             var row = output.AsSpan(outPos, rowBytes);
@@ -281,10 +286,13 @@ public static class PdfFilters
     {
         var o = (byte[])data.Clone();
         int rows = (o.Length + rowBytes - 1) / rowBytes;
+        long sinceBudget = 0;
         for (int r = 0; r < rows; r++)
         {
             var row = o.AsSpan(r * rowBytes, Math.Min(rowBytes, o.Length - r * rowBytes)); // the last row may be partial
             int len = row.Length;
+            sinceBudget += len;
+            if (sinceBudget >= 0x10000) { sinceBudget = 0; Budget.Check(); }
             if (bpc == 8)
             {
                 for (int i = colors; i < len; i++) row[i] += row[i - colors];
@@ -336,8 +344,10 @@ public static class PdfFilters
         int next = 258, codeLen = 9, prev = -1;
         int bitPos = 0, totalBits = data.Length * 8;
         var tmp = new byte[4096];
+        int sinceBudget = 0;
         while (bitPos + codeLen <= totalBits)
         {
+            if (++sinceBudget == Budget.Every) { sinceBudget = 0; Budget.Check(); }
             int code = 0;
             for (int i = 0; i < codeLen; i++, bitPos++)
                 code = (code << 1) | ((data[bitPos >> 3] >> (7 - (bitPos & 7))) & 1);
@@ -409,6 +419,7 @@ public static class PdfFilters
         int n = 0;
         for (int i = start; i < data.Length; i++)
         {
+            if ((i & 0xFFFF) == 0) Budget.Check();
             byte b = data[i];
             if (b == '~') break;
             if (PdfLexer.IsWhite(b)) continue;
@@ -436,9 +447,10 @@ public static class PdfFilters
     public static byte[] RunLength(ReadOnlySpan<byte> data, long maxBytes)
     {
         var o = new List<byte>(data.Length * 2);
-        int i = 0;
+        int i = 0, runs = 0;
         while (i < data.Length)
         {
+            if ((++runs & 0xFFF) == 0) Budget.Check();
             int len = data[i++];
             if (len == 128) break;
             if (len < 128)

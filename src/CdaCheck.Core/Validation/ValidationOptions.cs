@@ -72,7 +72,7 @@ public sealed record Limits
     /// <summary>Most PDF objects, pages and nesting depth.</summary>
     public int MaxPdfObjects { get; init; } = 500_000;
     public int MaxPdfDepth { get; init; } = 64;
-    /// <summary>Wall-clock budget for one document (milliseconds).</summary>
+    /// <summary>Time budget for one document (milliseconds of the validating thread's CPU time on Linux, wall time elsewhere; see ValidationContext).</summary>
     public int DocumentTimeoutMs { get; init; } = 10_000;
 
     /// <summary>The names accepted by <see cref="With"/> (the CLI's <c>--limit NAME=VALUE</c>), with their current values.</summary>

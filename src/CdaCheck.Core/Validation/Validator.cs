@@ -111,6 +111,7 @@ public sealed class Validator
         };
         var sink = new FindingSink(Options, entry);
         var ctx = parent ?? new ValidationContext(Data, Options);
+        using var ambient = ctx.Enter();
         try
         {
             var head = bytes.AsSpan(0, Math.Min(bytes.Length, 1024));

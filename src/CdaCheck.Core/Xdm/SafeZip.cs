@@ -149,7 +149,7 @@ public static class SafeZip
         long perEntry = Math.Min(Math.Min(limits.MaxEmbeddedBytes, limits.MaxDecompressedBytes), Array.MaxLength);
         long compressed = Math.Max(entry.CompressedLength, 1);
         // zip64 sizes are unsigned 64-bit: one above long.MaxValue arrives negative and must count as huge, not as 0
-        if (entry.Length < 0 || entry.Length > perEntry)
+        if (entry.Length < 0 || entry.CompressedLength < 0 || entry.Length > perEntry)
         {
             sink.Report(ZipRules.EntryTooLarge, loc, perEntry);
             return null;
