@@ -88,15 +88,15 @@ public static class IndicatorsCommand
             if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine(Texts.Format(lang, "cli.indicators.noDocumentsRoot", docRoot)); return CliApp.ExitError; }
             var request = new IndicatorRequest(prog, year, mon)
             {
-                Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess),
+                Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess), Language = lang,
             };
             try
             {
                 var aliases = ColumnAliases.Load(data);
                 if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns);
                 var inputs = InputReader.Read(new InputPaths(venuesPath, documentsPath, tracesPath, pr.GetValue(mss), pr.GetValue(identities)),
-                    new InputOptions { Aliases = aliases, Data = data });
-                var gate = new ConformanceGate(data, docRoot);
+                    new InputOptions { Aliases = aliases, Data = data, Language = lang });
+                var gate = new ConformanceGate(data, docRoot, language: lang);
                 var report = new IndicatorEngine(gate).Compute(request, inputs, defs);
                 if (outPath is not null)
                 {
