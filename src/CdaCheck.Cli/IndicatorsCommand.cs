@@ -93,7 +93,7 @@ public static class IndicatorsCommand
             try
             {
                 var aliases = ColumnAliases.Load(data);
-                if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns);
+                if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns, lang);
                 var inputs = InputReader.Read(new InputPaths(venuesPath, documentsPath, tracesPath, pr.GetValue(mss), pr.GetValue(identities)),
                     new InputOptions { Aliases = aliases, Data = data, Language = lang });
                 var gate = new ConformanceGate(data, docRoot, language: lang);

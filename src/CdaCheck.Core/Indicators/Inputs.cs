@@ -199,7 +199,7 @@ public static class InputReader
         {
             var full = System.IO.Path.GetFullPath(path);
             if (!books.TryGetValue(full, out var b))
-                books[full] = b = XlsxWorkbook.Open(path, options.Data ?? ReferenceData.Load(), options.Limits);
+                books[full] = b = XlsxWorkbook.Open(path, options.Data ?? ReferenceData.Load(), options.Limits, options.Language);
             return b;
         }
     }
@@ -315,14 +315,14 @@ public static class InputReader
             sheet = sheet is null ? ChooseSheet(book, role, required, options, alias) : book.FindSheet(sheet)
                 ?? throw new IndicatorInputException(book.File, null, Tx(options, "ind.input.noSheet", sheet, string.Join(", ", book.SheetNames)));
             display = book.File + "[" + sheet + "]";
-            table = CsvTable.Stream(book.Rows(sheet), display, required, inputs.Errors, handler, alias);
+            table = CsvTable.Stream(book.Rows(sheet), display, required, inputs.Errors, handler, alias, options.Language);
         }
         else
         {
             display = Path.GetFileName(path);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16);
-            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias);
+            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language);
         }
         inputs.Errors.AddRange(rowErrors);
         inputs.Files.Add(new InputFileSummary(table?.File ?? display, role, table?.RowCount ?? 0, rejected));
