@@ -171,4 +171,28 @@ public class IndicatorLanguageTests(MonthFixture month, ITestOutputHelper output
         ShouldHaveNone(notes(Lang.Fr, fr), EnglishPhrases, "French engine notes");
         ShouldHaveNone(notes(Lang.En, en), FrenchPhrases, "English engine notes");
     }
+
+    [Fact]
+    public void Input_errors_that_stop_the_run_speak_the_language_asked_for()
+    {
+        var noColumn = Path.Combine(month.Folder, $"venues-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(noColumn, "IPP;N° venue\nP1;V1\n");
+        var notBook = Path.Combine(month.Folder, $"book-{Guid.NewGuid():N}.xlsx");
+        File.WriteAllText(notBook, "not a zip");
+        string[] Args(string venues, string lang) =>
+        [
+            "indicators", "--program", "hopen2", "--month", "2026-10", "--allow-any-month", "--venues", venues,
+            "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"), "--lang", lang,
+        ];
+        var fr = CliRunner.InvokeWith(CliRunner.English, Args(noColumn, "fr"));
+        var en = CliRunner.InvokeWith(CliRunner.French, Args(noColumn, "en"));
+        fr.ExitCode.ShouldBe(2);
+        en.ExitCode.ShouldBe(2);
+        fr.Stderr.ShouldContain("colonne(s) manquante(s) : ");
+        fr.Stderr.ShouldContain("--columns FICHIER");
+        en.Stderr.ShouldContain("missing column(s): ");
+        en.Stderr.ShouldContain("--columns FILE");
+        CliRunner.InvokeWith(CliRunner.English, Args(notBook, "fr")).Stderr.ShouldContain("ce n'est pas un classeur .xlsx");
+        CliRunner.InvokeWith(CliRunner.French, Args(notBook, "en")).Stderr.ShouldContain("not an .xlsx workbook");
+    }
 }
