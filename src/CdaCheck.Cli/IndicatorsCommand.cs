@@ -89,18 +89,18 @@ public static class IndicatorsCommand
             if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine(Texts.Format(lang, "cli.indicators.noDocumentsRoot", docRoot)); return CliApp.ExitError; }
             var request = new IndicatorRequest(prog, year, mon)
             {
-                Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess),
+                Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess), Language = lang,
             };
             try
             {
                 var aliases = ColumnAliases.Load(data);
-                if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns);
+                if (pr.GetValue(columns) is { } mapping) aliases = aliases.WithUserMapping(mapping, InputReader.CanonicalColumns, lang);
                 var inputs = InputReader.Read(new InputPaths(venuesPath, documentsPath, tracesPath, pr.GetValue(mss), pr.GetValue(identities)),
-                    new InputOptions { Aliases = aliases, Data = data });
+                    new InputOptions { Aliases = aliases, Data = data, Language = lang });
                 Core.Kit.OfficialKit? kit = null;
                 var kitFolder = KitCommand.Resolve(pr.GetValue(kitOption), Environment.GetEnvironmentVariable);
                 if (kitFolder is not null && (kit = KitCommand.Load(kitFolder, data, stderr, lang)) is null) return CliApp.ExitError;
-                var gate = new ConformanceGate(data, docRoot, kit: kit);
+                var gate = new ConformanceGate(data, docRoot, kit: kit, language: lang);
                 var report = new IndicatorEngine(gate).Compute(request, inputs, defs);
                 if (outPath is not null)
                 {

@@ -89,15 +89,16 @@ public sealed class ColumnAliases
     /// <c>canonical column=header as in the file</c> (or <c>role.canonical=header</c> for one extraction only).
     /// A canonical column that no extraction has, or a line without '=', stops the run (exit 2).
     /// </summary>
-    public ColumnAliases WithUserMapping(string path, IReadOnlyDictionary<string, string[]> canonicalByRole)
+    public ColumnAliases WithUserMapping(string path, IReadOnlyDictionary<string, string[]> canonicalByRole, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr)
     {
+        string T(string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(lang, key, args);
         var copy = new ColumnAliases { Version = Version };
         foreach (var (role, m) in _byRole) copy._byRole[role] = new Dictionary<string, string>(m, StringComparer.Ordinal);
         foreach (var (role, s) in _sheets) copy._sheets[role] = s;
         var name = Path.GetFileName(path);
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
-        if (info.Length > 1 << 20) throw new IndicatorInputException(name, null, "a column mapping file is at most 1 MB");
+        if (info.Length > 1 << 20) throw new IndicatorInputException(name, null, T("ind.columns.tooLarge"));
         int line = 0;
         var user = new List<(string Role, string Key, string Canonical)>();
         foreach (var raw in File.ReadLines(path))
@@ -106,7 +107,7 @@ public sealed class ColumnAliases
             var l = raw.Trim().TrimStart('\uFEFF');
             if (l.Length == 0 || l[0] == '#') continue;
             int eq = l.IndexOf('=');
-            if (eq <= 0 || eq == l.Length - 1) throw new IndicatorInputException(name, line, "expected 'canonical column=header as in your file'");
+            if (eq <= 0 || eq == l.Length - 1) throw new IndicatorInputException(name, line, T("ind.columns.expected"));
             var left = l[..eq].Trim();
             var header = l[(eq + 1)..].Trim();
             string[] roles = Roles;
@@ -124,7 +125,7 @@ public sealed class ColumnAliases
                     known = true;
                     user.Add((role, Key(header), canonical));
                 }
-            if (!known) throw new IndicatorInputException(name, line, $"'{left}' is not a column of the extractions (see docs/indicators.md, Inputs)");
+            if (!known) throw new IndicatorInputException(name, line, T("ind.columns.unknown", left));
         }
         // the user's lines win over the table's aliases
         foreach (var (role, key, canonical) in user) copy.Map(role)[key] = canonical;

@@ -77,6 +77,8 @@ internal sealed class Reasons
 
     public int Count => Ids.Count;
 
+    public string T(string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(Language, key, args);
+
     public GateResult Result(bool conformant, string? file) =>
         new(Ids.Count == 0 && conformant, Ids.ToArray(), file) { Messages = Messages.ToArray() };
 }
@@ -100,22 +102,27 @@ public sealed class ConformanceGate
     private readonly ConcurrentDictionary<(string Path, GateMode Mode), ValidatedFile> _validated = new();
 
     /// <param name="kit">The official ANS kit (<c>--kit</c>): its errors also keep a document out of the counts.</param>
-    public ConformanceGate(ReferenceData data, string? documentsRoot, Func<string, byte[], GateMode, DocumentResult>? validate = null, Kit.OfficialKit? kit = null)
+    public ConformanceGate(ReferenceData data, string? documentsRoot, Func<string, byte[], GateMode, DocumentResult>? validate = null, Kit.OfficialKit? kit = null,
+        CdaCheck.Core.Localization.Lang language = CdaCheck.Core.Localization.Lang.Fr)
     {
+        Language = language;
         _kinds = SegurKinds.From(data);
         _documentsRoot = documentsRoot;
         _index = new Lazy<Dictionary<string, string>>(BuildIndex);
         if (validate is null)
         {
-            var dmp = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Kit = kit });
-            var hist = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Historical = true, Kit = kit });
-            var mss = new Validator(data, new ValidationOptions { Profile = Profile.Mss, Kit = kit });
+            var dmp = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Kit = kit, Language = language });
+            var hist = new Validator(data, new ValidationOptions { Profile = Profile.Dmp, Historical = true, Kit = kit, Language = language });
+            var mss = new Validator(data, new ValidationOptions { Profile = Profile.Mss, Kit = kit, Language = language });
             validate = (path, bytes, mode) => (mode switch { GateMode.DmpHistorical => hist, GateMode.Mss => mss, _ => dmp }).Validate(path, bytes);
         }
         _validate = validate;
     }
 
     public SegurKinds Kinds => _kinds;
+
+    /// <summary>Language of the gate's messages and of the validation findings it quotes.</summary>
+    public CdaCheck.Core.Localization.Lang Language { get; }
 
     private readonly ConcurrentDictionary<string, SegurKind?> _kindOfCode = new(StringComparer.Ordinal);
 
@@ -190,8 +197,8 @@ public sealed class ConformanceGate
     /// <summary>Gate for a document credited by a DMP trace.</summary>
     public GateResult CheckDocument(string localId, string? path, string? traceCode, IndicatorDefinition ind, bool historical)
     {
-        var reasons = new Reasons();
-        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, localId, "neither the Fichier column nor --documents-root gives it"); return reasons.Result(false, null); }
+        var reasons = new Reasons { Language = Language };
+        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, localId, reasons.T("ind.gate.noFileGiven")); return reasons.Result(false, null); }
         ValidatedFile r;
         try { r = Validate(path, historical ? GateMode.DmpHistorical : GateMode.Dmp); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -203,9 +210,9 @@ public sealed class ConformanceGate
         var cda = r.Cdas.Count > 0 ? r.Cdas[0] : null;
         if (cda is not null)
         {
-            if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch, localId, cda.TypeCode ?? "(none)", traceCode);
+            if (traceCode is not null && cda.TypeCode != traceCode) reasons.Add(IndicatorRules.CodeMismatch, localId, cda.TypeCode ?? reasons.T("ind.gate.none"), traceCode);
             var kind = KindOf(cda.TypeCode);
-            if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch, localId, cda.TypeCode ?? "(none)", ind.Kind);
+            if (ind.Kind is not null and not "*" && kind?.Id != ind.Kind) reasons.Add(IndicatorRules.KindMismatch, localId, cda.TypeCode ?? reasons.T("ind.gate.none"), ind.Kind);
             CheckLevel(localId, cda, ind, reasons);
             CheckIns(localId, cda, reasons);
             if (!historical && (kind?.DataMatrixRequired ?? false) && cda.DataMatrix is DataMatrixStatus.Absent or DataMatrixStatus.LocatedUndecodable && !cda.DataMatrixError)
@@ -218,9 +225,9 @@ public sealed class ConformanceGate
     /// <summary>Gate for an MSSanté attachment (IHE_XDM.ZIP, .eml or a CDA file): every CDA it holds must pass.</summary>
     public GateResult CheckAttachment(string messageId, string? attachment, string? path, IndicatorDefinition ind)
     {
-        var reasons = new Reasons();
+        var reasons = new Reasons { Language = Language };
         if (attachment is null) { reasons.Add(IndicatorRules.NoAttachment, messageId); return reasons.Result(false, null); }
-        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, messageId, "no such file: " + Path.GetFileName(attachment)); return reasons.Result(false, null); }
+        if (path is null) { reasons.Add(IndicatorRules.FileNotFound, messageId, reasons.T("ind.gate.noSuchFile", Path.GetFileName(attachment))); return reasons.Result(false, null); }
         ValidatedFile r;
         try { r = Validate(path, GateMode.Mss); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -249,9 +256,9 @@ public sealed class ConformanceGate
         if (ind.RequiredLevel is not null)
         {
             if (cda.Level != ind.RequiredLevel || ind.RequirePdf && !cda.HasPdf)
-                reasons.Add(IndicatorRules.BioNotN3, id, cda.Level ?? "unknown", cda.Level == ind.RequiredLevel ? " without PDF" : "");
+                reasons.Add(IndicatorRules.BioNotN3, id, cda.Level ?? reasons.T("ind.gate.unknown"), cda.Level == ind.RequiredLevel ? reasons.T("ind.gate.withoutPdf") : "");
         }
-        else if (cda.Level is not ("N1" or "N3")) reasons.Add(IndicatorRules.LevelTooLow, id, cda.Level ?? "unknown");
+        else if (cda.Level is not ("N1" or "N3")) reasons.Add(IndicatorRules.LevelTooLow, id, cda.Level ?? reasons.T("ind.gate.unknown"));
     }
 
     private static void CheckIns(string id, CdaFacts cda, Reasons reasons)
@@ -259,7 +266,7 @@ public sealed class ConformanceGate
         switch (cda.Ins)
         {
             case InsStatus.Qualified: break;
-            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns, id, cda.InsOid ?? "(unknown)"); break;
+            case InsStatus.QualifiedTest: reasons.Add(IndicatorRules.TestIns, id, cda.InsOid ?? reasons.T("ind.gate.unknown")); break;
             case InsStatus.Absent: reasons.Add(IndicatorRules.InsMissing, id); break;
             default: reasons.Add(IndicatorRules.InsNotQualified, id, cda.Ins.ToWire()); break;
         }

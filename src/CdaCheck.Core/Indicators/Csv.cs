@@ -355,8 +355,8 @@ public sealed class CsvTable
     /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
     /// </summary>
     public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
-        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null) =>
-        Stream(CsvReader.Read(reader, displayName, errors), displayName, required, errors, bind, alias);
+        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr) =>
+        Stream(CsvReader.Read(reader, displayName, errors), displayName, required, errors, bind, alias, lang);
 
     /// <summary>
     /// The same over records already split (an .xlsx sheet's rows): the first record is the header.
@@ -364,10 +364,10 @@ public sealed class CsvTable
     /// (the alias table and the user's mapping); a header matching a canonical column exactly wins over an alias.
     /// </summary>
     public static CsvTable? Stream(IEnumerable<CsvRecord> records, string displayName, IReadOnlyList<string> required, List<InputError> errors,
-        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null)
+        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr)
     {
         using var e = records.GetEnumerator();
-        if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, "empty file (no header row)")); return null; }
+        if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, CdaCheck.Core.Localization.Texts.Get(lang, "ind.csv.emptyFile"))); return null; }
         var header = e.Current;
         var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
         for (int i = 0; i < header.Fields.Count; i++)
@@ -381,7 +381,7 @@ public sealed class CsvTable
         var missing = required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList();
         if (missing.Count > 0)
         {
-            errors.Add(new InputError(displayName, header.Line, "missing column(s): " + string.Join(", ", missing)));
+            errors.Add(new InputError(displayName, header.Line, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.missingColumns", string.Join(", ", missing))));
             return null;
         }
         var table = new CsvTable(displayName, cols, new List<CsvRecord>());
@@ -402,9 +402,9 @@ public sealed class CsvTable
         }
         table.RowCount = count;
         if (badUtf8 is { } l1)
-            errors.Add(new InputError(displayName, l1, "byte sequences that are not valid UTF-8 were replaced (U+FFFD); values holding them will not match", CsvRules.InvalidUtf8.Id));
+            errors.Add(new InputError(displayName, l1, CdaCheck.Core.Localization.Texts.Get(lang, "ind.csv.invalidUtf8"), CsvRules.InvalidUtf8.Id));
         if (formula is { } l2)
-            errors.Add(new InputError(displayName, l2, "a cell starts with = + - or @ (a spreadsheet would run it as a formula): neutralised in CSV and XLSX exports, row kept", CsvRules.FormulaCell.Id));
+            errors.Add(new InputError(displayName, l2, CdaCheck.Core.Localization.Texts.Get(lang, "ind.csv.formulaCell"), CsvRules.FormulaCell.Id));
         return table;
     }
 }

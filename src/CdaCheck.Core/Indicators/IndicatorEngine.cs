@@ -33,6 +33,8 @@ public sealed class IndicatorEngine(ConformanceGate gate)
     private sealed class Context
     {
         public required IndicatorRequest Request { get; init; }
+        /// <summary>A text of the run's language (<see cref="IndicatorRequest.Language"/>).</summary>
+        public string T(string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(Request.Language, key, args);
         public required IndicatorInputs Inputs { get; init; }
         public required ProgramDefinition Program { get; init; }
         public Dictionary<string, Venue> VenueByNo { get; } = new(StringComparer.Ordinal);
@@ -108,7 +110,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         {
             ctx.DocById[d.LocalId] = d;
             if (d.Venue is not null && !ctx.VenueByNo.ContainsKey(d.Venue))
-                ctx.Warnings.Add(new InputError(ctx.FileOf("documents"), d.Line, "the 'N° venue' of this document is not in the venues file"));
+                ctx.Warnings.Add(new InputError(ctx.FileOf("documents"), d.Line, ctx.T("ind.warn.docVenueUnknown")));
             if (d.Venue is not null) Add(ctx.DocsByVenue, d.Venue, d);
         }
         // a month's traces use a handful of statuses and type codes: each is normalised and classified once
@@ -134,9 +136,9 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             if (t.TypeCode is { } code && !kindOf.TryGetValue(code, out kind)) kindOf[code] = kind = gate.KindOf(code)?.Id;
             var info = new TraceInfo(t, doc, venue, ipp, kind);
             if (venue is null)
-                ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "SUCCES trace without 'N° séjour' for a document absent from the documents file: it credits no séjour (kept for DS1.4 and document counts)"));
+                ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, ctx.T("ind.warn.traceNoStay")));
             else if (!venueKnown)
-                ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, "the séjour of this SUCCES trace is not in the venues file: it credits no séjour"));
+                ctx.Warnings.Add(new InputError(ctx.FileOf("traces"), t.Line, ctx.T("ind.warn.traceStayUnknown")));
             if (venue is not null) Add(ctx.TracesByVenue, venue, info);
             Add(ctx.TracesByDoc, t.LocalId, info, 1); // most documents have one trace
             if (ipp is not null) Add(ctx.TracesByIpp, ipp, info);
@@ -146,7 +148,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var ipp = m.Ipp ?? (m.Venue is not null && ctx.VenueByNo.TryGetValue(m.Venue, out var v) ? v.Ipp : null);
             var info = new MsgInfo(m, ipp);
             if (m.Venue is not null && !ctx.VenueByNo.ContainsKey(m.Venue))
-                ctx.Warnings.Add(new InputError(ctx.FileOf("mss"), m.Line, "the 'N° venue' of this message is not in the venues file: it credits no séjour"));
+                ctx.Warnings.Add(new InputError(ctx.FileOf("mss"), m.Line, ctx.T("ind.warn.mssVenueUnknown")));
             ctx.Messages.Add(info);
             if (m.Venue is not null) Add(ctx.MessagesByVenue, m.Venue, info);
             else if (ipp is not null) Add(ctx.MessagesByIppWithoutVenue, ipp, info);
@@ -304,7 +306,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 break;
             }
             default:
-                r.Note = "population '" + def.Population + "' is not computed by this version";
+                r.Note = ctx.T("ind.note.populationNotComputed", def.Population);
                 break;
         }
         int raw = r.Units.Count(u => u.InDenominator);
@@ -345,26 +347,26 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         foreach (var v in ctx.Inputs.Venues)
             if (v.Entry <= ctx.Request.End && (v.Exit ?? DateOnly.MaxValue) >= ctx.Request.Start) active.Add(v.Ipp);
         if (!ctx.Inputs.HasIdentities && !ctx.Inputs.VenuesHaveInsQualified)
-            r.Note = "no identities file and no 'INS qualifiée' column: P1.01 cannot be computed";
+            r.Note = ctx.T("ind.note.noIdentities");
         foreach (var ipp in active)
         {
             var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = ipp, Ipp = ipp };
             r.Units.Add(unit);
             if (ctx.Inputs.HasIdentities)
             {
-                if (!ctx.IdentityByIpp.TryGetValue(ipp, out var id)) { unit.Note = "IPP absent from the identities file"; continue; }
-                if (id.Fictitious) { unit.InDenominator = false; unit.Exclusion = "identité fictive"; continue; }
-                if (id.Doubtful) { unit.InDenominator = false; unit.Exclusion = "identité douteuse"; continue; }
+                if (!ctx.IdentityByIpp.TryGetValue(ipp, out var id)) { unit.Note = ctx.T("ind.note.ippNotInIdentities"); continue; }
+                if (id.Fictitious) { unit.InDenominator = false; unit.Exclusion = ctx.T("ind.excl.fictitious"); continue; }
+                if (id.Doubtful) { unit.InDenominator = false; unit.Exclusion = ctx.T("ind.excl.doubtful"); continue; }
                 // "disposant d'une INS": the INS was retrieved (récupérée or qualifiée); provisoire and validée have none
                 var status = IdentityStatus(id.Status);
                 if (status is not ("qualifiee" or "recuperee"))
                 {
                     unit.InDenominator = false;
-                    unit.Exclusion = "ne dispose pas d'une INS (statut " + (id.Status ?? "vide") + ")";
+                    unit.Exclusion = ctx.T("ind.excl.noIns", id.Status ?? ctx.T("ind.excl.statusEmpty"));
                     continue;
                 }
                 unit.Counted = unit.Naive = status == "qualifiee";
-                if (!unit.Counted) unit.Note = "statut: " + id.Status;
+                if (!unit.Counted) unit.Note = ctx.T("ind.note.status", id.Status);
             }
             else if (ctx.Inputs.VenuesHaveInsQualified)
                 unit.Counted = unit.Naive = ctx.VenuesByIpp[ipp].Exists(v => v.InsQualified == true);
@@ -410,7 +412,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             {
                 var norm = CsvReader.NormalizeValue(v.Activity);
                 var sd = p.Stays.FirstOrDefault(s => s.Aliases.Contains(norm));
-                if (sd is null) errors.Add(new InputError(venuesFile, v.Line, $"unknown 'Activité' '{(v.Activity.Length > 30 ? v.Activity[..30] : v.Activity)}': counted as {p.DefaultActivity}"));
+                if (sd is null) errors.Add(new InputError(venuesFile, v.Line, ctx.T("ind.warn.unknownActivity", v.Activity.Length > 30 ? v.Activity[..30] : v.Activity, p.DefaultActivity)));
                 else act = sd.Activity;
             }
             Add(byActivity, act, v);
@@ -523,10 +525,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 // of séjours and of external consultations (ACE): the unit is the report, not the séjour
                 var inStay = ctx.VenuesInStays ??= stays.SelectMany(s => s.Venues).Select(v => v.Number).ToHashSet(StringComparer.Ordinal);
                 ComputeDocuments(ctx, def, r, applyExclusions: false, d =>
-                    d.Venue is null ? "document sans N° venue"
-                    : !ctx.VenueByNo.TryGetValue(d.Venue, out var v) ? "venue absente du fichier des venues"
+                    d.Venue is null ? ctx.T("ind.note.docWithoutVenue")
+                    : !ctx.VenueByNo.TryGetValue(d.Venue, out var v) ? ctx.T("ind.note.venueNotInFile")
                     : inStay.Contains(v.Number) || v.AceConsultation ? null
-                    : "ni séjour ni consultation externe");
+                    : ctx.T("ind.note.neitherStayNorAce"));
                 break;
             }
             case "stays-with-history":
@@ -573,11 +575,11 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                         {
                             // "correspondants équipés MSSanté": a correspondent without MSSanté is outside the denominator
                             unit.InDenominator = false;
-                            unit.Exclusion = "correspondant non équipé MSSanté";
+                            unit.Exclusion = ctx.T("ind.excl.notEquipped");
                             continue;
                         }
                         var credited = ms.Where(m => m.Msg.RecipientEquipped && SuccessMss(ctx, m, "mss-pro")).ToList();
-                        if (credited.Count == 0) unit.Note = ms.Exists(m => m.Msg.RecipientEquipped) ? "aucun envoi réussi" : "correspondant non équipé MSSanté";
+                        if (credited.Count == 0) unit.Note = ms.Exists(m => m.Msg.RecipientEquipped) ? ctx.T("ind.note.noSuccessfulSend") : ctx.T("ind.excl.notEquipped");
                         CreditMessages(ctx, r, unit, credited, def);
                     }
                 }
@@ -585,10 +587,10 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             }
             case "declared":
                 r.Status = "declared";
-                r.Note = "indicateur déclaratif: saisi par l'établissement, non calculé à partir des extractions";
+                r.Note = ctx.T("ind.note.declared");
                 break;
             default:
-                r.Note = "population '" + def.Population + "' is not computed by this version";
+                r.Note = ctx.T("ind.note.populationNotComputed", def.Population);
                 break;
         }
         if (r.DenominatorMode is null)
@@ -643,7 +645,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             if (u.Stay.Venues.Select(v => ExclusionOf(v, p.DmpRemovals)).FirstOrDefault(x => x is not null) is { } removal)
             { u.Unit.InDenominator = false; u.Unit.Exclusion = removal; continue; }
             if (p.OppositionExcludes && u.Stay.Venues.Exists(v => v.DmpOpposition))
-            { u.Unit.InDenominator = false; u.Unit.Exclusion = "opposition à l'alimentation du DMP"; continue; }
+            { u.Unit.InDenominator = false; u.Unit.Exclusion = ctx.T("ind.excl.opposition"); continue; }
             kept.Add(u);
         }
         var status = kept.Select(u => DmpStatus(ctx, u.Stay)).ToList();
@@ -652,7 +654,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         {
             r.DenominatorMode = "dmp-column";
             for (int i = 0; i < kept.Count; i++)
-                if (status[i] == false) { kept[i].Unit.InDenominator = false; kept[i].Unit.Exclusion = "pas de DMP (ou DMP clos)"; }
+                if (status[i] == false) { kept[i].Unit.InDenominator = false; kept[i].Unit.Exclusion = ctx.T("ind.excl.noDmp"); }
             r.Denominator = units.Count(u => u.Unit.InDenominator);
             return;
         }
@@ -667,7 +669,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 {
                     qNoDmp++;
                     kept[i].Unit.InDenominator = false;
-                    kept[i].Unit.Exclusion = "INS qualifiée sans DMP";
+                    kept[i].Unit.Exclusion = ctx.T("ind.excl.insWithoutDmp");
                 }
             int notQ = total - q;
             decimal share = q == 0 ? 0m : (decimal)notQ * qNoDmp / q;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CdaCheck.Core.Localization;
 
 namespace CdaCheck.Core.Indicators;
 
@@ -167,17 +168,19 @@ public static class IndicatorWriters
 
     public static void WriteText(IndicatorReport report, Stream stream)
     {
+        var l = report.Request.Language;
+        string T(string key, params object?[] a) => Texts.Format(l, key, a);
         using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
-        w.WriteLine($"{report.Definitions.Title} — période {report.Request.Period}"
-            + (report.Window is not null ? $", fenêtre {report.Window}" : "") + (report.Tier is not null ? $", palier {report.Tier}" : ""));
+        w.WriteLine(T("ind.text.header", report.Definitions.Title, report.Request.Period)
+            + (report.Window is not null ? T("ind.text.window", report.Window) : "") + (report.Tier is not null ? T("ind.text.tier", report.Tier) : ""));
         if (report.Request.Establishment is not null || report.Request.Finess is not null)
-            w.WriteLine($"Établissement: {report.Request.Establishment} (FINESS {report.Request.Finess})");
-        w.WriteLine($"Définitions: {report.Definitions.Version}");
+            w.WriteLine(T("ind.text.establishment", report.Request.Establishment, report.Request.Finess));
+        w.WriteLine(T("ind.text.definitions", report.Definitions.Version));
         w.WriteLine();
-        w.WriteLine($"{"Indicateur",-10} {"Num.",5} {"Dén.",8} {"Brut",5} {"Taux",8} {"Naïf",8} {"Cible",8} {"Atteinte",9} {"Écart",5}  National (documents)");
+        w.WriteLine($"{T("ind.text.colIndicator"),-10} {T("ind.text.colNum"),5} {T("ind.text.colDen"),8} {T("ind.text.colRaw"),5} {T("ind.text.colRate"),8} {T("ind.text.colNaive"),8} {T("ind.text.colTarget"),8} {T("ind.text.colReached"),9} {T("ind.text.colGap"),5}  {T("ind.text.colNational")}");
         foreach (var i in report.Indicators)
         {
-            var reached = i.Reached switch { true => "oui", false => "non", _ => i.Status ?? "—" };
+            var reached = i.Reached switch { true => T("ind.yes"), false => T("ind.no"), _ => i.Status ?? "—" };
             var national = i.National is { } n ? $"{n.Numerator}/{n.Denominator} = {Pct(n.Rate)}" : "";
             w.WriteLine($"{i.Id,-10} {i.Numerator,5} {Dec(i.Denominator),8} {i.DenominatorRaw,5} {Pct(i.Rate),8} {Pct(i.NaiveRate),8} {Pct(i.Target),8} {reached,9} {i.GapUnits,5}  {national}");
         }
@@ -186,43 +189,47 @@ public static class IndicatorWriters
             if (i.Rejected.Count == 0 && i.GapUnits == 0 && i.Note is null) continue;
             w.WriteLine();
             w.WriteLine($"{i.Id} {i.Title}");
-            if (i.Note is not null) w.WriteLine("  note: " + i.Note);
-            if (i.DenominatorMode is not null) w.WriteLine($"  dénominateur: {i.DenominatorMode}" + (i.DenominatorEstimate is { } e ? $" (estimation {Dec(e)})" : ""));
+            if (i.Note is not null) w.WriteLine(T("ind.text.note", i.Note));
+            if (i.DenominatorMode is not null) w.WriteLine(T("ind.text.denominatorMode", i.DenominatorMode) + (i.DenominatorEstimate is { } e ? T("ind.text.estimate", Dec(e)) : ""));
             if (i.GapUnits > 0)
-                w.WriteLine($"  écart naïf → conforme: {i.GapUnits} ({string.Join(", ", i.GapByReason.Select(kv => kv.Key + " ×" + kv.Value))})");
+                w.WriteLine(T("ind.text.gap", i.GapUnits, string.Join(", ", i.GapByReason.Select(kv => kv.Key + " ×" + kv.Value))));
             foreach (var rej in i.Rejected)
             {
-                w.WriteLine($"  rejeté {rej.Document}: {string.Join(", ", rej.Reasons)}");
+                w.WriteLine(T("ind.text.rejected", rej.Document, string.Join(", ", rej.Reasons)));
                 foreach (var m in rej.Messages) w.WriteLine("      " + m);
             }
         }
         if (report.InputErrors.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine("Erreurs d'entrée:");
+            w.WriteLine(T("ind.text.inputErrors"));
             foreach (var e in report.InputErrors) w.WriteLine($"  {e.File}:{e.Line}: {e.Message}");
         }
         w.WriteLine();
-        foreach (var f in report.Inputs) w.WriteLine($"{f.Role}: {f.File}: {f.Rows} ligne(s), {f.Rejected} rejetée(s)");
+        foreach (var f in report.Inputs) w.WriteLine(T("ind.text.inputSummary", RoleLabel(l, f.Role), f.File, f.Rows, f.Rejected));
         w.Flush();
     }
+
+    /// <summary>The name shown to people for an input role (venues, documents, traces, mss, identities).</summary>
+    public static string RoleLabel(Lang lang, string role) => Texts.Find(lang, "ind.role." + role) ?? role;
+
+    /// <summary>The name shown to people for an indicator unit (the JSON keeps the schema's value: <c>sejour</c>…).</summary>
+    public static string UnitLabel(Lang lang, string unit) => Texts.Find(lang, "ind.unit." + unit) ?? unit;
 
     // ------------------------------------------------------------------ CSV
 
     public static void WriteCsv(IndicatorReport report, Stream stream)
     {
+        var l = report.Request.Language;
         using var w = new StreamWriter(stream, new UTF8Encoding(true), 1 << 14, leaveOpen: true);
-        string[] header = ["programme", "période", "fenêtre/palier", "établissement", "FINESS", "indicateur", "titre", "numérateur", "dénominateur",
-            "dénominateur brut", "taux", "cible", "atteinte", "statut", "numérateur naïf", "taux naïf", "écart", "écart par raison",
-            "national numérateur", "national dénominateur", "national taux", "rejets"];
-        w.Write(string.Join(';', header) + "\r\n");
+        w.Write(Texts.Get(l, "ind.csv.header") + "\r\n");
         foreach (var i in report.Indicators)
         {
             var row = new[]
             {
                 report.Definitions.Program, report.Request.Period, report.Window ?? report.Tier, report.Request.Establishment, report.Request.Finess,
                 i.Id, i.Title, i.Numerator.ToString(Inv), Dec(i.Denominator), i.DenominatorRaw.ToString(Inv), D(i.Rate), D(i.Target),
-                i.Reached switch { true => "oui", false => "non", _ => "" }, i.Status, i.NaiveNumerator.ToString(Inv), D(i.NaiveRate),
+                i.Reached switch { true => Texts.Get(l, "ind.yes"), false => Texts.Get(l, "ind.no"), _ => "" }, i.Status, i.NaiveNumerator.ToString(Inv), D(i.NaiveRate),
                 i.GapUnits.ToString(Inv), string.Join(" ", i.GapByReason.Select(kv => kv.Key + ":" + kv.Value)),
                 i.National?.Numerator.ToString(Inv), i.National?.Denominator.ToString(Inv), D(i.National?.Rate),
                 string.Join(" | ", i.Rejected.Select(r => r.Document + " (" + string.Join(", ", r.Reasons) + ")")),
@@ -239,6 +246,8 @@ public static class IndicatorWriters
     /// <summary>One "Matrice" sheet per indicator with the programme matrix fields, and a "Détail" sheet of every unit.</summary>
     public static void WriteXlsx(IndicatorReport report, Stream stream)
     {
+        var l = report.Request.Language;
+        string T(string key, params object?[] a) => Texts.Format(l, key, a);
         var wb = new XlsxWriter();
         foreach (var i in report.Indicators)
         {
@@ -246,56 +255,56 @@ public static class IndicatorWriters
             static XlsxCell Den(decimal d) => new(Rates.Trim(d), XlsxStyle.Decimal2);
             var rows = new List<object?[]>
             {
-                new object?[] { "Champ", "Valeur" },
-                new object?[] { "Programme", report.Definitions.Title },
-                new object?[] { "Indicateur", i.Id + " — " + i.Title },
-                new object?[] { "Établissement", report.Request.Establishment },
+                new object?[] { T("ind.xlsx.field"), T("ind.xlsx.value") },
+                new object?[] { T("ind.xlsx.programme"), report.Definitions.Title },
+                new object?[] { T("ind.xlsx.indicator"), i.Id + " — " + i.Title },
+                new object?[] { T("ind.xlsx.establishment"), report.Request.Establishment },
                 new object?[] { "FINESS", report.Request.Finess },
-                new object?[] { "Période", report.Request.Period + (report.Window is not null ? " (" + report.Window + ")" : "") },
-                new object?[] { "Numérateur", i.Numerator },
-                new object?[] { "Total", i.DenominatorRaw },
-                new object?[] { "Taux national MES", i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
-                new object?[] { "Valeur du dénominateur", Den(i.Denominator) },
-                new object?[] { "Taux", Rate(i.Rate) },
-                new object?[] { "Cible", i.Target },
-                new object?[] { "Atteinte", i.Reached switch { true => "Oui", false => "Non", _ => i.Status ?? "" } },
-                new object?[] { "Numérateur naïf (toutes traces SUCCES)", i.NaiveNumerator },
-                new object?[] { "Taux naïf", Rate(i.NaiveRate) },
-                new object?[] { "Écart (unités)", i.GapUnits },
+                new object?[] { T("ind.xlsx.period"), report.Request.Period + (report.Window is not null ? " (" + report.Window + ")" : "") },
+                new object?[] { T("ind.xlsx.numerator"), i.Numerator },
+                new object?[] { T("ind.xlsx.total"), i.DenominatorRaw },
+                new object?[] { T("ind.xlsx.nationalRate"), i.Definition.Weighting != 1m ? Rates.Trim(i.Definition.Weighting * 100m) : null },
+                new object?[] { T("ind.xlsx.denominator"), Den(i.Denominator) },
+                new object?[] { T("ind.xlsx.rate"), Rate(i.Rate) },
+                new object?[] { T("ind.xlsx.target"), i.Target },
+                new object?[] { T("ind.xlsx.reached"), i.Reached switch { true => T("ind.xlsx.yes"), false => T("ind.xlsx.no"), _ => i.Status ?? "" } },
+                new object?[] { T("ind.xlsx.naiveNumerator"), i.NaiveNumerator },
+                new object?[] { T("ind.xlsx.naiveRate"), Rate(i.NaiveRate) },
+                new object?[] { T("ind.xlsx.gapUnits"), i.GapUnits },
             };
-            foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { "Écart " + k, v });
-            if (i.DenominatorMode is not null) rows.Add(new object?[] { "Mode du dénominateur", i.DenominatorMode });
+            foreach (var (k, v) in i.GapByReason) rows.Add(new object?[] { T("ind.xlsx.gapReason", k), v });
+            if (i.DenominatorMode is not null) rows.Add(new object?[] { T("ind.xlsx.denominatorMode"), i.DenominatorMode });
             if (i.National is { } n)
             {
-                rows.Add(new object?[] { "Formule nationale: numérateur (documents)", n.Numerator });
-                rows.Add(new object?[] { "Formule nationale: dénominateur (documents)", n.Denominator });
-                rows.Add(new object?[] { "Formule nationale: taux", Rate(n.Rate) });
+                rows.Add(new object?[] { T("ind.xlsx.nationalNumerator"), n.Numerator });
+                rows.Add(new object?[] { T("ind.xlsx.nationalDenominator"), n.Denominator });
+                rows.Add(new object?[] { T("ind.xlsx.nationalRateFormula"), Rate(n.Rate) });
             }
             // the national matrices' own fields
             if (report.SunEsReached is { } reachedDomains)
-                rows.Add(new object?[] { "Cible SUN-ES atteinte", i.Definition.Domain is { } dom ? (reachedDomains.Contains(dom) ? "Oui (" + dom + ")" : "Non (" + dom + ")") : "sans objet (cible unique)" });
-            rows.Add(new object?[] { "Périmètre", Perimeter(i.Definition) });
-            rows.Add(new object?[] { "Nombre de non-transmissions", i.Units.Count(u => u.Exclusion == "non-transmission") });
-            rows.Add(new object?[] { "Observations", i.Note ?? "" });
-            wb.AddSheet(SheetName("Matrice " + i.Id), Neutralised(rows));
+                rows.Add(new object?[] { T("ind.xlsx.sunEsReached"), i.Definition.Domain is { } dom ? T(reachedDomains.Contains(dom) ? "ind.xlsx.domainYes" : "ind.xlsx.domainNo", dom) : T("ind.xlsx.singleTarget") });
+            rows.Add(new object?[] { T("ind.xlsx.perimeter"), Perimeter(l, i.Definition) });
+            rows.Add(new object?[] { T("ind.xlsx.nonTransmissions"), i.Units.Count(u => u.Exclusion == "non-transmission") });
+            rows.Add(new object?[] { T("ind.xlsx.observations"), i.Note ?? "" });
+            wb.AddSheet(SheetName(T("ind.xlsx.matrixSheet", i.Id)), Neutralised(rows));
         }
         var detail = new List<object?[]>
         {
-            new object?[] { "Indicateur", "Unité", "Identifiant", "IPP", "Au dénominateur", "Exclusion", "Compté (conforme)", "Compté (naïf)", "Documents", "Raisons", "Note" },
+            new object?[] { T("ind.xlsx.indicator"), T("ind.xlsx.unit"), T("ind.xlsx.identifier"), "IPP", T("ind.xlsx.inDenominator"), T("ind.xlsx.exclusion"), T("ind.xlsx.countedConformant"), T("ind.xlsx.countedNaive"), T("ind.xlsx.documents"), T("ind.xlsx.reasons"), T("ind.xlsx.note") },
         };
         foreach (var i in report.Indicators)
             foreach (var u in i.Units)
-                detail.Add(new object?[] { u.Indicator, u.UnitType, u.UnitId, u.Ipp, u.InDenominator ? "oui" : "non", u.Exclusion,
-                    u.Counted ? "oui" : "non", u.Naive ? "oui" : "non", string.Join(", ", u.Documents), string.Join(", ", u.Reasons), u.Note });
-        wb.AddSheet("Détail", Neutralised(detail));
-        var rejects = new List<object?[]> { new object?[] { "Indicateur", "Document", "Fichier", "Raisons", "Messages" } };
+                detail.Add(new object?[] { u.Indicator, UnitLabel(l, u.UnitType), u.UnitId, u.Ipp, T(u.InDenominator ? "ind.yes" : "ind.no"), u.Exclusion,
+                    T(u.Counted ? "ind.yes" : "ind.no"), T(u.Naive ? "ind.yes" : "ind.no"), string.Join(", ", u.Documents), string.Join(", ", u.Reasons), u.Note });
+        wb.AddSheet(T("ind.xlsx.detailSheet"), Neutralised(detail));
+        var rejects = new List<object?[]> { new object?[] { T("ind.xlsx.indicator"), T("ind.xlsx.document"), T("ind.xlsx.file"), T("ind.xlsx.reasons"), T("ind.xlsx.messages") } };
         foreach (var i in report.Indicators)
             foreach (var r in i.Rejected)
                 rejects.Add(new object?[] { i.Id, r.Document, r.File is null ? null : Path.GetFileName(r.File), string.Join(", ", r.Reasons), string.Join("\n", r.Messages) });
-        wb.AddSheet("Rejets", Neutralised(rejects));
-        var errors = new List<object?[]> { new object?[] { "Fichier", "Ligne", "Message" } };
+        wb.AddSheet(T("ind.xlsx.rejectsSheet"), Neutralised(rejects));
+        var errors = new List<object?[]> { new object?[] { T("ind.xlsx.file"), T("ind.xlsx.line"), T("ind.xlsx.message") } };
         foreach (var e in report.InputErrors) errors.Add(new object?[] { e.File, e.Line, e.Message });
-        wb.AddSheet("Erreurs d'entrée", Neutralised(errors));
+        wb.AddSheet(SheetName(T("ind.xlsx.errorsSheet")), Neutralised(errors));
         wb.Save(stream);
     }
 
@@ -317,18 +326,18 @@ public static class IndicatorWriters
         }).ToArray()).ToList();
 
     /// <summary>The matrix's "Périmètre": what the indicator counts, in the programmes' words.</summary>
-    private static string Perimeter(IndicatorDefinition d) => d.Population switch
+    private static string Perimeter(Lang l, IndicatorDefinition d) => d.Population switch
     {
-        "closed-stays" or "stays" => "séjours clôturés sur le mois (définition par activité)",
-        "closed-stays-with-produced-kind" or "stays-with-produced-kind" => "séjours clôturés avec au moins un document du type produit",
-        "closed-stays-with-surgery" or "stays-with-surgery" => "séjours clôturés avec au moins un acte chirurgical",
-        "ace-consultations" => "consultations externes (ACE) du mois",
-        "produced-documents" or "produced-reports" => "comptes rendus produits sur le mois (hors non-transmission)",
-        "active-file-identities" => "patients de la file active disposant d'une INS",
-        "closed-stay-patients" => "patients ayant un séjour clôturé sur le mois",
-        "stays-with-history" => "séjours de patients ayant eu un séjour dans les 5 ans",
-        "stay-correspondents" => "correspondants équipés MSSanté des séjours du mois",
-        "declared" => "déclaratif",
+        "closed-stays" or "stays" => Texts.Get(l, "ind.perimeter.stays"),
+        "closed-stays-with-produced-kind" or "stays-with-produced-kind" => Texts.Get(l, "ind.perimeter.staysWithKind"),
+        "closed-stays-with-surgery" or "stays-with-surgery" => Texts.Get(l, "ind.perimeter.staysWithSurgery"),
+        "ace-consultations" => Texts.Get(l, "ind.perimeter.ace"),
+        "produced-documents" or "produced-reports" => Texts.Get(l, "ind.perimeter.reports"),
+        "active-file-identities" => Texts.Get(l, "ind.perimeter.activeFile"),
+        "closed-stay-patients" => Texts.Get(l, "ind.perimeter.stayPatients"),
+        "stays-with-history" => Texts.Get(l, "ind.perimeter.history"),
+        "stay-correspondents" => Texts.Get(l, "ind.perimeter.correspondents"),
+        "declared" => Texts.Get(l, "ind.perimeter.declared"),
         _ => d.Population,
     };
 

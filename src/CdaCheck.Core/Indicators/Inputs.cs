@@ -119,6 +119,8 @@ public sealed record InputOptions
     public Limits Limits { get; init; } = new();
     /// <summary>Stop (throw <see cref="IndicatorInputException"/>) on a missing required column or a file without a usable row.</summary>
     public bool Strict { get; init; } = true;
+    /// <summary>Language of the input errors.</summary>
+    public CdaCheck.Core.Localization.Lang Language { get; init; } = CdaCheck.Core.Localization.Lang.Fr;
 }
 
 /// <summary>Reads the extractions (French headers of the regional counting tools).</summary>
@@ -197,7 +199,7 @@ public static class InputReader
         {
             var full = System.IO.Path.GetFullPath(path);
             if (!books.TryGetValue(full, out var b))
-                books[full] = b = XlsxWorkbook.Open(path, options.Data ?? ReferenceData.Load(), options.Limits);
+                books[full] = b = XlsxWorkbook.Open(path, options.Data ?? ReferenceData.Load(), options.Limits, options.Language);
             return b;
         }
     }
@@ -206,8 +208,9 @@ public static class InputReader
     private readonly record struct Col(string Name, int Index);
 
     /// <summary>The row being converted and its errors (one instance per file, reused row after row).</summary>
-    private sealed class RowErrors(CsvTable table, List<InputError> errors)
+    private sealed class RowErrors(CsvTable table, List<InputError> errors, CdaCheck.Core.Localization.Lang lang)
     {
+        public string T(string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(lang, key, args);
         private CsvRecord _row = null!;
         public bool Bad { get; private set; }
         public CsvRecord Row => _row;
@@ -235,16 +238,16 @@ public static class InputReader
         public string? Required(Col column)
         {
             var v = Get(column);
-            if (v is null) Fail($"'{column.Name}' is empty");
+            if (v is null) Fail(T("ind.input.empty", column.Name));
             return v;
         }
 
         public DateOnly Date(Col column, bool required)
         {
             var v = Get(column);
-            if (v is null) { if (required) Fail($"'{column.Name}' is empty"); return default; }
+            if (v is null) { if (required) Fail(T("ind.input.empty", column.Name)); return default; }
             if (CsvValues.TryDate(v, out var d)) return d;
-            Fail($"'{column.Name}' is not a date dd/MM/yyyy: '{Printable(v)}'");
+            Fail(T("ind.input.notDate", column.Name, Printable(v)));
             return default;
         }
 
@@ -253,7 +256,7 @@ public static class InputReader
             var v = Get(column);
             if (v is null) return null;
             if (CsvValues.TryDate(v, out var d)) return d;
-            Fail($"'{column.Name}' is not a date dd/MM/yyyy: '{Printable(v)}'");
+            Fail(T("ind.input.notDate", column.Name, Printable(v)));
             return null;
         }
 
@@ -261,7 +264,7 @@ public static class InputReader
         {
             var v = Get(column);
             if (CsvValues.TryBool(v, false, out var b)) return b;
-            Fail($"'{column.Name}' is not oui/non: '{Printable(v)}'");
+            Fail(T("ind.input.notYesNo", column.Name, Printable(v)));
             return false;
         }
 
@@ -270,7 +273,7 @@ public static class InputReader
             var v = Get(column);
             if (v is null) return null;
             if (CsvValues.TryBool(v, false, out var b)) return b;
-            Fail($"'{column.Name}' is not oui/non: '{Printable(v)}'");
+            Fail(T("ind.input.notYesNo", column.Name, Printable(v)));
             return null;
         }
     }
@@ -295,7 +298,7 @@ public static class InputReader
         int errorsBefore = inputs.Errors.Count;
         Func<CsvTable, Action<CsvRecord>> handler = t =>
         {
-            var e = new RowErrors(t, rowErrors);
+            var e = new RowErrors(t, rowErrors, options.Language);
             var convert = bind(e);
             return row =>
             {
@@ -309,17 +312,17 @@ public static class InputReader
         if (IsWorkbook(input.Path))
         {
             var book = input.Source.Book(path);
-            sheet = sheet is null ? ChooseSheet(book, role, required, options.Aliases, alias) : book.FindSheet(sheet)
-                ?? throw new IndicatorInputException(book.File, null, $"no sheet '{sheet}' (sheets: {string.Join(", ", book.SheetNames)})");
+            sheet = sheet is null ? ChooseSheet(book, role, required, options, alias) : book.FindSheet(sheet)
+                ?? throw new IndicatorInputException(book.File, null, Tx(options, "ind.input.noSheet", sheet, string.Join(", ", book.SheetNames)));
             display = book.File + "[" + sheet + "]";
-            table = CsvTable.Stream(book.Rows(sheet), display, required, inputs.Errors, handler, alias);
+            table = CsvTable.Stream(book.Rows(sheet), display, required, inputs.Errors, handler, alias, options.Language);
         }
         else
         {
             display = Path.GetFileName(path);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16);
-            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias);
+            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language);
         }
         inputs.Errors.AddRange(rowErrors);
         inputs.Files.Add(new InputFileSummary(table?.File ?? display, role, table?.RowCount ?? 0, rejected));
@@ -328,24 +331,25 @@ public static class InputReader
             if (table is null)
             {
                 var why = inputs.Errors.Skip(errorsBefore).FirstOrDefault(e => e.File == display);
-                throw new IndicatorInputException(display, why?.Line, (why?.Message ?? "unreadable") + MappingHint);
+                throw new IndicatorInputException(display, why?.Line, (why?.Message ?? Tx(options, "ind.input.unreadable")) + Tx(options, "ind.input.mappingHint"));
             }
             if (kept == 0 && role is "venues" or "documents" or "traces")
             {
                 var first = rowErrors.FirstOrDefault();
                 throw new IndicatorInputException(display, first?.Line, table.RowCount == 0
-                    ? "no row: the extraction is empty"
-                    : $"no usable row ({table.RowCount} read, all rejected); first: {first?.Message}");
+                    ? Tx(options, "ind.input.emptyExtraction")
+                    : Tx(options, "ind.input.noUsableRow", table.RowCount, first?.Message));
             }
         }
         return table;
     }
 
-    private const string MappingHint = " (map your own headers with --columns FILE: 'canonical column=header as in your file')";
+    private static string Tx(InputOptions options, string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(options.Language, key, args);
 
     /// <summary>The sheet of a workbook holding an extraction: by its name (alias table), else the first whose header has the required columns.</summary>
-    private static string ChooseSheet(XlsxWorkbook book, string role, string[] required, ColumnAliases aliases, Func<string, string?> alias)
+    private static string ChooseSheet(XlsxWorkbook book, string role, string[] required, InputOptions options, Func<string, string?> alias)
     {
+        var aliases = options.Aliases;
         var names = book.SheetNames;
         var byName = names.FirstOrDefault(n => aliases.IsSheetOf(role, n));
         if (byName is not null) return byName;
@@ -361,7 +365,7 @@ public static class InputReader
         }
         if (names.Count == 1) return names[0];
         throw new IndicatorInputException(book.File, null,
-            $"no sheet holds the {role} extraction (columns {string.Join(", ", required)}); name it with {book.File}#Sheet" + MappingHint);
+            Tx(options, "ind.input.noSheetForRole", IndicatorWriters.RoleLabel(options.Language, role), string.Join(", ", required), book.File) + Tx(options, "ind.input.mappingHint"));
     }
 
     private static void ReadVenues(IndicatorInputs inputs, Input path)
@@ -394,12 +398,12 @@ public static class InputReader
                 var minor = e.OptBool(minorC) ?? false;
                 var insType = e.Get(insTypeC);
                 if (insType is not null && CsvReader.NormalizeValue(insType) is not ("nir" or "nia"))
-                    e.Fail($"'Type INS' is not NIR or NIA: '{Printable(insType)}'");
+                    e.Fail(e.T("ind.input.insType", Printable(insType)));
                 var dmp = e.Get(dmpC);
                 if (dmp is not null && CsvReader.NormalizeValue(dmp) is not ("ouvert" or "non ouvert" or "inconnu" or "oui" or "non"))
-                    e.Fail($"'DMP' is not ouvert / non ouvert / inconnu: '{Printable(dmp)}'");
-                if (exit is not null && !e.Bad && exit < entry) e.Fail("'Date sortie' is before 'Date entrée'");
-                if (noV is not null && !e.Bad && !seen.Add(noV)) e.Fail($"duplicate N° venue '{Printable(noV)}'");
+                    e.Fail(e.T("ind.input.dmp", Printable(dmp)));
+                if (exit is not null && !e.Bad && exit < entry) e.Fail(e.T("ind.input.exitBeforeEntry"));
+                if (noV is not null && !e.Bad && !seen.Add(noV)) e.Fail(e.T("ind.input.duplicateVenue", Printable(noV)));
                 if (e.Bad) return false;
                 inputs.Venues.Add(new Venue
                 {
@@ -436,8 +440,8 @@ public static class InputReader
                 var hist = e.Bool(histC);
                 var ipp = e.Get(ippC);
                 var venue = e.Get(venueC);
-                if (ipp is null && venue is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
-                if (id is not null && !e.Bad && !seen.Add(id)) e.Fail($"duplicate 'Id local du document' '{Printable(id)}'");
+                if (ipp is null && venue is null) e.Fail(e.T("ind.input.noIppNoVenue"));
+                if (id is not null && !e.Bad && !seen.Add(id)) e.Fail(e.T("ind.input.duplicateDocument", Printable(id)));
                 if (e.Bad) return false;
                 inputs.Documents.Add(new ProducedDocument
                 {
@@ -489,10 +493,10 @@ public static class InputReader
                 var equipped = e.Bool(equippedC);
                 var norm = CsvReader.NormalizeValue(type);
                 if (type is not null && norm is not ("ps" or "patient" or "professionnel" or "usager"))
-                    e.Fail($"'Type destinataire' is not PS or patient: '{Printable(type)}'");
+                    e.Fail(e.T("ind.input.recipientType", Printable(type)));
                 var ipp = e.Get(ippC);
                 var venue = e.Get(venueC);
-                if (ipp is null && venue is null) e.Fail("neither 'IPP' nor 'N° venue' is given");
+                if (ipp is null && venue is null) e.Fail(e.T("ind.input.noIppNoVenue"));
                 if (e.Bad) return false;
                 inputs.Mss.Add(new MssMessage
                 {
@@ -516,7 +520,7 @@ public static class InputReader
                 var ipp = e.Required(ippC);
                 var doubtful = e.Bool(doubtfulC);
                 var fict = e.Bool(fictC);
-                if (ipp is not null && !e.Bad && !seen.Add(ipp)) e.Fail("duplicate IPP");
+                if (ipp is not null && !e.Bad && !seen.Add(ipp)) e.Fail(e.T("ind.input.duplicateIpp"));
                 if (e.Bad) return false;
                 inputs.Identities.Add(new IdentityRow { Ipp = ipp!, Status = e.Get(statusC), Doubtful = doubtful, Fictitious = fict, Line = e.Line });
                 return true;

@@ -9,6 +9,8 @@ public sealed record IndicatorRequest(string Program, int Year, int Month)
     public IReadOnlySet<string>? SunEsReached { get; init; }
     public string? Establishment { get; init; }
     public string? Finess { get; init; }
+    /// <summary>Language of the texts for people (messages, notes, labels); machine values stay as they are.</summary>
+    public CdaCheck.Core.Localization.Lang Language { get; init; } = CdaCheck.Core.Localization.Lang.Fr;
     public string Period => $"{Year:0000}-{Month:00}";
     public DateOnly Start => new(Year, Month, 1);
     public DateOnly End => Start.AddMonths(1).AddDays(-1);

@@ -29,6 +29,8 @@ public sealed class XlsxWorkbook
     private readonly List<string> _shared = new();
     private readonly List<bool> _dateStyles = new();
     private readonly Limits _limits;
+    private CdaCheck.Core.Localization.Lang _lang;
+    private string T(string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(_lang, key, args);
     private bool _date1904;
 
     public string File { get; }
@@ -42,25 +44,26 @@ public sealed class XlsxWorkbook
     }
 
     /// <summary>Opens a workbook; an unreadable one throws <see cref="IndicatorInputException"/> (the run stops, exit 2).</summary>
-    public static XlsxWorkbook Open(string path, ReferenceData data, Limits? limits = null)
+    public static XlsxWorkbook Open(string path, ReferenceData data, Limits? limits = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr)
     {
+        string T(string key, params object?[] args) => CdaCheck.Core.Localization.Texts.Format(lang, key, args);
         limits ??= new Limits();
         var name = Path.GetFileName(path);
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
         if (info.Length > limits.MaxInputBytes)
-            throw new IndicatorInputException(name, null, $"the workbook is larger than the input limit ({limits.MaxInputBytes} bytes)");
+            throw new IndicatorInputException(name, null, T("ind.book.tooLarge", limits.MaxInputBytes));
         var bytes = System.IO.File.ReadAllBytes(path);
-        if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, "not an .xlsx workbook (not a zip archive)");
-        var options = new ValidationOptions { Limits = limits };
+        if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
+        var options = new ValidationOptions { Limits = limits, Language = lang };
         var sink = new FindingSink(options);
         var content = SafeZip.Read(bytes, sink, new ValidationContext(data, options));
         var refused = sink.Findings.FirstOrDefault(f => f.Severity >= Severity.Error);
         if (content is null || refused is not null)
-            throw new IndicatorInputException(name, null, "the workbook cannot be read safely: " + (refused is null ? "unreadable zip" : refused.RuleId + " " + refused.Message));
+            throw new IndicatorInputException(name, null, T("ind.book.unsafe", refused is null ? T("ind.book.unreadableZip") : refused.RuleId + " " + refused.Message));
         var parts = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var f in content.Files) parts.TryAdd(f.Name, f.Bytes);
-        var book = new XlsxWorkbook(name, parts, limits);
+        var book = new XlsxWorkbook(name, parts, limits) { _lang = lang };
         try
         {
             book.LoadWorkbook();
@@ -69,9 +72,9 @@ public sealed class XlsxWorkbook
         }
         catch (XmlException ex)
         {
-            throw new IndicatorInputException(name, null, "a workbook part is not well-formed XML (line " + ex.LineNumber + ")");
+            throw new IndicatorInputException(name, null, T("ind.book.partNotXml", ex.LineNumber));
         }
-        if (book._sheets.Count == 0) throw new IndicatorInputException(name, null, "the workbook has no sheet");
+        if (book._sheets.Count == 0) throw new IndicatorInputException(name, null, T("ind.book.noSheet"));
         return book;
     }
 
@@ -79,7 +82,7 @@ public sealed class XlsxWorkbook
 
     private void LoadWorkbook()
     {
-        if (!_parts.TryGetValue("xl/workbook.xml", out var wb)) throw new IndicatorInputException(File, null, "xl/workbook.xml is missing: not an .xlsx workbook");
+        if (!_parts.TryGetValue("xl/workbook.xml", out var wb)) throw new IndicatorInputException(File, null, T("ind.book.noWorkbookPart"));
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         if (_parts.TryGetValue("xl/_rels/workbook.xml.rels", out var rels))
             using (var r = Reader(rels))
@@ -139,7 +142,7 @@ public sealed class XlsxWorkbook
     private void Append(StringBuilder sb, string s)
     {
         if (sb.Length + s.Length > CsvReader.MaxRecordChars)
-            throw new IndicatorInputException(File, null, $"a cell is longer than {CsvReader.MaxRecordChars} characters");
+            throw new IndicatorInputException(File, null, T("ind.book.cellTooLong", CsvReader.MaxRecordChars));
         sb.Append(s);
     }
 
@@ -198,7 +201,7 @@ public sealed class XlsxWorkbook
     public IEnumerable<CsvRecord> Rows(string sheet)
     {
         var part = _sheets.First(s => s.Name == sheet).Part;
-        if (!_parts.TryGetValue(part, out var bytes)) throw new IndicatorInputException(File, null, $"sheet '{sheet}': part {part} is missing");
+        if (!_parts.TryGetValue(part, out var bytes)) throw new IndicatorInputException(File, null, T("ind.book.sheetPartMissing", sheet, part));
         return ReadSheet(bytes, sheet);
     }
 
@@ -228,7 +231,7 @@ public sealed class XlsxWorkbook
                         break;
                     case "c" when inRow:
                         col = r.GetAttribute("r") is { } cref && ColumnIndex(cref) is var ci && ci >= 0 ? ci : col;
-                        if (col >= MaxColumns) throw new IndicatorInputException(File + "[" + sheet + "]", rowNumber, $"more than {MaxColumns} columns");
+                        if (col >= MaxColumns) throw new IndicatorInputException(File + "[" + sheet + "]", rowNumber, T("ind.book.tooManyColumns", MaxColumns));
                         type = r.GetAttribute("t");
                         style = int.TryParse(r.GetAttribute("s"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
                         text.Clear();
@@ -241,7 +244,7 @@ public sealed class XlsxWorkbook
                         if (!r.IsEmptyElement)
                         {
                             try { Append(text, r.ReadElementContentAsString()); } // leaves the reader on the next node
-                            catch (XmlException ex) { throw new IndicatorInputException(File, null, "a sheet is not well-formed XML (line " + ex.LineNumber + ")"); }
+                            catch (XmlException ex) { throw new IndicatorInputException(File, null, T("ind.book.sheetNotXml", ex.LineNumber)); }
                             hasValue = true;
                             advance = false;
                             continue;
@@ -270,7 +273,7 @@ public sealed class XlsxWorkbook
     private bool SafeRead(XmlReader r)
     {
         try { return r.Read(); }
-        catch (XmlException ex) { throw new IndicatorInputException(File, null, "a sheet is not well-formed XML (line " + ex.LineNumber + ")"); }
+        catch (XmlException ex) { throw new IndicatorInputException(File, null, T("ind.book.sheetNotXml", ex.LineNumber)); }
     }
 
     private string CellText(string? type, int style, string raw)

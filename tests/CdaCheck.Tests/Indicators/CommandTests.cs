@@ -22,7 +22,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         "indicators", "--program", program, "--month", "2026-10", "--allow-any-month",
         "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"),
         "--mss", month.P("mss.csv"), "--identities", month.P("identities.csv"), "--documents-root", month.Root,
-        "--establishment", "CH de test", "--finess", "750000001",
+        "--establishment", "CH de test", "--finess", "750000001", "--lang", "fr",
     ];
 
     [Fact]
@@ -82,7 +82,7 @@ public class CommandTests(MonthFixture month) : IClassFixture<MonthFixture>
         stdout.ShouldContain("P1.02-LDL");
         stdout.ShouldContain("26.9 %");
         stdout.ShouldContain("80.6 %");
-        stdout.ShouldContain("rejeté D03: IND-002, IND-003");
+        stdout.ShouldContain("rejeté D03 : IND-002, IND-003");
         stdout.ShouldContain("traces.csv:12");
     }
 

@@ -78,7 +78,8 @@ public class CsvTests
                 ";V4;U;01/10/2026;03/10/2026;oui;non;non",
                 "P5;V5;U;05/10/2026;03/10/2026;oui;non;non",
                 "P6;V1;U;01/10/2026;03/10/2026;oui;non;non") + "\n");
-            var inputs = InputReader.Read(path, null, null, null, null);
+            // the messages are read in English, asked for explicitly (French is the default)
+            var inputs = InputReader.Read(new InputPaths(path, null, null, null, null), new InputOptions { Strict = false, Language = CdaCheck.Core.Localization.Lang.En });
             inputs.Venues.Select(v => v.Number).ShouldBe(["V1"]);
             inputs.Errors.Select(e => e.Line).ShouldBe([3, 4, 5, 6, 7]);
             inputs.Errors.ShouldAllBe(e => e.File == "venues.csv");

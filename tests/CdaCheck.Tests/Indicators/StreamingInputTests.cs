@@ -40,7 +40,8 @@ public class StreamingInputTests
                 ";;05/10/2026;D2;11490-0;d2.xml;non;non",
                 "P1;V1;05/10/2026;D1;11490-0;d1.xml;non;@x") + "\n");
 
-            var inputs = InputReader.Read(venues, documents, null, null, null);
+            // the messages are read in English, asked for explicitly (French is the default)
+            var inputs = InputReader.Read(new InputPaths(venues, documents, null, null, null), new InputOptions { Strict = false, Language = CdaCheck.Core.Localization.Lang.En });
 
             inputs.Errors.Select(e => (e.File, e.Line, e.RuleId)).ShouldBe(
             [
