@@ -12,16 +12,7 @@ public class EvidenceOracleTests
 {
     private static bool Has(string tool) => RasterFallback.FindOnPath(tool) is not null;
 
-    private static (int Code, string Stdout) Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); return (-1, ""); }
-        return (p.ExitCode, o.Result);
-    }
+    private static (int Code, string Stdout) Run(string tool, params string[] args) => ExternalTool.Run(tool, 120_000, args);
 
     private static (byte[] Before, byte[] After, List<string> Needles) Pair(SymbolStyle style, bool xrefStream)
     {

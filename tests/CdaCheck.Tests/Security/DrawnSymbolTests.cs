@@ -119,14 +119,5 @@ public class DrawnSymbolTests
         return DmtxOracle.Read(png, 30_000) is not null;
     }
 
-    private static (int Code, string Stdout) Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); return (-1, ""); }
-        return (p.ExitCode, o.Result);
-    }
+    private static (int Code, string Stdout) Run(string tool, params string[] args) => ExternalTool.Run(tool, 60_000, args);
 }
