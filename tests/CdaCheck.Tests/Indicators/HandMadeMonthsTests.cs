@@ -244,8 +244,18 @@ public sealed class HandMadeMonthsTests : IDisposable
             $"O10A;07/10/2023;{Ods};Q10;SUCCES;SQ10", $"O10B;07/10/2023;{Ods};Q10;SUCCES;SQ10", $"O10C;07/10/2023;{Ods};Q10;SUCCES;SQ10",
             $"E9;07/10/2023;{Ldl};Q9;ERREUR_DMP_CLOS;SQ9",
         ];
+        // DS4.2 "Nombre de séjours" (no DMP adjustment: 105): messages to patients — Q12 without attachment counts, Q13's
+        // attached LDL has a test INS (an attached document must carry a qualified INS: not counted), Q14's is conformant → 2/105 = 1.9 %
+        string[] mss =
+        [
+            "Id message;Date;IPP;N° venue;Destinataire;Type destinataire;Correspondant équipé MSS;Pièce jointe;Statut",
+            "MP12;07/10/2023;Q12;SQ12;q12@patient.mssante.fr;patient;non;;SUCCES",
+            $"MP13;07/10/2023;Q13;SQ13;q13@patient.mssante.fr;patient;non;{Cda("A13", "Q13", Ldl, day, testIns: true)};SUCCES",
+            $"MP14;07/10/2023;Q14;SQ14;q14@patient.mssante.fr;patient;non;{Cda("A14", "Q14", Ldl, day)};SUCCES",
+        ];
         var run = CliRunner.Invoke("indicators", "--program", "sun-es", "--month", "2023-10", "--window", "F4",
-            "--venues", Write("m4-venues.csv", venues), "--documents", Write("m4-documents.csv", docs), "--traces", Write("m4-traces.csv", traces), "--format", "json");
+            "--venues", Write("m4-venues.csv", venues), "--documents", Write("m4-documents.csv", docs), "--traces", Write("m4-traces.csv", traces),
+            "--mss", Write("m4-mss.csv", mss), "--format", "json");
         run.ExitCode.ShouldBe(0, run.Stderr);
         var ds11 = Indicator(run.Stdout, "DS1.1");
         ds11.GetProperty("denominatorRaw").GetInt32().ShouldBe(105);
@@ -262,5 +272,8 @@ public sealed class HandMadeMonthsTests : IDisposable
         var n12 = ds12.GetProperty("national");
         (n12.GetProperty("numerator").GetInt32(), n12.GetProperty("denominator").GetInt32(), n12.GetProperty("unit").GetString()).ShouldBe((1, 1, "sejour"));
         ds12.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("document").GetString()).ShouldBe(["O10C"]);
+        var ds42 = Indicator(run.Stdout, "DS4.2");
+        (ds42.GetProperty("numerator").GetInt32(), ds42.GetProperty("denominator").GetDecimal(), ds42.GetProperty("rate").GetDecimal()).ShouldBe((2, 105m, 1.9m));
+        ds42.GetProperty("rejected").EnumerateArray().Single().GetProperty("reasons").EnumerateArray().Select(x => x.GetString()).ShouldContain("IND-006");
     }
 }

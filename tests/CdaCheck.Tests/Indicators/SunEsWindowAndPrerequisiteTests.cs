@@ -154,6 +154,8 @@ public sealed class SunEsWindowAndPrerequisiteTests(MonthFixture month) : IClass
         p.GetProperty("status").GetString().ShouldBe("passed");
         p.GetProperty("check").GetString().ShouldBe("automatic");
         p.GetProperty("requiredInWindow").GetBoolean().ShouldBeTrue();
+        new MiniJsonSchema(JsonDocument.Parse(File.ReadAllBytes(Path.Combine(TestPaths.Schemas, "indicators.schema.json"))).RootElement)
+            .Validate(JsonDocument.Parse(run.Stdout).RootElement).ShouldBeEmpty();
         CliRunner.Invoke(["indicators", "--program", "hopen2", "--month", "2025-03", "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"),
             "--traces", month.P("traces.csv"), "--ps41-eml", good]).ExitCode.ShouldBe(2);
     }
