@@ -39,9 +39,11 @@ public static class IndicatorsCommand
         var output = new Option<string?>("--output", "-o") { Description = Texts.Get(lang, "cli.option.output") };
         var kitOption = new Option<string?>("--kit") { Description = Texts.Get(lang, "cli.kit.option") };
         var schemas = new Option<string?>("--schemas") { Description = Texts.Get(lang, "cli.option.schemas") };
+        var ps41Eml = new Option<string?>("--ps41-eml") { Description = Texts.Get(lang, "cli.indicators.ps41Eml") };
+        var ps41To = new Option<string?>("--ps41-to") { Description = Texts.Get(lang, "cli.indicators.ps41To") };
         var cmd = new Command("indicators", Texts.Get(lang, "cli.indicators.description"))
         {
-            program, month, window, tier, reached, anyMonth, venues, documents, traces, workbook, columns, mss, identities, root, establishment, finess, format, output, schemas, kitOption,
+            program, month, window, tier, reached, anyMonth, venues, documents, traces, workbook, columns, mss, identities, root, establishment, finess, format, output, schemas, kitOption, ps41Eml, ps41To,
         };
         cmd.SetAction(pr =>
         {
@@ -62,8 +64,18 @@ public static class IndicatorsCommand
             }
             var w = pr.GetValue(window);
             var t = pr.GetValue(tier);
-            if (w is not null && (prog != "sun-es" || !defs.Windows.Contains(w)))
-                return Usage(stderr, lang, prog != "sun-es" ? Texts.Get(lang, "cli.indicators.windowSunEsOnly") : Texts.Format(lang, "cli.indicators.windowOneOf", string.Join(", ", defs.Windows)));
+            if (w is not null && (prog != "sun-es" || !defs.Windows.Contains(w) && defs.FindWindow(w) is null))
+                return Usage(stderr, lang, prog != "sun-es" ? Texts.Get(lang, "cli.indicators.windowSunEsOnly")
+                    : Texts.Format(lang, "cli.indicators.windowOneOf", string.Join(", ", defs.Windows.Concat(defs.WindowDetails.Select(x => x.Name)))));
+            // the window applied for decides which months count (F1 extended to September 2022, F2 deadline December 2022)
+            if (defs.FindWindow(w) is { } applied)
+            {
+                w = applied.Id;
+                if (!applied.Contains(year, mon) && !pr.GetValue(anyMonth))
+                    return Usage(stderr, lang, Texts.Format(lang, "cli.indicators.monthOutsideWindow", $"{year:0000}-{mon:00}", applied.Name + " " + applied.Id, applied.From, applied.Deadline));
+            }
+            if ((pr.GetValue(ps41Eml) is not null || pr.GetValue(ps41To) is not null) && prog != "sun-es")
+                return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.ps41SunEsOnly"));
             if (t is not null && (prog != "hopen2" || !defs.Tiers.Contains(t)))
                 return Usage(stderr, lang, prog != "hopen2" ? Texts.Get(lang, "cli.indicators.tierHopen2Only") : Texts.Format(lang, "cli.indicators.tierOneOf", string.Join(", ", defs.Tiers)));
             var reachedArg = pr.GetValue(reached);
@@ -90,6 +102,7 @@ public static class IndicatorsCommand
             var request = new IndicatorRequest(prog, year, mon)
             {
                 Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess), Language = lang,
+                Ps41Eml = pr.GetValue(ps41Eml), Ps41To = pr.GetValue(ps41To),
             };
             try
             {

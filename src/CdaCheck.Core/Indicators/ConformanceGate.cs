@@ -246,6 +246,52 @@ public sealed class ConformanceGate
         return reasons.Result(r.Conformant, path);
     }
 
+    /// <summary>Level only (N1 or N3), for the SUN-ES PS4.1 test message.</summary>
+    private static readonly IndicatorDefinition AnyLevel = new() { Id = "PS4.1", Title = "PS4.1", Unit = "message", Population = "prerequisite", Targets = new Dictionary<string, decimal?>() };
+
+    /// <summary>
+    /// SUN-ES PS4.1: the test message (.eml) was sent to the MSSanté test address (one of <paramref name="testAddresses"/>;
+    /// when there is none, an address of an MSSanté domain) and carries an IHE_XDM.ZIP whose CDA documents are of level N1
+    /// or more, and the PDF. Validated as an MSSanté attachment (MSS-, XDM- and CDA findings; the INS of a test patient is
+    /// not required). Reasons as for the indicators.
+    /// </summary>
+    public GateResult CheckTestMessage(string path, IReadOnlyList<string> testAddresses)
+    {
+        var reasons = new Reasons { Language = Language };
+        const string id = "PS4.1";
+        var bytes = Validator.ReadInput(path, new ValidationOptions { Limits = new Limits { MaxInputBytes = MaxInputBytes } }, out _);
+        if (bytes is null) { reasons.Add(IndicatorRules.FileNotFound, id, reasons.T("ind.gate.noSuchFile", Path.GetFileName(path))); return reasons.Result(false, path); }
+        ValidatedFile r;
+        try { r = Validate(path, GateMode.Mss); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            reasons.Add(IndicatorRules.FileNotFound, id, ex.GetType().Name);
+            return reasons.Result(false, path);
+        }
+        if (r.Kind != InputKind.Eml) { reasons.Add(IndicatorRules.TestMessageNotEml, id, r.Kind.ToWire()); return reasons.Result(false, path); }
+        foreach (var f in r.Errors)
+            if (!f.RuleId.StartsWith("INS-", StringComparison.Ordinal)) reasons.Add(f);
+        Mss.MimePart? root = null;
+        try { root = Mss.MimeReader.Parse(bytes); }
+        catch (Exception ex) when (ex is FormatException or Mss.MimeLimitException) { }
+        var recipients = new List<string>();
+        foreach (var h in new[] { "To", "Cc" })
+            if (root?.Header(h) is { } v)
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(v, @"[^\s<>,;""]+@[^\s<>,;""]+"))
+                    recipients.Add(m.Value.ToLowerInvariant());
+        bool addressed = testAddresses.Count > 0
+            ? recipients.Exists(a => testAddresses.Any(t => string.Equals(t.Trim(), a, StringComparison.OrdinalIgnoreCase)))
+            : recipients.Exists(a => a.EndsWith(".mssante.fr", StringComparison.Ordinal) || a.EndsWith("@mssante.fr", StringComparison.Ordinal));
+        if (!addressed)
+            reasons.Add(IndicatorRules.TestMessageWrongRecipient, id, testAddresses.Count > 0 ? string.Join(", ", testAddresses) : reasons.T("ind.ps41.anyMssDomain"));
+        if (!r.IsXdm) reasons.Add(IndicatorRules.NotXdm, id, r.Kind.ToWire());
+        if (r.Cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment, id);
+        foreach (var cda in r.Cdas) CheckLevel(id, cda, AnyLevel, reasons);
+        bool pdf = root is not null && root.Leaves().Any(p => p.MediaType == "application/pdf" || p.FileName is { } n && n.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase));
+        if (!pdf) reasons.Add(IndicatorRules.TestMessageNoPdf, id);
+        return reasons.Result(true, path);
+    }
+
     private static void AddErrors(ValidatedFile r, Reasons reasons)
     {
         foreach (var f in r.Errors) reasons.Add(f);

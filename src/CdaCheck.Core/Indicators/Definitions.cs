@@ -42,8 +42,21 @@ public sealed record Exclusion(string Id, string Column, string? EqualsValue, st
     public string? EqualsKey { get; } = EqualsValue is null ? null : CsvReader.NormalizeValue(EqualsValue);
 }
 
-/// <summary>A SUN-ES domain (reached when every indicator listed is) or bonus (+percent when every indicator listed is reached).</summary>
-public sealed record Verdict(string Id, string Title, IReadOnlyList<string> Indicators, decimal? Percent);
+/// <summary>A SUN-ES domain (reached when every indicator listed is) or bonus (+percent of <paramref name="Domain"/>'s forfait when every indicator listed is reached).</summary>
+public sealed record Verdict(string Id, string Title, IReadOnlyList<string> Indicators, decimal? Percent, string? Domain = null);
+
+/// <summary>A SUN-ES window applied for (F1…F4): the months that count (yyyy-MM, <paramref name="Deadline"/> included).</summary>
+public sealed record WindowDetail(string Id, string Name, string From, string Deadline, string? Note)
+{
+    public bool Contains(int year, int month)
+    {
+        var m = $"{year:0000}-{month:00}";
+        return string.CompareOrdinal(m, From) >= 0 && string.CompareOrdinal(m, Deadline) <= 0;
+    }
+}
+
+/// <summary>A SUN-ES prerequisite (PS1.1…PS4.1): declarative, or checked automatically (<c>ps41-eml</c>); required in the windows listed.</summary>
+public sealed record Prerequisite(string Id, string Title, string Check, IReadOnlyList<string> Windows, IReadOnlyList<string> TestAddresses);
 
 public sealed record StayDefinition(string Activity, IReadOnlyList<string> Aliases, string Mode, bool RequireDischarged,
     int MinDays, bool AdultsOnly, int MaxGapDays, int WindowMonths, int MinSessions, bool SameLegalEntity = false);
@@ -81,6 +94,18 @@ public sealed class ProgramDefinition
     /// <summary>First and last month the programme counts (yyyy-MM), null when any month is accepted.</summary>
     public string? MonthsFrom { get; init; }
     public string? MonthsTo { get; init; }
+    /// <summary>SUN-ES windows applied for (F1 extended to September 2022, F2 deadline December 2022…).</summary>
+    public IReadOnlyList<WindowDetail> WindowDetails { get; init; } = [];
+    /// <summary>SUN-ES forfait degression: percent of a domain's forfait per window (null = not known), and its source.</summary>
+    public IReadOnlyDictionary<string, decimal?> ForfaitPercent { get; init; } = new Dictionary<string, decimal?>();
+    public string? ForfaitSource { get; init; }
+    /// <summary>SUN-ES prerequisites PS1.1–PS4.1 and their source.</summary>
+    public IReadOnlyList<Prerequisite> Prerequisites { get; init; } = [];
+    public string? PrerequisitesSource { get; init; }
+
+    /// <summary>The window with this id (S1-2022) or name (F1), case-insensitive; null when unknown.</summary>
+    public WindowDetail? FindWindow(string? idOrName) =>
+        idOrName is null ? null : WindowDetails.FirstOrDefault(w => string.Equals(w.Id, idOrName, StringComparison.OrdinalIgnoreCase) || string.Equals(w.Name, idOrName, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether a month is inside the programme's months (HOP'EN 2 phase 1: December 2024 to July 2025).</summary>
     public bool AcceptsMonth(int year, int month)
@@ -135,7 +160,7 @@ public sealed class ProgramDefinition
         root.TryGetProperty(name, out var arr) && arr.ValueKind == JsonValueKind.Array
             ? arr.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object)
                 .Select(x => new Verdict(Str(x, "id"), Str(x, "title"), Strs(x, "indicators"),
-                    x.TryGetProperty("percent", out var pc) && pc.ValueKind == JsonValueKind.Number ? pc.GetDecimal() : null)).ToArray()
+                    x.TryGetProperty("percent", out var pc) && pc.ValueKind == JsonValueKind.Number ? pc.GetDecimal() : null, OptStr(x, "domain"))).ToArray()
             : [];
 
     private static ProgramDefinition Parse(JsonElement root)
@@ -189,6 +214,15 @@ public sealed class ProgramDefinition
             Bonuses = Verdicts(root, "bonuses"),
             MonthsFrom = root.TryGetProperty("months", out var mo) ? OptStr(mo, "from") : null,
             MonthsTo = root.TryGetProperty("months", out var mt) ? OptStr(mt, "to") : null,
+            WindowDetails = root.TryGetProperty("windowDetails", out var wd) && wd.ValueKind == JsonValueKind.Array
+                ? wd.EnumerateArray().Select(x => new WindowDetail(Str(x, "id"), Str(x, "name"), Str(x, "from"), Str(x, "deadline"), OptStr(x, "note"))).ToArray() : [],
+            ForfaitPercent = root.TryGetProperty("forfaits", out var fo) && fo.TryGetProperty("percentByWindow", out var fp)
+                ? fp.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.ValueKind == JsonValueKind.Number ? x.Value.GetDecimal() : (decimal?)null, StringComparer.Ordinal)
+                : new Dictionary<string, decimal?>(),
+            ForfaitSource = root.TryGetProperty("forfaits", out var fs) ? OptStr(fs, "source") : null,
+            Prerequisites = root.TryGetProperty("prerequisites", out var pq) && pq.ValueKind == JsonValueKind.Array
+                ? pq.EnumerateArray().Select(x => new Prerequisite(Str(x, "id"), Str(x, "title"), Str(x, "check"), Strs(x, "windows"), Strs(x, "testAddresses"))).ToArray() : [],
+            PrerequisitesSource = OptStr(root, "prerequisitesSource"),
         };
     }
 

@@ -69,7 +69,14 @@ public sealed class IndicatorEngine(ConformanceGate gate)
         Prewarm(ctx);
         string? window = null, tier = null;
         IReadOnlySet<string>? reached = null;
-        if (program.Program == "sun-es") window = request.Window ?? program.WindowOf(request.Year, request.Month);
+        WindowDetail? windowInfo = null;
+        if (program.Program == "sun-es")
+        {
+            // the window applied for (--window S1-2022 or F1) decides the targets and the months that count; without
+            // it, the calendar semester of the month
+            windowInfo = program.FindWindow(request.Window ?? program.WindowOf(request.Year, request.Month));
+            window = windowInfo?.Id ?? request.Window ?? program.WindowOf(request.Year, request.Month);
+        }
         else
         {
             // per SUN-ES domain; --tier is the shorthand for all domains (sun-es-reached) or none (other)
@@ -77,7 +84,11 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                 ?? ((request.Tier ?? program.DefaultTier) == "sun-es-reached" ? program.Domains.ToHashSet(StringComparer.Ordinal) : new HashSet<string>());
             tier = reached.Count == 0 ? "other" : program.Domains.All(reached.Contains) ? "sun-es-reached" : null;
         }
-        var report = new IndicatorReport { Request = request, Definitions = program, Window = window, Tier = tier, SunEsReached = reached };
+        var report = new IndicatorReport
+        {
+            Request = request, Definitions = program, Window = window, Tier = tier, SunEsReached = reached,
+            WindowInfo = windowInfo, WindowApplied = request.Window is not null,
+        };
         report.Inputs.AddRange(inputs.Files);
         report.InputErrors.AddRange(inputs.Errors);
         report.InputErrors.AddRange(ctx.Warnings);
@@ -92,6 +103,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             Finish(r, def, window ?? r.TargetTier);
             report.Indicators.Add(r);
         }
+        if (program.Prerequisites.Count > 0) report.Prerequisites.AddRange(Prerequisites.Evaluate(gate, program, request, window));
         report.Validations = gate.Validations;
         return report;
     }
@@ -517,6 +529,23 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                         CreditMessages(ctx, r, unit, MessagesOf(ctx, s, def), def);
                     else CreditTraces(ctx, r, unit, TracesOf(s), def, false);
                 }
+                if (def.Kind is not null and not "*" && def.Channel is null)
+                {
+                    // national verification formula: séjours with a DMP (the DMP status known open), credited by a
+                    // conformant document of the kind; several documents of a séjour (ODS sent in lots) count once
+                    int nNum = 0, nDen = 0;
+                    var scratch = new IndicatorResult { Definition = def };
+                    foreach (var (s, unit) in units)
+                    {
+                        if (DmpStatus(ctx, s) != true) continue;
+                        nDen++;
+                        if (unit.InDenominator) { if (unit.Counted) nNum++; continue; }
+                        var probe = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = s.Id, Ipp = s.Ipp };
+                        CreditTraces(ctx, scratch, probe, TracesOf(s), def, false);
+                        if (probe.Counted) nNum++;
+                    }
+                    r.National = new NationalFormula(nNum, nDen, Rates.Percent(nNum, nDen), "sejour");
+                }
                 break;
             }
             case "produced-reports":
@@ -598,7 +627,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             r.DenominatorRaw = r.Units.Count(u => u.InDenominator);
             r.Denominator = r.DenominatorRaw;
         }
-        if (def.Kind is not null and not "*")
+        if (def.Kind is not null and not "*" && r.National is null)
         {
             var (num, _, den) = ComputeDocuments(ctx, def, null, applyExclusions: false);
             r.National = new NationalFormula(num, den, Rates.Percent(num, den));

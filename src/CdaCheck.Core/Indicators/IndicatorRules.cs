@@ -58,4 +58,18 @@ public static class IndicatorRules
     public static readonly RuleDescriptor NoAttachment = new(
         "IND-013", Severity.Error,
         Source);
+
+    public const string PrerequisiteSource = "SUN-ES guide des prérequis (2023), PS4.1 MSSanté: a test message to the MSSanté test address carrying IHE_XDM.ZIP (CDA N1 or more) and the PDF (issue 13)";
+
+    public static readonly RuleDescriptor TestMessageNotEml = new(
+        "IND-014", Severity.Error,
+        PrerequisiteSource);
+
+    public static readonly RuleDescriptor TestMessageWrongRecipient = new(
+        "IND-015", Severity.Error,
+        PrerequisiteSource);
+
+    public static readonly RuleDescriptor TestMessageNoPdf = new(
+        "IND-016", Severity.Error,
+        PrerequisiteSource);
 }

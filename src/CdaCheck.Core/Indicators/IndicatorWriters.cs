@@ -32,6 +32,18 @@ public static class IndicatorWriters
         w.WriteString("program", report.Definitions.Program);
         w.WriteString("period", report.Request.Period);
         if (report.Window is not null) w.WriteString("window", report.Window);
+        if (report.WindowInfo is { } wi)
+        {
+            w.WriteStartObject("windowDetail");
+            w.WriteString("id", wi.Id);
+            w.WriteString("name", wi.Name);
+            w.WriteString("from", wi.From);
+            w.WriteString("deadline", wi.Deadline);
+            if (wi.Note is not null) w.WriteString("note", wi.Note);
+            w.WriteBoolean("applied", report.WindowApplied);
+            w.WriteBoolean("monthInWindow", wi.Contains(report.Request.Year, report.Request.Month));
+            w.WriteEndObject();
+        }
         if (report.Tier is not null) w.WriteString("tier", report.Tier);
         if (report.SunEsReached is { } domainsReached)
         {
@@ -75,6 +87,7 @@ public static class IndicatorWriters
                 w.WriteNumber("numerator", n.Numerator);
                 w.WriteNumber("denominator", n.Denominator);
                 Rate(w, "rate", n.Rate);
+                w.WriteString("unit", n.Unit);
                 w.WriteEndObject();
             }
             w.WriteStartObject("gap");
@@ -134,6 +147,46 @@ public static class IndicatorWriters
             }
             Verdicts("domains", report.Definitions.DomainVerdicts);
             Verdicts("bonuses", report.Definitions.Bonuses);
+            w.WriteStartObject("forfaits");
+            if (report.Definitions.ForfaitSource is not null) w.WriteString("source", report.Definitions.ForfaitSource);
+            w.WriteStartArray("domains");
+            foreach (var f in report.Forfaits())
+            {
+                w.WriteStartObject();
+                w.WriteString("domain", f.Domain);
+                if (f.Reached is { } fr) w.WriteBoolean("reached", fr); else w.WriteNull("reached");
+                Num(w, "windowPercent", f.WindowPercent);
+                w.WriteNumber("bonusPercent", f.BonusPercent);
+                Num(w, "earnedPercent", f.EarnedPercent);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        if (report.Prerequisites.Count > 0)
+        {
+            w.WriteStartArray("prerequisites");
+            foreach (var p in report.Prerequisites)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", p.Definition.Id);
+                w.WriteString("title", p.Definition.Title);
+                w.WriteString("check", p.Definition.Check == "ps41-eml" ? "automatic" : "declarative");
+                if (p.RequiredInWindow is { } req) w.WriteBoolean("requiredInWindow", req); else w.WriteNull("requiredInWindow");
+                w.WriteStartArray("windows");
+                foreach (var x in p.Definition.Windows) w.WriteStringValue(x);
+                w.WriteEndArray();
+                w.WriteString("status", p.Status);
+                w.WriteStartArray("reasons");
+                foreach (var x in p.Reasons) w.WriteStringValue(x);
+                w.WriteEndArray();
+                w.WriteStartArray("messages");
+                foreach (var x in p.Messages) w.WriteStringValue(x);
+                w.WriteEndArray();
+                if (p.Note is not null) w.WriteString("note", p.Note);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         }
         w.WriteStartArray("inputErrors");
         foreach (var e in report.InputErrors)
@@ -175,13 +228,16 @@ public static class IndicatorWriters
             + (report.Window is not null ? T("ind.text.window", report.Window) : "") + (report.Tier is not null ? T("ind.text.tier", report.Tier) : ""));
         if (report.Request.Establishment is not null || report.Request.Finess is not null)
             w.WriteLine(T("ind.text.establishment", report.Request.Establishment, report.Request.Finess));
+        if (report.WindowInfo is { } wi)
+            w.WriteLine(T(report.WindowApplied ? "ind.text.windowApplied" : "ind.text.windowDeduced", wi.Name, wi.Id, wi.From, wi.Deadline, wi.Note ?? "")
+                + (wi.Contains(report.Request.Year, report.Request.Month) ? "" : T("ind.text.monthOutsideWindow", report.Request.Period)));
         w.WriteLine(T("ind.text.definitions", report.Definitions.Version));
         w.WriteLine();
         w.WriteLine($"{T("ind.text.colIndicator"),-10} {T("ind.text.colNum"),5} {T("ind.text.colDen"),8} {T("ind.text.colRaw"),5} {T("ind.text.colRate"),8} {T("ind.text.colNaive"),8} {T("ind.text.colTarget"),8} {T("ind.text.colReached"),9} {T("ind.text.colGap"),5}  {T("ind.text.colNational")}");
         foreach (var i in report.Indicators)
         {
             var reached = i.Reached switch { true => T("ind.yes"), false => T("ind.no"), _ => i.Status ?? "—" };
-            var national = i.National is { } n ? $"{n.Numerator}/{n.Denominator} = {Pct(n.Rate)}" : "";
+            var national = i.National is { } n ? $"{n.Numerator}/{n.Denominator} {UnitLabel(l, n.Unit)} = {Pct(n.Rate)}" : "";
             w.WriteLine($"{i.Id,-10} {i.Numerator,5} {Dec(i.Denominator),8} {i.DenominatorRaw,5} {Pct(i.Rate),8} {Pct(i.NaiveRate),8} {Pct(i.Target),8} {reached,9} {i.GapUnits,5}  {national}");
         }
         foreach (var i in report.Indicators)
@@ -197,6 +253,33 @@ public static class IndicatorWriters
             {
                 w.WriteLine(T("ind.text.rejected", rej.Document, string.Join(", ", rej.Reasons)));
                 foreach (var m in rej.Messages) w.WriteLine("      " + m);
+            }
+        }
+        if (report.Definitions.DomainVerdicts.Count > 0)
+        {
+            string YesNo(bool? b) => b switch { true => T("ind.yes"), false => T("ind.no"), _ => "—" };
+            w.WriteLine();
+            w.WriteLine(T("ind.text.domains"));
+            foreach (var (v, r) in report.Verdicts(report.Definitions.DomainVerdicts))
+                w.WriteLine($"  {v.Id} {v.Title} ({string.Join(" + ", v.Indicators)}) : {YesNo(r)}");
+            foreach (var (v, r) in report.Verdicts(report.Definitions.Bonuses))
+                w.WriteLine($"  {v.Title} (+{v.Percent} %, {string.Join(" + ", v.Indicators)}) : {YesNo(r)}");
+            w.WriteLine(T("ind.text.forfaits", report.WindowInfo?.Name ?? report.Window ?? "—"));
+            foreach (var f in report.Forfaits())
+                w.WriteLine(T("ind.text.forfait", f.Domain, YesNo(f.Reached), f.WindowPercent is { } wp ? Dec(wp) + " %" : T("ind.text.forfaitUnknown"),
+                    Dec(f.BonusPercent), f.EarnedPercent is { } ep ? Dec(ep) + " %" : "—"));
+        }
+        if (report.Prerequisites.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine(T("ind.text.prerequisites"));
+            foreach (var p in report.Prerequisites)
+            {
+                var req = p.RequiredInWindow switch { true => T("ind.prereq.required"), false => T("ind.prereq.notRequired"), _ => "—" };
+                w.WriteLine($"  {p.Definition.Id,-6} {T("ind.prereq.status." + p.Status),-14} {req,-22} {p.Definition.Title}");
+                if (p.Reasons.Count > 0) w.WriteLine("         " + string.Join(", ", p.Reasons));
+                foreach (var m in p.Messages) w.WriteLine("           " + m);
+                if (p.Note is not null) w.WriteLine("         " + p.Note);
             }
         }
         if (report.InputErrors.Count > 0)

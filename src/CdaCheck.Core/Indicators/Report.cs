@@ -9,6 +9,10 @@ public sealed record IndicatorRequest(string Program, int Year, int Month)
     public IReadOnlySet<string>? SunEsReached { get; init; }
     public string? Establishment { get; init; }
     public string? Finess { get; init; }
+    /// <summary>SUN-ES PS4.1: the test message (.eml) sent to the MSSanté test address, checked automatically.</summary>
+    public string? Ps41Eml { get; init; }
+    /// <summary>SUN-ES PS4.1: the MSSanté test address the message must be sent to (else the programme's list, else any MSSanté domain).</summary>
+    public string? Ps41To { get; init; }
     /// <summary>Language of the texts for people (messages, notes, labels); machine values stay as they are.</summary>
     public CdaCheck.Core.Localization.Lang Language { get; init; } = CdaCheck.Core.Localization.Lang.Fr;
     public string Period => $"{Year:0000}-{Month:00}";
@@ -49,7 +53,28 @@ public sealed class RejectedDocument
     public List<string> Messages { get; } = new();
 }
 
-public sealed record NationalFormula(int Numerator, int Denominator, decimal? Rate);
+/// <summary>
+/// The national verification formula: for séjour indicators (DS1.1–DS1.3) séjours with a DMP credited by a conformant
+/// document (several documents of one séjour, e.g. ODS sent in lots, count once) over séjours with a DMP; for the
+/// report indicators (DS2.1, DS3.1) documents produced.
+/// </summary>
+public sealed record NationalFormula(int Numerator, int Denominator, decimal? Rate, string Unit = "document");
+
+/// <summary>One SUN-ES prerequisite in the report: required in the window or not, and its status.</summary>
+public sealed class PrerequisiteResult
+{
+    public required Prerequisite Definition { get; init; }
+    /// <summary>Required in the window applied for (null when there is no window).</summary>
+    public bool? RequiredInWindow { get; init; }
+    /// <summary>passed, failed, not-checked (automatic check without its input), declarative (to be attested by the establishment).</summary>
+    public required string Status { get; init; }
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+    public IReadOnlyList<string> Messages { get; init; } = [];
+    public string? Note { get; init; }
+}
+
+/// <summary>SUN-ES forfait of one domain in the window: reached, the window's percent (degression), bonuses, what is earned.</summary>
+public sealed record DomainForfait(string Domain, bool? Reached, decimal? WindowPercent, decimal BonusPercent, decimal? EarnedPercent);
 
 public sealed class IndicatorResult
 {
@@ -89,6 +114,11 @@ public sealed class IndicatorReport
     public string? Tier { get; init; }
     /// <summary>HOP'EN 2: the SUN-ES domains reached (per-domain targets).</summary>
     public IReadOnlySet<string>? SunEsReached { get; init; }
+    /// <summary>SUN-ES: the window's detail (F1…F4, months, deadline).</summary>
+    public WindowDetail? WindowInfo { get; init; }
+    /// <summary>SUN-ES: true when the window is the one applied for (--window), false when deduced from the month.</summary>
+    public bool WindowApplied { get; init; }
+    public List<PrerequisiteResult> Prerequisites { get; } = new();
     public List<IndicatorResult> Indicators { get; } = new();
     public List<InputError> InputErrors { get; } = new();
     public List<InputFileSummary> Inputs { get; } = new();
@@ -107,6 +137,28 @@ public sealed class IndicatorReport
         });
 
     public IndicatorResult? this[string id] => Indicators.Find(i => i.Id == id);
+
+    /// <summary>
+    /// SUN-ES forfait per domain in the window: a domain reached earns the window's percent of its forfait (the
+    /// degression table) plus its bonuses reached (+10 % each); not reached earns 0; null when the window's percent is
+    /// not known or a verdict is undecided.
+    /// </summary>
+    public IEnumerable<DomainForfait> Forfaits()
+    {
+        decimal? pct = Window is not null && Definitions.ForfaitPercent.TryGetValue(Window, out var p) ? p : null;
+        var bonuses = Verdicts(Definitions.Bonuses).ToList();
+        foreach (var (d, reached) in Verdicts(Definitions.DomainVerdicts))
+        {
+            decimal bonus = bonuses.Where(b => b.Verdict.Domain == d.Id && b.Reached == true).Sum(b => b.Verdict.Percent ?? 0m);
+            decimal? earned = reached switch
+            {
+                false => 0m,
+                true when pct is { } x => Math.Round(x * (100m + bonus) / 100m, 2, MidpointRounding.AwayFromZero),
+                _ => null,
+            };
+            yield return new DomainForfait(d.Id, reached, pct, reached == true ? bonus : 0m, earned);
+        }
+    }
 }
 
 public static class Rates

@@ -218,7 +218,7 @@ public sealed class GateTests : IDisposable
     public void Every_IND_rule_is_in_the_catalogue()
     {
         var ids = RuleCatalog.All.Where(r => r.Family == "IND").Select(r => r.Id).ToList();
-        ids.ShouldBe(Enumerable.Range(1, 13).Select(i => $"IND-{i:000}").ToList());
+        ids.ShouldBe(Enumerable.Range(1, 16).Select(i => $"IND-{i:000}").ToList());
     }
 }
 

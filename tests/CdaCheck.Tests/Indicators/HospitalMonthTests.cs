@@ -94,11 +94,13 @@ public class HospitalMonthTests(MonthFixture month) : IClassFixture<MonthFixture
         Check(report["DS1.1"], 2, 5m, 7, 40.0m, 5, 100.0m, 69m, false);
         Rejected(report["DS1.1"], ("D02", ["IND-006"]), ("D03", ["IND-002", "IND-003"]), ("D06", ["IND-007"]));
         report["DS1.1"]!.DenominatorMode.ShouldBe("dmp-column");
-        // National formula: LDL produced in October (D01..D07) = 7, conformant SUCCES D01, D05, D07 = 3.
-        report["DS1.1"]!.National.ShouldBe(new NationalFormula(3, 7, 42.9m));
+        // National verification formula, over séjours with a DMP (not documents produced): DMP ouvert V01, V02, V03,
+        // V05, V06, V07 = 6 (V04 non ouvert; V05's removal is the establishment formula's); credited by a conformant
+        // LDL: V01 (D01), V05 (D05), V07 (D07) = 3 → 50.0 % (the former documents formula gave 3/7).
+        report["DS1.1"]!.National.ShouldBe(new NationalFormula(3, 6, 50.0m, "sejour"));
         // ODS: stays V01, V02 → D17 ✓ → 1/2; national D17 of D17, D18.
         Check(report["DS1.2"], 1, 2m, 2, 50.0m, 1, 50.0m, 63m, false);
-        report["DS1.2"]!.National.ShouldBe(new NationalFormula(1, 2, 50.0m));
+        report["DS1.2"]!.National.ShouldBe(new NationalFormula(1, 2, 50.0m, "sejour")); // V01, V02 with a DMP and an ODS; V01 credited
         // CRO: V01 ✓, V03 file absent → 1/2.
         Check(report["DS1.3"], 1, 2m, 2, 50.0m, 2, 100.0m, 69m, false);
         Rejected(report["DS1.3"], ("D09", ["IND-001"]));

@@ -276,7 +276,7 @@ public sealed class RealInputsTests : IDisposable
     }
 
     /// <summary>Writes a workbook with the Open XML SDK (the test oracle): strings shared, dates as serials with a date style.</summary>
-    private static void WriteWorkbook(string path, bool extraRow, params (string Sheet, string[] Lines)[] sheets)
+    internal static void WriteWorkbook(string path, bool extraRow, params (string Sheet, string[] Lines)[] sheets)
     {
         using var doc = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
         var wb = doc.AddWorkbookPart();
