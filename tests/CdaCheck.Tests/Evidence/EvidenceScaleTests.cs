@@ -11,7 +11,7 @@ namespace CdaCheck.Tests.Evidence;
 /// evidence on hostile headers: many patient ids cost linear time (one pass over the document for all the values,
 /// not one regular expression per value per text node), and the time budget (--limit timeout-ms) refuses cleanly.
 /// </summary>
-public class EvidenceScaleTests(ITestOutputHelper output)
+public class EvidenceScaleTests(ITestOutputHelper log)
 {
     /// <summary>The LDL example with <paramref name="n"/> extra INS ids (distinct valid-looking matricules) in patientRole, each also quoted in the narrative.</summary>
     internal static byte[] WithIds(int n)
@@ -49,7 +49,7 @@ public class EvidenceScaleTests(ITestOutputHelper output)
         // 5x the ids: the former quadratic steps gave ~25x or more (1,000 ids 7 s, 5,000 ids > 120 s), then x16 while the
         // PDF text check still compared every text run with every value; with values indexed by length (IdentityValues)
         // the whole run is near-linear: the bound is x8 for x5 (a little above 5 for the machine's noise).
-        output.WriteLine($"evidence: 1,000 ids {t1} ms, 5,000 ids {t5} ms, ratio {(double)t5 / Math.Max(t1, 50):F1}");
+        log.WriteLine($"evidence: 1,000 ids {t1} ms, 5,000 ids {t5} ms, ratio {(double)t5 / Math.Max(t1, 50):F1}");
         ((double)t5 / Math.Max(t1, 50)).ShouldBeLessThan(8, $"1,000 ids: {t1} ms, 5,000 ids: {t5} ms");
         if (large.Output is { } output)
         {
