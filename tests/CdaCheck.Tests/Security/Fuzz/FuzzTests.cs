@@ -11,12 +11,15 @@ namespace CdaCheck.Tests.Security.Fuzz;
 /// Deterministic mutation fuzzing (20,000 cases in the normal run, spread over the targets below;
 /// CDACHECK_FUZZ_CASES sets the cases per target for longer runs). Property: every case ends in a
 /// result (a report with findings, or the decoder's verdict), no unhandled exception, no internal
-/// error (SEC-005), no case over 2 s. A failing case is saved under testdata/fuzz-regressions/new/ to
+/// error (SEC-005), no case over 2 s or allocating more than 1 GB. Structure-aware targets: <see cref="StructureFuzzTests"/>. A failing case is saved under testdata/fuzz-regressions/new/ to
 /// become a regression fixture (move it to testdata/fuzz-regressions/ once fixed).
 /// </summary>
 public class FuzzTests
 {
     private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(2);
+
+    /// <summary>Bytes one case may allocate on its thread (the limits bound every buffer: input, decompression, images).</summary>
+    private const long MaxAllocatedPerCase = 1L << 30;
 
     public static int Cases(int @default) =>
         int.TryParse(Environment.GetEnvironmentVariable("CDACHECK_FUZZ_CASES"), out var n) && n > 0 ? n : @default;
@@ -34,12 +37,15 @@ public class FuzzTests
             var m = new Mutator((StableHash(target) ^ (i * 7919)) & 0x7FFFFFFF);
             var (name, bytes) = seeds[i % seeds.Count];
             var input = mutate ? m.Mutate(bytes) : bytes;
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             clock.Restart();
             string? failure;
             try { failure = run(input); }
             catch (Exception ex) { failure = "exception " + ex.GetType().Name + " at " + string.Join(" | ", (ex.StackTrace ?? "").Split('\n').Take(3)).Trim(); }
             clock.Stop();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
             if (failure is null && clock.Elapsed > PerCase) failure = $"{clock.ElapsedMilliseconds} ms";
+            if (failure is null && allocated > MaxAllocatedPerCase) failure = $"{allocated >> 20} MB allocated";
             if (failure is not null)
             {
                 failures.Add($"{target} case {i} (seed {name}): {failure}");
