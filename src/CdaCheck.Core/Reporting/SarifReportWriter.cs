@@ -115,7 +115,7 @@ public sealed class SarifReportWriter : IReportWriter
 
     private static string Uri(string path, string? entry)
     {
-        var p = path.Replace('\\', '/');
+        var p = PathDisplay.Slashes(path);
         var bang = p.IndexOf('!');
         if (bang >= 0) p = p[..bang];
         return entry is null ? p : p + "#" + entry;
