@@ -86,7 +86,7 @@ public sealed class SarifReportWriter : IReportWriter
             _w.WriteStartObject();
             _w.WriteStartObject("physicalLocation");
             _w.WriteStartObject("artifactLocation");
-            _w.WriteString("uri", Uri(uri, f.Location.Entry));
+            _w.WriteString("uri", Uri(uri, f.Location.Entry is { } e ? Printable.Escape(e) : null));
             _w.WriteEndObject();
             if (f.Location.Line is { } line)
             {
