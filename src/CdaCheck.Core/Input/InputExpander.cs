@@ -41,6 +41,11 @@ public static class InputExpander
                 if (files.Count == before) unmatched.Add(arg);
                 continue;
             }
+            if (FileProbe.Kind(arg) is FileKind.DanglingLink or FileKind.LinkLoop)
+            {
+                files.Add(Path.GetFullPath(arg)); // reported (SEC-021) like the same link inside a folder
+                continue;
+            }
             if (RawPath.Bytes(arg) is not null && FileProbe.Kind(arg) is var kind && kind != FileKind.Missing)
             {
                 // a path shown with \xHH escapes (a name that is not UTF-8, as the reports print it)
