@@ -109,6 +109,11 @@ public static class SecureXml
     {
         try
         {
+            if (TooDeep(stream, limits))
+            {
+                sink.Report(SecurityRules.XmlTooDeep, Location.None, limits.MaxXmlDepth);
+                return null;
+            }
             using var reader = XmlReader.Create(new BudgetedStream(stream), Settings(limits));
             var doc = XDocument.Load(reader, LoadOptions.SetLineInfo);
             var depth = MaxDepth(doc, limits.MaxXmlDepth + 1);
@@ -145,6 +150,27 @@ public static class SecureXml
             sink.Report(SecurityRules.InvalidEncoding, Location.None);
             return null;
         }
+    }
+
+    /// <summary>
+    /// A streaming pass over the elements (no tree built) that stops at the first one deeper than the limit: building
+    /// the tree of 100,000 nested elements before measuring its depth took the whole time budget (SEC-004 instead of
+    /// SEC-003). Any other problem is left to the parse that follows, which reports it; the stream is rewound.
+    /// </summary>
+    private static bool TooDeep(Stream stream, Limits limits)
+    {
+        if (!stream.CanSeek) return false;
+        long start = stream.Position;
+        try
+        {
+            using var pre = XmlReader.Create(new BudgetedStream(stream), Settings(limits));
+            while (pre.Read())
+                if (pre.NodeType == XmlNodeType.Element && pre.Depth >= limits.MaxXmlDepth) return true;
+            return false;
+        }
+        catch (XmlException) { return false; }
+        catch (System.Text.DecoderFallbackException) { return false; }
+        finally { stream.Position = start; }
     }
 
     /// <summary>Depth of the deepest element, stopping as soon as <paramref name="stopAt"/> is reached. Iterative.</summary>

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace CdaCheck.Core.Input;
 
@@ -41,6 +43,16 @@ public static class FileProbe
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
     private static extern int LStat(string path, out FileStatus status);
 
+    // The same shim entry points with the path as raw bytes (NUL-terminated): names that are not UTF-8.
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
+    private static extern int StatRaw(byte[] path, out FileStatus status);
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
+    private static extern int LStatRaw(byte[] path, out FileStatus status);
+
+    private static int StatAny(string path, out FileStatus s) => RawPath.Bytes(path) is { } raw ? StatRaw(raw, out s) : Stat(path, out s);
+    private static int LStatAny(string path, out FileStatus s) => RawPath.Bytes(path) is { } raw ? LStatRaw(raw, out s) : LStat(path, out s);
+
     private const int ELOOP = 40, EACCES = 13;
 
     /// <summary>The kind of what <paramref name="path"/> finally names (links followed).</summary>
@@ -49,11 +61,11 @@ public static class FileProbe
         if (path.Contains('\uFFFD') && !File.Exists(path) && !Directory.Exists(path)) return FileKind.UnrepresentableName;
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
             return File.Exists(path) ? FileKind.Regular : Directory.Exists(path) ? FileKind.Directory : FileKind.Missing;
-        if (Stat(path, out var s) == 0) return FromMode(s.Mode);
+        if (StatAny(path, out var s) == 0) return FromMode(s.Mode);
         int errno = Marshal.GetLastPInvokeError();
         if (errno == ELOOP) return FileKind.LinkLoop;
         if (errno == EACCES) return FileKind.Unreadable;
-        if (LStat(path, out var l) == 0 && (l.Mode & 0xF000) == 0xA000) return FileKind.DanglingLink;
+        if (LStatAny(path, out var l) == 0 && (l.Mode & 0xF000) == 0xA000) return FileKind.DanglingLink;
         return FileKind.Missing;
     }
 
@@ -61,7 +73,26 @@ public static class FileProbe
     public static (long Dev, long Ino)? Identity(string path)
     {
         if (OperatingSystem.IsWindows()) return null;
-        return Stat(path, out var s) == 0 ? (s.Dev, s.Ino) : null;
+        return StatAny(path, out var s) == 0 ? (s.Dev, s.Ino) : null;
+    }
+
+    /// <summary>
+    /// Opens a file for reading, by its name or, for a name shown with <c>\xHH</c> escapes (bytes that are not UTF-8,
+    /// see <see cref="RawPath"/>), by its raw bytes through libc's open(2), the descriptor then wrapped in a FileStream.
+    /// </summary>
+    public static FileStream OpenRead(string path)
+    {
+        if (RawPath.Bytes(path) is not { } raw)
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var handle = new SafeFileHandle(RawPath.Open(raw), ownsHandle: true);
+        if (handle.IsInvalid)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            handle.Dispose();
+            if (errno == EACCES) throw new UnauthorizedAccessException("permission denied");
+            throw new IOException("open failed (errno " + errno + ")");
+        }
+        return new FileStream(handle, FileAccess.Read, 1);
     }
 
     private static FileKind FromMode(int mode) => (mode & 0xF000) switch

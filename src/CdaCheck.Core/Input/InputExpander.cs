@@ -41,6 +41,19 @@ public static class InputExpander
                 if (files.Count == before) unmatched.Add(arg);
                 continue;
             }
+            if (FileProbe.Kind(arg) is FileKind.DanglingLink or FileKind.LinkLoop)
+            {
+                files.Add(Path.GetFullPath(arg)); // reported (SEC-021) like the same link inside a folder
+                continue;
+            }
+            if (RawPath.Bytes(arg) is not null && FileProbe.Kind(arg) is var kind && kind != FileKind.Missing)
+            {
+                // a path shown with \xHH escapes (a name that is not UTF-8, as the reports print it)
+                var full = Path.GetFullPath(arg);
+                if (kind == FileKind.Directory) Walk(full, extensions, files, ignored, problems, []);
+                else files.Add(full);
+                continue;
+            }
             unmatched.Add(arg);
         }
         ignored.ExceptWith(files);
@@ -55,9 +68,12 @@ public static class InputExpander
     /// </summary>
     private static void Walk(string dir, IReadOnlyCollection<string> extensions, SortedSet<string> files, SortedSet<string> ignored, Dictionary<string, FileKind> problems, HashSet<(long, long)> ancestors)
     {
-        List<string> entries;
-        try { entries = Directory.EnumerateFileSystemEntries(dir).ToList(); }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        List<string>? entries;
+        try { entries = RawPath.Bytes(dir) is null ? Directory.EnumerateFileSystemEntries(dir).ToList() : RawPath.List(dir); }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException) { entries = null; }
+        // names that are not UTF-8 come back with U+FFFD: list the folder again by raw bytes (shown with \xHH escapes)
+        if (entries is not null && entries.Exists(e => e.Contains('\uFFFD'))) entries = RawPath.List(dir) ?? entries;
+        if (entries is null)
         {
             problems[dir] = FileKind.Unreadable;
             files.Add(dir);

@@ -60,10 +60,14 @@ public sealed class HtmlReportWriter : IReportWriter
         WriteDocument(_spool, r, id, 2, top: true);
     }
 
-    /// <summary>Escapes the five HTML-special characters only: French text stays readable in the file (UTF-8).</summary>
+    /// <summary>
+    /// Escapes the five HTML-special characters: French text stays readable in the file (UTF-8). Control characters
+    /// (a parser message quoting an ESC of the input, a name) are written as visible escapes first (<see cref="Printable"/>).
+    /// </summary>
     private static string H(string? s)
     {
         if (string.IsNullOrEmpty(s)) return "";
+        s = Printable.Escape(s);
         if (s.AsSpan().IndexOfAny("<>&\"'") < 0) return s;
         var sb = new StringBuilder(s.Length + 16);
         foreach (var c in s)

@@ -156,7 +156,7 @@ public sealed class JsonReportWriter : IReportWriter
         if (rule is not null) _w.WriteString("layer", rule.Layer(_ctx.Options.Language));
         var l = f.Location;
         _w.WriteStartObject("location");
-        if (l.Entry is not null) _w.WriteString("entry", l.Entry);
+        if (l.Entry is not null) _w.WriteString("entry", Printable.Escape(l.Entry));
         if (l.XPath is not null) _w.WriteString("xpath", l.XPath);
         if (l.Line is not null) _w.WriteNumber("line", l.Line.Value);
         if (l.Column is not null) _w.WriteNumber("column", l.Column.Value);

@@ -91,11 +91,14 @@ public static class PathDisplay
             var cwd = Directory.GetCurrentDirectory();
             var full = Path.GetFullPath(path);
             if (full.StartsWith(cwd + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                return Printable.Escape(Path.GetRelativePath(cwd, full).Replace('\\', '/'));
-            return Printable.Escape(path.Replace('\\', '/'));
+                return Printable.Escape(Slashes(Path.GetRelativePath(cwd, full)));
+            return Printable.Escape(Slashes(path));
         }
         catch (Exception) { return Printable.Escape(path); }
     }
+
+    /// <summary>Windows separators shown as '/'; elsewhere a backslash is part of a name (and of the \xHH escapes of names that are not UTF-8).</summary>
+    public static string Slashes(string path) => Path.DirectorySeparatorChar == '\\' ? path.Replace('\\', '/') : path;
 }
 
 /// <summary>

@@ -86,7 +86,7 @@ public sealed class SarifReportWriter : IReportWriter
             _w.WriteStartObject();
             _w.WriteStartObject("physicalLocation");
             _w.WriteStartObject("artifactLocation");
-            _w.WriteString("uri", Uri(uri, f.Location.Entry));
+            _w.WriteString("uri", Uri(uri, f.Location.Entry is { } e ? Printable.Escape(e) : null));
             _w.WriteEndObject();
             if (f.Location.Line is { } line)
             {
@@ -115,7 +115,7 @@ public sealed class SarifReportWriter : IReportWriter
 
     private static string Uri(string path, string? entry)
     {
-        var p = path.Replace('\\', '/');
+        var p = PathDisplay.Slashes(path);
         var bang = p.IndexOf('!');
         if (bang >= 0) p = p[..bang];
         return entry is null ? p : p + "#" + entry;

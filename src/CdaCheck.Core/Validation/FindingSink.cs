@@ -38,7 +38,14 @@ public sealed class FindingSink
         if (Options.SeverityOverrides.TryGetValue(rule.Id, out var o)) severity = o;
         var rendered = new object?[args.Length];
         for (int i = 0; i < args.Length; i++)
-            rendered[i] = args[i] is Identity or Phrase ? Phrase.Arg(args[i], Options.Language, Reveal) : args[i];
+            rendered[i] = args[i] switch
+            {
+                Identity or Phrase => Phrase.Arg(args[i], Options.Language, Reveal),
+                // text from the input (names, entry names, parser messages): control characters and bidirectional
+                // overrides written as visible escapes, so no format carries them raw
+                string s => Reporting.Printable.Escape(s),
+                _ => args[i],
+            };
         var format = rule.Message(Options.Language);
         string message;
         try { message = string.Format(CultureInfo.InvariantCulture, format, rendered); }

@@ -47,7 +47,7 @@ public sealed class Validator
         long limit = options.Limits.MaxInputBytes;
         try
         {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var fs = FileProbe.OpenRead(path); // by raw bytes for a name that is not UTF-8 (RawPath)
             long declared = fs.Length;
             if (declared > limit) { refused = TooLarge(path, declared, options); return null; }
             var buffer = new byte[Math.Max(0, Math.Min(declared, limit) + 1)];

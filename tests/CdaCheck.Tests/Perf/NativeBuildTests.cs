@@ -34,17 +34,26 @@ public class NativeBuildTests
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    private static readonly Lazy<string> Published = new(() =>
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "cdacheck-native-exe-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var publish = Exec("dotnet", TestPaths.RepoRoot, "publish", Path.Combine("src", "CdaCheck.Cli"), "-c", "Release", "-r", "linux-x64",
+            "-p:NativeAot=true", "-o", outDir, "-nologo", "-v", "q");
+        publish.Code.ShouldBe(0, publish.Stdout + publish.Stderr);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(outDir, recursive: true); } catch (IOException) { } };
+        return Path.Combine(outDir, "cdacheck");
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The native executable, published once per test run (shared by the tests that need it: ReportFaultTests).</summary>
+    internal static string Executable() => Published.Value;
+
     [NativeFact]
     public void Native_executable_reports_exactly_what_the_jit_build_reports()
     {
         var work = Path.Combine(Path.GetTempPath(), "cdacheck-native-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var outDir = Path.Combine(work, "native");
-            var publish = Exec("dotnet", TestPaths.RepoRoot, "publish", Path.Combine("src", "CdaCheck.Cli"), "-c", "Release", "-r", "linux-x64",
-                "-p:NativeAot=true", "-o", outDir, "-nologo", "-v", "q");
-            publish.Code.ShouldBe(0, publish.Stdout + publish.Stderr);
-            var exe = Path.Combine(outDir, "cdacheck");
+            var exe = Executable();
             string cwd = Environment.CurrentDirectory;
 
             Exec(exe, cwd, "rules", "--format", "json").Stdout.ShouldBe(CliRunner.Invoke("rules", "--format", "json").Stdout);

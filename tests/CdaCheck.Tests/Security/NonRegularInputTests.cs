@@ -8,7 +8,8 @@ namespace CdaCheck.Tests.Security;
 /// <summary>
 /// Non-regular inputs (devices, FIFOs, sockets) are refused with SEC-020 without being opened, so nothing blocks
 /// or reads forever; in folders, dangling links, link loops, folder links back to an ancestor and non-UTF-8 names
-/// each become a finding (SEC-021, SEC-022) that counts in the exit code. Linux only (mkfifo, /dev/zero).
+/// each become a finding (SEC-021) that counts in the exit code; a non-UTF-8 name is read by its raw bytes and shown
+/// with \xHH escapes (SEC-022 only where it cannot be). Linux only (mkfifo, /dev/zero).
 /// </summary>
 public sealed class NonRegularInputTests : IDisposable
 {
@@ -87,26 +88,82 @@ public sealed class NonRegularInputTests : IDisposable
         rules["loopa"].ShouldBe(["SEC-021"]);
         rules["loopb"].ShouldBe(["SEC-021"]);
         rules["up"].ShouldBe(["SEC-021"]);
-        rules.Single(k => k.Key.StartsWith('r') && k.Key.EndsWith(".xml")).Value.ShouldBe(["SEC-022"]);
+        // the non-UTF-8 name is read (by its raw bytes) and shown escaped: its content gets its own verdict
+        rules.ShouldContainKey("r\\xE9sultat.xml");
+        rules["r\\xE9sultat.xml"].ShouldNotContain(r => r.StartsWith("SEC-", StringComparison.Ordinal));
+        rules["r\\xE9sultat.xml"].ShouldNotBeEmpty(); // <x/> is not a CDA: a finding about the content, not the name
         rules["ok.xml"].ShouldNotContain(r => r.StartsWith("SEC-", StringComparison.Ordinal));
         rules["link-to-ok.xml"].ShouldNotContain(r => r.StartsWith("SEC-", StringComparison.Ordinal)); // a link to a file is followed
+    }
+
+    /// <summary>
+    /// Root reads every folder whatever its mode (CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE): as root (CI containers) the
+    /// CLI runs as a child process without those two capabilities (setpriv --bounding-set), so the folder is really
+    /// unreadable to it; as another user it runs in-process. Never skipped.
+    /// </summary>
+    internal static CliRunner.Run AsUnprivileged(params string[] args)
+    {
+        if (Environment.UserName != "root") return Bounded(args);
+        var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--bounding-set", "-dac_override,-dac_read_search", "dotnet", Path.Combine(AppContext.BaseDirectory, "cdacheck.dll") }.Concat(args))
+            psi.ArgumentList.Add(a);
+        psi.Environment["CDACHECK_SCHEMAS"] = TestPaths.Schemas;
+        psi.Environment["LANG"] = "en_US.UTF-8";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit(60_000).ShouldBeTrue("the run blocked");
+        return new CliRunner.Run(p.ExitCode, stdout.Result, stderr.Result);
     }
 
     [Fact]
     public void An_unreadable_sub_folder_is_a_finding()
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName == "root") return; // root reads everything
+        if (!OperatingSystem.IsLinux()) return;
         var d = Directory.CreateDirectory(P("in2")).FullName;
         File.Copy(Sample, Path.Combine(d, "ok.xml"));
         var locked = Directory.CreateDirectory(Path.Combine(d, "locked")).FullName;
+        File.WriteAllText(Path.Combine(locked, "hidden.xml"), "<x/>");
         File.SetUnixFileMode(locked, UnixFileMode.None);
         try
         {
-            var run = Bounded("validate", "--format", "json", d);
-            run.ExitCode.ShouldBe(1);
-            RulesByPath(run.Stdout)["locked"].ShouldBe(["SEC-021"]);
+            var run = AsUnprivileged("validate", "--format", "json", d);
+            run.ExitCode.ShouldBe(1, run.Stderr);
+            var rules = RulesByPath(run.Stdout);
+            rules["locked"].ShouldBe(["SEC-021"]);
+            rules.ShouldNotContainKey("hidden.xml"); // control: the folder was really unreadable to the run
+            rules["ok.xml"].ShouldNotContain(r => r.StartsWith("SEC-", StringComparison.Ordinal));
         }
         finally { File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); }
+    }
+
+    [Fact]
+    public void A_non_utf8_name_is_read_by_its_bytes_and_shown_escaped_in_every_format()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var d = Directory.CreateDirectory(P("latin1")).FullName;
+        var sub = Path.Combine(d, "sub");
+        Directory.CreateDirectory(sub);
+        // a conformant document under a Latin-1 name, and a folder whose own name is Latin-1 holding another
+        using (var py = Process.Start("python3", ["-c",
+            $"import os,shutil; shutil.copy('{Sample}', b'{d}/lettre-\\xe9t\\xe9.xml'); os.mkdir(b'{d}/dossier-\\xe0'); shutil.copy('{Sample}', b'{d}/dossier-\\xe0/\\xff.xml')"])!)
+        { py.WaitForExit(); py.ExitCode.ShouldBe(0); }
+        var json = Bounded("validate", "--format", "json", d);
+        var rules = RulesByPath(json.Stdout);
+        rules.Keys.ShouldBe(["lettre-\\xE9t\\xE9.xml", "\\xFF.xml"], ignoreOrder: true);
+        foreach (var (name, ids) in rules) ids.ShouldNotContain(r => r.StartsWith("SEC-", StringComparison.Ordinal), name);
+        json.ExitCode.ShouldBe(Bounded("validate", "--format", "json", Sample).ExitCode); // same verdict as the same bytes under a UTF-8 name
+        json.Stdout.ShouldNotContain("\uFFFD");
+        foreach (var format in CdaCheck.Cli.ValidateCommand.Formats)
+        {
+            var run = Bounded("validate", "--format", format, d);
+            // JSON formats write the backslash of the escape as \\
+            run.Stdout.ShouldContain(format is "json" or "jsonl" or "sarif" ? "lettre-\\\\xE9t\\\\xE9.xml" : "lettre-\\xE9t\\xE9.xml", customMessage: format);
+            run.Stdout.ShouldNotContain('\uFFFD', format);
+        }
+        // the escaped path as printed is accepted back as an argument
+        var again = Bounded("validate", "--format", "json", Path.Combine(d, "lettre-\\xE9t\\xE9.xml"));
+        RulesByPath(again.Stdout)["lettre-\\xE9t\\xE9.xml"].ShouldNotContain(r => r.StartsWith("SEC-", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -17,11 +17,15 @@ public sealed class ReportFaultTests : IDisposable
 
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "cdacheck.dll");
 
-    private static Process Start(string shellPrefix, params string[] args)
+    private static Process Start(string shellPrefix, params string[] args) => StartWith(null, shellPrefix, args);
+
+    /// <summary>Runs the JIT build (<paramref name="exe"/> null) or the native executable under sh (signals, closed descriptors).</summary>
+    private static Process StartWith(string? exe, string shellPrefix, params string[] args)
     {
         var psi = new ProcessStartInfo("sh") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"{shellPrefix} exec dotnet '{Cli}' " + string.Join(' ', args.Select(a => $"'{a}'")) + " " + (shellPrefix.Contains(">&-") ? ">&-" : ""));
+        var program = exe is null ? $"dotnet '{Cli}'" : $"'{exe}'";
+        psi.ArgumentList.Add($"{shellPrefix} exec {program} " + string.Join(' ', args.Select(a => $"'{a}'")) + " " + (shellPrefix.Contains(">&-") ? ">&-" : ""));
         psi.Environment["CDACHECK_SCHEMAS"] = TestPaths.Schemas;
         return Process.Start(psi)!;
     }
@@ -39,12 +43,40 @@ public sealed class ReportFaultTests : IDisposable
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
-    public void A_signal_mid_batch_leaves_no_temporary_file(string signal)
+    public void A_signal_mid_batch_leaves_no_temporary_file(string signal) => SignalMidBatch(null, signal, 1500);
+
+    /// <summary>The native build (NativeAOT: its own signal handling) cleans up on SIGTERM too.</summary>
+    [CdaCheck.Tests.Perf.NativeFact]
+    public void Native_build_sigterm_mid_batch_leaves_no_temporary_file() =>
+        SignalMidBatch(CdaCheck.Tests.Perf.NativeBuildTests.Executable(), "TERM", 4000);
+
+    /// <summary>The native build with stdout closed: exits normally and writes the report with -o (the campaign saw 134).</summary>
+    [CdaCheck.Tests.Perf.NativeFact]
+    public void Native_build_with_stdout_closed_writes_the_report()
+    {
+        var exe = CdaCheck.Tests.Perf.NativeBuildTests.Executable();
+        var target = Path.Combine(_dir.FullName, "native-closed.json");
+        using (var p = StartWith(exe, ">&-", "validate", "--format", "json", "-o", target, Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml")))
+        {
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit(60_000).ShouldBeTrue();
+            p.ExitCode.ShouldBeOneOf([0, 1], err);
+        }
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(target)))
+            doc.RootElement.GetProperty("documents").GetArrayLength().ShouldBe(1);
+        Directory.GetFiles(_dir.FullName, ".*.tmp").ShouldBeEmpty();
+        using var q = StartWith(exe, ">&-", "validate", Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml"));
+        var err2 = q.StandardError.ReadToEnd();
+        q.WaitForExit(60_000).ShouldBeTrue();
+        q.ExitCode.ShouldBeOneOf([0, 1, 3], err2); // nowhere to write the report: an I/O error (3), never an abort (134)
+    }
+
+    private void SignalMidBatch(string? exe, string signal, int files)
     {
         if (!OperatingSystem.IsLinux()) return;
-        var batch = Batch(1500);
+        var batch = Batch(files);
         var target = Path.Combine(_dir.FullName, "out", "report.json");
-        using var p = Start("", "validate", "--format", "json", "--parallel", "1", "-o", target, batch);
+        using var p = StartWith(exe, "", "validate", "--format", "json", "--parallel", "1", "-o", target, batch);
         var outDir = Path.GetDirectoryName(target)!;
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(60) && !(Directory.Exists(outDir) && Directory.GetFiles(outDir, ".*.tmp").Length > 0) && !p.HasExited)

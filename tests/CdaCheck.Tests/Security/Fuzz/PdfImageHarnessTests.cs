@@ -80,12 +80,11 @@ public class PdfImageHarnessTests
         RunCases(Cases(SmallSizes, SmallSizes, 120));
 
     /// <summary>
-    /// Sizes past 2^31 (2^32 + 1, 3037000500², 2^32 × 2^32): the size arithmetic is fixed in the PDF reader on the
-    /// pdf-reader branch (issue 15); on the security branch alone this harness finds that defect (SEC-005
-    /// OverflowException), and passes once both are merged.
+    /// Sizes past 2^31 (2^32 + 1, 3037000500², 2^32 × 2^32, long.MaxValue, 1e300): the size arithmetic is checked
+    /// (SEC-015), never SEC-005 OverflowException, never wrapped to 0.
     /// </summary>
     [Fact]
-    public void Overflowing_image_sizes_give_no_internal_error__needs_the_pdf_reader_branch() =>
+    public void Overflowing_image_sizes_give_no_internal_error() =>
         RunCases(Cases(HugeSizes, [.. HugeSizes, .. SmallSizes], 120));
 
     [Fact]
