@@ -5,25 +5,26 @@ using CdaCheck.Tests.Infrastructure;
 
 namespace CdaCheck.Tests.DataMatrix;
 
-/// <summary>The real-producer raster/scan corpus, generated once per test run (make-raster.sh needs Debian tools).</summary>
-public sealed class RasterCorpusFixture : IDisposable
+/// <summary>A real-producer corpus generated once per test run into a temporary folder (the scripts need Debian tools).</summary>
+public abstract class CorpusFixture : IDisposable
 {
-    public static readonly string[] Tools = ["zint", "convert", "img2pdf", "gs", "qpdf", "dmtxread", "ZXingReader"];
+    private readonly Lazy<(string Dir, int Code, string Log)> _corpus;
 
-    private readonly Lazy<(string Dir, int Code, string Log)> _corpus = new(() =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"cdacheck-rp-raster-{Guid.NewGuid():N}");
-        var log = new StringWriter();
-        int code = RasterCorpus.Generate(dir, log);
-        return (dir, code, log.ToString());
-    });
+    protected CorpusFixture(string kind, Func<string, TextWriter, int> generate) =>
+        _corpus = new(() =>
+        {
+            var dir = Path.Combine(Path.GetTempPath(), $"cdacheck-rp-{kind}-{Guid.NewGuid():N}");
+            var log = new StringWriter();
+            int code = generate(dir, log);
+            return (dir, code, log.ToString());
+        });
 
     public string Dir
     {
         get
         {
             var (dir, code, log) = _corpus.Value;
-            code.ShouldBe(0, $"make-raster.sh failed: {log}");
+            code.ShouldBe(0, $"the corpus script failed: {log}");
             return dir;
         }
     }
@@ -31,8 +32,12 @@ public sealed class RasterCorpusFixture : IDisposable
     public void Dispose()
     {
         if (_corpus.IsValueCreated) try { Directory.Delete(_corpus.Value.Dir, true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>The real-producer raster/scan corpus (make-raster.sh).</summary>
+public sealed class RasterCorpusFixture() : CorpusFixture("raster", RasterCorpus.Generate);
 
 public class RealProducerRasterTests(RasterCorpusFixture corpus) : IClassFixture<RasterCorpusFixture>
 {
