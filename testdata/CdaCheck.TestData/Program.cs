@@ -30,7 +30,7 @@ public static class Program
         Console.Error.WriteLine("  dm-locate FILES  page 1 of each PDF searched in-process: what it paints, the symbol found, the time");
         Console.Error.WriteLine("  bench-stages DIR [N]  per-stage validation cost over a folder of CDA files");
         Console.Error.WriteLine("  kit-bench KITDIR EXAMPLESDIR [--no-saxon] [--rounds N]  ANS kit schematron engine vs Saxon CPU per document");
-        Console.Error.WriteLine("  real-producers raster|vector OUTDIR  third-party raster/scan (make-raster.sh) or vector (make-vector.sh) PDFs wrapped into CDA N1 documents");
+        Console.Error.WriteLine("  real-producers raster|vector OUTDIR  third-party raster/scan (make-raster.sh) or vector (make-vector.sh) PDFs wrapped into CDA N1 documents;\n                   real-producers cpu DIR…  their validation CPU per document, per category");
         return 2;
     }
 }

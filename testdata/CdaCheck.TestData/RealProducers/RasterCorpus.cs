@@ -103,7 +103,8 @@ public static class RasterCorpus
     {
         if (args is ["wrap", var dir]) { Wrap(dir); return 0; }
         if (args is ["payload", var file]) { File.WriteAllBytes(file, Encoding.ASCII.GetBytes(Payload)); return 0; }
-        if (args is not [("raster" or "vector") and var kind, var outDir]) { Console.Error.WriteLine("usage: real-producers raster|vector OUTDIR | wrap OUTDIR | payload FILE"); return 2; }
+        if (args is ["cpu", .. var dirs] && dirs.Length > 0) return CpuBench.Run(dirs);
+        if (args is not [("raster" or "vector") and var kind, var outDir]) { Console.Error.WriteLine("usage: real-producers raster|vector OUTDIR | wrap OUTDIR | payload FILE | cpu DIR…"); return 2; }
         int code = Generate($"make-{kind}.sh", outDir, Console.Out);
         if (code != 0) Console.Error.WriteLine($"make-{kind}.sh exited with {code}");
         return code;
