@@ -17,7 +17,7 @@ public static class Program
             case "kit-bench": return Kit.KitBench.Run(args[1..]);
             case "real-producers": return RealProducers.RasterCorpus.Run(args[1..]);
         }
-        if (DataMatrix.DataMatrixCommands.TryRun(args, out var dmExit)) return dmExit; // bench-dm, dm-scan
+        if (DataMatrix.DataMatrixCommands.TryRun(args, out var dmExit)) return dmExit; // bench-dm, dm-locate, dm-scan
         Console.Error.WriteLine("usage: CdaCheck.TestData <command> (see testdata/README.md)");
         Console.Error.WriteLine("  samples OUTDIR   write the conformant CDA sample set (one per Ségur kind)");
         Console.Error.WriteLine("  negatives OUTDIR one single-fault variant per CDA rule (see Cda/Faults.cs)");
@@ -27,9 +27,10 @@ public static class Program
         Console.Error.WriteLine("  dump-pdf FILE    print what the PDF reader sees");
         Console.Error.WriteLine("  bench-pdf        PDF open + page-1 scan timings over the ANS PDFs");
         Console.Error.WriteLine("  bench-dm         DataMatrix locate + decode timings (vector page, image)");
+        Console.Error.WriteLine("  dm-locate FILES  page 1 of each PDF searched in-process: what it paints, the symbol found, the time");
         Console.Error.WriteLine("  bench-stages DIR [N]  per-stage validation cost over a folder of CDA files");
         Console.Error.WriteLine("  kit-bench KITDIR EXAMPLESDIR [--no-saxon] [--rounds N]  ANS kit schematron engine vs Saxon CPU per document");
-        Console.Error.WriteLine("  real-producers raster OUTDIR  third-party raster/scan PDFs (make-raster.sh) wrapped into CDA N1 documents");
+        Console.Error.WriteLine("  real-producers raster|vector OUTDIR  third-party raster/scan (make-raster.sh) or vector (make-vector.sh) PDFs wrapped into CDA N1 documents;\n                   real-producers cpu DIR…  their validation CPU per document, per category");
         return 2;
     }
 }

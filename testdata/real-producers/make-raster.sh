@@ -122,12 +122,13 @@ scan 300dpi-1deg 300 -1 0.8 0.4 75
 scan 300dpi-3deg 300 3 0.8 0.4 60 p
 scan 300dpi-5deg 300 5 0.7 0.3 80
 
-# 6. no symbol: a report page with a JPEG logo, and a page-sized JPEG scan without a symbol
+# 6. no symbol: a report page with a JPEG logo, and a page-sized JPEG scan without a symbol (noise seed 3: its noise
+#    and text once gave the any-angle search a finder-like L)
 convert -size 600x400 -seed 3 plasma:fractal -quality 85 "$T/logo.jpg"
 page "$OUT/reportlab-nosymbol-logo.pdf" "$T/logo.jpg" 120 0
 page "$T/plain.pdf" - 0 0
 render "$T/plain.pdf" "$T/plain.png" 300
-convert "$T/plain.png" -attenuate 0.3 +noise Gaussian -colorspace Gray -quality 75 "$T/plain.jpg"
+convert "$T/plain.png" -seed 3 -attenuate 0.3 +noise Gaussian -colorspace Gray -quality 75 "$T/plain.jpg"
 img2pdf --pagesize A4 -o "$OUT/scan-nosymbol-300dpi.pdf" "$T/plain.jpg"
 
 # 7. encrypted copies (empty user password, AES-256)

@@ -208,7 +208,7 @@ public static class ImageLocator
             var c = tried[i];
             budget?.Invoke();
             if (taken.Any(t => c.X0 >= t.Item1 && c.X1 <= t.Item3 && c.Y0 >= t.Item2 && c.Y1 <= t.Item4)) continue;
-            var res = TryComponent(dark, width, c.X0, c.Y0, c.X1, c.Y1);
+            var res = TryComponent(dark, width, height, c.X0, c.Y0, c.X1, c.Y1);
             if (res is not { Status: DecodeStatus.Decoded }) notDecoded.Add(i);
             if (res is null) continue;
             taken.Add((c.X0, c.Y0, c.X1, c.Y1));
@@ -273,7 +273,7 @@ public static class ImageLocator
 
     private enum Side { Top, Right, Bottom, Left }
 
-    private static DataMatrixResult? TryComponent(bool[] dark, int width, int x0, int y0, int x1, int y1)
+    private static DataMatrixResult? TryComponent(bool[] dark, int width, int height, int x0, int y0, int x1, int y1)
     {
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
         bool D(int x, int y) => dark[y * width + x];
@@ -321,7 +321,13 @@ public static class ImageLocator
                 var m = Sample(dark, width, x0, y0, bw, bh, rows, cols);
                 var res = DataMatrixDecoder.DecodeAnyOrientation(m);
                 if (res.Status == DecodeStatus.Decoded) return res;
-                if (res.Status == DecodeStatus.LocatedButUndecodable && (best is null || res.FinderScore > best.FinderScore)) best = res;
+                if (res.Status == DecodeStatus.LocatedButUndecodable && (best is null || res.FinderScore > best.FinderScore))
+                {
+                    double mw = (double)bw / cols, mh = (double)bh / rows;
+                    int rx = mw >= 3 ? 1 : 0;
+                    bool Dark(double u, double v) => DarkAround(dark, width, height, (int)Math.Floor(x0 + u * mw), (int)Math.Floor(y0 + v * mh), rx);
+                    if (Plausible(res, rows, cols, mw, mh, Dark)) best = res;
+                }
             }
             _ = a; _ = b;
         }
@@ -457,11 +463,55 @@ public static class ImageLocator
                         m[row, col] = At((col + 0.5) * pu, (row + 0.5) * pv, r);
                 var d = DataMatrixDecoder.DecodeAnyOrientation(m);
                 if (d.Status == DecodeStatus.Decoded) return d;
-                if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore)) res = d;
+                if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore) && Plausible(d, n, n, pu, pv, (u, v) => At(u * pu, v * pv, r))) res = d;
                 if (d.Status == DecodeStatus.NotASymbol && jj == 0) break; // no finder at all in this frame: no nudging
             }
         }
         return res;
+    }
+
+    /// <summary>Finder score from which a located symbol is taken without looking at its quiet zone.</summary>
+    private const double SureFinder = 0.9;
+    /// <summary>Light share of the ring around a symbol that makes a weaker finder plausible.</summary>
+    private const double QuietZoneLight = 0.85;
+
+    /// <summary>
+    /// Whether a located but undecodable symbol is one: a finder that matches less than <see cref="SureFinder"/> (a
+    /// finder-like L in the noise of a scan, in text) also needs square modules (<paramref name="mw"/> × <paramref name="mh"/>
+    /// pixels) and a light quiet zone, sampled half a module outside the symbol (<paramref name="dark"/> takes module
+    /// coordinates: u along the columns, v along the rows).
+    /// </summary>
+    private static bool Plausible(DataMatrixResult res, int rows, int cols, double mw, double mh, Func<double, double, bool> dark)
+    {
+        if (res.FinderScore >= SureFinder) return true;
+        if (Math.Max(mw, mh) > 1.15 * Math.Min(mw, mh)) return false;
+        int light = 0, total = 0;
+        for (int c = 0; c < cols; c++)
+        {
+            if (!dark(c + 0.5, -0.5)) light++;
+            if (!dark(c + 0.5, rows + 0.5)) light++;
+            total += 2;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            if (!dark(-0.5, r + 0.5)) light++;
+            if (!dark(cols + 0.5, r + 0.5)) light++;
+            total += 2;
+        }
+        return light >= QuietZoneLight * total;
+    }
+
+    /// <summary>Majority of the (2r+1)² window at (x, y) (outside the image: light, as the page around it).</summary>
+    private static bool DarkAround(bool[] dark, int width, int height, int x, int y, int r)
+    {
+        int d = 0, t = 0;
+        for (int yy = y - r; yy <= y + r; yy++)
+            for (int xx = x - r; xx <= x + r; xx++)
+            {
+                t++;
+                if (xx >= 0 && yy >= 0 && xx < width && yy < height && dark[yy * width + xx]) d++;
+            }
+        return 2 * d > t;
     }
 
     /// <summary>Module count along a clock side, from the run lengths half a module inside, or null when the side does not alternate.</summary>

@@ -80,19 +80,36 @@ public static class VectorLocator
                 double d = Fold(q.Angle - centre);
                 if (Math.Abs(d) <= (Window + 1.0) / BinsPerDegree) { sum += d; nIn++; }
             }
-            double theta = (centre + (nIn > 0 ? sum / nIn : 0)) * Math.PI / 180;
-            double cos = Math.Cos(theta), sin = Math.Sin(theta);
+            double theta = centre + (nIn > 0 ? sum / nIn : 0);
+            // The symbol's two axes, each from the sides along it (a sheared symbol has axes that are not at right
+            // angles): u near theta, v near theta + 90°. Modules whose rounded corners turned them a little further
+            // than the window (small modules rounded to 0.05 pt) are taken too.
+            double du = 0, dv = 0;
+            int nu = 0, nv = 0;
+            foreach (ref readonly var q in quads)
+            {
+                if (Math.Abs(Fold(q.Angle - theta)) > MaxModuleTurn) continue;
+                Side(q.Bx - q.Ax, q.By - q.Ay, theta, ref du, ref nu, ref dv, ref nv);
+                Side(q.Cx - q.Bx, q.Cy - q.By, theta, ref du, ref nu, ref dv, ref nv);
+                Side(q.Dx - q.Cx, q.Dy - q.Cy, theta, ref du, ref nu, ref dv, ref nv);
+                Side(q.Ax - q.Dx, q.Ay - q.Dy, theta, ref du, ref nu, ref dv, ref nv);
+            }
+            double tu = (theta + (nu > 0 ? du / nu : 0)) * Math.PI / 180, tv = (theta + 90 + (nv > 0 ? dv / nv : 0)) * Math.PI / 180;
+            // page = a·u + b·v; the frame coordinates (a, b) by the inverse of [u v]
+            double ux = Math.Cos(tu), uy = Math.Sin(tu), vx = Math.Cos(tv), vy = Math.Sin(tv);
+            double det = ux * vy - vx * uy;
+            if (Math.Abs(det) < 0.5) continue;
+            double ia = vy / det, ib = -vx / det, ic = -uy / det, id = ux / det;
             var frame = new PageContent { PageNumber = page.PageNumber, Width = page.Width, Height = page.Height };
             frame.Rects.Capacity = nIn;
             foreach (ref readonly var q in quads)
             {
-                if (Math.Abs(Fold(q.Angle - centre)) > (Window + 1.0) / BinsPerDegree) continue;
-                // rotate by −θ: x' = x·cos + y·sin, y' = −x·sin + y·cos
+                if (Math.Abs(Fold(q.Angle - theta)) > MaxModuleTurn) continue;
                 double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
                 Span<double> xs = [q.Ax, q.Bx, q.Cx, q.Dx], ys = [q.Ay, q.By, q.Cy, q.Dy];
                 for (int k = 0; k < 4; k++)
                 {
-                    double rx = xs[k] * cos + ys[k] * sin, ry = -xs[k] * sin + ys[k] * cos;
+                    double rx = ia * xs[k] + ib * ys[k], ry = ic * xs[k] + id * ys[k];
                     x0 = Math.Min(x0, rx); x1 = Math.Max(x1, rx); y0 = Math.Min(y0, ry); y1 = Math.Max(y1, ry);
                 }
                 frame.Rects.Add(new FilledRect(x0, y0, x1 - x0, y1 - y0, q.Luminance));
@@ -104,7 +121,7 @@ public static class VectorLocator
                 double bx0 = double.MaxValue, by0 = double.MaxValue, bx1 = double.MinValue, by1 = double.MinValue;
                 foreach (var (x, y) in new[] { (b.X, b.Y), (b.X + b.Width, b.Y), (b.X, b.Y + b.Height), (b.X + b.Width, b.Y + b.Height) })
                 {
-                    double px = x * cos - y * sin, py = x * sin + y * cos;
+                    double px = x * ux + y * vx, py = x * uy + y * vy;
                     bx0 = Math.Min(bx0, px); bx1 = Math.Max(bx1, px); by0 = Math.Min(by0, py); by1 = Math.Max(by1, py);
                 }
                 var mapped = sym with { Box = new Box(bx0, by0, bx1 - bx0, by1 - by0) };
@@ -113,6 +130,22 @@ public static class VectorLocator
             }
             if (stop) return;
         }
+    }
+
+    /// <summary>How far a module's own angle may be from the symbol's (degrees): rounding 0.5 pt modules to 0.05 pt, a shear of a few degrees.</summary>
+    private const double MaxModuleTurn = 4;
+
+    /// <summary>Adds the deviation of side (dx, dy) from the u axis (angle <paramref name="theta"/>) or from the v axis (theta + 90°).</summary>
+    private static void Side(double dx, double dy, double theta, ref double du, ref int nu, ref double dv, ref int nv)
+    {
+        if (Math.Abs(dx) + Math.Abs(dy) < 1e-9) return;
+        double a = Math.Atan2(dy, dx) * 180 / Math.PI - theta;
+        a %= 180;
+        if (a < -90) a += 180;
+        if (a >= 90) a -= 180;
+        // a in [−90°, 90°): near 0 along u, near ±90 along v
+        if (Math.Abs(a) <= 45) { du += a; nu++; }
+        else { dv += a > 0 ? a - 90 : a + 90; nv++; }
     }
 
     private static int BinDistance(int a, int b, int bins)
@@ -514,62 +547,51 @@ public static class VectorLocator
         return small <= 0 ? 0 : ix * iy / small;
     }
 
-    /// <summary>Distinct left edges kept in a sorted array before falling back to sorting them all.</summary>
-    private const int MaxDistinctEdges = 512;
-
     /// <summary>
-    /// Module pitch from the spacing of distinct left edges (falls back to the rectangle size): the
-    /// median of the gaps between consecutive distinct edges that are close to a module. (Equal edges
-    /// give gaps of 0, never counted, so only the distinct edges matter.)
+    /// Module pitch from the spacing of the left edges (falls back to the rectangle size): edges closer than 0.3 module
+    /// are one column (exactly equal in an upright drawing, a little apart when the symbol was turned back from a
+    /// rotation baked into rounded coordinates); the median gap between consecutive columns that is close to a module
+    /// gives a first pitch, refined over the whole span of columns (the rounding of each edge averages out).
     /// </summary>
     private static double EstimatePitch(ReadOnlySpan<int> g, double[] x0, double m)
     {
         var pool = ArrayPool<double>.Shared;
-        double[] xs = pool.Rent(Math.Min(g.Length, MaxDistinctEdges + 1)), gaps = pool.Rent(g.Length);
+        double[] xs = pool.Rent(g.Length), cols = pool.Rent(g.Length);
         try
         {
-            // Distinct edges, sorted, by insertion (a symbol has one edge per column).
-            int distinct = 0;
-            foreach (var i in g)
+            for (int k = 0; k < g.Length; k++) xs[k] = x0[g[k]];
+            var sorted = xs.AsSpan(0, g.Length);
+            sorted.Sort();
+            // columns: runs of edges each within 0.3 module of the previous one, at their mean
+            int nc = 0;
+            for (int i = 0; i < sorted.Length;)
             {
-                double v = x0[i];
-                int lo = 0, hi = distinct - 1;
-                bool seen = false;
-                while (lo <= hi)
-                {
-                    int mid = (lo + hi) >> 1;
-                    double e = xs[mid];
-                    if (e == v) { seen = true; break; }
-                    if (e < v) lo = mid + 1; else hi = mid - 1;
-                }
-                if (seen) continue;
-                if (distinct == MaxDistinctEdges) { distinct = -1; break; }
-                Array.Copy(xs, lo, xs, lo + 1, distinct - lo);
-                xs[lo] = v;
-                distinct++;
-            }
-            Span<double> sorted;
-            if (distinct >= 0) sorted = xs.AsSpan(0, distinct);
-            else
-            {
-                // many distinct edges (not a symbol drawing): sort them all
-                pool.Return(xs);
-                xs = pool.Rent(g.Length);
-                for (int k = 0; k < g.Length; k++) xs[k] = x0[g[k]];
-                sorted = xs.AsSpan(0, g.Length);
-                sorted.Sort();
+                int j = i + 1;
+                double sum = sorted[i];
+                while (j < sorted.Length && sorted[j] - sorted[j - 1] < 0.3 * m) sum += sorted[j++];
+                cols[nc++] = sum / (j - i);
+                i = j;
             }
             int count = 0;
-            for (int i = 1; i < sorted.Length; i++)
+            var gaps = xs.AsSpan(0, Math.Max(0, nc - 1)); // (the edges are no longer needed)
+            for (int i = 1; i < nc; i++)
             {
-                double d = sorted[i] - sorted[i - 1];
+                double d = cols[i] - cols[i - 1];
                 if (d >= 0.7 * m && d <= 1.6 * m) gaps[count++] = d;
             }
             if (count < 4) return m;
-            var gs = gaps.AsSpan(0, count);
+            var gs = gaps[..count];
             gs.Sort();
-            return gs[count / 2];
+            double p = gs[count / 2];
+            double span = cols[nc - 1] - cols[0];
+            int steps = (int)Math.Round(span / p);
+            if (steps >= 4)
+            {
+                double refined = span / steps;
+                if (Math.Abs(refined - p) <= 0.1 * p) p = refined;
+            }
+            return p;
         }
-        finally { pool.Return(xs); pool.Return(gaps); }
+        finally { pool.Return(xs); pool.Return(cols); }
     }
 }

@@ -39,14 +39,36 @@ public sealed class ContentInterpreter
         public double[] Fill = [0], Stroke = [0];
         public PdfFont? Font;
         public double FontSize = 1, CharSpacing, WordSpacing, HScale = 1, Leading, Rise;
+        /// <summary>A clipping path made of module shapes (a symbol drawn as a clip, then filled once), or null.</summary>
+        public ModuleClip? Clip;
 
         public GState Clone() => (GState)MemberwiseClone();
     }
+
+    /// <summary>
+    /// The shapes of a clipping path that is a set of rectangles (a symbol's modules), in page coordinates: what a later
+    /// fill paints inside them is recorded as those shapes.
+    /// </summary>
+    private sealed record ModuleClip(FilledRect[] Rects, FilledQuad[] Quads);
+
+    /// <summary>Fewest rectangle-shaped subpaths for a clipping path to be taken as module shapes.</summary>
+    private const int MinClipPieces = 8;
+    /// <summary>Most shapes kept from one clipping path (hostile input bound).</summary>
+    private const int MaxClipPieces = 65_536;
+    /// <summary>Clip shapes examined on a page, all fills together (hostile input bound): beyond, clips are ignored.</summary>
+    private const long MaxClipWork = 20_000_000;
+
+    private bool _clipPending;
+    private long _clipWork;
+    private List<FilledRect> _rects;
+    private List<FilledQuad> _quads;
 
     private ContentInterpreter(PdfDocument doc, PageContent output, Matrix initial)
     {
         _doc = doc;
         _out = output;
+        _rects = output.Rects;
+        _quads = output.Quads;
         _budget = doc.Options.CheckBudget;
         _maxFormDepth = Math.Min(doc.Options.MaxDepth, 32);
         _gs = new GState { Ctm = initial };
@@ -304,9 +326,9 @@ public sealed class ContentInterpreter
                 }
 
             // path painting
-            case Op.Fill: FillPath(); ClearPath(); break;
-            case Op.NoPaint: ClearPath(); break;
-            case Op.Clip: break;
+            case Op.Fill: FillPath(); ApplyPendingClip(); ClearPath(); break;
+            case Op.NoPaint: ApplyPendingClip(); ClearPath(); break;
+            case Op.Clip: _clipPending = true; break;
 
             // text
             case Op.BT: _tm = _tlm = Matrix.Identity; break;
@@ -420,8 +442,67 @@ public sealed class ContentInterpreter
     {
         if (_nSubs == 0) return;
         double lum = _gs.FillCs.Luminance(_gs.Fill);
+        if (_gs.Clip is { } clip && _clipWork < MaxClipWork) { FillClipped(clip, lum); return; }
+        EmitShapes(lum);
+    }
+
+    /// <summary>
+    /// A fill under a clip of module shapes: what is painted is the shapes whose centre lies within the filled path's
+    /// bounding box (a producer that draws the symbol as a clip fills one rectangle over it).
+    /// </summary>
+    private void FillClipped(ModuleClip clip, double lum)
+    {
         var m = _gs.Ctm;
-        var rects = _out.Rects;
+        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+        for (int i = 0; i < _nPts; i++)
+        {
+            var (px, py) = _pts[i];
+            double x = m.A * px + m.C * py + m.E, y = m.B * px + m.D * py + m.F;
+            x0 = Math.Min(x0, x); x1 = Math.Max(x1, x); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
+        }
+        _clipWork += clip.Rects.Length + clip.Quads.Length;
+        foreach (var r in clip.Rects)
+        {
+            double cx = r.X + r.Width / 2, cy = r.Y + r.Height / 2;
+            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) AddRect(r.X, r.Y, r.Width, r.Height, lum);
+        }
+        foreach (var q in clip.Quads)
+        {
+            double cx = (q.Ax + q.Cx) / 2, cy = (q.Ay + q.Cy) / 2;
+            if (!(cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1)) continue;
+            if (_quads.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+            _quads.Add(q with { Luminance = lum });
+        }
+    }
+
+    /// <summary>
+    /// After a painting operator that followed W or W*: the current path becomes the clip. A path of rectangle-shaped
+    /// subpaths (module shapes) is kept as a <see cref="ModuleClip"/>; any other clip (a page or cell rectangle, a curve)
+    /// leaves a module clip in place (the intersection keeps the modules inside it).
+    /// </summary>
+    private void ApplyPendingClip()
+    {
+        if (!_clipPending) return;
+        _clipPending = false;
+        if (_nSubs < MinClipPieces || _clipWork >= MaxClipWork) return;
+        var (rects, quads) = (_rects, _quads);
+        var clipRects = new List<FilledRect>();
+        var clipQuads = new List<FilledQuad>();
+        _rects = clipRects; _quads = clipQuads;
+        try { EmitShapes(0); }
+        catch (PdfLimitException) { return; }
+        finally { _rects = rects; _quads = quads; }
+        int n = clipRects.Count + clipQuads.Count;
+        _clipWork += n;
+        if (n >= MinClipPieces && n <= MaxClipPieces) _gs.Clip = new ModuleClip([.. clipRects], [.. clipQuads]);
+    }
+
+    /// <summary>The current path's subpaths that are rectangles (or rectilinear outlines), recorded with luminance <paramref name="lum"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void EmitShapes(double lum)
+    {
+        var m = _gs.Ctm;
+        var rects = _rects;
         for (int si = 0; si < _nSubs; si++)
         {
             ref readonly var sp = ref _subs[si];
@@ -527,8 +608,8 @@ public sealed class ContentInterpreter
     private void AddRect(double x, double y, double w, double h, double lum)
     {
         if (w <= 0 || h <= 0) return;
-        if (_out.Rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
-        _out.Rects.Add(new FilledRect(x, y, w, h, lum));
+        if (_rects.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+        _rects.Add(new FilledRect(x, y, w, h, lum));
     }
 
     /// <summary>A 4-corner subpath that is a rectangle (right angles) but not axis-aligned.</summary>
@@ -540,8 +621,8 @@ public sealed class ContentInterpreter
         // right angles and parallel sides, within what rounding coordinates to 0.05 pt does to a small module
         if (Math.Abs(ux * vx + uy * vy) > 0.08 * lu * lv) return;
         if (Math.Abs(ax + cx - bx - dx) > 0.08 * (lu + lv) || Math.Abs(ay + cy - by - dy) > 0.08 * (lu + lv)) return;
-        if (_out.Quads.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
-        _out.Quads.Add(new FilledQuad(ax, ay, bx, by, cx, cy, dx, dy, lum));
+        if (_quads.Count >= MaxRects) throw new PdfLimitException(PdfIssueKind.TooManyObjects, $"more than {MaxRects} filled rectangles on a page");
+        _quads.Add(new FilledQuad(ax, ay, bx, by, cx, cy, dx, dy, lum));
     }
 
     /// <summary>An edge that is horizontal or vertical (not both: not a point).</summary>

@@ -6,9 +6,11 @@ using CdaCheck.TestData.DataMatrix;
 namespace CdaCheck.TestData.RealProducers;
 
 /// <summary>
-/// The real-producer RASTER / SCAN corpus: <c>testdata/real-producers/make-raster.sh</c> makes the PDFs with Debian
-/// tools (zint, ImageMagick, reportlab, ghostscript, img2pdf, qpdf) from the INS payload of one identity; each PDF is
-/// then wrapped into a CDA N1 document (<see cref="CdaBuilder"/>) whose header carries that identity.
+/// The real-producer corpora: <c>testdata/real-producers/make-raster.sh</c> (raster, JPEG, transparent, scans,
+/// encrypted: zint, ImageMagick, reportlab, ghostscript, img2pdf, qpdf) and <c>make-vector.sh</c> (vector symbols from
+/// cairo, rsvg-convert, ghostscript pdfwrite, chromium/skia, reportlab) make the PDFs with Debian tools from the INS
+/// payload of one identity; each PDF is then wrapped into a CDA N1 document (<see cref="CdaBuilder"/>) whose header
+/// carries that identity.
 /// </summary>
 public static class RasterCorpus
 {
@@ -33,9 +35,14 @@ public static class RasterCorpus
     }
 
     /// <summary>Runs make-raster.sh into <paramref name="outDir"/> and wraps every PDF; returns the script's exit code (3: a tool is missing).</summary>
-    public static int Generate(string outDir, TextWriter? log = null)
+    public static int Generate(string outDir, TextWriter? log = null) => Generate("make-raster.sh", outDir, log);
+
+    /// <summary>Runs make-vector.sh (the vector corpus: cairo, rsvg, ghostscript, skia, reportlab) like <see cref="Generate(string, TextWriter?)"/>.</summary>
+    public static int GenerateVector(string outDir, TextWriter? log = null) => Generate("make-vector.sh", outDir, log);
+
+    private static int Generate(string scriptName, string outDir, TextWriter? log)
     {
-        var script = FindScript("make-raster.sh") ?? throw new FileNotFoundException("testdata/real-producers/make-raster.sh");
+        var script = FindScript(scriptName) ?? throw new FileNotFoundException("testdata/real-producers/" + scriptName);
         Directory.CreateDirectory(outDir);
         var payloadFile = Path.Combine(outDir, "payload.bin");
         File.WriteAllBytes(payloadFile, Encoding.ASCII.GetBytes(Payload));
@@ -91,14 +98,15 @@ public static class RasterCorpus
         return null;
     }
 
-    /// <summary><c>real-producers raster OUT</c>: generate and wrap the raster corpus.</summary>
+    /// <summary><c>real-producers raster|vector OUT</c>: generate and wrap the raster or the vector corpus.</summary>
     public static int Run(string[] args)
     {
         if (args is ["wrap", var dir]) { Wrap(dir); return 0; }
         if (args is ["payload", var file]) { File.WriteAllBytes(file, Encoding.ASCII.GetBytes(Payload)); return 0; }
-        if (args is not ["raster", var outDir]) { Console.Error.WriteLine("usage: real-producers raster OUTDIR | wrap OUTDIR | payload FILE"); return 2; }
-        int code = Generate(outDir, Console.Out);
-        if (code != 0) Console.Error.WriteLine($"make-raster.sh exited with {code}");
+        if (args is ["cpu", .. var dirs] && dirs.Length > 0) return CpuBench.Run(dirs);
+        if (args is not [("raster" or "vector") and var kind, var outDir]) { Console.Error.WriteLine("usage: real-producers raster|vector OUTDIR | wrap OUTDIR | payload FILE | cpu DIR…"); return 2; }
+        int code = Generate($"make-{kind}.sh", outDir, Console.Out);
+        if (code != 0) Console.Error.WriteLine($"make-{kind}.sh exited with {code}");
         return code;
     }
 }

@@ -92,6 +92,67 @@ public class ProducerVectorTests
         ShouldDecode(Decode(p => p.Raw(ClosedPaths(m, 400.03, 600.02, module, degrees, mergeRuns))));
     }
 
+    /// <summary>
+    /// cairo's drawing (what rsvg-convert and python3-cairo write): every module's corners computed by the producer under
+    /// a rotation and a shear (x' = x + tan(shear)·y), written to 0.001 pt; as one path of module subpaths filled
+    /// once, or as a clipping path ("W n") filled by one rectangle over the symbol.
+    /// </summary>
+    private static string CairoModules(bool[,] m, double x, double y, double module, double degrees, double shearDegrees, bool clip)
+    {
+        int rows = m.GetLength(0), cols = m.GetLength(1);
+        double t = degrees * Math.PI / 180, cos = Math.Cos(t), sin = Math.Sin(t), sh = Math.Tan(shearDegrees * Math.PI / 180);
+        double side = cols * module;
+        string P(double px, double py)
+        {
+            px -= side / 2; py -= side / 2;
+            px += sh * py;
+            double rx = x + px * cos - py * sin, ry = y + px * sin + py * cos;
+            return $"{F(Math.Round(rx, 3))} {F(Math.Round(ry, 3))}";
+        }
+        var sb = new StringBuilder("0 g\n");
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                if (!m[r, c]) continue;
+                double x0 = c * module, y0 = (rows - 1 - r) * module;
+                sb.Append(P(x0, y0)).Append(" m ").Append(P(x0 + module, y0)).Append(" l ")
+                  .Append(P(x0 + module, y0 + module)).Append(" l ").Append(P(x0, y0 + module)).Append(" l h\n");
+            }
+        if (!clip) return sb.Append("f\n").ToString();
+        sb.Append("W n\n");
+        return "q " + sb + $"{P(-module, -module)} m {P(side + module, -module)} l {P(side + module, side + module)} l {P(-module, side + module)} l h f Q\n";
+    }
+
+    [Theory]
+    [InlineData(0, 0, false)] [InlineData(1, 0, false)] [InlineData(5, 0, false)] [InlineData(0, 2, false)] [InlineData(1, -3, false)]
+    [InlineData(0, 0, true)] [InlineData(3, 0, true)] [InlineData(2, 2, true)]
+    public void Modules_rotated_and_sheared_by_the_producer_or_drawn_as_a_clip(double degrees, double shear, bool clip)
+    {
+        var m = SymbolFixtures.InsSymbol();
+        ShouldDecode(Decode(p => p.Text("Compte rendu", 72, 760).Raw(CairoModules(m, 440, 640, 1.42, degrees, shear, clip))));
+    }
+
+    [Fact]
+    public void A_clip_that_is_not_made_of_modules_paints_nothing_of_its_own()
+    {
+        // a cell clipped to a rectangle, then a large fill: the fill is recorded as it is, no shapes come from the clip
+        var page = ContentInterpreter.ScanContent(AnyDoc, Encoding.ASCII.GetBytes("q 10 10 50 50 re W n 0 0 100 100 re f Q 5 5 2 2 re f"), null);
+        page.Rects.ShouldBe(new[] { new FilledRect(0, 0, 100, 100, 0), new FilledRect(5, 5, 2, 2, 0) });
+    }
+
+    [Fact]
+    public void A_fill_under_a_module_clip_paints_the_modules_it_covers_and_Q_ends_the_clip()
+    {
+        var content = new StringBuilder("q ");
+        for (int i = 0; i < 8; i++) content.Append($"{i * 4} 0 2 2 re ");
+        content.Append("W n 0.2 g 0 0 15 3 re f Q 0 g 50 50 1 1 re f");
+        var page = ContentInterpreter.ScanContent(AnyDoc, Encoding.ASCII.GetBytes(content.ToString()), null);
+        // modules whose centre is inside the filled rectangle (x ≤ 15: the first 4), in the fill's colour; after Q, no clip
+        page.Rects.Count.ShouldBe(5);
+        page.Rects.Take(4).ShouldAllBe(r => r.Width == 2 && r.Height == 2 && Math.Abs(r.Luminance - 0.2) < 1e-9);
+        page.Rects[4].ShouldBe(new FilledRect(50, 50, 1, 1, 0));
+    }
+
     [Fact]
     public void A_rectilinear_outline_is_cut_into_rectangles()
     {
