@@ -48,6 +48,8 @@ public static class KitBench
         Console.WriteLine($"{docs.Count} documents, {voletOf.Count(v => v != null)} with a volet schematron; {Environment.ProcessorCount} cores");
         Console.WriteLine();
         Console.WriteLine("load (wall / CPU):");
+        var loadProfiler = args.Contains("--profile") ? new SchematronProfiler() : null;
+        SchematronSchema.Profiler = loadProfiler;
         var schemas = new Dictionary<string, SchematronSchema>(StringComparer.Ordinal);
         var totalLoadCpu = TimeSpan.Zero;
         var totalLoadWall = TimeSpan.Zero;
@@ -63,6 +65,9 @@ public static class KitBench
                 foreach (var p in s.Problems) Console.WriteLine($"    {p.Kind}: {(p.Detail.Length > 300 ? p.Detail[..300] : p.Detail)}");
         }
         Console.WriteLine($"  {"all (5 generic + " + (schemas.Count - Layers.Length) + " volets)",-60} {totalLoadWall.TotalMilliseconds,8:F0} ms {totalLoadCpu.TotalMilliseconds,8:F0} ms CPU");
+        SchematronSchema.Profiler = null;
+        if (loadProfiler != null)
+            foreach (var (key, _, ms) in loadProfiler.Top(10)) Console.WriteLine($"    {key}: {ms:F0} ms (all schemas)");
 
         // warm-up: every layer on every document once
         for (int i = 0; i < docs.Count; i++) RunAll(schemas, parsed[i], voletOf[i], kitDir);

@@ -145,10 +145,16 @@ public sealed class SchematronSchema
     private void Build()
     {
         XElement schema;
+        var prof = Profiler;
+        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
             var included = SchematronLoader.ExpandIncludes(Path, problems);
+            prof?.Add("load", "includes", t0);
+            t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             schema = SchematronLoader.ExpandAbstract(included);
+            prof?.Add("load", "abstract patterns", t0);
+            t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         }
         catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException)
         {
@@ -207,8 +213,11 @@ public sealed class SchematronSchema
             patterns.Add(model);
         }
         AssertionCount = assertions;
+        prof?.Add("load", "compile", t0);
         ScanDocTargets();
     }
+
+    private ILookup<string, XElement>? rulesById;
 
     private void AddItems(XElement rule, XElement pattern, XElement schema, List<Item> items, int depth)
     {
@@ -235,7 +244,9 @@ public sealed class SchematronSchema
                 var id = (string?)child.Attribute("rule");
                 if (id == null) continue;
                 var local = pattern.Elements(iso + "rule").Where(r => (string?)r.Attribute("id") == id).ToList();
-                var chosen = local.Count > 0 ? local : schema.Descendants(iso + "rule").Where(r => (string?)r.Attribute("id") == id).ToList();
+                // (the schema-wide rules by id are indexed once: a scan of the expanded schema per extends made StrucMin's load quadratic)
+                rulesById ??= schema.Descendants(iso + "rule").Where(r => r.Attribute("id") != null).ToLookup(r => (string)r.Attribute("id")!, StringComparer.Ordinal);
+                var chosen = local.Count > 0 ? local : rulesById[id].ToList();
                 foreach (var abs in chosen.Where(r => (string?)r.Attribute("abstract") == "true"))
                     AddItems(abs, pattern, schema, items, depth + 1);
             }
@@ -320,7 +331,10 @@ public sealed class SchematronSchema
     private Compiled CompileBoolean(string text)
     {
         if (compiledCache.TryGetValue(text, out var c)) return c;
+        var prof = Profiler;
+        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         var fast = FastXPath.TryCompile(text, nsManager);
+        prof?.Add("load", "fast parse", t0);
         if (fast == null) return Compile(text);
         c = new Compiled { Text = text, Fast = fast };
         c.Vars = [];
@@ -335,9 +349,12 @@ public sealed class SchematronSchema
             if (c.Expr != null || c.Error != null) return c;
         }
         c ??= new Compiled { Text = text };
+        var prof = Profiler;
+        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
             c.Expr = KitXPath.Compile(text, nsManager);
+            prof?.Add("load", "XPath2 compile", t0);
             c.Vars = VarRefs.Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)
                 .Select(n => new System.Xml.XmlQualifiedName(n)).ToArray();
         }
