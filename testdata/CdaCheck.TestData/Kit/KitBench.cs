@@ -114,6 +114,7 @@ public static class KitBench
         });
         double allMs = allCpu.TotalMilliseconds / (rounds * docs.Count);
         Console.WriteLine($"  {"all layers",-60} {allMs,8:F2} ms");
+        Console.WriteLine($"  {"peak working set of this process",-60} {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024),8} MB");
 
         if (!saxon)
         {
