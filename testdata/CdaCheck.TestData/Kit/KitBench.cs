@@ -7,7 +7,7 @@ using CdaCheck.Core.Kit.Schematron;
 namespace CdaCheck.TestData.Kit;
 
 /// <summary>
-/// <c>kit-bench &lt;kitDir&gt; &lt;examplesDir&gt; [--no-saxon] [--rounds N]</c>: load time of each kit layer, CPU per document
+/// <c>kit-bench &lt;kitDir&gt; &lt;examplesDir&gt; [--no-saxon] [--rounds N] [--profile] [--dump FILE]</c>: load time of each kit layer, CPU per document
 /// per layer and for all layers with the native engine, and Saxon's warm CPU per document for the same layers (batch
 /// of N and of 2N documents in one JVM each; the difference divided by N removes JVM start and stylesheet compile).
 /// </summary>
@@ -48,6 +48,8 @@ public static class KitBench
         Console.WriteLine($"{docs.Count} documents, {voletOf.Count(v => v != null)} with a volet schematron; {Environment.ProcessorCount} cores");
         Console.WriteLine();
         Console.WriteLine("load (wall / CPU):");
+        var loadProfiler = args.Contains("--profile") ? new SchematronProfiler() : null;
+        SchematronSchema.Profiler = loadProfiler;
         var schemas = new Dictionary<string, SchematronSchema>(StringComparer.Ordinal);
         var totalLoadCpu = TimeSpan.Zero;
         var totalLoadWall = TimeSpan.Zero;
@@ -59,11 +61,28 @@ public static class KitBench
             totalLoadWall += wall;
             if (Layers.Contains(rel))
                 Console.WriteLine($"  {rel,-60} {wall.TotalMilliseconds,8:F0} ms {cpu.TotalMilliseconds,8:F0} ms CPU  ({s.AssertionCount} assertions, {s.Problems.Count} problems)");
+            if (args.Contains("--problems"))
+                foreach (var p in s.Problems) Console.WriteLine($"    {p.Kind}: {(p.Detail.Length > 300 ? p.Detail[..300] : p.Detail)}");
         }
         Console.WriteLine($"  {"all (5 generic + " + (schemas.Count - Layers.Length) + " volets)",-60} {totalLoadWall.TotalMilliseconds,8:F0} ms {totalLoadCpu.TotalMilliseconds,8:F0} ms CPU");
+        SchematronSchema.Profiler = null;
+        if (loadProfiler != null)
+            foreach (var (key, _, ms) in loadProfiler.Top(10)) Console.WriteLine($"    {key}: {ms:F0} ms (all schemas)");
 
         // warm-up: every layer on every document once
         for (int i = 0; i < docs.Count; i++) RunAll(schemas, parsed[i], voletOf[i], kitDir);
+
+        int di = Array.IndexOf(args, "--dump");
+        if (di >= 0 && di + 1 < args.Length)
+        {
+            Dump(schemas, docs, parsed, voletOf, kitDir, args[di + 1]);
+            return 0;
+        }
+        if (args.Contains("--profile"))
+        {
+            Profile(schemas, parsed);
+            return 0;
+        }
 
         Console.WriteLine();
         Console.WriteLine($"engine CPU per document ({rounds} rounds, warm):");
@@ -95,6 +114,7 @@ public static class KitBench
         });
         double allMs = allCpu.TotalMilliseconds / (rounds * docs.Count);
         Console.WriteLine($"  {"all layers",-60} {allMs,8:F2} ms");
+        Console.WriteLine($"  {"peak working set of this process",-60} {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024),8} MB");
 
         if (!saxon)
         {
@@ -118,6 +138,51 @@ public static class KitBench
         }
         Console.WriteLine($"  {"generic layers",-60} {saxonAll,8:F2} ms   engine/Saxon {perLayer.Values.Sum() / Math.Max(saxonAll, 0.001),6:F3}");
         return 0;
+    }
+
+    /// <summary>--profile: per layer, the rule contexts and tests that take the most time (one pass over the documents).</summary>
+    private static void Profile(Dictionary<string, SchematronSchema> schemas, List<XPathDocument> parsed)
+    {
+        var profiler = new SchematronProfiler();
+        SchematronSchema.Profiler = profiler;
+        try
+        {
+            foreach (var rel in Layers)
+            {
+                profiler.Clear();
+                var (_, _, cpu) = Measure(() =>
+                {
+                    foreach (var d in parsed) schemas[rel].Validate(d.CreateNavigator());
+                    return 0;
+                });
+                Console.WriteLine();
+                var all = profiler.Top(int.MaxValue);
+                Console.WriteLine($"{rel}: {all.Sum(e => e.Count) / (double)parsed.Count:F0} evaluations/doc");
+                Console.WriteLine($"{rel}: {cpu.TotalMilliseconds / parsed.Count:F2} ms CPU/doc; per doc: contexts {profiler.TotalMs("context") / parsed.Count:F2} ms, tests {profiler.TotalMs("test") / parsed.Count:F2} ms, lets {profiler.TotalMs("let") / parsed.Count:F2} ms");
+                foreach (var (key, count, ms) in profiler.Top(int.TryParse(Environment.GetEnvironmentVariable("KIT_PROFILE_TOP"), out var top) ? top : 25))
+                    Console.WriteLine($"  {ms / parsed.Count,8:F3} ms/doc {count / (double)parsed.Count,8:F1}x  {(key.Length > 150 ? key[..150] + "…" : key)}");
+            }
+        }
+        finally { SchematronSchema.Profiler = null; }
+    }
+
+    /// <summary>--dump FILE: every result of every layer on every document, one sorted line each (to compare two builds of the engine).</summary>
+    private static void Dump(Dictionary<string, SchematronSchema> schemas, List<string> docs, List<XPathDocument> parsed,
+        List<VoletEntry?> voletOf, string kitDir, string file)
+    {
+        using var w = new StreamWriter(file);
+        for (int i = 0; i < docs.Count; i++)
+        {
+            var layers = Layers.ToList();
+            if (voletOf[i] != null) layers.Add(Rel(kitDir, voletOf[i]!));
+            foreach (var rel in layers)
+            {
+                var run = schemas[rel].Run(parsed[i].CreateNavigator());
+                var lines = run.Results.Select(r => $"{(r.IsReport ? "R" : "A")}|{r.Id}|{r.PatternId}|{r.RuleContext}|{r.Location}|{r.Line}:{r.Column}|{r.Message}")
+                    .Concat(run.Errors.Select(e => "E|" + e.Detail)).Order(StringComparer.Ordinal);
+                foreach (var l in lines) w.WriteLine(Path.GetFileName(docs[i]) + "|" + rel + "|" + l.ReplaceLineEndings(" "));
+            }
+        }
     }
 
     private static string copyDir = "";

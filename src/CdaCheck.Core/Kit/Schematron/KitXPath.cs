@@ -17,6 +17,10 @@ internal static class KitXPath
     // the XPath2 package binds the default function namespace to the 2003 draft URI
     internal const string FnNs = "http://www.w3.org/2003/11/xpath-functions";
 
+    /// <summary>Namespace (and the prefix bound to it in every schema) of CdaCheck's own lookup functions that rewrites introduce.</summary>
+    internal const string OwnNs = "urn:cdacheck:kit-functions";
+    internal const string OwnPrefix = "cdacheck-kit-fn";
+
     /// <summary>Per-thread evaluation state: the schema whose expression runs and the XSLT current() node.</summary>
     [ThreadStatic] internal static EvalScope? Scope;
 
@@ -41,6 +45,7 @@ internal static class KitXPath
             t.Add(FnNs, "document", 1, XPath2ResultType.NodeSet, (ctx, p, a) => Document(a[0]), true);
             t.Add(FnNs, "current", 0, XPath2ResultType.Navigator, (ctx, p, a) => CurrentNode(p), true);
             t.Add(FnNs, "resolve-QName", 2, XPath2ResultType.Any, (ctx, p, a) => ResolveQName(ctx, a[0], a[1]), true);
+            t.Add(OwnNs, "doc-text-exists", 4, XPath2ResultType.Boolean, (ctx, p, a) => DocTextExists(a[0], a[1], a[2], a[3]), true);
             Volatile.Write(ref registered, true);
         }
     }
@@ -89,6 +94,139 @@ internal static class KitXPath
             return Undefined.Value;
         }
         return nav;
+    }
+
+    /// <summary>
+    /// <c>exists(doc($uri)//name[text() = $value])</c> answered from a hash set of the text children of the elements of
+    /// that name, built once per document and name (the terminology files hold tens of thousands of codes).
+    /// </summary>
+    private static object DocTextExists(object uriArg, object ns, object local, object value)
+    {
+        var uri = AtomicString(uriArg);
+        if (uri == null) return false; // doc(()) is the empty sequence
+        var scope = Scope ?? throw new KitXPathException("doc() outside a schematron evaluation");
+        var set = scope.Schema.TextIndex(uri, AtomicString(ns) ?? "", AtomicString(local) ?? "")
+            ?? throw new KitXPathException("FODC0002: cannot read document " + uri);
+        return set.Contains(AtomicString(value) ?? "");
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex DocTextLookup = new(
+        @"exists\(\s*doc\(\s*(?<uri>concat\([^()]*\)|'[^']*'|\$[A-Za-z_][\w.-]*)\s*\)\s*//(?<name>(?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*)\[\s*text\(\)\s*=\s*(?<val>string\(\s*\$[A-Za-z_][\w.-]*\s*\))\s*\]\s*\)",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Rewrites the terminology lookup <c>exists(doc(U)//p:name[text() = string($v)])</c> into a call of our hashed
+    /// <c>doc-text-exists(U, ns, local, string($v))</c> (same value, same FODC0002 error when the document is missing).
+    /// </summary>
+    internal static string RewriteLookups(string expr, IXmlNamespaceResolver ns)
+    {
+        if (expr.IndexOf("doc(", StringComparison.Ordinal) < 0) return expr;
+        return DocTextLookup.Replace(expr, m =>
+        {
+            var name = m.Groups["name"].Value;
+            string uri = "", local = name;
+            int colon = name.IndexOf(':');
+            if (colon >= 0)
+            {
+                var u = ns.LookupNamespace(name[..colon]);
+                if (u == null) return m.Value;
+                uri = u;
+                local = name[(colon + 1)..];
+            }
+            return OwnPrefix + ":doc-text-exists(" + m.Groups["uri"].Value + ", '" + uri + "', '" + local + "', " + m.Groups["val"].Value + ")";
+        });
+    }
+
+    private static readonly HashSet<string> InvariantFunctions = new(StringComparer.Ordinal)
+    {
+        "not", "exists", "empty", "boolean", "count", "string", "true", "false", "distinct-values",
+    };
+
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "every", "some", "in", "satisfies", "or", "and", "eq", "ne", "lt", "le", "gt", "ge",
+    };
+
+    /// <summary>
+    /// A test <c>//name[P]</c> whose predicate P does not depend on its context node (only variables, literals and a few
+    /// functions; a boolean at its top level, so never positional) has the effective boolean value of
+    /// <c>exists(//name) and boolean(P)</c>: P is evaluated once instead of once per element of that name.
+    /// </summary>
+    internal static string RewriteInvariantPredicate(string test)
+    {
+        var toks = Tokenize(test.Trim());
+        int i = 0;
+        if (toks.Count < 5 || toks[0] is not { Kind: TokKind.Punct, Text: "/" } || toks[1] is not { Kind: TokKind.Punct, Text: "/" }) return test;
+        if (toks[2].Kind != TokKind.Name || toks[2].Text.Contains("::", StringComparison.Ordinal)) return test;
+        i = 3;
+        if (toks[i] is not { Kind: TokKind.Punct, Text: "[" } || toks[^1] is not { Kind: TokKind.Punct, Text: "]" }) return test;
+        var body = toks.Skip(i + 1).Take(toks.Count - i - 2).ToList();
+        int depth = 0;
+        bool topLevelBoolean = false;
+        for (int k = 0; k < body.Count; k++)
+        {
+            var t = body[k];
+            switch (t.Kind)
+            {
+                case TokKind.Space or TokKind.String or TokKind.Number or TokKind.Comment: break;
+                case TokKind.Name:
+                    bool isVar = k > 0 && body[k - 1] is { Kind: TokKind.Punct, Text: "$" };
+                    if (isVar) break;
+                    if (Keywords.Contains(t.Text))
+                    {
+                        if (depth == 0 && t.Text is "or" or "and") topLevelBoolean = true;
+                        break;
+                    }
+                    if (InvariantFunctions.Contains(t.Text) && NextIsOpenParen(body, k))
+                    {
+                        if (k == 0 && t.Text is "not" or "exists" or "empty" or "boolean") topLevelBoolean |= ClosesAtEnd(body, k);
+                        break;
+                    }
+                    return test;
+                case TokKind.Punct:
+                    if (t.Text == "(") { depth++; break; }
+                    if (t.Text == ")") { if (--depth < 0) return test; break; }
+                    if (t.Text is "$" or "," or "=" or "!" or "<" or ">") break;
+                    return test;
+                default: return test;
+            }
+        }
+        if (depth != 0 || !topLevelBoolean) return test;
+        var inner = string.Concat(body.Select(b => b.Text));
+        return "exists(//" + toks[2].Text + ") and boolean(" + inner + ")";
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex EveryNotAttribute = new(
+        @"^\s*every\s+\$(?<v>[A-Za-z_][\w.-]*)\s+in\s+(?<axis>descendant-or-self::\*|\*|descendant::\*)\s+satisfies\s+\$\k<v>\s*\[\s*not\(\s*@(?<a>[A-Za-z_][\w.-]*)\s*\)\s+or\s",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// <c>every $e in AXIS satisfies $e[not(@a) or …]</c> is true whenever no element of AXIS has @a: that cheap test
+    /// is put in front (<c>not(AXIS[@a]) or (…)</c>), the full test runs only when some element has the attribute.
+    /// </summary>
+    internal static string RewriteEveryGuard(string test)
+    {
+        var m = EveryNotAttribute.Match(test);
+        if (!m.Success || FindExprSingleEnd(Tokenize(test), 0) != Tokenize(test).Count) return test;
+        return "not(" + m.Groups["axis"].Value + "[@" + m.Groups["a"].Value + "]) or (" + test + ")";
+    }
+
+    private static bool ClosesAtEnd(List<Tok> toks, int fn)
+    {
+        int depth = 0;
+        for (int j = fn + 1; j < toks.Count; j++)
+        {
+            if (toks[j] is { Kind: TokKind.Punct, Text: "(" }) depth++;
+            else if (toks[j] is { Kind: TokKind.Punct, Text: ")" })
+            {
+                if (--depth == 0)
+                {
+                    for (int r = j + 1; r < toks.Count; r++) if (toks[r].Kind is not (TokKind.Space or TokKind.Comment)) return false;
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static object DocAvailable(object arg)

@@ -26,6 +26,9 @@ public sealed class SchematronSchema
     private readonly ConcurrentBag<Dictionary<XPath2Expression, XPath2Expression>> clonePool = new();
 
     public string Path { get; }
+
+    /// <summary>Benchmark diagnostic (null: off): per-expression evaluation counts and times.</summary>
+    public static SchematronProfiler? Profiler { get; set; }
     public IReadOnlyList<SchematronProblem> Problems => problems;
     public int AssertionCount { get; private set; }
 
@@ -59,7 +62,10 @@ public sealed class SchematronSchema
     {
         public required string Text;
         public XPath2Expression? Expr;
+        /// <summary>The direct evaluator of a boolean use (test, context predicate) when the expression is in its subset.</summary>
+        public FastXPath.Node? Fast;
         public string? Error;
+        public bool Usable => Expr != null || Fast != null;
         /// <summary>The variables the expression refers to: only these are handed to the evaluator, whose cost grows with the number of variables it is given.</summary>
         public System.Xml.XmlQualifiedName[] Vars = [];
     }
@@ -113,7 +119,24 @@ public sealed class SchematronSchema
     {
         public Anchor? Anchor;
         public required Compiled Select;
+        /// <summary>When set, the alternative is a chain of child steps run by <see cref="SelectPath"/> (Select unused).</summary>
+        public PathStep[]? Steps;
     }
+
+    /// <summary>
+    /// One step of a context path <c>//a[p]/b[q]/…</c>: an element name test (child axis; the first step on every
+    /// element of that name) and its predicates. <see cref="Key"/> names the path up to this step: two contexts that
+    /// share a prefix share its node list within a run.
+    /// </summary>
+    private sealed class PathStep
+    {
+        public required string Key;
+        public string? Ns, Local; // null Local: *
+        public required StepPredicate[] Predicates;
+    }
+
+    /// <summary>A predicate: a position (an integer literal, first predicate only) or a non-numeric test (its effective boolean value).</summary>
+    private sealed record StepPredicate(int Position, Compiled? Test);
 
     // ------------------------------------------------------------------ build
 
@@ -122,10 +145,16 @@ public sealed class SchematronSchema
     private void Build()
     {
         XElement schema;
+        var prof = Profiler;
+        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
             var included = SchematronLoader.ExpandIncludes(Path, problems);
+            prof?.Add("load", "includes", t0);
+            t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             schema = SchematronLoader.ExpandAbstract(included);
+            prof?.Add("load", "abstract patterns", t0);
+            t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         }
         catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException)
         {
@@ -138,6 +167,7 @@ public sealed class SchematronSchema
         nsManager.AddNamespace("xs", "http://www.w3.org/2001/XMLSchema");
         nsManager.AddNamespace("xsl", "http://www.w3.org/1999/XSL/Transform");
         nsManager.AddNamespace("svrl", "http://purl.oclc.org/dsdl/svrl");
+        nsManager.AddNamespace(KitXPath.OwnPrefix, KitXPath.OwnNs);
         foreach (var ns in schema.Descendants(iso + "ns"))
         {
             var prefix = (string?)ns.Attribute("prefix");
@@ -183,8 +213,11 @@ public sealed class SchematronSchema
             patterns.Add(model);
         }
         AssertionCount = assertions;
+        prof?.Add("load", "compile", t0);
         ScanDocTargets();
     }
+
+    private ILookup<string, XElement>? rulesById;
 
     private void AddItems(XElement rule, XElement pattern, XElement schema, List<Item> items, int depth)
     {
@@ -199,7 +232,7 @@ public sealed class SchematronSchema
                 items.Add(new CheckItem
                 {
                     IsReport = child.Name == iso + "report",
-                    Test = Compile(test),
+                    Test = CompileTest(test),
                     Id = (string?)child.Attribute("id"),
                     Role = (string?)child.Attribute("role"),
                     See = (string?)child.Attribute("see"),
@@ -211,7 +244,9 @@ public sealed class SchematronSchema
                 var id = (string?)child.Attribute("rule");
                 if (id == null) continue;
                 var local = pattern.Elements(iso + "rule").Where(r => (string?)r.Attribute("id") == id).ToList();
-                var chosen = local.Count > 0 ? local : schema.Descendants(iso + "rule").Where(r => (string?)r.Attribute("id") == id).ToList();
+                // (the schema-wide rules by id are indexed once: a scan of the expanded schema per extends made StrucMin's load quadratic)
+                rulesById ??= schema.Descendants(iso + "rule").Where(r => r.Attribute("id") != null).ToLookup(r => (string)r.Attribute("id")!, StringComparer.Ordinal);
+                var chosen = local.Count > 0 ? local : rulesById[id].ToList();
                 foreach (var abs in chosen.Where(r => (string?)r.Attribute("abstract") == "true"))
                     AddItems(abs, pattern, schema, items, depth + 1);
             }
@@ -289,13 +324,37 @@ public sealed class SchematronSchema
 
     private readonly Dictionary<string, Compiled> compiledCache = new(StringComparer.Ordinal);
 
-    private Compiled Compile(string text)
+    /// <summary>
+    /// An expression used only for its effective boolean value (tests, context predicates): evaluated directly when it
+    /// is in <see cref="FastXPath"/>'s subset (then the XPath2 package never compiles it), else by the package.
+    /// </summary>
+    private Compiled CompileBoolean(string text)
     {
         if (compiledCache.TryGetValue(text, out var c)) return c;
-        c = new Compiled { Text = text };
+        var prof = Profiler;
+        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        var fast = FastXPath.TryCompile(text, nsManager);
+        prof?.Add("load", "fast parse", t0);
+        if (fast == null) return Compile(text);
+        c = new Compiled { Text = text, Fast = fast };
+        c.Vars = [];
+        compiledCache[text] = c;
+        return c;
+    }
+
+    private Compiled Compile(string text)
+    {
+        if (compiledCache.TryGetValue(text, out var c))
+        {
+            if (c.Expr != null || c.Error != null) return c;
+        }
+        c ??= new Compiled { Text = text };
+        var prof = Profiler;
+        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
             c.Expr = KitXPath.Compile(text, nsManager);
+            prof?.Add("load", "XPath2 compile", t0);
             c.Vars = VarRefs.Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)
                 .Select(n => new System.Xml.XmlQualifiedName(n)).ToArray();
         }
@@ -307,6 +366,23 @@ public sealed class SchematronSchema
         compiledCache[text] = c;
         return c;
     }
+
+    /// <summary>
+    /// An assert/report test (only its effective boolean value is used): compiled after the value-preserving rewrites
+    /// (hashed terminology lookups, context-invariant predicates hoisted); <see cref="Compiled.Text"/> stays as written.
+    /// </summary>
+    private Compiled CompileTest(string text)
+    {
+        var rewritten = KitXPath.RewriteEveryGuard(KitXPath.RewriteInvariantPredicate(KitXPath.RewriteLookups(text, nsManager)));
+        if (rewritten == text) return CompileBoolean(text);
+        if (testCache.TryGetValue(text, out var c)) return c;
+        var inner = Compile(rewritten);
+        c = new Compiled { Text = text, Expr = inner.Expr, Error = inner.Error, Vars = inner.Vars };
+        testCache[text] = c;
+        return c;
+    }
+
+    private readonly Dictionary<string, Compiled> testCache = new(StringComparer.Ordinal);
 
     private ContextModel ContextFor(string pattern)
     {
@@ -321,6 +397,8 @@ public sealed class SchematronSchema
 
     private ContextAlternative Alternative(string p)
     {
+        var steps = TryPath(p);
+        if (steps != null) return new ContextAlternative { Steps = steps, Select = Compile(p.StartsWith('/') ? p : "//" + p) };
         if (p == "/") return new ContextAlternative { Select = Compile("/") };
         if (p.StartsWith('/') && !p.StartsWith("//", StringComparison.Ordinal)) return new ContextAlternative { Select = Compile(p) };
         var body = p.StartsWith("//", StringComparison.Ordinal) ? p[2..] : p;
@@ -338,6 +416,27 @@ public sealed class SchematronSchema
     private static readonly Regex TemplatePredicate = new(
         @"^\[\s*(?<p>[A-Za-z_][\w.-]*):templateId(?:/@root\s*=\s*(?<q>['""])(?<r>[^'""]+)\k<q>|\[\s*@root\s*=\s*(?<q2>['""])(?<r2>[^'""]+)\k<q2>\s*\])\s*\]$",
         RegexOptions.CultureInvariant);
+
+    private static readonly Regex TemplateConjunct = new(
+        @"^\[\s*(?<p>[A-Za-z_][\w.-]*):templateId/@root\s*=\s*(?<q>['""])(?<r>[^'""]+)\k<q>\s+and\s",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>Whether the predicate toks[start..end) (brackets included) has an "or" directly inside its brackets.</summary>
+    private static bool TopLevelOr(List<KitXPath.Tok> toks, int start, int end)
+    {
+        int depth = 0;
+        for (int k = start; k < end; k++)
+        {
+            var t = toks[k];
+            if (t.Kind == KitXPath.TokKind.Punct)
+            {
+                if (t.Text is "[" or "(") depth++;
+                else if (t.Text is "]" or ")") depth--;
+            }
+            else if (t.Kind == KitXPath.TokKind.Name && depth == 1 && t.Text == "or") return true;
+        }
+        return false;
+    }
 
     private Anchor? TryAnchor(string body)
     {
@@ -367,7 +466,10 @@ public sealed class SchematronSchema
             if (!NonPositional(toks, start, i)) return null;
             if (templateRoot == null)
             {
-                var pm = TemplatePredicate.Match(string.Concat(toks.Skip(start).Take(i - start).Select(t => t.Text)));
+                var predText = string.Concat(toks.Skip(start).Take(i - start).Select(t => t.Text));
+                var pm = TemplatePredicate.Match(predText);
+                // [hl7:templateId/@root = 'x' and …] with no top-level "or": every match has that templateId too
+                if (!pm.Success && !TopLevelOr(toks, start, i)) pm = TemplateConjunct.Match(predText);
                 if (pm.Success && nsManager.LookupNamespace(pm.Groups["p"].Value) == "urn:hl7-org:v3")
                     templateRoot = pm.Groups["r"].Success ? pm.Groups["r"].Value : pm.Groups["r2"].Value;
             }
@@ -390,6 +492,80 @@ public sealed class SchematronSchema
         }
         if (local == "*" || local.Length == 0) return null;
         return new Anchor(ns, local, null);
+    }
+
+    /// <summary>
+    /// A context that is a chain of element child steps with predicates (<c>//a[p]/b/*[q]</c>, or the same without the
+    /// leading <c>//</c>, which as an XSLT pattern means the same), its first step an element name: its steps; else null.
+    /// </summary>
+    private PathStep[]? TryPath(string p)
+    {
+        var all = KitXPath.Tokenize(p);
+        if (all.Any(t => t.Kind == KitXPath.TokKind.Comment)) return null;
+        var orig = Enumerable.Range(0, all.Count).Where(k => all[k].Kind != KitXPath.TokKind.Space).ToList();
+        var toks = orig.Select(k => all[k]).ToList();
+        int i = 0;
+        if (toks.Count >= 2 && toks[0] is { Kind: KitXPath.TokKind.Punct, Text: "/" } && toks[1] is { Kind: KitXPath.TokKind.Punct, Text: "/" }) i = 2;
+        else if (toks.Count > 0 && toks[0] is { Kind: KitXPath.TokKind.Punct, Text: "/" }) return null;
+        var steps = new List<PathStep>();
+        var key = new StringBuilder("//");
+        while (true)
+        {
+            if (i >= toks.Count) return null;
+            string? ns = null, local = null;
+            var t = toks[i];
+            if (t is { Kind: KitXPath.TokKind.Punct, Text: "*" }) { if (steps.Count == 0) return null; }
+            else if (t.Kind == KitXPath.TokKind.Name)
+            {
+                if (i + 1 < toks.Count && toks[i + 1] is { Kind: KitXPath.TokKind.Punct, Text: "(" or ":" }) return null; // function, axis
+                var name = t.Text;
+                int colon = name.IndexOf(':');
+                if (colon >= 0)
+                {
+                    ns = nsManager.LookupNamespace(name[..colon]);
+                    if (ns == null) return null;
+                    local = name[(colon + 1)..];
+                }
+                else { ns = ""; local = name; }
+                if (local.Length == 0 || local == "*") return null;
+            }
+            else return null;
+            key.Append(t.Text);
+            i++;
+            var preds = new List<StepPredicate>();
+            while (i < toks.Count && toks[i] is { Kind: KitXPath.TokKind.Punct, Text: "[" })
+            {
+                int depth = 0, start = i;
+                for (; i < toks.Count; i++)
+                {
+                    if (toks[i].Kind != KitXPath.TokKind.Punct) continue;
+                    if (toks[i].Text is "[" or "(") depth++;
+                    else if (toks[i].Text is "]" or ")") { depth--; if (depth == 0) { i++; break; } }
+                }
+                if (depth != 0) return null;
+                var inner = toks.Skip(start + 1).Take(i - start - 2).ToList();
+                // the predicate as written (spaces kept: "a and b" must not become "aandb")
+                var text = string.Concat(all.Skip(orig[start] + 1).Take(orig[i - 1] - orig[start] - 1).Select(x => x.Text)).Trim();
+                key.Append('[').Append(text).Append(']');
+                if (inner.Count == 1 && inner[0].Kind == KitXPath.TokKind.Number
+                    && int.TryParse(inner[0].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pos))
+                {
+                    if (preds.Count > 0 || pos < 1) return null;
+                    preds.Add(new StepPredicate(pos, null));
+                    continue;
+                }
+                if (!NonPositional(toks, start, i) || text.Contains("current(", StringComparison.Ordinal)) return null;
+                var c = CompileBoolean(text);
+                if (!c.Usable) return null;
+                preds.Add(new StepPredicate(0, c));
+            }
+            steps.Add(new PathStep { Key = key.ToString(), Ns = ns, Local = local, Predicates = [.. preds] });
+            if (i == toks.Count) return [.. steps];
+            if (toks[i] is not { Kind: KitXPath.TokKind.Punct, Text: "/" }) return null;
+            i++;
+            if (i < toks.Count && toks[i] is { Kind: KitXPath.TokKind.Punct, Text: "/" }) return null; // a descendant step
+            key.Append('/');
+        }
     }
 
     /// <summary>A predicate is taken as non-positional when it cannot yield a number: no position()/last(), and not a bare numeric expression.</summary>
@@ -471,6 +647,32 @@ public sealed class SchematronSchema
         return lazy.Value?.Clone();
     }
 
+    private readonly ConcurrentDictionary<(string, string, string), Lazy<HashSet<string>?>> textIndexes = new();
+
+    /// <summary>The string values of the text children of every element {ns}local of a doc() target (null: no such document).</summary>
+    internal HashSet<string>? TextIndex(string uri, string ns, string local)
+    {
+        var doc = LoadDoc(uri);
+        if (doc == null) return null;
+        doc.MoveToRoot();
+        var key = (doc.BaseURI, ns, local);
+        return textIndexes.GetOrAdd(key, _ => new Lazy<HashSet<string>?>(() =>
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            var n = doc.Clone();
+            while (n.MoveToFollowing(local, ns))
+            {
+                var c = n.Clone();
+                if (!c.MoveToFirstChild()) continue;
+                do
+                {
+                    if (c.NodeType is XPathNodeType.Text or XPathNodeType.Whitespace or XPathNodeType.SignificantWhitespace) set.Add(c.Value);
+                } while (c.MoveToNext());
+            }
+            return set;
+        }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
     private XPathNavigator? ReadDoc(string abs)
     {
         var path = options.DocResolver?.Invoke(abs) ?? abs;
@@ -514,6 +716,7 @@ public sealed class SchematronSchema
             }
             var matched = new List<XPathNavigator>?[contexts.Count];
             var index = new NameIndex();
+            var prefixes = new Dictionary<string, List<XPathNavigator>>(StringComparer.Ordinal);
             foreach (var pattern in patterns)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -521,7 +724,14 @@ public sealed class SchematronSchema
                 for (int r = 0; r < pattern.Rules.Count; r++)
                 {
                     var ctx = pattern.Rules[r].Match;
-                    var nodes = matched[ctx.Index] ??= Select(ctx, root, vars, errors, exprs, index);
+                    if (matched[ctx.Index] == null)
+                    {
+                        var prof = Profiler;
+                        long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                        matched[ctx.Index] = Select(ctx, root, vars, errors, exprs, index, prefixes);
+                        prof?.Add("context", ctx.Pattern, t0);
+                    }
+                    var nodes = matched[ctx.Index]!;
                     foreach (var n in nodes) fired.Add((n, r));
                 }
                 if (fired.Count == 0) continue;
@@ -553,20 +763,97 @@ public sealed class SchematronSchema
     }
 
     private List<XPathNavigator> Select(ContextModel ctx, XPathNavigator root, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs, NameIndex index)
+        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs, NameIndex index,
+        Dictionary<string, List<XPathNavigator>> prefixes)
     {
         var list = new List<XPathNavigator>();
+        bool sort = ctx.Alternatives.Count > 1;
         foreach (var alt in ctx.Alternatives)
         {
-            if (alt.Anchor is { } anchor)
+            if (alt.Steps is { } steps)
+            {
+                var nodes = SelectPath(steps, root, vars, errors, exprs, index, prefixes);
+                list.AddRange(nodes);
+                if (steps.Length > 1) sort = true;
+            }
+            else if (alt.Anchor is { } anchor)
             {
                 if (!index.TryGet(root, anchor, out var candidates)) continue;
                 foreach (var c in candidates) Collect(Eval(alt.Select, c, vars, errors, exprs), list);
             }
             else Collect(Eval(alt.Select, root, vars, errors, exprs), list);
         }
-        if (ctx.Alternatives.Count > 1 || ctx.Alternatives[0].Anchor != null) SortUnique(list);
+        if (sort || ctx.Alternatives[0].Anchor != null) SortUnique(list);
         return list;
+    }
+
+    /// <summary>
+    /// The elements a chain of child steps matches, each prefix of the chain evaluated once per run (contexts of the
+    /// kit share long prefixes such as <c>//hl7:ClinicalDocument[hl7:typeId…]/hl7:recordTarget[…]</c>). The list of a
+    /// prefix is in document order per parent; the caller sorts.
+    /// </summary>
+    private List<XPathNavigator> SelectPath(PathStep[] steps, XPathNavigator root, Dictionary<System.Xml.XmlQualifiedName, object> vars,
+        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs, NameIndex index,
+        Dictionary<string, List<XPathNavigator>> prefixes)
+    {
+        int start = steps.Length - 1;
+        while (start >= 0 && !prefixes.ContainsKey(steps[start].Key)) start--;
+        List<XPathNavigator> current = start >= 0 ? prefixes[steps[start].Key] : [];
+        for (int s = start + 1; s < steps.Length; s++)
+        {
+            var step = steps[s];
+            var next = new List<XPathNavigator>();
+            if (s == 0)
+            {
+                if (index.TryGet(root, new Anchor(step.Ns, step.Local, null), out var all))
+                    foreach (var n in all) if (Accept(step, n, vars, errors, exprs)) next.Add(n);
+            }
+            else
+            {
+                foreach (var parent in current)
+                {
+                    var c = parent.Clone();
+                    if (!c.MoveToFirstChild()) continue;
+                    do
+                    {
+                        if (c.NodeType != XPathNodeType.Element) continue;
+                        if (step.Local != null && !(c.LocalName == step.Local && c.NamespaceURI == step.Ns)) continue;
+                        if (Accept(step, c, vars, errors, exprs)) next.Add(c.Clone());
+                    } while (c.MoveToNext());
+                }
+            }
+            prefixes[step.Key] = next;
+            current = next;
+        }
+        return current;
+    }
+
+    private bool Accept(PathStep step, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
+        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs)
+    {
+        foreach (var p in step.Predicates)
+        {
+            if (p.Test == null)
+            {
+                // position among the parent's children that pass the name test
+                int pos = 1;
+                var sib = node.Clone();
+                while (sib.MoveToPrevious())
+                    if (sib.NodeType == XPathNodeType.Element && (step.Local == null || (sib.LocalName == step.Local && sib.NamespaceURI == step.Ns))) pos++;
+                if (pos != p.Position) return false;
+                continue;
+            }
+            try
+            {
+                if (!(p.Test.Fast != null ? FastXPath.Ebv(p.Test.Fast, node) : KitXPath.Ebv(EvalOrThrow(p.Test, node, vars, exprs)))) return false;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+            {
+                errors.Add(new SchematronProblem("runtime-error", Path, p.Test.Text + " : " + e.Message));
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void Collect(object v, List<XPathNavigator> list)
@@ -608,6 +895,8 @@ public sealed class SchematronSchema
         {
             if (map == null)
             {
+                var prof = Profiler;
+                long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 map = new Dictionary<(string, string), List<XPathNavigator>>();
                 var n = root.Clone();
                 n.MoveToRoot();
@@ -617,6 +906,7 @@ public sealed class SchematronSchema
                     if (!map.TryGetValue(key, out var l)) map[key] = l = [];
                     l.Add(n.Clone());
                 }
+                prof?.Add("index", "elements by name", t0);
             }
             if (anchor.TemplateRoot != null)
             {
@@ -654,15 +944,21 @@ public sealed class SchematronSchema
             if (item is LetItem let)
             {
                 local ??= new Dictionary<System.Xml.XmlQualifiedName, object>(globalsVars);
+                var prof0 = Profiler;
+                long tl = prof0 != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 local[new System.Xml.XmlQualifiedName(let.Name)] = Materialize(Eval(let.Expr, node, local, errors, exprs));
+                prof0?.Add("let", let.Expr.Text, tl);
                 continue;
             }
             var check = (CheckItem)item;
-            if (check.Test.Expr == null) continue;
+            if (!check.Test.Usable) continue;
             bool value;
+            var prof = Profiler;
+            long t0 = prof != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             try
             {
-                value = KitXPath.Ebv(EvalOrThrow(check.Test, node, vars, exprs));
+                value = check.Test.Fast != null ? FastXPath.Ebv(check.Test.Fast, node) : KitXPath.Ebv(EvalOrThrow(check.Test, node, vars, exprs));
+                prof?.Add("test", check.Test.Text, t0);
             }
             catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
             {
