@@ -15,6 +15,7 @@ public static class Program
             case "indicators-month": return Indicators.HospitalMonth.Run(args[1..]);
             case "bench-stages": return Bench.StageBench.Run(args[1..]);
             case "kit-bench": return Kit.KitBench.Run(args[1..]);
+            case "kit-diff": return Kit.KitDiff.Run(args[1..]);
             case "real-producers": return RealProducers.RasterCorpus.Run(args[1..]);
         }
         if (DataMatrix.DataMatrixCommands.TryRun(args, out var dmExit)) return dmExit; // bench-dm, dm-scan
@@ -29,6 +30,7 @@ public static class Program
         Console.Error.WriteLine("  bench-dm         DataMatrix locate + decode timings (vector page, image)");
         Console.Error.WriteLine("  bench-stages DIR [N]  per-stage validation cost over a folder of CDA files");
         Console.Error.WriteLine("  kit-bench KITDIR EXAMPLESDIR [--no-saxon] [--rounds N]  ANS kit schematron engine vs Saxon CPU per document");
+        Console.Error.WriteLine("  kit-diff KITDIR SCH DOC|DIR... [--detail N]  native kit engine vs Saxon on one schematron (SVRL multisets)");
         Console.Error.WriteLine("  real-producers raster OUTDIR  third-party raster/scan PDFs (make-raster.sh) wrapped into CDA N1 documents");
         return 2;
     }

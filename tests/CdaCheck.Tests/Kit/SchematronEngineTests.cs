@@ -53,11 +53,11 @@ public sealed class SchematronEngineTests : IDisposable
         var res = Run(s, Doc);
         res.Count.ShouldBe(2);
         var report = res.Single(r => r.IsReport);
-        report.Message.ShouldBe("found  A ");
+        report.Message.ShouldBe("found A");
         report.Location.ShouldBe("/ClinicalDocument/section");
         report.Severity.ShouldBe("info");
         var failed = res.Single(r => !r.IsReport);
-        failed.Message.ShouldBe("Code  B  of  section  is not A");
+        failed.Message.ShouldBe("Code B of section is not A");
         failed.Location.ShouldBe("/ClinicalDocument/section[2]");
         failed.Role.ShouldBe("warning");
         failed.Severity.ShouldBe("warning");
@@ -121,7 +121,7 @@ public sealed class SchematronEngineTests : IDisposable
         var res = Run(s, Doc);
         res.Where(r => r.IsReport).Count().ShouldBe(2);
         var failed = res.Single(r => !r.IsReport);
-        failed.Message.ShouldBe("h:section: code must be 'A', is  B ");
+        failed.Message.ShouldBe("h:section: code must be 'A', is B");
         failed.RuleContext.ShouldBe("h:section");
         failed.Test.ShouldBe("h:code/@code = 'A'");
         failed.PatternId.ShouldBe("sectionA");
@@ -140,7 +140,7 @@ public sealed class SchematronEngineTests : IDisposable
               </rule>
             </pattern></schema>
             """));
-        Run(s, Doc).Single().Message.ShouldBe("section  B  of  2 ");
+        Run(s, Doc).Single().Message.ShouldBe("section B of 2");
     }
 
     [Fact]
@@ -150,10 +150,13 @@ public sealed class SchematronEngineTests : IDisposable
             <schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2" defaultPhase="ph"><ns prefix="h" uri="urn:hl7-org:v3"/>
             <phase id="ph"><active pattern="on"/></phase>
             <pattern id="on"><rule context="h:id"><report test="true()"><value-of select="@root"/>
-               <value-of select="name()"/></report></rule></pattern>
+               <value-of select="name()"/></report>
+               <report test="true()">a <emph> x </emph> <name/> b  </report></rule></pattern>
             <pattern id="off"><rule context="h:id"><report test="true()">never</report></rule></pattern></schema>
             """));
-        Run(s, Doc).Single().Message.ShouldBe(" 1  id ");
+        // as Saxon renders it through the kit's three passes: no space added around value-of/name/emph, text runs kept
+        // whole (trailing spaces too) unless whitespace-only
+        Run(s, Doc).Select(r => r.Message).ShouldBe(["1id", "a  x id b  "]);
     }
 
     [Fact]
