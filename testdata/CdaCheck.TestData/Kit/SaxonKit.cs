@@ -306,10 +306,17 @@ public sealed class SaxonKit
             if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); throw new TimeoutException("Saxon: " + string.Join(' ', args)); }
             p.WaitForExit();
             _ = stderr.Result;
-            return ParseTimes(stdout.Result);
+            var cpu = ParseTimes(stdout.Result);
+            lock (Gate) totalCpu += cpu;
+            return cpu;
         }
         finally { Gate.Release(); }
     }
+
+    private static TimeSpan totalCpu;
+
+    /// <summary>The CPU time (user + system) of every Saxon JVM this process ran: what the differential costs on CI.</summary>
+    public static TimeSpan TotalCpu { get { lock (Gate) return totalCpu; } }
 
     /// <summary>sh's <c>times</c>: line 1 the shell's user and system time, line 2 its children's (e.g. "0m1.230s 0m0.100s").</summary>
     private static TimeSpan ParseTimes(string output)

@@ -97,6 +97,8 @@ public class KitDifferentialTests(ITestOutputHelper output)
         var saxon = KitTestEnv.Saxon.RunBatch(relSch, docs);
         var diffs = KitDiff.Compare(Engine(relSch), docs, saxon, out int results);
         differing = diffs.Count(d => !d.Identical);
-        return KitDiff.Report(relSch, diffs, results);
+        return KitDiff.Report(relSch, diffs, results)
+            + $"  (CPU so far: Saxon JVMs {SaxonKit.TotalCpu.TotalSeconds:F0} s, test process {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s)"
+            + Environment.NewLine;
     }
 }

@@ -157,7 +157,7 @@ public sealed class SchematronSchema
         }
 
         foreach (var let in schema.Elements(iso + "let"))
-            globals.Add(new GlobalLet((string?)let.Attribute("name") ?? "", CompileLet(let)));
+            globals.Add(new GlobalLet(LetName(let), CompileLet(let)));
 
         int assertions = 0;
         foreach (var pattern in schema.Elements(iso + "pattern"))
@@ -169,7 +169,7 @@ public sealed class SchematronSchema
             foreach (var child in pattern.Elements())
             {
                 if (child.Name == iso + "let")
-                    globals.Add(new GlobalLet((string?)child.Attribute("name") ?? "", CompileLet(child)));
+                    globals.Add(new GlobalLet(LetName(child), CompileLet(child)));
                 else if (child.Name == iso + "rule" && (string?)child.Attribute("abstract") != "true")
                 {
                     var context = (string?)child.Attribute("context");
@@ -192,7 +192,7 @@ public sealed class SchematronSchema
         foreach (var child in rule.Elements())
         {
             if (child.Name == iso + "let")
-                items.Add(new LetItem { Name = (string?)child.Attribute("name") ?? "", Expr = CompileLet(child) });
+                items.Add(new LetItem { Name = LetName(child), Expr = CompileLet(child) });
             else if (child.Name == iso + "assert" || child.Name == iso + "report")
             {
                 var test = (string?)child.Attribute("test") ?? "";
@@ -271,6 +271,12 @@ public sealed class SchematronSchema
             if (sb[i] is not (' ' or '\t' or '\r' or '\n')) return false;
         return true;
     }
+
+    /// <summary>
+    /// The let's name as the generated xsl:variable gets it: a QName attribute, so XSLT trims its whitespace
+    /// (OPH-BRE_2022.02 declares "jdv_MesureLentillePrescrite-CISIS " with a trailing space and refers to it without).
+    /// </summary>
+    private static string LetName(XElement let) => ((string?)let.Attribute("name") ?? "").Trim();
 
     private Compiled CompileLet(XElement let)
     {
