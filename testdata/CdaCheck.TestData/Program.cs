@@ -15,6 +15,7 @@ public static class Program
             case "indicators-month": return Indicators.HospitalMonth.Run(args[1..]);
             case "bench-stages": return Bench.StageBench.Run(args[1..]);
             case "kit-bench": return Kit.KitBench.Run(args[1..]);
+            case "kit-diff": return Kit.KitDiff.Run(args[1..]);
             case "real-producers": return RealProducers.RasterCorpus.Run(args[1..]);
         }
         if (DataMatrix.DataMatrixCommands.TryRun(args, out var dmExit)) return dmExit; // bench-dm, dm-locate, dm-scan
@@ -30,6 +31,7 @@ public static class Program
         Console.Error.WriteLine("  dm-locate FILES  page 1 of each PDF searched in-process: what it paints, the symbol found, the time");
         Console.Error.WriteLine("  bench-stages DIR [N]  per-stage validation cost over a folder of CDA files");
         Console.Error.WriteLine("  kit-bench KITDIR EXAMPLESDIR [--no-saxon] [--rounds N]  ANS kit schematron engine vs Saxon CPU per document");
+        Console.Error.WriteLine("  kit-diff KITDIR SCH DOC|DIR... [--detail N]  native kit engine vs Saxon on one schematron (SVRL multisets)");
         Console.Error.WriteLine("  real-producers raster|vector OUTDIR  third-party raster/scan (make-raster.sh) or vector (make-vector.sh) PDFs wrapped into CDA N1 documents;\n                   real-producers cpu DIR…  their validation CPU per document, per category");
         return 2;
     }

@@ -216,6 +216,8 @@ public sealed class FormatCodes
     /// <summary>Volet templateId → the type codes it allows and the parent templateIds it requires.</summary>
     public required IReadOnlyDictionary<string, (IReadOnlyList<string> TypeCodes, IReadOnlyList<string> Requires, string Volet)> Volets { get; init; }
     public required IReadOnlyDictionary<string, string> ByMediaType { get; init; }
+    /// <summary>Every ASS_A11 templateId → the volet name the table gives it (e.g. "CR-RTN").</summary>
+    public required IReadOnlyDictionary<string, string> VoletNames { get; init; }
     public required string Fallback { get; init; }
     public required string Version { get; init; }
 
@@ -234,11 +236,13 @@ public sealed class FormatCodes
     private static FormatCodes Parse(JsonElement root)
     {
         var t = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var volets = new Dictionary<string, (IReadOnlyList<string>, IReadOnlyList<string>, string)>(StringComparer.Ordinal);
         foreach (var e in root.GetProperty("templates").EnumerateArray())
         {
             var id = e.GetProperty("templateId").GetString()!;
             t[id] = e.GetProperty("formatCode").GetString()!;
+            if (e.TryGetProperty("volet", out var vn) && vn.GetString() is { Length: > 0 } name) names[id] = name;
             if (e.TryGetProperty("typeCodes", out var tc))
                 volets[id] = (tc.EnumerateArray().Select(x => x.GetString()!).ToArray(),
                               e.TryGetProperty("requires", out var rq) ? rq.EnumerateArray().Select(x => x.GetString()!).ToArray() : Array.Empty<string>(),
@@ -253,6 +257,7 @@ public sealed class FormatCodes
             ByTemplate = t,
             Volets = volets,
             ByMediaType = m,
+            VoletNames = names,
             Fallback = root.GetProperty("fallbackStructured").GetString()!,
             Version = root.GetProperty("version").GetString()!,
         };

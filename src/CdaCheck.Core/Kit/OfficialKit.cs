@@ -88,7 +88,7 @@ public sealed class OfficialKit
         Parallel.For(0, generic.Length, i => compiled[i] = Compile(generic[i].Item1, generic[i].Item2));
         Generic = compiled;
         foreach (var g in compiled) Enqueue(g);
-        try { Volets = VoletIndex.Scan(root); }
+        try { Volets = VoletIndex.Scan(root, VoletRootsOfA11(data)); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Xml.XmlException)
         {
             Volets = [];
@@ -124,6 +124,17 @@ public sealed class OfficialKit
     /// Loads the kit at <paramref name="directory"/> once per process (later calls with the same folder return the same
     /// instance). Throws <see cref="KitException"/> when the folder is not a kit.
     /// </summary>
+    /// <summary>ASS_A11's volet names → templateId roots, for the volets whose schematrons never write their own.</summary>
+    private static Dictionary<string, string> VoletRootsOfA11(ReferenceData data)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var dup = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (root, name) in CdaCheck.Core.Cda.FormatCodes.From(data).VoletNames)
+            if (!map.TryAdd(name, root)) dup.Add(name);
+        foreach (var d in dup) map.Remove(d);
+        return map;
+    }
+
     public static OfficialKit Load(string directory, ReferenceData data)
     {
         var root = Path.GetFullPath(directory);

@@ -21,54 +21,30 @@ public class KitDifferentialTests(ITestOutputHelper output)
     private static IReadOnlyList<string> Examples() => Directory.GetFiles(KitTestEnv.ExamplesDir, "*.xml")
         .Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Layers at parity: IHE (1), Modeles_ANS (3) and terminologie (4), identical on the 79 examples and 78 mutants.</summary>
+    /// <summary>Every generic layer: StrucMin (0), IHE (1), ModelesDeContenusCDA (2), Modeles_ANS (3), terminologie (4).</summary>
     [SaxonTheory]
+    [InlineData(0)]
     [InlineData(1)]
+    [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    public void Generic_layer_matches_Saxon_on_examples_and_mutants(int layer) => CompareLayer(layer);
-
-    /// <summary>
-    /// Layers not yet at parity: StrucMin (0: 149 of 157 documents identical; the 8 others differ only by the spaces
-    /// around a value-of in the message) and ModelesDeContenusCDA (2), where some expressions do not compile yet.
-    /// Run with CDACHECK_KIT_DIFF_ALL=1.
-    /// </summary>
-    [SaxonTheory(pendingParity: true)]
-    [InlineData(0)]
-    [InlineData(2)]
-    public void Pending_layer_matches_Saxon_on_examples_and_mutants(int layer) => CompareLayer(layer);
-
-    private void CompareLayer(int layer)
+    public void Generic_layer_matches_Saxon_on_examples_and_mutants(int layer)
     {
         var rel = KitTestEnv.Layers[layer];
-        var docs = Examples().Concat(KitMutants.All).ToList();
-        var report = Compare(rel, docs, out int differing);
+        var report = Compare(rel, Prepared.Value.Documents, out int differing);
         output.WriteLine(report);
         differing.ShouldBe(0, report);
     }
 
-    /// <summary>Volets of the examples (N3 only, as the kit runs them), each against its volet schematron.</summary>
-    [SaxonFact(pendingParity: true)]
+    /// <summary>
+    /// Every N3 example and mutant against the volet schematron its volet templateId maps to (as validate --kit maps
+    /// it: the kit's own rules, then ASS_A11), every volet the examples use.
+    /// </summary>
+    [SaxonFact]
     public void Volet_layer_matches_Saxon_on_examples_and_mutants()
     {
-        var entries = VoletIndex.Scan(KitTestEnv.KitDir);
-        var all = Environment.GetEnvironmentVariable("CDACHECK_KIT_ALL_VOLETS") == "1";
-        var chosen = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "LDL-SES_2022.01", "LDL-EES_2022.01", "BIO-CR-BIO_2024.01", "IMG-CR-IMG_2024.01", "EP-MED-DM_2024.01",
-            "eDISP-MED_2024.01", "ANEST-CR-CPA_2022.01", "IPS-FR_2024.01",
-        };
-        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var doc in Examples().Concat(KitMutants.All))
-        {
-            var v = VoletOf(entries, doc);
-            if (v == null) continue;
-            if (!all && !chosen.Contains(v.Name + "_" + v.Version)) continue;
-            var rel = Path.GetRelativePath(KitTestEnv.SchematronDir, v.SchematronPath);
-            if (!groups.TryGetValue(rel, out var list)) groups[rel] = list = [];
-            list.Add(doc);
-        }
-        groups.Count.ShouldBeGreaterThan(3);
+        var groups = Prepared.Value.Volets;
+        groups.Count.ShouldBeGreaterThan(30);
         var sb = new StringBuilder();
         int total = 0;
         foreach (var (rel, docs) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -79,6 +55,26 @@ public class KitDifferentialTests(ITestOutputHelper output)
         output.WriteLine(sb.ToString());
         total.ShouldBe(0, sb.ToString());
     }
+
+    private sealed record Plan(IReadOnlyList<string> Documents, IReadOnlyDictionary<string, List<string>> Volets);
+
+    /// <summary>The documents, their volet groups, and every stylesheet they need compiled by Saxon in one JVM (cached).</summary>
+    private static readonly Lazy<Plan> Prepared = new(() =>
+    {
+        var docs = Examples().Concat(KitMutants.All).ToList();
+        var entries = KitFixture.Kit.Volets;
+        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var doc in docs)
+        {
+            var v = VoletOf(entries, doc);
+            if (v == null) continue;
+            var rel = Path.GetRelativePath(KitTestEnv.SchematronDir, v.SchematronPath);
+            if (!groups.TryGetValue(rel, out var list)) groups[rel] = list = [];
+            list.Add(doc);
+        }
+        KitTestEnv.Saxon.CompileAll(KitTestEnv.Layers.Concat(groups.Keys));
+        return new Plan(docs, groups);
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
 
     internal static VoletEntry? VoletOf(IReadOnlyList<VoletEntry> entries, string docPath)
     {
@@ -99,57 +95,10 @@ public class KitDifferentialTests(ITestOutputHelper output)
     internal static string Compare(string relSch, IReadOnlyList<string> docs, out int differing)
     {
         var saxon = KitTestEnv.Saxon.RunBatch(relSch, docs);
-        var schema = Engine(relSch);
-        var sb = new StringBuilder();
-        differing = 0;
-        int identical = 0, results = 0;
-        foreach (var doc in docs)
-        {
-            var name = Path.GetFileName(doc);
-            var run = schema.Run(KitTestEnv.ReadDocument(doc).CreateNavigator());
-            var theirs = saxon[name];
-            if (theirs == null)
-            {
-                if (run.Errors.Count > 0) { identical++; continue; } // both stop on a dynamic error
-                differing++;
-                sb.AppendLine($"  {name}: Saxon wrote no report, the engine met no error ({run.Results.Count} results)");
-                continue;
-            }
-            if (run.Errors.Count > 0)
-            {
-                differing++;
-                sb.AppendLine($"  {name}: engine error {run.Errors[0].Detail}");
-                continue;
-            }
-            var mine = run.Results.Select(r => Key(r.IsReport, r.Location, r.Message)).ToList();
-            var ref_ = theirs.Select(r => Key(r.IsReport, r.Location, r.Message)).ToList();
-            results += ref_.Count;
-            var onlyMine = MultisetMinus(mine, ref_);
-            var onlyTheirs = MultisetMinus(ref_, mine);
-            if (onlyMine.Count == 0 && onlyTheirs.Count == 0) { identical++; continue; }
-            differing++;
-            sb.AppendLine($"  {name}: {onlyMine.Count} only in engine, {onlyTheirs.Count} only in Saxon");
-            foreach (var k in onlyMine.Take(3)) sb.AppendLine("    engine: " + Short(k));
-            foreach (var k in onlyTheirs.Take(3)) sb.AppendLine("    saxon:  " + Short(k));
-        }
-        var head = $"{relSch}: {docs.Count} documents, {identical} identical, {differing} differing, {results} Saxon results";
-        return head + Environment.NewLine + sb;
-    }
-
-    private static string Key(bool isReport, string location, string message) => (isReport ? "R|" : "A|") + location + "|" + message;
-
-    private static string Short(string s) => s.Length > 300 ? s[..300] + "…" : s;
-
-    private static List<string> MultisetMinus(List<string> a, List<string> b)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var x in b) counts[x] = counts.GetValueOrDefault(x) + 1;
-        var rest = new List<string>();
-        foreach (var x in a)
-        {
-            if (counts.TryGetValue(x, out int c) && c > 0) counts[x] = c - 1;
-            else rest.Add(x);
-        }
-        return rest;
+        var diffs = KitDiff.Compare(Engine(relSch), docs, saxon, out int results);
+        differing = diffs.Count(d => !d.Identical);
+        return KitDiff.Report(relSch, diffs, results)
+            + $"  (CPU so far: Saxon JVMs {SaxonKit.TotalCpu.TotalSeconds:F0} s, test process {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s)"
+            + Environment.NewLine;
     }
 }

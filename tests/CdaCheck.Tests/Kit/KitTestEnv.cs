@@ -29,12 +29,7 @@ public static class KitTestEnv
     }
 
     /// <summary>The document as the kit layer will hand it over: line info, DTD prohibited, no resolver.</summary>
-    public static XPathDocument ReadDocument(string path)
-    {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-        using var reader = XmlReader.Create(path, settings);
-        return new XPathDocument(reader, XmlSpace.Preserve);
-    }
+    public static XPathDocument ReadDocument(string path) => KitDiff.ReadDocument(path);
 
     public const string J07VocName = SaxonKit.J07VocName;
 

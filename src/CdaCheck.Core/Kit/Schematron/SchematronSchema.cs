@@ -187,7 +187,7 @@ public sealed class SchematronSchema
         }
 
         foreach (var let in schema.Elements(iso + "let"))
-            globals.Add(new GlobalLet((string?)let.Attribute("name") ?? "", CompileLet(let)));
+            globals.Add(new GlobalLet(LetName(let), CompileLet(let)));
 
         int assertions = 0;
         foreach (var pattern in schema.Elements(iso + "pattern"))
@@ -199,7 +199,7 @@ public sealed class SchematronSchema
             foreach (var child in pattern.Elements())
             {
                 if (child.Name == iso + "let")
-                    globals.Add(new GlobalLet((string?)child.Attribute("name") ?? "", CompileLet(child)));
+                    globals.Add(new GlobalLet(LetName(child), CompileLet(child)));
                 else if (child.Name == iso + "rule" && (string?)child.Attribute("abstract") != "true")
                 {
                     var context = (string?)child.Attribute("context");
@@ -225,7 +225,7 @@ public sealed class SchematronSchema
         foreach (var child in rule.Elements())
         {
             if (child.Name == iso + "let")
-                items.Add(new LetItem { Name = (string?)child.Attribute("name") ?? "", Expr = CompileLet(child) });
+                items.Add(new LetItem { Name = LetName(child), Expr = CompileLet(child) });
             else if (child.Name == iso + "assert" || child.Name == iso + "report")
             {
                 var test = (string?)child.Attribute("test") ?? "";
@@ -254,61 +254,64 @@ public sealed class SchematronSchema
     }
 
     /// <summary>
-    /// The svrl:text content as the generated stylesheet holds it: literal text, and around each value-of, name, emph,
-    /// dir and span one xsl:text space on each side; whitespace-only literal text between them is stripped when the
-    /// generated stylesheet is compiled.
+    /// The svrl:text content as the generated stylesheet holds it. The kit's skeleton writes each value-of and name
+    /// as <c>&lt;axsl:text&gt; &lt;/axsl:text&gt;&lt;axsl:value-of/&gt;&lt;axsl:text&gt; &lt;/axsl:text&gt;</c> and emph, dir and span
+    /// as their inline text between two such axsl:text; the space inside axsl:text is a whitespace-only text node of
+    /// the skeleton stylesheet itself (axsl:text is a literal result element there, not xsl:text), so it is stripped
+    /// when the skeleton is compiled and the generated stylesheet gets empty <c>&lt;xsl:text/&gt;</c> separators. The
+    /// generated stylesheet is then serialized indented and compiled: each text node between those separators is kept
+    /// whole (leading and trailing spaces included) unless it is whitespace-only, in which case it is stripped.
+    /// Adjacent text of the schematron (split only by comments) is one text node.
     /// </summary>
     private List<Segment> BuildMessage(XElement check)
     {
         var iso = SchematronLoader.Iso;
-        var raw = new List<Segment>();
-        void Literal(string s)
+        var result = new List<Segment>();
+        var text = new StringBuilder();
+        void Flush()
         {
-            if (raw.Count > 0 && raw[^1] is LiteralSeg l && l.Text != " \u0000") l.Text += s;
-            else raw.Add(new LiteralSeg(s));
+            if (text.Length > 0 && !IsXmlWhitespace(text)) result.Add(new LiteralSeg(text.ToString()));
+            text.Clear();
         }
-        void Space() => raw.Add(new LiteralSeg(" \u0000"));
         foreach (var node in check.Nodes())
         {
-            if (node is XText t) Literal(t.Value);
-            else if (node is XElement e && e.Name.Namespace == iso)
+            if (node is XText t) { text.Append(t.Value); continue; }
+            if (node is not XElement e || e.Name.Namespace != iso) continue;
+            switch (e.Name.LocalName)
             {
-                switch (e.Name.LocalName)
-                {
-                    case "value-of":
-                        Space();
-                        raw.Add(new ValueSeg(Compile((string?)e.Attribute("select") ?? ".")));
-                        Space();
-                        break;
-                    case "name":
-                        Space();
-                        raw.Add(new NameSeg(e.Attribute("path") is { } p ? Compile("name(" + p.Value + ")") : null));
-                        Space();
-                        break;
-                    case "emph":
-                    case "dir":
-                    case "span":
-                        Space();
-                        var inline = string.Concat(e.DescendantNodes().OfType<XText>().Select(x => x.Value));
-                        if (inline.Length > 0) raw.Add(new LiteralSeg(inline));
-                        Space();
-                        break;
-                }
+                case "value-of":
+                    Flush();
+                    result.Add(new ValueSeg(Compile((string?)e.Attribute("select") ?? ".")));
+                    break;
+                case "name":
+                    Flush();
+                    result.Add(new NameSeg(e.Attribute("path") is { } p ? Compile("name(" + p.Value + ")") : null));
+                    break;
+                case "emph":
+                case "dir":
+                case "span":
+                    Flush();
+                    text.Append(string.Concat(e.DescendantNodes().OfType<XText>().Select(x => x.Value)));
+                    Flush();
+                    break;
             }
         }
-        var result = new List<Segment>();
-        foreach (var s in raw)
-        {
-            if (s is LiteralSeg l)
-            {
-                if (l.Text == " \u0000") { result.Add(new LiteralSeg(" ")); continue; }
-                if (l.Text.All(c => c is ' ' or '\t' or '\r' or '\n')) continue;
-                result.Add(new LiteralSeg(l.Text));
-            }
-            else result.Add(s);
-        }
+        Flush();
         return result;
     }
+
+    private static bool IsXmlWhitespace(StringBuilder sb)
+    {
+        for (int i = 0; i < sb.Length; i++)
+            if (sb[i] is not (' ' or '\t' or '\r' or '\n')) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// The let's name as the generated xsl:variable gets it: a QName attribute, so XSLT trims its whitespace
+    /// (OPH-BRE_2022.02 declares "jdv_MesureLentillePrescrite-CISIS " with a trailing space and refers to it without).
+    /// </summary>
+    private static string LetName(XElement let) => ((string?)let.Attribute("name") ?? "").Trim();
 
     private Compiled CompileLet(XElement let)
     {

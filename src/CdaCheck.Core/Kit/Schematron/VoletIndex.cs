@@ -10,17 +10,24 @@ public sealed record VoletEntry(string Name, string Version, string SchematronPa
 
 /// <summary>
 /// Maps a document's volet templateId (root + version in @extension) to the kit's volet schematron. The root of each
-/// volet is read from the kit: the French document-level OIDs (1.2.250.1.213.1.1.1.n[.m]) in the test and context
-/// expressions of the volet file and of its <c>include/specificationsVolets/&lt;VOLET&gt;_&lt;version&gt;/</c> files,
-/// preferring one written next to the version string, then the most used, then the most specific.
+/// volet is read from the kit: the French document-level OIDs (1.2.250.1.213.1.1.1.n[.m...]) in the test and context
+/// expressions of the volet file and of every file it includes (followed as the kit's include pass follows them,
+/// letter case tolerated), preferring one written next to the version string, then the most used, then the most
+/// specific. Some volets never write their own templateId (OPH-CR-RTN, CSE-MDE...): their root then comes from the
+/// ANS table ASS_A11 (templateId → volet, <paramref name="knownRoots"/> of <see cref="Scan"/>), else from another
+/// version of the same volet.
 /// </summary>
 public static class VoletIndex
 {
     private static readonly Regex FileName = new(@"^CI-SIS_(?<name>.+)_(?<version>\d{4}\.\d{2})\.sch$", RegexOptions.CultureInvariant);
-    private static readonly Regex Oid = new(@"1\.2\.250\.1\.213\.1\.1\.1\.\d+(?:\.\d+)?(?![\d.]*\d)", RegexOptions.CultureInvariant);
+    private static readonly Regex Oid = new(@"1\.2\.250\.1\.213\.1\.1\.1(?:\.\d+)+(?![\d.]*\d)", RegexOptions.CultureInvariant);
+    private static readonly Regex IncludeHref = new(@"<(?:\w+:)?include\b[^>]*\bhref\s*=\s*(?:""(?<h>[^""]*)""|'(?<h>[^']*)')", RegexOptions.CultureInvariant);
     private static readonly Regex ExprAttr = new(@"\b(?:test|context)\s*=\s*(?:""(?<v>[^""]*)""|'(?<v>[^']*)')", RegexOptions.CultureInvariant);
 
-    public static IReadOnlyList<VoletEntry> Scan(string kitRoot)
+    /// <param name="kitRoot">The kit folder (holding <c>schematrons/</c>).</param>
+    /// <param name="knownRoots">Volet name as ASS_A11 spells it (e.g. "CR-RTN", "CSE-MDE") → its templateId root; a
+    /// kit volet matches a name when it is that name or ends with "-" + that name.</param>
+    public static IReadOnlyList<VoletEntry> Scan(string kitRoot, IReadOnlyDictionary<string, string>? knownRoots = null)
     {
         var dir = Path.Combine(kitRoot, "schematrons");
         if (!Directory.Exists(dir)) return [];
@@ -31,7 +38,15 @@ public static class VoletIndex
             if (!m.Success) continue;
             var name = m.Groups["name"].Value;
             var version = m.Groups["version"].Value;
-            list.Add(new VoletEntry(name, version, Path.GetFullPath(file), FindRoot(dir, file, name, version)));
+            list.Add(new VoletEntry(name, version, Path.GetFullPath(file), FindRoot(file, version)));
+        }
+        for (int i = 0; i < list.Count; i++)
+        {
+            var e = list[i];
+            if (e.TemplateIdRoot.Length > 0) continue;
+            var root = KnownRoot(e.Name, knownRoots)
+                ?? list.Where(o => o.Name == e.Name && o.TemplateIdRoot.Length > 0).Select(o => o.TemplateIdRoot).Distinct(StringComparer.Ordinal).SingleOrDefaultIfMany();
+            if (root != null) list[i] = e with { TemplateIdRoot = root };
         }
         return list;
     }
@@ -46,21 +61,37 @@ public static class VoletIndex
         return candidates.OrderBy(e => e.Version, StringComparer.Ordinal).First();
     }
 
-    private static string FindRoot(string schDir, string file, string name, string version)
+    private static string? KnownRoot(string name, IReadOnlyDictionary<string, string>? known)
     {
-        var files = new List<string> { file };
-        var specs = Path.Combine(schDir, "include", "specificationsVolets");
-        if (Directory.Exists(specs))
+        if (known == null) return null;
+        if (known.TryGetValue(name, out var exact)) return exact;
+        var ends = known.Where(k => name.EndsWith("-" + k.Key, StringComparison.Ordinal)).Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList();
+        return ends.Count == 1 ? ends[0] : null;
+    }
+
+    /// <summary>The volet file and every file it includes, transitively (missing files skipped).</summary>
+    private static List<string> IncludedFiles(string file)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { file };
+        var order = new List<string> { file };
+        for (int i = 0; i < order.Count && order.Count < 5000; i++)
         {
-            foreach (var d in Directory.GetDirectories(specs))
+            string text;
+            try { text = File.ReadAllText(order[i]); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            foreach (Match m in IncludeHref.Matches(text))
             {
-                var dn = Path.GetFileName(d);
-                // folder names: <VOLET>_<version>, sometimes with a profile version in between (AVC-AUNV_2.2_2022.01)
-                if (string.Equals(dn, name + "_" + version, StringComparison.OrdinalIgnoreCase)
-                    || (dn.StartsWith(name + "_", StringComparison.OrdinalIgnoreCase) && dn.EndsWith("_" + version, StringComparison.Ordinal)))
-                    files.AddRange(Directory.GetFiles(d, "*.sch", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                var href = m.Groups["h"].Value.Split('#')[0];
+                if (href.Length == 0) continue;
+                var target = KitPaths.Resolve(Path.GetDirectoryName(order[i])!, href, out _);
+                if (target != null && seen.Add(target)) order.Add(target);
             }
         }
+        return order;
+    }
+
+    private static string FindRoot(string file, string version)
+    {
+        var files = IncludedFiles(file);
         var scores = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var f in files)
         {
@@ -79,5 +110,20 @@ public static class VoletIndex
         }
         if (scores.Count == 0) return "";
         return scores.OrderByDescending(kv => kv.Value).ThenByDescending(kv => kv.Key.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
+    }
+}
+
+internal static class VoletIndexExtensions
+{
+    /// <summary>The single distinct value, or null when there is none or more than one.</summary>
+    public static string? SingleOrDefaultIfMany(this IEnumerable<string> values)
+    {
+        string? one = null;
+        foreach (var v in values)
+        {
+            if (one != null) return null;
+            one = v;
+        }
+        return one;
     }
 }
