@@ -34,3 +34,32 @@ public static class Tools
     /// <summary>The skip reason when one of <paramref name="names"/> is missing, else null.</summary>
     public static string? Missing(params string[] names) => ToolCheck.Missing(names);
 }
+
+/// <summary>
+/// A test that needs to mount a small tmpfs (a full disk on demand): Linux, as root, where the sandbox allows mounts.
+/// Probed once at discovery by mounting and unmounting a tmpfs; skipped with the reason (and counted) otherwise.
+/// </summary>
+public sealed class TmpfsFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> Reason = new(Probe);
+
+    public TmpfsFactAttribute() { if (Reason.Value is { } r) Skip = r; }
+
+    private static string? Probe()
+    {
+        if (!OperatingSystem.IsLinux()) return "needs Linux (tmpfs mount)";
+        if (Environment.UserName != "root") return "needs root to mount a tmpfs";
+        var dir = Directory.CreateTempSubdirectory("cdacheck-tmpfs-probe").FullName;
+        try
+        {
+            using var m = System.Diagnostics.Process.Start("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir])!;
+            m.WaitForExit();
+            if (m.ExitCode != 0) return "this sandbox refuses tmpfs mounts";
+            using var u = System.Diagnostics.Process.Start("umount", [dir])!;
+            u.WaitForExit();
+            return null;
+        }
+        catch (Exception e) { return "mount not available: " + e.Message; }
+        finally { try { Directory.Delete(dir); } catch (IOException) { } }
+    }
+}

@@ -17,8 +17,6 @@ public class DrawnSymbolTests
 {
     private static readonly string[] Samples = ["ldl-n1.xml", "crc-n1.xml", "cro-n1.xml", "img-n1.xml", "bio-n1.xml"];
 
-    private static bool Has(string tool) => RasterFallback.FindOnPath(tool) is not null;
-
     private static IEnumerable<string> SampleFiles() => Samples.Select(s => Path.Combine(TestPaths.TestData, "samples", s));
 
     [Fact]
@@ -36,10 +34,9 @@ public class DrawnSymbolTests
             .Cast<bool>().ShouldBe(masked.Cast<bool>()); // the drawing does not depend on the payload
     }
 
-    [Fact]
+    [ToolFact("rsvg-convert", "ZXingReader", "dmtxread")]
     public void No_drawn_symbol_in_the_html_report_decodes_without_reveal()
     {
-        if (!Has("rsvg-convert") || !Has("ZXingReader") || !Has("dmtxread")) return;
         var dir = Directory.CreateTempSubdirectory("cdacheck-drawn");
         try
         {
@@ -67,10 +64,9 @@ public class DrawnSymbolTests
         finally { dir.Delete(true); }
     }
 
-    [Fact]
+    [ToolFact("ZXingReader", "dmtxread")]
     public void No_drawn_symbol_in_inspect_decodes_without_reveal()
     {
-        if (!Has("ZXingReader") || !Has("dmtxread")) return;
         var dir = Directory.CreateTempSubdirectory("cdacheck-drawn");
         try
         {

@@ -89,12 +89,11 @@ public sealed class ReportFaultTests : IDisposable
         File.Exists(target).ShouldBeFalse();
     }
 
-    [Fact]
+    [TmpfsFact]
     public void A_full_disk_leaves_no_temporary_file_and_exits_3()
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root") return;
         var disk = Directory.CreateDirectory(Path.Combine(_dir.FullName, "disk")).FullName;
-        using (var m = Process.Start("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk])!) { m.WaitForExit(); if (m.ExitCode != 0) return; } // no mount in this sandbox
+        using (var m = Process.Start("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk])!) { m.WaitForExit(); m.ExitCode.ShouldBe(0, "tmpfs mount (probed at discovery)"); }
         using var p = Start("", "validate", "--format", "html", "-o", Path.Combine(disk, "report.html"), Path.Combine(TestPaths.TestData, "samples"));
         var err = p.StandardError.ReadToEnd();
         p.WaitForExit(60_000).ShouldBeTrue();
