@@ -33,6 +33,15 @@ internal static class KitXPath
     private static readonly object RegisterLock = new();
     private static bool registered;
 
+    /// <summary>
+    /// Serialises every use of the XPath2 package (compilation and evaluation). Measured on 2026-12-02: with two
+    /// documents validated at once, the package's parser now and then rejected a valid kit expression (KIT-019) and
+    /// `every … satisfies` raised dynamic errors (KIT-010) that a one-thread run never gives, although each run
+    /// evaluates its own clones of the compiled expressions: the package is not safe for concurrent use. Until the
+    /// shared state is found, the kit's schematron layers run one document at a time (the other stages stay parallel).
+    /// </summary>
+    internal static readonly object EngineLock = new();
+
     internal static void EnsureFunctions()
     {
         if (Volatile.Read(ref registered)) return;
@@ -552,7 +561,7 @@ internal static class KitXPath
     internal static XPath2Expression Compile(string expr, IXmlNamespaceResolver ns)
     {
         EnsureFunctions();
-        return XPath2Expression.Compile(Rewrite(expr), ns);
+        lock (EngineLock) return XPath2Expression.Compile(Rewrite(expr), ns);
     }
 }
 

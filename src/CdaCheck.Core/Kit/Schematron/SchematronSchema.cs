@@ -700,6 +700,11 @@ public sealed class SchematronSchema
     /// <summary>Validates and also returns the dynamic errors met (where Saxon would have stopped with no report).</summary>
     public SchematronRun Run(XPathNavigator document, CancellationToken cancellationToken = default)
     {
+        lock (KitXPath.EngineLock) return RunLocked(document, cancellationToken); // the XPath2 package is not thread-safe
+    }
+
+    private SchematronRun RunLocked(XPathNavigator document, CancellationToken cancellationToken)
+    {
         var results = new List<SchematronResult>();
         var errors = new List<SchematronProblem>();
         var root = document.Clone();
