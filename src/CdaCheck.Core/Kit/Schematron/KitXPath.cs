@@ -37,8 +37,9 @@ internal static class KitXPath
     /// Serialises every use of the XPath2 package (compilation and evaluation). Measured on 2026-12-02: with two
     /// documents validated at once, the package's parser now and then rejected a valid kit expression (KIT-019) and
     /// `every … satisfies` raised dynamic errors (KIT-010) that a one-thread run never gives, although each run
-    /// evaluates its own clones of the compiled expressions: the package is not safe for concurrent use. Until the
-    /// shared state is found, the kit's schematron layers run one document at a time (the other stages stay parallel).
+    /// evaluates its own clones of the compiled expressions. The shared state (in the package or in this engine's use
+    /// of it) is not identified yet; until it is, the kit's schematron layers run one document at a time (the other
+    /// stages stay parallel). KitParallelTests fails without this lock.
     /// </summary>
     internal static readonly object EngineLock = new();
 

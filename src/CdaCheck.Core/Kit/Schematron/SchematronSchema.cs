@@ -700,7 +700,7 @@ public sealed class SchematronSchema
     /// <summary>Validates and also returns the dynamic errors met (where Saxon would have stopped with no report).</summary>
     public SchematronRun Run(XPathNavigator document, CancellationToken cancellationToken = default)
     {
-        lock (KitXPath.EngineLock) return RunLocked(document, cancellationToken); // the XPath2 package is not thread-safe
+        lock (KitXPath.EngineLock) return RunLocked(document, cancellationToken); // not yet safe for concurrent runs: see EngineLock
     }
 
     private SchematronRun RunLocked(XPathNavigator document, CancellationToken cancellationToken)
