@@ -55,20 +55,28 @@ public static class KitMutants
     /// <summary>The mutant files (paths), named &lt;base&gt;__&lt;mutation&gt;.xml.</summary>
     public static IReadOnlyList<string> All => Files.Value;
 
-    private static IReadOnlyList<string> Write()
+    private static IReadOnlyList<string> Write() => Write("cdacheck-kit-mutants-", Bases, Mutations, spacesToUnderscores: false);
+
+    /// <summary>
+    /// Writes one file per (base example, mutation that applies) into a temporary folder named
+    /// <paramref name="folderPrefix"/> + the process id: &lt;base&gt;__&lt;mutation&gt;.xml. Shared by the mutant sets.
+    /// </summary>
+    internal static IReadOnlyList<string> Write(string folderPrefix, string[] bases, (string Name, Func<XDocument, bool> Apply)[] mutations, bool spacesToUnderscores)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "cdacheck-kit-mutants-" + Environment.ProcessId);
+        var dir = Path.Combine(Path.GetTempPath(), folderPrefix + Environment.ProcessId);
         Directory.CreateDirectory(dir);
         var list = new List<string>();
-        foreach (var b in Bases)
+        foreach (var b in bases)
         {
             var src = Path.Combine(KitTestEnv.ExamplesDir, b);
             if (!File.Exists(src)) continue;
-            foreach (var (name, apply) in Mutations)
+            var stem = Path.GetFileNameWithoutExtension(b);
+            if (spacesToUnderscores) stem = stem.Replace(' ', '_');
+            foreach (var (name, apply) in mutations)
             {
-                var doc = XDocument.Load(src, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
+                var doc = XDocument.Load(src, LoadOptions.PreserveWhitespace);
                 if (!apply(doc)) continue;
-                var path = Path.Combine(dir, Path.GetFileNameWithoutExtension(b) + "__" + name + ".xml");
+                var path = Path.Combine(dir, stem + "__" + name + ".xml");
                 doc.Save(path, SaveOptions.DisableFormatting);
                 list.Add(path);
             }

@@ -80,24 +80,5 @@ public static class KitUnseenMutants
     /// <summary>The mutant files (paths), named &lt;base&gt;__&lt;mutation&gt;.xml.</summary>
     public static IReadOnlyList<string> All => Files.Value;
 
-    private static IReadOnlyList<string> Write()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "cdacheck-kit-unseen-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        var list = new List<string>();
-        foreach (var b in Bases)
-        {
-            var src = Path.Combine(KitTestEnv.ExamplesDir, b);
-            if (!File.Exists(src)) continue;
-            foreach (var (name, apply) in Mutations)
-            {
-                var doc = XDocument.Load(src, LoadOptions.PreserveWhitespace);
-                if (!apply(doc)) continue;
-                var path = Path.Combine(dir, Path.GetFileNameWithoutExtension(b).Replace(' ', '_') + "__" + name + ".xml");
-                doc.Save(path, SaveOptions.DisableFormatting);
-                list.Add(path);
-            }
-        }
-        return list;
-    }
+    private static IReadOnlyList<string> Write() => KitMutants.Write("cdacheck-kit-unseen-", Bases, Mutations, spacesToUnderscores: true);
 }
