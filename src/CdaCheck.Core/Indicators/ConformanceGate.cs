@@ -228,13 +228,7 @@ public sealed class ConformanceGate
         var reasons = new Reasons { Language = Language };
         if (attachment is null) { reasons.Add(IndicatorRules.NoAttachment, messageId); return reasons.Result(false, null); }
         if (path is null) { reasons.Add(IndicatorRules.FileNotFound, messageId, reasons.T("ind.gate.noSuchFile", Path.GetFileName(attachment))); return reasons.Result(false, null); }
-        ValidatedFile r;
-        try { r = Validate(path, GateMode.Mss); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            reasons.Add(IndicatorRules.FileNotFound, messageId, ex.GetType().Name);
-            return reasons.Result(false, path);
-        }
+        if (TryValidateMss(path, messageId, reasons) is not { } r) return reasons.Result(false, path);
         AddErrors(r, reasons);
         if (ind.RequireXdm && !r.IsXdm) reasons.Add(IndicatorRules.NotXdm, messageId, r.Kind.ToWire());
         if (r.Cdas.Count == 0) reasons.Add(IndicatorRules.NoCdaInAttachment, messageId);
@@ -244,6 +238,17 @@ public sealed class ConformanceGate
             CheckIns(messageId, cda, reasons);
         }
         return reasons.Result(r.Conformant, path);
+    }
+
+    /// <summary>The file validated as an MSSanté attachment; null (with the reason added) when it cannot be read.</summary>
+    private ValidatedFile? TryValidateMss(string path, string id, Reasons reasons)
+    {
+        try { return Validate(path, GateMode.Mss); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            reasons.Add(IndicatorRules.FileNotFound, id, ex.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>Level only (N1 or N3), for the SUN-ES PS4.1 test message.</summary>
@@ -261,13 +266,7 @@ public sealed class ConformanceGate
         const string id = "PS4.1";
         var bytes = Validator.ReadInput(path, new ValidationOptions { Limits = new Limits { MaxInputBytes = MaxInputBytes } }, out _);
         if (bytes is null) { reasons.Add(IndicatorRules.FileNotFound, id, reasons.T("ind.gate.noSuchFile", Path.GetFileName(path))); return reasons.Result(false, path); }
-        ValidatedFile r;
-        try { r = Validate(path, GateMode.Mss); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            reasons.Add(IndicatorRules.FileNotFound, id, ex.GetType().Name);
-            return reasons.Result(false, path);
-        }
+        if (TryValidateMss(path, id, reasons) is not { } r) return reasons.Result(false, path);
         if (r.Kind != InputKind.Eml) { reasons.Add(IndicatorRules.TestMessageNotEml, id, r.Kind.ToWire()); return reasons.Result(false, path); }
         foreach (var f in r.Errors)
             if (!f.RuleId.StartsWith("INS-", StringComparison.Ordinal)) reasons.Add(f);

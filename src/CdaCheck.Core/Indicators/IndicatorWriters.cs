@@ -102,12 +102,8 @@ public static class IndicatorWriters
                 w.WriteStartObject();
                 w.WriteString("document", rej.Document);
                 if (rej.File is not null) w.WriteString("file", rej.File);
-                w.WriteStartArray("reasons");
-                foreach (var reason in rej.Reasons) w.WriteStringValue(reason);
-                w.WriteEndArray();
-                w.WriteStartArray("messages");
-                foreach (var m in rej.Messages) w.WriteStringValue(m);
-                w.WriteEndArray();
+                WriteStrings(w, "reasons", rej.Reasons);
+                WriteStrings(w, "messages", rej.Messages);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -136,9 +132,7 @@ public static class IndicatorWriters
                     w.WriteStartObject();
                     w.WriteString("id", v.Id);
                     w.WriteString("title", v.Title);
-                    w.WriteStartArray("indicators");
-                    foreach (var id in v.Indicators) w.WriteStringValue(id);
-                    w.WriteEndArray();
+                    WriteStrings(w, "indicators", v.Indicators);
                     if (v.Percent is { } pc) w.WriteNumber("percent", pc);
                     if (reached is { } rr) w.WriteBoolean("reached", rr); else w.WriteNull("reached");
                     w.WriteEndObject();
@@ -173,16 +167,10 @@ public static class IndicatorWriters
                 w.WriteString("title", p.Definition.Title);
                 w.WriteString("check", p.Definition.Check == "ps41-eml" ? "automatic" : "declarative");
                 if (p.RequiredInWindow is { } req) w.WriteBoolean("requiredInWindow", req); else w.WriteNull("requiredInWindow");
-                w.WriteStartArray("windows");
-                foreach (var x in p.Definition.Windows) w.WriteStringValue(x);
-                w.WriteEndArray();
+                WriteStrings(w, "windows", p.Definition.Windows);
                 w.WriteString("status", p.Status);
-                w.WriteStartArray("reasons");
-                foreach (var x in p.Reasons) w.WriteStringValue(x);
-                w.WriteEndArray();
-                w.WriteStartArray("messages");
-                foreach (var x in p.Messages) w.WriteStringValue(x);
-                w.WriteEndArray();
+                WriteStrings(w, "reasons", p.Reasons);
+                WriteStrings(w, "messages", p.Messages);
                 if (p.Note is not null) w.WriteString("note", p.Note);
                 w.WriteEndObject();
             }
@@ -204,6 +192,13 @@ public static class IndicatorWriters
     }
 
     /// <summary>Rates keep their one decimal (50.0).</summary>
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
     private static void Rate(Utf8JsonWriter w, string name, decimal? v)
     {
         if (v is { } d) w.WriteNumber(name, Math.Round(d, 1, MidpointRounding.AwayFromZero)); else w.WriteNull(name);
