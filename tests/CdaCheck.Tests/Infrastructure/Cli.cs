@@ -17,6 +17,16 @@ public static class CliRunner
 
     public static Run Invoke(params string[] args) => InvokeWith(English, args);
 
+    /// <summary>
+    /// Runs with a deadline: a blocked open (FIFO) or an endless read (/dev/zero) fails the test instead of hanging it.
+    /// </summary>
+    public static Run InvokeWithin(TimeSpan limit, params string[] args)
+    {
+        var t = Task.Run(() => Invoke(args));
+        t.Wait(limit).ShouldBeTrue("the run blocked on a non-regular input");
+        return t.Result;
+    }
+
     /// <summary>Runs with the given locale variables (LC_ALL, LC_MESSAGES, LANG) instead of the process's.</summary>
     public static Run InvokeWith(Func<string, string?> environment, params string[] args)
     {

@@ -63,3 +63,15 @@ public sealed class TmpfsFactAttribute : FactAttribute
         finally { try { Directory.Delete(dir); } catch (IOException) { } }
     }
 }
+
+/// <summary>A test of Linux-only behaviour (FIFOs, sockets, signals, /dev): skipped with the reason, and counted, elsewhere.</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute() { if (!OperatingSystem.IsLinux()) Skip = "Linux only (FIFOs, sockets, signals, /dev)"; }
+}
+
+/// <inheritdoc cref="LinuxFactAttribute"/>
+public sealed class LinuxTheoryAttribute : TheoryAttribute
+{
+    public LinuxTheoryAttribute() { if (!OperatingSystem.IsLinux()) Skip = "Linux only (FIFOs, sockets, signals, /dev)"; }
+}

@@ -40,17 +40,11 @@ public sealed class NonRegularInputTests : IDisposable
     }
 
     /// <summary>Runs the CLI with a deadline: a blocked open (FIFO) or an endless read (/dev/zero) fails the test instead of hanging it.</summary>
-    private static CliRunner.Run Bounded(params string[] args)
-    {
-        var t = Task.Run(() => CliRunner.Invoke(args));
-        t.Wait(TimeSpan.FromSeconds(60)).ShouldBeTrue("the run blocked");
-        return t.Result;
-    }
+    private static CliRunner.Run Bounded(params string[] args) => CliRunner.InvokeWithin(TimeSpan.FromSeconds(60), args);
 
-    [Fact]
+    [LinuxFact]
     public void Devices_fifos_and_sockets_are_refused_without_blocking()
     {
-        if (!OperatingSystem.IsLinux()) return;
         MkFifo(P("pipe.xml"));
         using var sock = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         sock.Bind(new UnixDomainSocketEndPoint(P("sock.xml")));
@@ -65,10 +59,9 @@ public sealed class NonRegularInputTests : IDisposable
         run.Stdout.ShouldContain("FIFO");
     }
 
-    [Fact]
+    [LinuxFact]
     public void A_folder_reports_fifos_dangling_links_loops_and_non_utf8_names()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var d = Directory.CreateDirectory(P("in")).FullName;
         File.Copy(Sample, Path.Combine(d, "ok.xml"));
         MkFifo(Path.Combine(d, "pipe.xml"));
@@ -116,10 +109,9 @@ public sealed class NonRegularInputTests : IDisposable
         return new CliRunner.Run(p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    [Fact]
+    [LinuxFact, System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void An_unreadable_sub_folder_is_a_finding()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var d = Directory.CreateDirectory(P("in2")).FullName;
         File.Copy(Sample, Path.Combine(d, "ok.xml"));
         var locked = Directory.CreateDirectory(Path.Combine(d, "locked")).FullName;
@@ -137,10 +129,9 @@ public sealed class NonRegularInputTests : IDisposable
         finally { File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); }
     }
 
-    [Fact]
+    [LinuxFact]
     public void A_non_utf8_name_is_read_by_its_bytes_and_shown_escaped_in_every_format()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var d = Directory.CreateDirectory(P("latin1")).FullName;
         var sub = Path.Combine(d, "sub");
         Directory.CreateDirectory(sub);
@@ -180,10 +171,9 @@ public sealed class NonRegularInputTests : IDisposable
         bytes!.Length.ShouldBe(5007);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Indicators_with_Fichier_dev_zero_or_a_fifo_still_write_the_whole_report()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var month = new CdaCheck.Tests.Indicators.MonthFixture();
         MkFifo(month.P("pipe.xml"));
         var docs = File.ReadAllLines(month.P("documents.csv"));

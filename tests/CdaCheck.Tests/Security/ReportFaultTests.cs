@@ -40,7 +40,7 @@ public sealed class ReportFaultTests : IDisposable
         return d;
     }
 
-    [Theory]
+    [LinuxTheory]
     [InlineData("TERM")]
     [InlineData("INT")]
     public void A_signal_mid_batch_leaves_no_temporary_file(string signal) => SignalMidBatch(null, signal, 1500);
@@ -73,7 +73,6 @@ public sealed class ReportFaultTests : IDisposable
 
     private void SignalMidBatch(string? exe, string signal, int files)
     {
-        if (!OperatingSystem.IsLinux()) return;
         var batch = Batch(files);
         var target = Path.Combine(_dir.FullName, "out", "report.json");
         using var p = StartWith(exe, "", "validate", "--format", "json", "--parallel", "1", "-o", target, batch);
@@ -102,12 +101,11 @@ public sealed class ReportFaultTests : IDisposable
         Directory.GetFileSystemEntries(disk).ShouldBeEmpty();
     }
 
-    [Theory]
+    [LinuxTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void A_closed_stdout_does_not_abort_the_run(bool toFile)
     {
-        if (!OperatingSystem.IsLinux()) return;
         var target = Path.Combine(_dir.FullName, "closed.json");
         string[] args = toFile
             ? ["validate", "--format", "json", "-o", target, Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml")]
