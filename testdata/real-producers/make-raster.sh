@@ -101,7 +101,8 @@ for a in 3 30 90; do
   render "$OUT/reportlab-placed-${a}deg.pdf" "$OUT/reportlab-placed-${a}deg.oracle.png" 200
 done
 
-# 5. scans: a report page rendered at 150–300 dpi, tilted, blurred, noised, unevenly lit, JPEG; img2pdf
+# 5. scans: a report page rendered at 150–300 dpi, tilted, blurred, noised (seeded: the same corpus on every run),
+#    unevenly lit, JPEG; img2pdf
 page "$T/report.pdf" "$T/s4.png" 57 0   # 0.5 mm modules for a 24×24 symbol (2 quiet modules)
 scan() { # name dpi tilt blur noise quality [progressive]
   local name=$1 dpi=$2 tilt=$3 blur=$4 noise=$5 q=$6 prog=${7:-}
@@ -110,7 +111,7 @@ scan() { # name dpi tilt blur noise quality [progressive]
   convert -size "$size" gradient:gray100-gray78 "$T/light.png"
   convert "$T/page.png" "$T/light.png" -compose multiply -composite \
     -background white -rotate "$tilt" -gravity center -extent "$size" \
-    -blur 0x"$blur" -attenuate "$noise" +noise Gaussian -colorspace Gray \
+    -blur 0x"$blur" -seed "$dpi$q" -attenuate "$noise" +noise Gaussian -colorspace Gray \
     -quality "$q" ${prog:+-interlace Plane} "$OUT/scan-$name.oracle.jpg"
   img2pdf --pagesize A4 -o "$OUT/scan-$name.pdf" "$OUT/scan-$name.oracle.jpg"
 }

@@ -43,7 +43,7 @@ public static class ImageLocator
         try
         {
             for (int i = 0; i < n; i++) dark[i] = gray[i] <= threshold;
-            var found = Search(dark, width, height, budget);
+            var found = Search(dark, gray, width, height, budget);
             // Second pass for page-like images: a symbol touching thin rules or text strokes merges with
             // them; a 3×3 opening removes strokes thinner than 3 px and keeps modules of 3 px or more.
             if (!found.Exists(f => f.Result.Status == DecodeStatus.Decoded) && Math.Min(width, height) >= 200)
@@ -52,7 +52,7 @@ public static class ImageLocator
                 var opened = Open3(dark, width, height);
                 try
                 {
-                    foreach (var f in Search(opened, width, height, budget))
+                    foreach (var f in Search(opened, gray, width, height, budget))
                     {
                         if (f.Result.Status == DecodeStatus.Decoded) found.RemoveAll(o => Overlaps(o, f));
                         if (!found.Exists(o => Overlaps(o, f))) found.Add(f);
@@ -117,7 +117,7 @@ public static class ImageLocator
         finally { Scratch<bool>.Return(e); }
     }
 
-    private static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> Search(bool[] dark, int width, int height, Action? budget)
+    private static List<(DataMatrixResult Result, int X, int Y, int Width, int Height)> Search(bool[] dark, byte[] gray, int width, int height, Action? budget)
     {
         int n = width * height;
         var found = new List<(DataMatrixResult, int, int, int, int)>();
@@ -208,7 +208,7 @@ public static class ImageLocator
             var c = tried[i];
             budget?.Invoke();
             if (taken.Any(t => c.X0 >= t.Item1 && c.X1 <= t.Item3 && c.Y0 >= t.Item2 && c.Y1 <= t.Item4)) continue;
-            var res = TryComponent(dark, width, height, c.X0, c.Y0, c.X1, c.Y1);
+            var res = TryComponent(dark, gray, width, height, c.X0, c.Y0, c.X1, c.Y1);
             if (res is not { Status: DecodeStatus.Decoded }) notDecoded.Add(i);
             if (res is null) continue;
             taken.Add((c.X0, c.Y0, c.X1, c.Y1));
@@ -221,7 +221,7 @@ public static class ImageLocator
         {
             var c = tried[i];
             budget?.Invoke();
-            var rot = TryRotated(dark, width, height, c.X0, c.Y0, c.X1, c.Y1, c.Count);
+            var rot = TryRotated(dark, gray, width, height, c.X0, c.Y0, c.X1, c.Y1, c.Count);
             if (rot is null) continue;
             int at = found.FindIndex(f => f.Item2 == c.X0 && f.Item3 == c.Y0 && f.Item4 == c.X1 - c.X0 + 1 && f.Item5 == c.Y1 - c.Y0 + 1);
             if (at >= 0)
@@ -273,7 +273,7 @@ public static class ImageLocator
 
     private enum Side { Top, Right, Bottom, Left }
 
-    private static DataMatrixResult? TryComponent(bool[] dark, int width, int height, int x0, int y0, int x1, int y1)
+    private static DataMatrixResult? TryComponent(bool[] dark, byte[] gray, int width, int height, int x0, int y0, int x1, int y1)
     {
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
         bool D(int x, int y) => dark[y * width + x];
@@ -321,6 +321,14 @@ public static class ImageLocator
                 var m = Sample(dark, width, x0, y0, bw, bh, rows, cols);
                 var res = DataMatrixDecoder.DecodeAnyOrientation(m);
                 if (res.Status == DecodeStatus.Decoded) return res;
+                if (res.Status == DecodeStatus.LocatedButUndecodable)
+                {
+                    // noise and blur flip single pixels: the module means of the gray samples, thresholded within the symbol
+                    double pw = (double)bw / cols, ph = (double)bh / rows;
+                    var g = GrayGrid(gray, width, height, rows, cols, (u, v) => (x0 + u * pw - 0.5, y0 + v * ph - 0.5));
+                    var rg = DataMatrixDecoder.DecodeAnyOrientation(g);
+                    if (rg.Status == DecodeStatus.Decoded) return rg;
+                }
                 if (res.Status == DecodeStatus.LocatedButUndecodable && (best is null || res.FinderScore > best.FinderScore))
                 {
                     double mw = (double)bw / cols, mh = (double)bh / rows;
@@ -340,7 +348,7 @@ public static class ImageLocator
     /// whose finder L and clock tracks, sampled in that frame, match best; the grid is then sampled in the frame
     /// (nearest pixel, majority of a small window from 3 px per module) and decoded in the 8 orientations.
     /// </summary>
-    private static DataMatrixResult? TryRotated(bool[] dark, int width, int height, int x0, int y0, int x1, int y1, int count)
+    private static DataMatrixResult? TryRotated(bool[] dark, byte[] gray, int width, int height, int x0, int y0, int x1, int y1, int count)
     {
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
         if (bw < 12 || bh < 12 || Math.Max(bw, bh) > 1.6 * Math.Min(bw, bh)) return null;
@@ -389,85 +397,139 @@ public static class ImageLocator
             if (a < best) { best = a; bestTh = th; }
         }
         Area(bestTh, out double ua, out double ub, out double va, out double vb);
-        double side = ub - ua + 1, sideV = vb - va + 1;
-        if (Math.Max(side, sideV) > 1.25 * Math.Min(side, sideV)) return null;
         double cth = Math.Cos(bestTh), sth = Math.Sin(bestTh);
-        // frame origin: the corner (u0, v0) moved half a pixel out (pixel centres → pixel edges)
-        double ou = ua - 0.5, ov = va - 0.5;
-        double ox = ou * cth - ov * sth, oy = ou * sth + ov * cth;
         double ex = cth, ey = sth, fx = -sth, fy = cth; // unit vectors along u and v in pixels
-        bool At(double u, double v, int r)
+        bool DarkUv(double u, double v)
         {
-            double px = ox + u * ex + v * fx, py = oy + u * ey + v * fy;
-            int cx = (int)Math.Round(px), cy = (int)Math.Round(py);
-            if (r == 0) return cx >= 0 && cy >= 0 && cx < width && cy < height && dark[cy * width + cx];
-            int d = 0, t = 0;
-            for (int yy = cy - r; yy <= cy + r; yy++)
-                for (int xx = cx - r; xx <= cx + r; xx++)
-                {
-                    if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
-                    t++;
-                    if (dark[yy * width + xx]) d++;
-                }
-            return 2 * d > t;
+            int cx = (int)Math.Round(u * cth - v * sth), cy = (int)Math.Round(u * sth + v * cth);
+            return cx >= x0 && cy >= y0 && cx <= x1 && cy <= y1 && dark[cy * width + cx];
         }
-        // size: the square size whose border matches the finder best (L solid on two adjacent sides, clocks alternating)
-        var candidates = new List<(double Score, int N)>();
+        // Two frames: the extreme dark pixels (exact on a clean symbol), then, when it fails, edges that a speck of
+        // noise or a blurred corner does not move: on every line across the frame the outermost dark pixel, and per
+        // side the quartile towards the outside (on a clock side half the lines end one module inside).
+        DataMatrixResult? res = null;
         Span<int> solid = stackalloc int[4];
         Span<int> alt = stackalloc int[4];
-        foreach (var sz in SymbolSize.All)
+        for (int pass = 0; pass < 2; pass++)
         {
-            if (!sz.IsSquare) continue;
-            int n = sz.Rows;
-            double pu = side / n, pv = sideV / n;
-            if (Math.Min(pu, pv) < 1.2) continue;
-            int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
-            // sides: 0 top (row 0), 1 right (col n-1), 2 bottom (row n-1), 3 left (col 0); for each: solid, alternating
-            solid.Clear();
-            alt.Clear();
-            for (int k = 0; k < n; k++)
+            if (pass == 1)
             {
-                double along = (k + 0.5);
-                bool top = At(along * pu, 0.5 * pv, r), bottom = At(along * pu, (n - 0.5) * pv, r);
-                bool left = At(0.5 * pu, along * pv, r), right = At((n - 0.5) * pu, along * pv, r);
-                if (top) solid[0]++; if (right) solid[1]++; if (bottom) solid[2]++; if (left) solid[3]++;
-                // alternation is counted against both phases; the best phase is kept below
-                if (top == (k % 2 == 0)) alt[0]++; if (right == (k % 2 == 0)) alt[1]++;
-                if (bottom == (k % 2 == 0)) alt[2]++; if (left == (k % 2 == 0)) alt[3]++;
+                var (ra, rb, rva, rvb) = RobustEdges(DarkUv, ua, ub, va, vb);
+                if (Math.Max(Math.Max(Math.Abs(ra - ua), Math.Abs(rb - ub)), Math.Max(Math.Abs(rva - va), Math.Abs(rvb - vb))) < 0.75) break;
+                (ua, ub, va, vb) = (ra, rb, rva, rvb);
             }
-            double bestScore = 0;
-            for (int s0 = 0; s0 < 4; s0++)
+            double side = ub - ua + 1, sideV = vb - va + 1;
+            if (side < 12 || sideV < 12 || Math.Max(side, sideV) > 1.25 * Math.Min(side, sideV)) continue;
+            // frame origin: the corner (u0, v0) moved half a pixel out (pixel centres → pixel edges)
+            double ou = ua - 0.5, ov = va - 0.5;
+            double ox = ou * cth - ov * sth, oy = ou * sth + ov * cth;
+            bool At(double u, double v, int r)
             {
-                int s1 = (s0 + 1) % 4, c0 = (s0 + 2) % 4, c1 = (s0 + 3) % 4; // L on s0 and s1, clocks on the others
-                double a0 = Math.Max(alt[c0], n - alt[c0]), a1 = Math.Max(alt[c1], n - alt[c1]);
-                double score = (solid[s0] + solid[s1] + a0 + a1) / (4.0 * n);
-                bestScore = Math.Max(bestScore, score);
+                double px = ox + u * ex + v * fx, py = oy + u * ey + v * fy;
+                int cx = (int)Math.Round(px), cy = (int)Math.Round(py);
+                if (r == 0) return cx >= 0 && cy >= 0 && cx < width && cy < height && dark[cy * width + cx];
+                int d = 0, t = 0;
+                for (int yy = cy - r; yy <= cy + r; yy++)
+                    for (int xx = cx - r; xx <= cx + r; xx++)
+                    {
+                        if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+                        t++;
+                        if (dark[yy * width + xx]) d++;
+                    }
+                return 2 * d > t;
             }
-            if (bestScore >= 0.8) candidates.Add((bestScore, n));
-        }
-        DataMatrixResult? res = null;
-        var baseOx = ox; var baseOy = oy;
-        foreach (var (_, n) in candidates.OrderByDescending(c => c.Score).Take(3))
-        {
-            // the frame as found, then nudged (a pixel of blur or noise moves an edge): shifts of ±⅓ module
-            for (int jj = 0; jj < 9; jj++)
+            // size: the square size whose border matches the finder best (L solid on two adjacent sides, clocks alternating)
+            var candidates = new List<(double Score, int N)>();
+            foreach (var sz in SymbolSize.All)
             {
-                int j = (jj + 4) % 9; // j = 4: no shift, first
+                if (!sz.IsSquare) continue;
+                int n = sz.Rows;
                 double pu = side / n, pv = sideV / n;
-                double du = (j % 3 - 1) * pu / 3, dv = (j / 3 - 1) * pv / 3;
-                ox = baseOx + du * ex + dv * fx; oy = baseOy + du * ey + dv * fy;
+                if (Math.Min(pu, pv) < 1.2) continue;
                 int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
-                var m = new bool[n, n];
-                for (int row = 0; row < n; row++)
-                    for (int col = 0; col < n; col++)
-                        m[row, col] = At((col + 0.5) * pu, (row + 0.5) * pv, r);
-                var d = DataMatrixDecoder.DecodeAnyOrientation(m);
-                if (d.Status == DecodeStatus.Decoded) return d;
-                if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore) && Plausible(d, n, n, pu, pv, (u, v) => At(u * pu, v * pv, r))) res = d;
-                if (d.Status == DecodeStatus.NotASymbol && jj == 0) break; // no finder at all in this frame: no nudging
+                // sides: 0 top (row 0), 1 right (col n-1), 2 bottom (row n-1), 3 left (col 0); for each: solid, alternating
+                solid.Clear();
+                alt.Clear();
+                for (int k = 0; k < n; k++)
+                {
+                    double along = (k + 0.5);
+                    bool top = At(along * pu, 0.5 * pv, r), bottom = At(along * pu, (n - 0.5) * pv, r);
+                    bool left = At(0.5 * pu, along * pv, r), right = At((n - 0.5) * pu, along * pv, r);
+                    if (top) solid[0]++; if (right) solid[1]++; if (bottom) solid[2]++; if (left) solid[3]++;
+                    // alternation is counted against both phases; the best phase is kept below
+                    if (top == (k % 2 == 0)) alt[0]++; if (right == (k % 2 == 0)) alt[1]++;
+                    if (bottom == (k % 2 == 0)) alt[2]++; if (left == (k % 2 == 0)) alt[3]++;
+                }
+                double bestScore = 0;
+                for (int s0 = 0; s0 < 4; s0++)
+                {
+                    int s1 = (s0 + 1) % 4, c0 = (s0 + 2) % 4, c1 = (s0 + 3) % 4; // L on s0 and s1, clocks on the others
+                    double a0 = Math.Max(alt[c0], n - alt[c0]), a1 = Math.Max(alt[c1], n - alt[c1]);
+                    double score = (solid[s0] + solid[s1] + a0 + a1) / (4.0 * n);
+                    bestScore = Math.Max(bestScore, score);
+                }
+                if (bestScore >= 0.8) candidates.Add((bestScore, n));
+            }
+            var baseOx = ox; var baseOy = oy;
+            foreach (var (_, n) in candidates.OrderByDescending(c => c.Score).Take(3))
+            {
+                // the frame as found, then nudged (a pixel of blur or noise moves an edge): shifts of ±⅓ module
+                for (int jj = 0; jj < 9; jj++)
+                {
+                    int j = (jj + 4) % 9; // j = 4: no shift, first
+                    double pu = side / n, pv = sideV / n;
+                    double du = (j % 3 - 1) * pu / 3, dv = (j / 3 - 1) * pv / 3;
+                    ox = baseOx + du * ex + dv * fx; oy = baseOy + du * ey + dv * fy;
+                    int r = Math.Min(pu, pv) >= 3 ? 1 : 0;
+                    var m = new bool[n, n];
+                    for (int row = 0; row < n; row++)
+                        for (int col = 0; col < n; col++)
+                            m[row, col] = At((col + 0.5) * pu, (row + 0.5) * pv, r);
+                    var d = DataMatrixDecoder.DecodeAnyOrientation(m);
+                    if (d.Status == DecodeStatus.Decoded) return d;
+                    if (d.Status == DecodeStatus.LocatedButUndecodable)
+                    {
+                        // the module means of the gray samples in the same frame (pixel centres at integer coordinates)
+                        double fox = ox, foy = oy;
+                        var g = GrayGrid(gray, width, height, n, n, (u, v) => (fox + u * pu * ex + v * pv * fx, foy + u * pu * ey + v * pv * fy));
+                        var dg = DataMatrixDecoder.DecodeAnyOrientation(g);
+                        if (dg.Status == DecodeStatus.Decoded) return dg;
+                    }
+                    if (d.Status == DecodeStatus.LocatedButUndecodable && (res is null || d.FinderScore > res.FinderScore) && Plausible(d, n, n, pu, pv, (u, v) => At(u * pu, v * pv, r))) res = d;
+                    if (d.Status == DecodeStatus.NotASymbol && jj == 0) break; // no finder at all in this frame: no nudging
+                }
             }
         }
         return res;
+    }
+
+    /// <summary>
+    /// Edges of a frame (u from <paramref name="ua"/> to <paramref name="ub"/>, v from <paramref name="va"/> to
+    /// <paramref name="vb"/>, pixel centres) that isolated dark pixels do not move: on each line across the frame, one
+    /// pixel apart, the first and last dark pixel; per side, the quartile of those ends nearest the outside.
+    /// </summary>
+    private static (double Ua, double Ub, double Va, double Vb) RobustEdges(Func<double, double, bool> dark, double ua, double ub, double va, double vb)
+    {
+        var lo = new List<double>(); var hi = new List<double>();
+        (double, double) Quartiles(bool alongU)
+        {
+            lo.Clear(); hi.Clear();
+            double a0 = alongU ? ua : va, a1 = alongU ? ub : vb, b0 = alongU ? va : ua, b1 = alongU ? vb : ub;
+            for (double b = b0; b <= b1; b += 1)
+            {
+                double first = double.NaN, last = double.NaN;
+                for (double a = a0; a <= a1; a += 1)
+                    if (alongU ? dark(a, b) : dark(b, a)) { if (double.IsNaN(first)) first = a; last = a; }
+                if (double.IsNaN(first)) continue;
+                lo.Add(first); hi.Add(last);
+            }
+            if (lo.Count < 8) return (a0, a1);
+            lo.Sort(); hi.Sort();
+            return (lo[lo.Count / 4], hi[hi.Count - 1 - hi.Count / 4]);
+        }
+        var (nua, nub) = Quartiles(true);
+        var (nva, nvb) = Quartiles(false);
+        return (nua, nub, nva, nvb);
     }
 
     /// <summary>Finder score from which a located symbol is taken without looking at its quiet zone.</summary>
@@ -563,6 +625,60 @@ public static class ImageLocator
         var s = v.ToArray();
         Array.Sort(s);
         return s.Length == 0 ? 0 : s[s.Length / 2];
+    }
+
+    /// <summary>
+    /// The module grid from the gray samples: each module is the mean of five bilinear samples (its centre and four
+    /// points a quarter of a module from it, so that blur at the module's edges weighs little), and the grid is
+    /// thresholded at its own two-class split (iterated mean of the dark and light module means), which follows
+    /// uneven lighting better than the page's threshold. <paramref name="at"/> maps module coordinates (u along the
+    /// columns, v along the rows, 0..cols and 0..rows) to pixel coordinates with pixel centres on integers.
+    /// </summary>
+    private static bool[,] GrayGrid(byte[] gray, int width, int height, int rows, int cols, Func<double, double, (double X, double Y)> at)
+    {
+        var mean = new double[rows, cols];
+        double lo = double.MaxValue, hi = double.MinValue;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                double sum = 0;
+                for (int k = 0; k < 5; k++)
+                {
+                    double du = k switch { 1 or 2 => -0.25, 3 or 4 => 0.25, _ => 0 }, dv = k switch { 1 or 3 => -0.25, 2 or 4 => 0.25, _ => 0 };
+                    var (x, y) = at(c + 0.5 + du, r + 0.5 + dv);
+                    sum += Bilinear(gray, width, height, x, y);
+                }
+                double m = sum / 5;
+                mean[r, c] = m;
+                if (m < lo) lo = m;
+                if (m > hi) hi = m;
+            }
+        double t = (lo + hi) / 2;
+        for (int it = 0; it < 16; it++)
+        {
+            double sd = 0, sl = 0; int nd = 0, nl = 0;
+            foreach (var m in mean)
+                if (m <= t) { sd += m; nd++; } else { sl += m; nl++; }
+            if (nd == 0 || nl == 0) break;
+            double nt = (sd / nd + sl / nl) / 2;
+            if (Math.Abs(nt - t) < 0.25) { t = nt; break; }
+            t = nt;
+        }
+        var grid = new bool[rows, cols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) grid[r, c] = mean[r, c] <= t;
+        return grid;
+    }
+
+    /// <summary>Bilinear gray value at (x, y), pixel centres on integers, clamped to the image.</summary>
+    private static double Bilinear(byte[] gray, int width, int height, double x, double y)
+    {
+        x = Math.Clamp(x, 0, width - 1);
+        y = Math.Clamp(y, 0, height - 1);
+        int ix = (int)x, iy = (int)y, ix1 = Math.Min(ix + 1, width - 1), iy1 = Math.Min(iy + 1, height - 1);
+        double fx = x - ix, fy = y - iy;
+        int r0 = iy * width, r1 = iy1 * width;
+        return (gray[r0 + ix] * (1 - fx) + gray[r0 + ix1] * fx) * (1 - fy) + (gray[r1 + ix] * (1 - fx) + gray[r1 + ix1] * fx) * fy;
     }
 
     private static IEnumerable<(int Rows, int Cols)> SnapSizes(double rowsEst, double colsEst)
