@@ -10,9 +10,23 @@ public static class TestPaths
     /// <summary>../shared/anchors/ans-examples (third-party ANS examples, read in place, never copied).</summary>
     public static string AnsExamples => Path.Combine(SharedRoot, "anchors", "ans-examples");
 
-    /// <summary>../shared, or the folder named by CDACHECK_SHARED (git worktrees placed elsewhere than the main checkout).</summary>
-    public static string SharedRoot =>
-        Environment.GetEnvironmentVariable("CDACHECK_SHARED") is { Length: > 0 } s ? s : Path.Combine(RepoRoot, "..", "shared");
+    /// <summary>
+    /// ../shared, or the folder named by CDACHECK_SHARED, or (a git worktree placed below the main checkout's parent)
+    /// the nearest <c>shared</c> folder with anchors above the repository: one place every test finds it.
+    /// </summary>
+    public static string SharedRoot { get; } = FindShared();
+
+    private static string FindShared()
+    {
+        if (Environment.GetEnvironmentVariable("CDACHECK_SHARED") is { Length: > 0 } s) return s;
+        var beside = Path.Combine(RepoRoot, "..", "shared");
+        for (var d = new DirectoryInfo(RepoRoot).Parent; d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, "shared");
+            if (Directory.Exists(Path.Combine(candidate, "anchors"))) return candidate;
+        }
+        return beside;
+    }
 
     public static bool HasAnsExamples => Directory.Exists(AnsExamples);
 

@@ -7,26 +7,11 @@ namespace CdaCheck.Tests.Kit;
 /// <summary>Where the ANS kit, its examples and Saxon are (read in place, never copied into the repository).</summary>
 public static class KitTestEnv
 {
-    public static string? SharedDir { get; } = FindShared();
-    public static string KitDir => Path.Combine(SharedDir ?? "/nonexistent", "anchors", "ans-kit");
-    public static string ExamplesDir => Path.Combine(SharedDir ?? "/nonexistent", "anchors", "ans-examples");
+    public static string KitDir => TestPaths.AnsKit;
+    public static string ExamplesDir => TestPaths.AnsExamples;
     public static string SchematronDir => Path.Combine(KitDir, "schematrons");
     public static bool HasKit => Directory.Exists(SchematronDir) && Directory.Exists(ExamplesDir);
     public static bool HasSaxon => SaxonKit.Available;
-
-    private static string? FindShared()
-    {
-        var env = Environment.GetEnvironmentVariable("CDACHECK_SHARED");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(Path.Combine(env, "anchors"))) return env;
-        var dir = new DirectoryInfo(TestPaths.RepoRoot);
-        while (dir != null)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "anchors", "ans-kit"))) return candidate;
-            dir = dir.Parent;
-        }
-        return null;
-    }
 
     /// <summary>The document as the kit layer will hand it over: line info, DTD prohibited, no resolver.</summary>
     public static XPathDocument ReadDocument(string path) => KitDiff.ReadDocument(path);
