@@ -63,7 +63,7 @@ public sealed class Base64Blobs
             if (!(System.Text.Ascii.EqualsIgnoreCase(name, "UTF-8"u8) || System.Text.Ascii.EqualsIgnoreCase(name, "UTF8"u8))) return xml;
         }
 
-        List<(int Start, int End, byte[] Bytes)>? runs = null;
+        List<(int Start, int End, byte[] Bytes, int Breaks)>? runs = null;
         int pos = 0;
         while (pos < span.Length)
         {
@@ -87,21 +87,21 @@ public sealed class Base64Blobs
             int end = start + ltNext;
             pos = end;
             if (end - start < MinRun || end + 1 >= span.Length || span[end + 1] != (byte)'/') continue;
-            var bytes = DecodeRun(span[start..end], maxDecodedBytes);
+            var bytes = DecodeRun(span[start..end], maxDecodedBytes, out int breaks);
             if (bytes is null) continue;
-            (runs ??= new()).Add((start, end, bytes));
+            (runs ??= new()).Add((start, end, bytes, breaks));
         }
         if (runs is null) return xml;
 
         blobs = new Base64Blobs();
         using var outStream = new MemoryStream(xml.Length / 8 + 1024);
         int copied = 0;
-        foreach (var (start, end, bytes) in runs)
+        foreach (var (start, end, bytes, breaks) in runs)
         {
             outStream.Write(span[copied..start]);
             var marker = System.Text.Encoding.ASCII.GetBytes(Prefix + blobs._blobs.Count.ToString(CultureInfo.InvariantCulture));
             outStream.Write(marker);
-            WriteLineBreaks(outStream, span[start..end]);
+            WriteLineBreaks(outStream, breaks);
             blobs._blobs.Add(bytes);
             copied = end;
         }
@@ -110,14 +110,16 @@ public sealed class Base64Blobs
     }
 
     /// <summary>
-    /// Writes as many '\n' as <paramref name="run"/> has line breaks as the XML parser counts them ('\r\n', lone '\r'
-    /// and lone '\n' are one each), so the lines of later nodes keep their numbers. Writing the breaks as they are
-    /// would not do: with the base64 gone, a lone '\r' can end up just before a '\n' and the two count once.
+    /// Writes <paramref name="breaks"/> '\n': as many as the run had line breaks as the XML parser counts them
+    /// ('\r\n', lone '\r' and lone '\n' are one each, see <see cref="DecodeRun"/>), so the lines of later nodes keep
+    /// their numbers. Writing the breaks as they were would not do: with the base64 gone, a lone '\r' can end up just
+    /// before a '\n' and the two count once.
     /// </summary>
-    private static void WriteLineBreaks(MemoryStream output, ReadOnlySpan<byte> run)
+    private static void WriteLineBreaks(MemoryStream output, int breaks)
     {
-        int breaks = run.Count((byte)'\n') + run.Count((byte)'\r') - run.Count("\r\n"u8);
-        for (int i = 0; i < breaks; i++) output.WriteByte((byte)'\n');
+        Span<byte> newlines = stackalloc byte[256];
+        newlines.Fill((byte)'\n');
+        for (; breaks > 0; breaks -= newlines.Length) output.Write(newlines[..Math.Min(breaks, newlines.Length)]);
     }
 
     private static readonly SearchValues<byte> XmlSpace = SearchValues.Create(" \t\r\n"u8);
@@ -126,23 +128,27 @@ public sealed class Base64Blobs
     /// Decodes base64 with XML white space ignored, or null when it is not plain valid base64 within the limit
     /// (bad characters, bad padding, a length not a multiple of 4). The white space is squeezed out first with
     /// vectorised searches so that the decoder stays on its vectorised path (it handles white space one block at a
-    /// time otherwise), and the result is decoded straight into an array of its exact size.
+    /// time otherwise), and the result is decoded straight into an array of its exact size. <paramref name="breaks"/>
+    /// counts the line breaks met on the way, as the XML parser does: each '\r', and each '\n' not just after a '\r'.
     /// </summary>
-    private static byte[]? DecodeRun(ReadOnlySpan<byte> run, long maxDecodedBytes)
+    private static byte[]? DecodeRun(ReadOnlySpan<byte> run, long maxDecodedBytes, out int breaks)
     {
+        breaks = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(run.Length);
         try
         {
-            int n = 0;
-            var rest = run;
-            while (!rest.IsEmpty)
+            int n = 0, pos = 0;
+            while (pos < run.Length)
             {
-                int ws = rest.IndexOfAny(XmlSpace);
-                var piece = ws < 0 ? rest : rest[..ws];
+                int ws = run[pos..].IndexOfAny(XmlSpace);
+                var piece = ws < 0 ? run[pos..] : run.Slice(pos, ws);
                 piece.CopyTo(buffer.AsSpan(n));
                 n += piece.Length;
                 if (ws < 0) break;
-                rest = rest[(ws + 1)..];
+                int at = pos + ws;
+                byte c = run[at];
+                if (c == (byte)'\r' || c == (byte)'\n' && !(at > 0 && run[at - 1] == (byte)'\r')) breaks++;
+                pos = at + 1;
             }
             var text = buffer.AsSpan(0, n);
             if (n == 0 || n % 4 != 0) return null;

@@ -35,7 +35,8 @@ public static class SecureXml
             using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var seg)
                 ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, writable: false)
                 : new MemoryStream(bytes.ToArray(), writable: false);
-            return Load(stream, sink, limits);
+            int nesting = MaxNesting(bytes.Span, limits.MaxXmlDepth);
+            return Load(stream, sink, limits, depthPrePass: nesting < 0 || nesting > limits.MaxXmlDepth);
         }
         catch (OutOfMemoryException)
         {
@@ -105,11 +106,14 @@ public static class SecureXml
         return doc;
     }
 
-    public static XDocument? Load(Stream stream, FindingSink sink, Limits limits)
+    public static XDocument? Load(Stream stream, FindingSink sink, Limits limits) => Load(stream, sink, limits, depthPrePass: true);
+
+    /// <param name="depthPrePass">False only when the bytes are known to nest no deeper than the limit (<see cref="MaxNesting"/>).</param>
+    private static XDocument? Load(Stream stream, FindingSink sink, Limits limits, bool depthPrePass)
     {
         try
         {
-            if (TooDeep(stream, limits))
+            if (depthPrePass && TooDeep(stream, limits))
             {
                 sink.Report(SecurityRules.XmlTooDeep, Location.None, limits.MaxXmlDepth);
                 return null;
@@ -171,6 +175,67 @@ public static class SecureXml
         catch (XmlException) { return false; }
         catch (System.Text.DecoderFallbackException) { return false; }
         finally { stream.Position = start; }
+    }
+
+    /// <summary>
+    /// A bound on the element nesting an XML parser can reach in <paramref name="xml"/> before its first error, from
+    /// the bytes alone (no parser, no strings), so that the streaming depth pass (<see cref="TooDeep"/>) runs only for
+    /// documents that may be too deep. Returns a value above <paramref name="stopAbove"/> as soon as the nesting may go
+    /// beyond it, and -1 when the bytes are not read here (not UTF-8 or ISO-8859-1, a DOCTYPE, a construct left open):
+    /// the caller then runs the pass. Each element needs a '&lt;' byte, so their count bounds it when it is within the
+    /// limit; otherwise the markup is followed as the parser does (comments, CDATA sections and processing instructions
+    /// skipped, quoted attribute values, empty-element tags), which gives the nesting exactly for a well-formed
+    /// document and for the well-formed part of any other.
+    /// </summary>
+    internal static int MaxNesting(ReadOnlySpan<byte> xml, int stopAbove)
+    {
+        // ASCII-compatible single-byte or UTF-8 text only: in both, the markup bytes are the markup characters
+        if (xml.Length >= 2 && (xml[0] is 0xFE or 0xFF || xml[0] == 0 || xml[1] == 0)) return -1;
+        if (DeclaredEncoding(xml) is { } name && !(name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+                                                  || name.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase))) return -1;
+        int count = xml.Count((byte)'<');
+        if (count <= stopAbove) return count;
+        int depth = 0, max = 0, i = 0;
+        while (true)
+        {
+            int lt = xml[i..].IndexOf((byte)'<');
+            if (lt < 0) return max;
+            i += lt + 1;
+            if (i >= xml.Length) return -1;
+            var rest = xml[i..];
+            int skip;
+            switch (rest[0])
+            {
+                case (byte)'!' when rest.StartsWith("!--"u8):
+                    skip = rest[3..].IndexOf("-->"u8); if (skip < 0) return -1; i += 3 + skip + 3; break;
+                case (byte)'!' when rest.StartsWith("![CDATA["u8):
+                    skip = rest[8..].IndexOf("]]>"u8); if (skip < 0) return -1; i += 8 + skip + 3; break;
+                case (byte)'!':
+                    return -1; // DOCTYPE (refused by the parser) or not XML
+                case (byte)'?':
+                    skip = rest.IndexOf("?>"u8); if (skip < 0) return -1; i += skip + 2; break;
+                case (byte)'/':
+                    skip = rest.IndexOf((byte)'>'); if (skip < 0) return -1; i += skip + 1; depth--; break;
+                default:
+                {
+                    // a start tag: its '>' is the first one outside a quoted attribute value
+                    int j = 0;
+                    byte quote = 0;
+                    for (; j < rest.Length; j++)
+                    {
+                        byte b = rest[j];
+                        if (quote != 0) { if (b == quote) quote = 0; }
+                        else if (b is (byte)'"' or (byte)'\'') quote = b;
+                        else if (b == (byte)'>') break;
+                    }
+                    if (j == rest.Length) return -1;
+                    if (++depth > max && (max = depth) > stopAbove) return max;
+                    if (j > 0 && rest[j - 1] == (byte)'/') depth--; // empty-element tag
+                    i += j + 1;
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>Depth of the deepest element, stopping as soon as <paramref name="stopAt"/> is reached. Iterative.</summary>

@@ -561,7 +561,7 @@ public static class VectorLocator
         {
             for (int k = 0; k < g.Length; k++) xs[k] = x0[g[k]];
             var sorted = xs.AsSpan(0, g.Length);
-            sorted.Sort();
+            SortFinite(sorted);
             // columns: runs of edges each within 0.3 module of the previous one, at their mean
             int nc = 0;
             for (int i = 0; i < sorted.Length;)
@@ -581,7 +581,7 @@ public static class VectorLocator
             }
             if (count < 4) return m;
             var gs = gaps[..count];
-            gs.Sort();
+            SortFinite(gs);
             double p = gs[count / 2];
             double span = cols[nc - 1] - cols[0];
             int steps = (int)Math.Round(span / p);
@@ -593,5 +593,60 @@ public static class VectorLocator
             return p;
         }
         finally { pool.Return(xs); pool.Return(cols); }
+    }
+
+    /// <summary>
+    /// Sorts finite values into the order <see cref="MemoryExtensions.Sort{T}(Span{T})"/> gives (equal values are
+    /// the same number), without its comparer call per comparison (the NativeAOT build sorts doubles through
+    /// Comparer&lt;double&gt;): one counting pass into as many buckets as values (a bucket's values all come before
+    /// the next bucket's), then each bucket sorted in place, by insertion when small (the edges of a symbol's
+    /// columns: equal values, already in order).
+    /// </summary>
+    internal static void SortFinite(Span<double> v)
+    {
+        int n = v.Length;
+        if (n <= 16) { InsertionSort(v); return; }
+        double lo = v[0], hi = v[0];
+        foreach (var x in v) { if (x < lo) lo = x; if (x > hi) hi = x; }
+        if (!(hi > lo)) return; // all equal
+        double scale = (n - 1) / (hi - lo);
+        if (!double.IsFinite(scale) || scale <= 0) { v.Sort(); return; }
+        var ipool = ArrayPool<int>.Shared;
+        var dpool = ArrayPool<double>.Shared;
+        int[] start = ipool.Rent(n + 1);
+        double[] tmp = dpool.Rent(n);
+        try
+        {
+            Array.Clear(start, 0, n + 1);
+            foreach (var x in v) start[Bucket(x, lo, scale, n) + 1]++;
+            for (int b = 0; b < n; b++) start[b + 1] += start[b];
+            // (start[b] is now where bucket b begins; filled moving each start forward, then restored)
+            foreach (var x in v) tmp[start[Bucket(x, lo, scale, n)]++] = x;
+            tmp.AsSpan(0, n).CopyTo(v);
+            int from = 0;
+            for (int b = 0; b < n; b++)
+            {
+                int to = start[b]; // the end of bucket b after the fill
+                var bucket = v[from..to];
+                if (bucket.Length <= 64) InsertionSort(bucket); else bucket.Sort();
+                from = to;
+            }
+        }
+        finally { ipool.Return(start); dpool.Return(tmp); }
+    }
+
+    /// <summary>Bucket of <paramref name="x"/>: non-decreasing in x (a subtraction, a product and a truncation, each monotonic).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Bucket(double x, double lo, double scale, int n) => Math.Min(n - 1, (int)((x - lo) * scale));
+
+    private static void InsertionSort(Span<double> v)
+    {
+        for (int i = 1; i < v.Length; i++)
+        {
+            double x = v[i];
+            int j = i - 1;
+            while (j >= 0 && v[j] > x) { v[j + 1] = v[j]; j--; }
+            v[j + 1] = x;
+        }
     }
 }

@@ -50,14 +50,21 @@ public sealed class Validator
             using var fs = FileProbe.OpenRead(path); // by raw bytes for a name that is not UTF-8 (RawPath)
             long declared = fs.Length;
             if (declared > limit) { refused = TooLarge(path, declared, options); return null; }
-            var buffer = new byte[Math.Max(0, Math.Min(declared, limit) + 1)];
+            // The declared size exactly, not zeroed (every byte kept is overwritten by the read; a short read is cut
+            // below): the usual file is then read into its final array with no copy. A file longer than it said
+            // (growing, /proc) is read on up to the limit plus one byte.
+            var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Max(0, Math.Min(declared, limit)));
             int n = 0;
+            Span<byte> one = stackalloc byte[1];
             while (true)
             {
                 if (n == buffer.Length)
                 {
                     if (n > limit) { refused = TooLarge(path, n, options); return null; }
+                    if (fs.Read(one) == 0) break;
                     Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(4096, (long)buffer.Length * 2)));
+                    buffer[n++] = one[0];
+                    continue;
                 }
                 int r = fs.Read(buffer, n, buffer.Length - n);
                 if (r == 0) break;

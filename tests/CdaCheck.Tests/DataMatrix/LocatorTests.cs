@@ -9,6 +9,32 @@ public class VectorLocatorTests
     private static readonly bool[,] Symbol = SymbolFixtures.InsSymbol();
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Edge_sort_gives_the_order_of_a_comparison_sort(int shape)
+    {
+        var random = new Random(shape);
+        foreach (int n in new[] { 0, 1, 5, 16, 17, 64, 65, 300, 2000 })
+        {
+            var v = new double[n];
+            for (int i = 0; i < n; i++)
+                v[i] = shape switch
+                {
+                    0 => 100 + 0.75 * random.Next(0, 24), // a symbol's column edges, row by row: many equal values
+                    1 => random.NextDouble() * 1e6 - 5e5,
+                    2 => i % 7 == 0 ? 1e300 : random.Next(-3, 3) * 0.05 + (random.Next(2) == 0 ? 0.0 : -0.0), // clustered, one far value
+                    _ => 100 + 0.75 * (i % 24) + random.NextDouble() * 0.02, // columns turned back from a rotation
+                };
+            var expected = (double[])v.Clone();
+            Array.Sort(expected);
+            VectorLocator.SortFinite(v);
+            v.ShouldBe(expected);
+        }
+    }
+
+    [Theory]
     [InlineData(VectorStyle.DarkOnly)]
     [InlineData(VectorStyle.DarkAndLight)]
     [InlineData(VectorStyle.MergedRuns)]

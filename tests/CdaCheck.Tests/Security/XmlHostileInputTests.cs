@@ -46,6 +46,73 @@ public class XmlHostileInputTests
         Rules(Validate(sb.ToString())).ShouldContain("SEC-003");
     }
 
+    /// <summary>The deepest element level an XML reader with the engine's settings reaches before its first error.</summary>
+    private static int ReaderNesting(string text)
+    {
+        int max = 0;
+        try
+        {
+            using var r = System.Xml.XmlReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(text)), CdaCheck.Core.Cda.SecureXml.Settings(new Limits()));
+            while (r.Read()) if (r.NodeType == System.Xml.XmlNodeType.Element) max = Math.Max(max, r.Depth + 1);
+        }
+        catch (System.Xml.XmlException) { }
+        return max;
+    }
+
+    [Theory]
+    [InlineData("<a><b><c/></b><!-- </b></a> --><d x=\"/>\" y='>'><![CDATA[</a></a>]]><?pi </a>?></d></a>", 3)]
+    [InlineData("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a t=\">\"><!-- <b><b><b><b> --><b/><b><c>it's \"x\"<d/></c></b></a>", 4)]
+    [InlineData("<a><b><c><d><e/></d></c></b></a>", 5)]
+    [InlineData("<a><b><c><d/><d/><d/><d/></c></b></a>", 4)]
+    public void Nesting_bound_from_the_bytes_is_the_parsers_on_well_formed_markup(string xml, int expected)
+    {
+        ReaderNesting(xml).ShouldBe(expected);
+        var bytes = Encoding.UTF8.GetBytes(xml);
+        // a limit below the count of '<' (the markup is followed) and one above it (the count bounds it)
+        CdaCheck.Core.Cda.SecureXml.MaxNesting(bytes, 5).ShouldBe(expected);
+        if (expected > 3) CdaCheck.Core.Cda.SecureXml.MaxNesting(bytes, 3).ShouldBeGreaterThan(3); // past the limit: a value above it
+        else CdaCheck.Core.Cda.SecureXml.MaxNesting(bytes, 3).ShouldBe(expected);
+        CdaCheck.Core.Cda.SecureXml.MaxNesting(bytes, 100).ShouldBeGreaterThanOrEqualTo(expected);
+    }
+
+    [Theory]
+    [InlineData("<!DOCTYPE a><a/>")]
+    [InlineData("<a><!-- open")]
+    [InlineData("<b/><a x='open")]
+    [InlineData("<?xml version=\"1.0\" encoding=\"windows-1252\"?><a/>")]
+    public void Nesting_bound_leaves_what_it_does_not_read_to_the_parser(string xml) =>
+        CdaCheck.Core.Cda.SecureXml.MaxNesting(Encoding.UTF8.GetBytes(xml), 1).ShouldBe(-1);
+
+    [Fact]
+    public void Nesting_bound_never_says_shallow_when_the_parser_goes_deeper()
+    {
+        // random markup, mostly malformed: whenever the bound says "within the limit", the parser (up to its first error) agrees
+        string[] pieces = ["<a>", "</a>", "<b/>", "<c x='", "<c y=\"", "'", "\"", ">", "/>", "<", "</", "<!--", "-->", "<![CDATA[", "]]>", "<?p ", "?>", "t", " ", "<!D", "&amp;"];
+        var random = new Random(14);
+        for (int n = 0; n < 20_000; n++)
+        {
+            var sb = new StringBuilder();
+            int len = random.Next(1, 40);
+            for (int k = 0; k < len; k++) sb.Append(pieces[random.Next(pieces.Length)]);
+            var text = sb.ToString();
+            int limit = random.Next(0, 6);
+            int bound = CdaCheck.Core.Cda.SecureXml.MaxNesting(Encoding.UTF8.GetBytes(text), limit);
+            if (bound >= 0 && bound <= limit) ReaderNesting(text).ShouldBeLessThanOrEqualTo(limit, text);
+        }
+    }
+
+    [Fact]
+    public void Deep_nesting_inside_a_large_document_is_refused()
+    {
+        // more '<' than the limit, so the bound follows the markup; the deep part comes after comments and CDATA
+        var sb = new StringBuilder("<ClinicalDocument xmlns=\"urn:hl7-org:v3\">");
+        for (int i = 0; i < 300; i++) sb.Append("<!-- </x> --><title a='/>'><![CDATA[</y>]]></title>");
+        for (int i = 0; i < 300; i++) sb.Append("<a>");
+        for (int i = 0; i < 300; i++) sb.Append("</a>");
+        sb.Append("</ClinicalDocument>");
+        Rules(Validate(sb.ToString())).ShouldContain("SEC-003");
+    }
+
     [Fact]
     public void Size_limit_is_enforced()
     {
