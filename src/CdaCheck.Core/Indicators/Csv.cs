@@ -21,6 +21,50 @@ public static class CsvReader
     public const int MaxRecordChars = 1 << 20;
     public const int MaxFields = 1000;
 
+    /// <summary>Bytes looked at to tell a Windows-1252 export from UTF-8 (the header and the first rows).</summary>
+    public const int EncodingSampleBytes = 1 << 16;
+
+    /// <summary>
+    /// A reader for an extraction file: UTF-8 (a BOM is honoured), unless the file has no BOM and its first
+    /// <see cref="EncodingSampleBytes"/> bytes hold byte sequences that are not UTF-8 and not one that is (what
+    /// Excel's "CSV (séparateur : point-virgule)" writes on a French Windows: "Date Entrée" with é as the single
+    /// byte E9): that file is read as Windows-1252 and <paramref name="windows1252"/> is true. A file with valid
+    /// UTF-8 accents and a stray bad byte stays UTF-8 (the bad byte becomes U+FFFD, SEC-082).
+    /// </summary>
+    public static StreamReader OpenText(Stream stream, int bufferSize, out bool windows1252)
+    {
+        windows1252 = false;
+        if (stream.CanSeek)
+        {
+            var sample = new byte[EncodingSampleBytes];
+            int n = 0, got;
+            while (n < sample.Length && (got = stream.Read(sample, n, sample.Length - n)) > 0) n += got;
+            stream.Seek(0, SeekOrigin.Begin);
+            windows1252 = LooksLikeWindows1252(sample.AsSpan(0, n));
+        }
+        return windows1252
+            ? new StreamReader(stream, CodePagesEncodingProvider.Instance.GetEncoding(1252)!, detectEncodingFromByteOrderMarks: false, bufferSize)
+            : new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize);
+    }
+
+    /// <summary>No BOM, at least one byte sequence that is not UTF-8 and no non-ASCII sequence that is (a cut sequence at the end of the sample is ignored).</summary>
+    public static bool LooksLikeWindows1252(ReadOnlySpan<byte> sample)
+    {
+        if (sample.StartsWith("\uFEFF"u8) || sample.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || sample.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return false;
+        bool invalid = false;
+        int i = 0;
+        while (i < sample.Length)
+        {
+            if (sample[i] < 0x80) { i++; continue; }
+            var status = System.Text.Rune.DecodeFromUtf8(sample[i..], out _, out int consumed);
+            if (status == System.Buffers.OperationStatus.Done) return false; // real UTF-8 accents: a UTF-8 file
+            if (status == System.Buffers.OperationStatus.NeedMoreData) break;
+            invalid = true;
+            i += Math.Max(1, consumed);
+        }
+        return invalid;
+    }
+
     public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';')
     {
         var reader = new CsvRecordReader(textReader, file, errors, separator);
@@ -338,7 +382,7 @@ public sealed class CsvTable
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true);
+        using var reader = CsvReader.OpenText(stream, 4096, out _);
         return Load(reader, displayName, required, errors);
     }
 

@@ -321,7 +321,8 @@ public static class InputReader
         {
             display = Path.GetFileName(path);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252);
+            if (windows1252) inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.windows1252")));
             table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language);
         }
         inputs.Errors.AddRange(rowErrors);

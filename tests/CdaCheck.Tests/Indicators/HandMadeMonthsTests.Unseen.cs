@@ -116,6 +116,25 @@ public sealed partial class HandMadeMonthsTests
         sun.ExitCode.ShouldBe(0, sun.Stderr);
         var ds11 = Indicator(sun.Stdout, "DS1.1");
         (ds11.GetProperty("denominatorRaw").GetInt32(), ds11.GetProperty("numerator").GetInt32(), ds11.GetProperty("rate").GetDecimal()).ShouldBe((14, 4, 28.6m));
+
+        // the same three files as Excel's "CSV (séparateur : point-virgule)" writes them on a French Windows
+        // (Windows-1252: "Date Entrée" with é as the byte E9): read as such, with a notice, same figures
+        var cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        string Ansi(string path)
+        {
+            var ansi = Path.ChangeExtension(path, ".ansi.csv");
+            File.WriteAllBytes(ansi, cp1252.GetBytes(File.ReadAllText(path)));
+            return ansi;
+        }
+        var excel = CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2025-06", "--venues", Ansi(v), "--documents", Ansi(d), "--traces", Ansi(t), "--format", "json");
+        excel.ExitCode.ShouldBe(0, excel.Stderr);
+        var ldl1252 = Indicator(excel.Stdout, "P1.02-LDL");
+        (ldl1252.GetProperty("denominatorRaw").GetInt32(), ldl1252.GetProperty("numerator").GetInt32(), ldl1252.GetProperty("rate").GetDecimal()).ShouldBe((14, 4, 30.7m));
+        System.Text.Json.JsonDocument.Parse(excel.Stdout).RootElement.GetProperty("inputErrors").EnumerateArray()
+            .Count(e => e.GetProperty("message").GetString()!.Contains("Windows-1252")).ShouldBe(3);
+        CsvReader.LooksLikeWindows1252(cp1252.GetBytes("Date Entrée;é")).ShouldBeTrue();
+        CsvReader.LooksLikeWindows1252(Encoding.UTF8.GetBytes("Date Entrée;").Concat(new byte[] { 0xC3, 0x28 }).ToArray()).ShouldBeFalse();
+        CsvReader.LooksLikeWindows1252("IPP;UF"u8).ShouldBeFalse();
     }
 
     // ------------------------------------------------------------------ month 6: a real-looking workbook
@@ -327,7 +346,7 @@ public sealed partial class HandMadeMonthsTests
         Stopped(Fr(book, d, t), "m7-vide.xlsx[Séjours]", "aucune ligne");
 
         var iso = Write("m7-traces-iso.csv", [TraceHeader, "L91;2025-07-05;11490-0;P91;SUCCES;S91", "L91;2025-07-06;11490-0;P91;SUCCES;S91"]);
-        Stopped(Fr(v, d, iso), "m7-traces-iso.csv", "aucune ligne exploitable (2 lues, toutes rejetées)", "n'est pas une date jj/mm/aaaa : « 2025-07-05 »");
+        Stopped(Fr(v, d, iso), "m7-traces-iso.csv", "aucune ligne exploitable (lignes lues : 2, aucune retenue) ; premier rejet :", "n'est pas une date jj/mm/aaaa : « 2025-07-05 »");
 
         var badMap = Write("m7-colonnes.txt", ["venues.Date de naissance=Naissance"]);
         Stopped(Fr(v, d, t, "--columns", badMap), "m7-colonnes.txt:1", "Date de naissance");
