@@ -45,6 +45,8 @@ public sealed partial class HandMadeMonthsTests
     //   D4 dialyse 10/02, 15/03, 10/06: 10/06 is exactly 4 months after 10/02 → 0                dialysis: 1
     //  MCO/SMR: M1 02/06–05/06 surgery → 1; M2 SMR 01/05–20/06 → 1; M3 29/06–30/06 23:59 surgery "1" → 1;
     //   M4 urgences seules → 0; M5 28/06–01/07 → 0                                                MCO/SMR: 3
+    //  (R5, H3 and M2 spell their activity out: "Psychiatrie infanto-juvénile", "Hospitalisation à domicile", "Soins médicaux
+    //  et de réadaptation"; read as MCO, R5 would give 3 séjours and H3 one.)
     //  Séjours clôturés: 6 + 2 + 2 + 1 + 3 = 14 → 14 × 0.93 = 13.02; patients: 13 (R6 has two séjours).
     //  LDL (conformant, SUCCES): R6 on R6b ✓, R1 on its first venue R1a ✓ (the chain is the séjour), R4 on R4a ✗ (séjour
     //  ends in July), T1 on the séance T1c ✓, D2 on D2c ✗ (no séjour), H1 ✓, H3 ✗ → 4 / 13.02 = 30.72 → 30.7 %.
@@ -60,12 +62,13 @@ public sealed partial class HandMadeMonthsTests
         V("R2", "R2a", "PSY", "28/05/2025", "02/06/2025");
         V("R3", "R3a", "PSY", "25/06/2025", "05/07/2025");
         V("R4", "R4a", "PSY", "10/06/2025", "15/06/2025"); V("R4", "R4b", "PSY", "16/06/2025", "03/07/2025");
-        V("R5", "R5b", "PSY", "02/06/2025", "02/06/2025"); V("R5", "R5a", "PSY", "02/06/2025", "02/06/2025"); V("R5", "R5c", "PSY", "03/06/2025", "03/06/2025");
+        V("R5", "R5b", "Psychiatrie infanto-juvénile", "02/06/2025", "02/06/2025"); V("R5", "R5a", "Psychiatrie infanto-juvénile", "02/06/2025", "02/06/2025");
+        V("R5", "R5c", "Psychiatrie infanto-juvénile", "03/06/2025", "03/06/2025");
         V("R6", "R6a", "PSY", "01/06/2025", "05/06/2025"); V("R6", "R6b", "PSY", "07/06/2025", "12/06/2025");
         V("R7", "R7a", "PSY", "04/06/2025 08:00", "05/06/2025 23:30"); V("R7", "R7b", "PSY", "06/06/2025 00:15", "09/06/2025 10:00");
         V("R8", "R8a", "PSY", "20/06/2025", "", sortant: "non");
         V("H1", "H1a", "HAD", "01/06/2025", "09/06/2025"); V("H2", "H2a", "HAD", "01/06/2025", "20/06/2025", minor: "oui");
-        V("H3", "H3a", "HAD", "02/06/2025", "09/06/2025"); V("H4", "H4a", "HAD", "25/05/2025", "02/06/2025");
+        V("H3", "H3a", "Hospitalisation à domicile", "02/06/2025", "09/06/2025"); V("H4", "H4a", "HAD", "25/05/2025", "02/06/2025");
         V("H5", "H5a", "HAD", "25/06/2025", "10/07/2025"); V("H6", "H6a", "HAD", "01/06/2025", "30/06/2025", minor: "O");
         foreach (var (ipp, act, dates) in new[]
         {
@@ -77,7 +80,7 @@ public sealed partial class HandMadeMonthsTests
         V("D1", "D1d", "Dialyse", "03/06/2025", "03/06/2025", ej: "EJ2"); V("D1", "D1e", "Dialyse", "10/06/2025", "10/06/2025", ej: "EJ2");
         V("D2", "D2a", "Dialyse", "01/06/2025", "01/06/2025"); V("D2", "D2b", "Dialyse", "08/06/2025", "08/06/2025", ej: "EJ2"); V("D2", "D2c", "Dialyse", "15/06/2025", "15/06/2025");
         V("D4", "D4a", "Dialyse", "10/02/2025", "10/02/2025"); V("D4", "D4b", "Dialyse", "15/03/2025", "15/03/2025"); V("D4", "D4c", "Dialyse", "10/06/2025", "10/06/2025");
-        V("M1", "M1a", "MCO", "02/06/2025", "05/06/2025", chir: "oui"); V("M2", "M2a", "SMR", "01/05/2025", "20/06/2025");
+        V("M1", "M1a", "MCO", "02/06/2025", "05/06/2025", chir: "oui"); V("M2", "M2a", "Soins médicaux et de réadaptation", "01/05/2025", "20/06/2025");
         V("M3", "M3a", "MCO", "29/06/2025 14:00", "30/06/2025 23:59", chir: "1"); V("M4", "M4a", "MCO", "10/06/2025", "10/06/2025", urg: "oui");
         V("M5", "M5a", "MCO", "28/06/2025", "01/07/2025");
         venues.Add(";;;;;;;;;;;"); // a trailing empty record, as spreadsheets export them
@@ -104,6 +107,8 @@ public sealed partial class HandMadeMonthsTests
         var cro = Indicator(run.Stdout, "P1.03");
         (cro.GetProperty("denominatorRaw").GetInt32(), cro.GetProperty("numerator").GetInt32(), cro.GetProperty("rate").GetDecimal()).ShouldBe((2, 1, 53.8m));
         Indicator(run.Stdout, "P1.07").GetProperty("denominatorRaw").GetInt32().ShouldBe(13);
+        // the activities as a DIM spells them out ("Psychiatrie infanto-juvénile", "Hospitalisation à domicile") are known
+        System.Text.Json.JsonDocument.Parse(run.Stdout).RootElement.GetProperty("inputErrors").EnumerateArray().ShouldBeEmpty(run.Stdout);
 
         var inputs = InputReader.Read(new InputPaths(v, d, t, null, null), new InputOptions { Aliases = ColumnAliases.Load(Shared.Data), Data = Shared.Data });
         var report = new IndicatorEngine(new ConformanceGate(Shared.Data, null)).Compute(new IndicatorRequest("hopen2", 2025, 6), inputs, ProgramDefinition.Load(Shared.Data, "hopen2"));
