@@ -402,6 +402,24 @@ public sealed class CsvTable
         Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr) =>
         Stream(CsvReader.Read(reader, displayName, errors), displayName, required, errors, bind, alias, lang);
 
+    /// <summary>Rows looked at below a first row that lacks a required column, for the real header (a title above it).</summary>
+    public const int MaxRowsAboveHeader = 10;
+
+    /// <summary>The column map of a header row (exact canonical names first, then aliases) and the required columns it lacks.</summary>
+    private static (Dictionary<string, int> Columns, List<string> Missing) HeaderColumns(CsvRecord header, IReadOnlyList<string> required, Func<string, string?>? alias)
+    {
+        var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
+        for (int i = 0; i < header.Fields.Count; i++)
+        {
+            var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
+            if (key.Length > 0) cols.TryAdd(key, i);
+        }
+        if (alias is not null)
+            for (int i = 0; i < header.Fields.Count; i++)
+                if (alias(header.Fields[i].TrimStart('\uFEFF')) is { } canonical) cols.TryAdd(canonical, i);
+        return (cols, required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList());
+    }
+
     /// <summary>
     /// The same over records already split (an .xlsx sheet's rows): the first record is the header.
     /// <paramref name="alias"/> maps a header as written to the normalised canonical column it stands for
@@ -413,16 +431,21 @@ public sealed class CsvTable
         using var e = records.GetEnumerator();
         if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, CdaCheck.Core.Localization.Texts.Get(lang, "ind.csv.emptyFile"))); return null; }
         var header = e.Current;
-        var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
-        for (int i = 0; i < header.Fields.Count; i++)
+        var (cols, missing) = HeaderColumns(header, required, alias);
+        if (missing.Count > 0)
         {
-            var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
-            if (key.Length > 0) cols.TryAdd(key, i);
+            // a title or comment lines above the header (a report's first rows, a workbook's title cell): the header is
+            // the first of the next rows that holds every required column; the lines above it are ignored (noted)
+            // (when none has them all, the missing columns are those of the row closest to a header)
+            for (int lookahead = 0; lookahead < MaxRowsAboveHeader && e.MoveNext(); lookahead++)
+            {
+                var (c2, m2) = HeaderColumns(e.Current, required, alias);
+                if (m2.Count < missing.Count) (header, cols, missing) = (e.Current, c2, m2);
+                if (m2.Count > 0) continue;
+                errors.Add(new InputError(displayName, e.Current.Line, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.headerBelow", e.Current.Line)));
+                break;
+            }
         }
-        if (alias is not null)
-            for (int i = 0; i < header.Fields.Count; i++)
-                if (alias(header.Fields[i].TrimStart('\uFEFF')) is { } canonical) cols.TryAdd(canonical, i);
-        var missing = required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList();
         if (missing.Count > 0)
         {
             errors.Add(new InputError(displayName, header.Line, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.missingColumns", string.Join(", ", missing))));

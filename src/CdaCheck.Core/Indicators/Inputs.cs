@@ -357,12 +357,17 @@ public static class InputReader
         foreach (var n in names)
         {
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var h in book.Header(n))
+            // the header row, or one of the rows below a title (as CsvTable.Stream finds it)
+            foreach (var row in book.Rows(n).Take(CsvTable.MaxRowsAboveHeader + 1))
             {
-                keys.Add(CsvReader.NormalizeHeader(h));
-                if (alias(h) is { } c) keys.Add(c);
+                keys.Clear();
+                foreach (var h in row.Fields)
+                {
+                    keys.Add(CsvReader.NormalizeHeader(h));
+                    if (alias(h) is { } c) keys.Add(c);
+                }
+                if (required.All(r => keys.Contains(CsvReader.NormalizeHeader(r)))) return n;
             }
-            if (required.All(r => keys.Contains(CsvReader.NormalizeHeader(r)))) return n;
         }
         if (names.Count == 1) return names[0];
         throw new IndicatorInputException(book.File, null,

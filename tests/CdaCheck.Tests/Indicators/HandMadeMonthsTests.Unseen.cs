@@ -225,7 +225,7 @@ public sealed partial class HandMadeMonthsTests
     // rich-text ("IPP " + "Patient") and inline ("DATE SORTIE") strings, columns reordered, unknown columns
     // ("Commentaire", "Service producteur"), text dates and date serials (custom dd/mm/yyyy, and a date-time),
     // Oui/Non/O/N/n and TRUE/FALSE cells, a numeric IPP and venue number, a formula's string result, and empty
-    // trailing rows (styled empty cells, blank strings). By hand:
+    // trailing rows (styled empty cells, blank strings), and a title with an empty row above the venues' header. By hand:
     //  B1 01/07–04/07 sortant "Oui", chir "O"       → séjour, surgery
     //  B2 03/07–08/07 (text dates) sortant "O"      → séjour
     //  B3 10/07–12/07 sortant "N"                    → not a séjour
@@ -245,6 +245,7 @@ public sealed partial class HandMadeMonthsTests
     {
         string[][] Venues(string exitHeader) =>
         [
+            ["s:Extraction PMSI – séjours de juillet 2025 (DIM)"], [],
             ["s:  date  ENTREE ", "r:IPP |Patient", "s:N°de venue", "s:Commentaire", "s:UF", "i:" + exitHeader, "s:HOSPITALISÉ SORTANT ?", "s:au moins un acte CHIRURGICAL ?", "s:Consultation sur le mois (avec ACE)", "s:activité"],
             ["d:01/07/2025", "s:P71", "s:B1", "s:RAS", "s:CHIR", "d:04/07/2025", "s:Oui", "s:O", "s:N", "s:MCO"],
             ["s:03/07/2025", "s:P72", "s:B2", "", "s:MED", "s:08/07/2025", "s:O", "s:Non", "s:n", "s:Médecine"],
@@ -298,7 +299,9 @@ public sealed partial class HandMadeMonthsTests
             .ShouldBe((65m, 45m, 80m));
         var root = System.Text.Json.JsonDocument.Parse(run.Stdout).RootElement;
         root.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("file").GetString()).ShouldContain("comptage-juillet.xlsx[Extraction PMSI juillet]");
-        root.GetProperty("inputErrors").EnumerateArray().ShouldBeEmpty(run.Stdout);
+        // the title above the venues' header is passed over, and said so (the header is on row 3)
+        root.GetProperty("inputErrors").EnumerateArray().Select(e => (e.GetProperty("file").GetString(), e.GetProperty("line").GetInt32()))
+            .ShouldBe([("comptage-juillet.xlsx[Extraction PMSI juillet]", 3)], run.Stdout);
 
         // "Sortie le": the run stops, in French, naming the file and the column; the mapping file maps it
         var other = P("comptage-juillet-sortie.xlsx");
@@ -306,8 +309,8 @@ public sealed partial class HandMadeMonthsTests
         var stopped = CliRunner.InvokeWith(CliRunner.French, Args(other));
         stopped.ExitCode.ShouldBe(2);
         stopped.Stdout.ShouldBeEmpty();
-        stopped.Stderr.ShouldContain("comptage-juillet-sortie.xlsx[Séjours]");
-        stopped.Stderr.ShouldContain("colonne(s) manquante(s) : Date sortie");
+        stopped.Stderr.ShouldContain("comptage-juillet-sortie.xlsx[Séjours]:3:"); // the header row, below the title
+        stopped.Stderr.ShouldContain("colonne(s) manquante(s) : Date sortie (");
         var mapping = Write("correspondance.txt", ["# notre extraction PMSI", "venues.Date sortie = Sortie le"]);
         var mapped = CliRunner.Invoke(Args(other, "--columns", mapping));
         mapped.ExitCode.ShouldBe(0, mapped.Stderr);
@@ -316,7 +319,8 @@ public sealed partial class HandMadeMonthsTests
 
     // ------------------------------------------------------------------ month 7: unusable inputs, read in French
 
-    // July 2025, what a French user sees (LANG=fr_FR): each of these stops the run with exit 2, nothing on stdout, the
+    // July 2025. A CSV with two title lines above its header is read (header found on line 3). Then what a French
+    // user sees (LANG=fr_FR): each of these stops the run with exit 2, nothing on stdout, the
     // message naming the file, its line and the column, in French:
     //  (a) documents without "Type de document (code LOINC)" → missing column "Type de document";
     //  (b) venues with the header only and two empty ";;;" records → no row at all;
@@ -330,6 +334,13 @@ public sealed partial class HandMadeMonthsTests
         var d = Write("m7-documents.csv", [DocumentHeader, "P91;S91;04/07/2025;L91;11490-0;;non;non"]);
         var t = Write("m7-traces.csv", [TraceHeader, "L91;05/07/2025;11490-0;P91;SUCCES;S91"]);
         CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2025-07", "--venues", v, "--documents", d, "--traces", t).ExitCode.ShouldBe(0);
+        // a DPI export with two title lines above its header is usable (the header is found on line 3, and said so)
+        var titled = Write("m7-venues-titre.csv", ["Export DPI — venues du 01/07/2025 au 31/07/2025;;;", "Établissement : CH de test", VenueHeader, "P91;S91;MED;01/07/2025;04/07/2025;oui;non;non;MCO;EJ1;non"]);
+        var titledRun = CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2025-07", "--venues", titled, "--documents", d, "--traces", t, "--format", "json");
+        titledRun.ExitCode.ShouldBe(0, titledRun.Stderr);
+        Indicator(titledRun.Stdout, "P1.02-LDL").GetProperty("denominatorRaw").GetInt32().ShouldBe(1);
+        System.Text.Json.JsonDocument.Parse(titledRun.Stdout).RootElement.GetProperty("inputErrors").EnumerateArray()
+            .Single().GetProperty("line").GetInt32().ShouldBe(3);
         CliRunner.Run Fr(string venues, string documents, string traces, params string[] more) => CliRunner.InvokeWith(CliRunner.French,
             ["indicators", "--program", "hopen2", "--month", "2025-07", "--venues", venues, "--documents", documents, "--traces", traces, .. more]);
         void Stopped(CliRunner.Run run, params string[] parts)
