@@ -440,4 +440,60 @@ public sealed partial class HandMadeMonthsTests
         Reasons("DS4.1", "M3").ShouldContain("IND-010");
         Reasons("DS4.2", "MP2").ShouldContain("IND-007");
     }
+
+    // ------------------------------------------------------------------ month 9: P1.01 identities, P1.07/P1.08 messages
+
+    // March 2025 (HOP'EN 2), --sun-es-reached D4. Venues: I1..I9 MCO 03/03–07/03 (séjours); I10 01/02–05/02 (not in
+    // the active file of March); I11 25/02–02/03 (overlaps March: active file, and a séjour ending 02/03).
+    //  P1.01 ("patients disposant d'une INS": statut récupérée or qualifiée, not douteuse nor fictive; numerator the
+    //  qualifiées) from the identities file: I1 "Identité qualifiée" ✓✓, I2 "Qualifiée" ✓✓, I3 "Identité récupérée"
+    //  den only, I4 "Identité provisoire" out, I5 "Identité validée" out, I6 "non qualifiée" out (not a status),
+    //  I7 qualifiée but douteuse out, I8 récupérée but fictive out, I9 "IQ" ✓✓, I10 qualifiée but not in the
+    //  active file, I11 "QUALIFIEE" ✓✓ → 4 / 5 = 80.0 % ≥ 80 (one target): reached.
+    //  P1.07 (patients with a séjour clôturé in March: I1..I9, I11 = 10): I1 PS send with a conformant document ✓;
+    //  I2's send of 01/03 is before its séjour's entry (03/03) ✗; I3's send ECHEC ✗; I4's attachment has a test INS ✗
+    //  → 1/10 = 10.0 %, target 70 (D4 reached).
+    //  P1.08: I5 message to the patient without attachment ✓, I6 status "lu" ✓, I7 "en attente" ✗ → 2/10 = 20.0 %.
+    [Fact]
+    public void Month_9_P1_01_exact_identity_statuses_and_P1_07_P1_08_messages_after_the_entry()
+    {
+        var venues = new List<string> { VenueHeader };
+        for (int i = 1; i <= 9; i++) venues.Add($"I{i};SI{i};MED;03/03/2025;07/03/2025;oui;non;non;MCO;EJ1;non");
+        venues.Add("I10;SI10;MED;01/02/2025;05/02/2025;oui;non;non;MCO;EJ1;non");
+        venues.Add("I11;SI11;MED;25/02/2025;02/03/2025;oui;non;non;MCO;EJ1;non");
+        string[] identities =
+        [
+            "IPP Patient;Statut de l'identité;Douteuse;Fictive",
+            "I1;Identité qualifiée;non;non", "I2;Qualifiée;non;non", "I3;Identité récupérée;non;non", "I4;Identité provisoire;non;non",
+            "I5;Identité validée;non;non", "I6;non qualifiée;non;non", "I7;qualifiée;oui;non", "I8;Récupérée;non;oui", "I9;IQ;non;non",
+            "I10;qualifiée;non;non", "I11;QUALIFIEE;non;non",
+        ];
+        var march = (int day) => new DateTime(2025, 3, day, 10, 0, 0);
+        string[] mss =
+        [
+            "Identifiant du message;Date d'envoi;IPP Patient;N° de venue;Adresse destinataire;Type de destinataire;Correspondant équipé MSSanté;Pièce jointe;Statut d'envoi",
+            $"N1;08/03/2025;I1;SI1;dr.a@ch-test.mssante.fr;PS;oui;{Cda("NA1", "I1", Ldl, march(7))};SUCCES",
+            $"N2;01/03/2025;I2;SI2;dr.a@ch-test.mssante.fr;PS;oui;{Cda("NA2", "I2", Ldl, march(1))};SUCCES",
+            $"N3;08/03/2025;I3;SI3;dr.a@ch-test.mssante.fr;PS;oui;{Cda("NA3", "I3", Ldl, march(7))};ECHEC",
+            $"N4;08/03/2025;I4;SI4;dr.a@ch-test.mssante.fr;PS;oui;{Cda("NA4", "I4", Ldl, march(7), testIns: true)};SUCCES",
+            "N5;10/03/2025;I5;SI5;i5@patient.mssante.fr;patient;non;;SUCCES",
+            "N6;10/03/2025;I6;SI6;i6@patient.mssante.fr;patient;non;;lu",
+            "N7;10/03/2025;I7;SI7;i7@patient.mssante.fr;patient;non;;en attente",
+        ];
+        var run = CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2025-03", "--sun-es-reached", "D4",
+            "--venues", Write("m9-venues.csv", venues), "--documents", Write("m9-documents.csv", [DocumentHeader, "I1;SI1;07/03/2025;X1;11490-0;;non;non"]),
+            "--traces", Write("m9-traces.csv", [TraceHeader, "X1;07/03/2025;11490-0;I1;ECHEC;SI1"]),
+            "--identities", Write("m9-identites.csv", identities), "--mss", Write("m9-mss.csv", mss), "--format", "json");
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        var expected = new (string Id, int Num, decimal Den, decimal Rate, decimal Target, bool Reached)[]
+        {
+            ("P1.01", 4, 5m, 80.0m, 80m, true), ("P1.07", 1, 10m, 10.0m, 70m, false), ("P1.08", 2, 10m, 20.0m, 70m, false),
+        };
+        foreach (var e in expected)
+        {
+            var i = Indicator(run.Stdout, e.Id);
+            (i.GetProperty("numerator").GetInt32(), i.GetProperty("denominator").GetDecimal(), i.GetProperty("rate").GetDecimal(), i.GetProperty("target").GetDecimal(), i.GetProperty("reached").GetBoolean())
+                .ShouldBe((e.Num, e.Den, e.Rate, e.Target, e.Reached), e.Id + "\n" + i);
+        }
+    }
 }
