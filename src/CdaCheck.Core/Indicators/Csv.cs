@@ -31,9 +31,16 @@ public static class CsvReader
     /// byte E9): that file is read as Windows-1252 and <paramref name="windows1252"/> is true. A file with valid
     /// UTF-8 accents and a stray bad byte stays UTF-8 (the bad byte becomes U+FFFD, SEC-082).
     /// </summary>
-    public static StreamReader OpenText(Stream stream, int bufferSize, out bool windows1252)
+    public static StreamReader OpenText(Stream stream, int bufferSize, out bool windows1252) => OpenText(stream, bufferSize, out windows1252, out _);
+
+    /// <summary>
+    /// The same, and the separator: ';' (the extractions' own), unless the first line has no ';' and holds tabs or
+    /// commas (a DPI's tab-separated export, an English-locale CSV): then the more frequent of the two.
+    /// </summary>
+    public static StreamReader OpenText(Stream stream, int bufferSize, out bool windows1252, out char separator)
     {
         windows1252 = false;
+        separator = ';';
         if (stream.CanSeek)
         {
             var sample = new byte[EncodingSampleBytes];
@@ -41,10 +48,31 @@ public static class CsvReader
             while (n < sample.Length && (got = stream.Read(sample, n, sample.Length - n)) > 0) n += got;
             stream.Seek(0, SeekOrigin.Begin);
             windows1252 = LooksLikeWindows1252(sample.AsSpan(0, n));
+            separator = Separator(sample.AsSpan(0, n));
         }
         return windows1252
             ? new StreamReader(stream, CodePagesEncodingProvider.Instance.GetEncoding(1252)!, detectEncodingFromByteOrderMarks: false, bufferSize)
             : new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize);
+    }
+
+    /// <summary>
+    /// ';' when one of the first lines (the header and the title lines that may sit above it) holds one; else tabs or
+    /// commas if the first line holds some (the more frequent; tabs on a tie); else ';'.
+    /// </summary>
+    public static char Separator(ReadOnlySpan<byte> sample)
+    {
+        var rest = sample;
+        ReadOnlySpan<byte> first = default;
+        for (int line = 0; line <= CsvTable.MaxRowsAboveHeader && !rest.IsEmpty; line++)
+        {
+            int end = rest.IndexOf((byte)'\n');
+            var current = end < 0 ? rest : rest[..end];
+            if (line == 0) first = current;
+            if (current.Contains((byte)';')) return ';';
+            rest = end < 0 ? default : rest[(end + 1)..];
+        }
+        int tabs = first.Count((byte)'\t'), commas = first.Count((byte)',');
+        return tabs == 0 && commas == 0 ? ';' : tabs >= commas ? '\t' : ',';
     }
 
     /// <summary>No BOM, at least one byte sequence that is not UTF-8 and no non-ASCII sequence that is (a cut sequence at the end of the sample is ignored).</summary>
@@ -382,8 +410,9 @@ public sealed class CsvTable
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var reader = CsvReader.OpenText(stream, 4096, out _);
-        return Load(reader, displayName, required, errors);
+        using var reader = CsvReader.OpenText(stream, 4096, out _, out var separator);
+        List<CsvRecord>? rows = null;
+        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); }, separator: separator);
     }
 
     public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors)
@@ -399,8 +428,8 @@ public sealed class CsvTable
     /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
     /// </summary>
     public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
-        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr) =>
-        Stream(CsvReader.Read(reader, displayName, errors), displayName, required, errors, bind, alias, lang);
+        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr, char separator = ';') =>
+        Stream(CsvReader.Read(reader, displayName, errors, separator), displayName, required, errors, bind, alias, lang);
 
     /// <summary>Rows looked at below a first row that lacks a required column, for the real header (a title above it).</summary>
     public const int MaxRowsAboveHeader = 10;

@@ -321,9 +321,10 @@ public static class InputReader
         {
             display = Path.GetFileName(path);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252);
+            using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252, out var separator);
             if (windows1252) inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.windows1252")));
-            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language);
+            if (separator != ';') inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.separator", separator == '\t' ? Tx(options, "ind.csv.tab") : separator.ToString())));
+            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language, separator);
         }
         inputs.Errors.AddRange(rowErrors);
         inputs.Files.Add(new InputFileSummary(table?.File ?? display, role, table?.RowCount ?? 0, rejected));

@@ -137,6 +137,20 @@ public sealed partial class HandMadeMonthsTests
         (ldl1252.GetProperty("denominatorRaw").GetInt32(), ldl1252.GetProperty("numerator").GetInt32(), ldl1252.GetProperty("rate").GetDecimal()).ShouldBe((14, 4, 30.7m));
         System.Text.Json.JsonDocument.Parse(excel.Stdout).RootElement.GetProperty("inputErrors").EnumerateArray()
             .Count(e => e.GetProperty("message").GetString()!.Contains("Windows-1252")).ShouldBe(3);
+        // and as a DPI's tab-separated export (no ';' in its first lines): read with tabs, said so, same figures
+        string Tabs(string path)
+        {
+            var tsv = Path.ChangeExtension(path, ".txt");
+            File.WriteAllText(tsv, File.ReadAllText(path).Replace(';', '\t'), new UTF8Encoding(false));
+            return tsv;
+        }
+        var tsvRun = CliRunner.Invoke("indicators", "--program", "hopen2", "--month", "2025-06", "--venues", Tabs(v), "--documents", Tabs(d), "--traces", Tabs(t), "--format", "json");
+        tsvRun.ExitCode.ShouldBe(0, tsvRun.Stderr);
+        (Indicator(tsvRun.Stdout, "P1.02-LDL").GetProperty("numerator").GetInt32(), Indicator(tsvRun.Stdout, "P1.02-LDL").GetProperty("denominatorRaw").GetInt32()).ShouldBe((4, 14));
+        System.Text.Json.JsonDocument.Parse(tsvRun.Stdout).RootElement.GetProperty("inputErrors").GetArrayLength().ShouldBe(3);
+        CsvReader.Separator("Export du 01/07/2025, venues\nIPP;UF\n"u8).ShouldBe(';');
+        CsvReader.Separator("IPP,UF,Date\n"u8).ShouldBe(',');
+        CsvReader.Separator("IPP\n"u8).ShouldBe(';');
         CsvReader.LooksLikeWindows1252(cp1252.GetBytes("Date Entrée;é")).ShouldBeTrue();
         CsvReader.LooksLikeWindows1252(Encoding.UTF8.GetBytes("Date Entrée;").Concat(new byte[] { 0xC3, 0x28 }).ToArray()).ShouldBeFalse();
         CsvReader.LooksLikeWindows1252("IPP;UF"u8).ShouldBeFalse();
