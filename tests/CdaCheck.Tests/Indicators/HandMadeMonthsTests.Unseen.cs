@@ -161,15 +161,19 @@ public sealed partial class HandMadeMonthsTests
     /// <summary>
     /// One cell of <see cref="WriteRawXlsx"/>: "s:" shared string, "r:" rich-text shared string (runs split by '|'),
     /// "i:" inline string, "f:" formula with a string result, "n:" number, "d:" date serial (custom format dd/mm/yyyy),
-    /// "t:" date-time serial (built-in format 22), "b:" boolean, "e:" styled empty cell, "" no cell.
+    /// "t:" date-time serial (built-in format 22), "D:" ISO 8601 date cell (t="d"), "b:" boolean, "e:" styled empty cell, "" no cell.
     /// </summary>
     private static string Serial(string ddMMyyyy, double fraction = 0) =>
         (DateOnly.ParseExact(ddMMyyyy, "dd/MM/yyyy").DayNumber - new DateOnly(1899, 12, 30).DayNumber + fraction).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An .xlsx written part by part (not by the OpenXml SDK nor CdaCheck's writer): the cells' forms are chosen one by one.</summary>
-    private static void WriteRawXlsx(string path, params (string Sheet, string[][] Rows)[] sheets)
+    private static void WriteRawXlsx(string path, params (string Sheet, string[][] Rows)[] sheets) => WriteRawXlsx(path, false, sheets);
+
+    /// <summary>The same; <paramref name="strict"/>: the "Strict Open XML" namespaces (ISO/IEC 29500 strict).</summary>
+    private static void WriteRawXlsx(string path, bool strict, params (string Sheet, string[][] Rows)[] sheets)
     {
-        const string ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        string ns = strict ? "http://purl.oclc.org/ooxml/spreadsheetml/main" : "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        string relNs = strict ? "http://purl.oclc.org/ooxml/officeDocument/relationships" : "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
         var shared = new List<string>();
         using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
         void Entry(string name, string text)
@@ -181,7 +185,7 @@ public sealed partial class HandMadeMonthsTests
         var types = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
             + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>"
             + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
-        var book = new StringBuilder($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"{ns}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>");
+        var book = new StringBuilder($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"{ns}\" xmlns:r=\"{relNs}\"><sheets>");
         var rels = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
         for (int s = 0; s < sheets.Length; s++)
         {
@@ -210,6 +214,7 @@ public sealed partial class HandMadeMonthsTests
                         "d:" => $"<c {at} s=\"1\"><v>{Serial(value)}</v></c>",
                         "t:" => $"<c {at} s=\"2\"><v>{Serial(value[..10], TimeSpan.Parse(value[11..], System.Globalization.CultureInfo.InvariantCulture).TotalDays)}</v></c>",
                         "b:" => $"<c {at} t=\"b\"><v>{value}</v></c>",
+                        "D:" => $"<c {at} t=\"d\"><v>{value}</v></c>",
                         "e:" => $"<c {at} s=\"1\"/>",
                         _ => throw new ArgumentException(cell),
                     });
@@ -240,7 +245,7 @@ public sealed partial class HandMadeMonthsTests
     // ("Commentaire", "Service producteur"), text dates and date serials (custom dd/mm/yyyy, and a date-time),
     // Oui/Non/O/N/n and TRUE/FALSE cells, a numeric IPP and venue number, a formula's string result, and empty
     // trailing rows (styled empty cells, blank strings), and a title with an empty row above the venues' header. By hand:
-    //  B1 01/07–04/07 sortant "Oui", chir "O"       → séjour, surgery
+    //  B1 01/07–04/07 (exit an ISO date cell) sortant "Oui", chir "O" → séjour, surgery
     //  B2 03/07–08/07 (text dates) sortant "O"      → séjour
     //  B3 10/07–12/07 sortant "N"                    → not a séjour
     //  B4 15/07 sortant "Non", ACE "Oui"             → not a séjour; the only ACE consultation of July
@@ -261,7 +266,7 @@ public sealed partial class HandMadeMonthsTests
         [
             ["s:Extraction PMSI – séjours de juillet 2025 (DIM)"], [],
             ["s:  date  ENTREE ", "r:IPP |Patient", "s:N°de venue", "s:Commentaire", "s:UF", "i:" + exitHeader, "s:HOSPITALISÉ SORTANT ?", "s:au moins un acte CHIRURGICAL ?", "s:Consultation sur le mois (avec ACE)", "s:activité"],
-            ["d:01/07/2025", "s:P71", "s:B1", "s:RAS", "s:CHIR", "d:04/07/2025", "s:Oui", "s:O", "s:N", "s:MCO"],
+            ["d:01/07/2025", "s:P71", "s:B1", "s:RAS", "s:CHIR", "D:2025-07-04T00:00:00", "s:Oui", "s:O", "s:N", "s:MCO"],
             ["s:03/07/2025", "s:P72", "s:B2", "", "s:MED", "s:08/07/2025", "s:O", "s:Non", "s:n", "s:Médecine"],
             ["d:10/07/2025", "s:P73", "s:B3", "", "s:MED", "d:12/07/2025", "s:N", "s:N", "s:N", "s:MCO"],
             ["d:15/07/2025", "s:P74", "s:B4", "s:consultation", "s:CS", "d:15/07/2025", "s:Non", "s:N", "s:Oui", "s:MCO"],
@@ -329,6 +334,14 @@ public sealed partial class HandMadeMonthsTests
         var mapped = CliRunner.Invoke(Args(other, "--columns", mapping));
         mapped.ExitCode.ShouldBe(0, mapped.Stderr);
         (Indicator(mapped.Stdout, "P1.02-LDL").GetProperty("numerator").GetInt32(), Indicator(mapped.Stdout, "P1.02-LDL").GetProperty("denominator").GetDecimal()).ShouldBe((3, 3.72m));
+
+        // the same workbook saved as "Strict Open XML": same figures
+        var strict = P("comptage-juillet-strict.xlsx");
+        WriteRawXlsx(strict, true, ("Lisez-moi", readme), ("Traces DMP", traces), ("Documents produits", documents), ("Extraction PMSI juillet", Venues("DATE SORTIE")));
+        var strictRun = CliRunner.Invoke(Args(strict));
+        strictRun.ExitCode.ShouldBe(0, strictRun.Stderr);
+        foreach (var e in expected)
+            Indicator(strictRun.Stdout, e.Id).GetProperty("numerator").GetInt32().ShouldBe(e.Num, e.Id);
     }
 
     // ------------------------------------------------------------------ month 7: unusable inputs, read in French
