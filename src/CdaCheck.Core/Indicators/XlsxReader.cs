@@ -199,9 +199,6 @@ public sealed class XlsxWorkbook
         return _sheets.Select(s => s.Name).FirstOrDefault(n => CsvReader.NormalizeHeader(n) == key);
     }
 
-    /// <summary>The first row (header) of each sheet, for choosing the sheet of an extraction.</summary>
-    public IReadOnlyList<string> Header(string sheet) => Rows(sheet).FirstOrDefault()?.Fields ?? [];
-
     /// <summary>Rows of a sheet, in order, blank rows skipped; cells between filled ones are empty strings.</summary>
     public IEnumerable<CsvRecord> Rows(string sheet)
     {
