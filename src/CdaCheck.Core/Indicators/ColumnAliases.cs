@@ -55,10 +55,13 @@ public sealed class ColumnAliases
         return m;
     }
 
-    /// <summary>Header key: normalised (case, accents, spaces) and without punctuation ("N° venue" → "no venue").</summary>
+    /// <summary>
+    /// Header key: normalised (case, accents, spaces) and without punctuation ("N° venue" → "no venue"); the degree
+    /// sign of "N°" ends a word, so "N°de venue" and "N°venue", as some exports write them, are "no de venue" and "no venue".
+    /// </summary>
     public static string Key(string header)
     {
-        var n = CsvReader.NormalizeHeader(header);
+        var n = CsvReader.NormalizeHeader(header.Contains('°') || header.Contains('º') ? header.Replace("°", "° ").Replace("º", "º ") : header);
         var sb = new StringBuilder(n.Length);
         bool space = false;
         foreach (var c in n)

@@ -21,6 +21,78 @@ public static class CsvReader
     public const int MaxRecordChars = 1 << 20;
     public const int MaxFields = 1000;
 
+    /// <summary>Bytes looked at to tell a Windows-1252 export from UTF-8 (the header and the first rows).</summary>
+    public const int EncodingSampleBytes = 1 << 16;
+
+    /// <summary>
+    /// A reader for an extraction file: UTF-8 (a BOM is honoured), unless the file has no BOM and its first
+    /// <see cref="EncodingSampleBytes"/> bytes hold byte sequences that are not UTF-8 and not one that is (what
+    /// Excel's "CSV (séparateur : point-virgule)" writes on a French Windows: "Date Entrée" with é as the single
+    /// byte E9): that file is read as Windows-1252 and <paramref name="windows1252"/> is true. A file with valid
+    /// UTF-8 accents and a stray bad byte stays UTF-8 (the bad byte becomes U+FFFD, SEC-082).
+    /// </summary>
+    public static StreamReader OpenText(Stream stream, int bufferSize, out bool windows1252) => OpenText(stream, bufferSize, out windows1252, out _);
+
+    /// <summary>
+    /// The same, and the separator: ';' (the extractions' own), unless the first line has no ';' and holds tabs or
+    /// commas (a DPI's tab-separated export, an English-locale CSV): then the more frequent of the two.
+    /// </summary>
+    public static StreamReader OpenText(Stream stream, int bufferSize, out bool windows1252, out char separator)
+    {
+        windows1252 = false;
+        separator = ';';
+        if (stream.CanSeek)
+        {
+            var sample = new byte[EncodingSampleBytes];
+            int n = 0, got;
+            while (n < sample.Length && (got = stream.Read(sample, n, sample.Length - n)) > 0) n += got;
+            stream.Seek(0, SeekOrigin.Begin);
+            windows1252 = LooksLikeWindows1252(sample.AsSpan(0, n));
+            separator = Separator(sample.AsSpan(0, n));
+        }
+        return windows1252
+            ? new StreamReader(stream, CodePagesEncodingProvider.Instance.GetEncoding(1252)!, detectEncodingFromByteOrderMarks: false, bufferSize)
+            : new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize);
+    }
+
+    /// <summary>
+    /// ';' when one of the first lines (the header and the title lines that may sit above it) holds one; else tabs or
+    /// commas if the first line holds some (the more frequent; tabs on a tie); else ';'.
+    /// </summary>
+    public static char Separator(ReadOnlySpan<byte> sample)
+    {
+        var rest = sample;
+        ReadOnlySpan<byte> first = default;
+        for (int line = 0; line <= CsvTable.MaxRowsAboveHeader && !rest.IsEmpty; line++)
+        {
+            int end = rest.IndexOf((byte)'\n');
+            var current = end < 0 ? rest : rest[..end];
+            if (line == 0) first = current;
+            if (current.Contains((byte)';')) return ';';
+            rest = end < 0 ? default : rest[(end + 1)..];
+        }
+        int tabs = first.Count((byte)'\t'), commas = first.Count((byte)',');
+        return tabs == 0 && commas == 0 ? ';' : tabs >= commas ? '\t' : ',';
+    }
+
+    /// <summary>No BOM, at least one byte sequence that is not UTF-8 and no non-ASCII sequence that is (a cut sequence at the end of the sample is ignored).</summary>
+    public static bool LooksLikeWindows1252(ReadOnlySpan<byte> sample)
+    {
+        if (sample.StartsWith("\uFEFF"u8) || sample.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || sample.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return false;
+        bool invalid = false;
+        int i = 0;
+        while (i < sample.Length)
+        {
+            if (sample[i] < 0x80) { i++; continue; }
+            var status = System.Text.Rune.DecodeFromUtf8(sample[i..], out _, out int consumed);
+            if (status == System.Buffers.OperationStatus.Done) return false; // real UTF-8 accents: a UTF-8 file
+            if (status == System.Buffers.OperationStatus.NeedMoreData) break;
+            invalid = true;
+            i += Math.Max(1, consumed);
+        }
+        return invalid;
+    }
+
     public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';')
     {
         var reader = new CsvRecordReader(textReader, file, errors, separator);
@@ -338,8 +410,9 @@ public sealed class CsvTable
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true);
-        return Load(reader, displayName, required, errors);
+        using var reader = CsvReader.OpenText(stream, 4096, out _, out var separator);
+        List<CsvRecord>? rows = null;
+        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); }, separator: separator);
     }
 
     public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors)
@@ -355,8 +428,26 @@ public sealed class CsvTable
     /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
     /// </summary>
     public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
-        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr) =>
-        Stream(CsvReader.Read(reader, displayName, errors), displayName, required, errors, bind, alias, lang);
+        Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr, char separator = ';') =>
+        Stream(CsvReader.Read(reader, displayName, errors, separator), displayName, required, errors, bind, alias, lang);
+
+    /// <summary>Rows looked at below a first row that lacks a required column, for the real header (a title above it).</summary>
+    public const int MaxRowsAboveHeader = 10;
+
+    /// <summary>The column map of a header row (exact canonical names first, then aliases) and the required columns it lacks.</summary>
+    private static (Dictionary<string, int> Columns, List<string> Missing) HeaderColumns(CsvRecord header, IReadOnlyList<string> required, Func<string, string?>? alias)
+    {
+        var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
+        for (int i = 0; i < header.Fields.Count; i++)
+        {
+            var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
+            if (key.Length > 0) cols.TryAdd(key, i);
+        }
+        if (alias is not null)
+            for (int i = 0; i < header.Fields.Count; i++)
+                if (alias(header.Fields[i].TrimStart('\uFEFF')) is { } canonical) cols.TryAdd(canonical, i);
+        return (cols, required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList());
+    }
 
     /// <summary>
     /// The same over records already split (an .xlsx sheet's rows): the first record is the header.
@@ -369,16 +460,21 @@ public sealed class CsvTable
         using var e = records.GetEnumerator();
         if (!e.MoveNext()) { errors.Add(new InputError(displayName, 1, CdaCheck.Core.Localization.Texts.Get(lang, "ind.csv.emptyFile"))); return null; }
         var header = e.Current;
-        var cols = new Dictionary<string, int>(header.Fields.Count, StringComparer.Ordinal);
-        for (int i = 0; i < header.Fields.Count; i++)
+        var (cols, missing) = HeaderColumns(header, required, alias);
+        if (missing.Count > 0)
         {
-            var key = CsvReader.NormalizeHeader(header.Fields[i].TrimStart('\uFEFF'));
-            if (key.Length > 0) cols.TryAdd(key, i);
+            // a title or comment lines above the header (a report's first rows, a workbook's title cell): the header is
+            // the first of the next rows that holds every required column; the lines above it are ignored (noted)
+            // (when none has them all, the missing columns are those of the row closest to a header)
+            for (int lookahead = 0; lookahead < MaxRowsAboveHeader && e.MoveNext(); lookahead++)
+            {
+                var (c2, m2) = HeaderColumns(e.Current, required, alias);
+                if (m2.Count < missing.Count) (header, cols, missing) = (e.Current, c2, m2);
+                if (m2.Count > 0) continue;
+                errors.Add(new InputError(displayName, e.Current.Line, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.headerBelow", e.Current.Line)));
+                break;
+            }
         }
-        if (alias is not null)
-            for (int i = 0; i < header.Fields.Count; i++)
-                if (alias(header.Fields[i].TrimStart('\uFEFF')) is { } canonical) cols.TryAdd(canonical, i);
-        var missing = required.Where(r => !cols.ContainsKey(CsvReader.NormalizeHeader(r))).ToList();
         if (missing.Count > 0)
         {
             errors.Add(new InputError(displayName, header.Line, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.missingColumns", string.Join(", ", missing))));

@@ -192,7 +192,7 @@ public sealed class ProgramDefinition
         var stays = new List<StayDefinition>();
         if (root.TryGetProperty("stayDefinitions", out var sd))
             foreach (var s in sd.EnumerateArray())
-                stays.Add(new StayDefinition(Str(s, "activity"), Strs(s, "aliases").Select(CsvReader.NormalizeValue).ToArray(), Str(s, "mode"),
+                stays.Add(new StayDefinition(Str(s, "activity"), Strs(s, "aliases").Select(ColumnAliases.Key).ToArray(), Str(s, "mode"),
                     Bool(s, "requireDischarged", false), Int(s, "minDays", 0), Bool(s, "adultsOnly", false), Int(s, "maxGapDays", 0),
                     Int(s, "windowMonths", 0), Int(s, "minSessions", 0), Bool(s, "sameLegalEntity", false)));
         var dmp = root.TryGetProperty("dmpDenominator", out var dd) ? dd : default;

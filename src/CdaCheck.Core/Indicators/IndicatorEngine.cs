@@ -422,7 +422,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             var act = p.DefaultActivity;
             if (v.Activity is not null)
             {
-                var norm = CsvReader.NormalizeValue(v.Activity);
+                var norm = ColumnAliases.Key(v.Activity); // case, accents, spaces and punctuation: "Psychiatrie infanto-juvénile"
                 var sd = p.Stays.FirstOrDefault(s => s.Aliases.Contains(norm));
                 if (sd is null) errors.Add(new InputError(venuesFile, v.Line, ctx.T("ind.warn.unknownActivity", v.Activity.Length > 30 ? v.Activity[..30] : v.Activity, p.DefaultActivity)));
                 else act = sd.Activity;

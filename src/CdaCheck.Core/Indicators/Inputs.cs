@@ -321,8 +321,10 @@ public static class InputReader
         {
             display = Path.GetFileName(path);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, 1 << 16);
-            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language);
+            using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252, out var separator);
+            if (windows1252) inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.windows1252")));
+            if (separator != ';') inputs.Errors.Add(new InputError(display, 1, Tx(options, separator == '\t' ? "ind.csv.separatorTab" : "ind.csv.separatorComma")));
+            table = CsvTable.Stream(reader, display, required, inputs.Errors, handler, alias, options.Language, separator);
         }
         inputs.Errors.AddRange(rowErrors);
         inputs.Files.Add(new InputFileSummary(table?.File ?? display, role, table?.RowCount ?? 0, rejected));
@@ -356,12 +358,17 @@ public static class InputReader
         foreach (var n in names)
         {
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var h in book.Header(n))
+            // the header row, or one of the rows below a title (as CsvTable.Stream finds it)
+            foreach (var row in book.Rows(n).Take(CsvTable.MaxRowsAboveHeader + 1))
             {
-                keys.Add(CsvReader.NormalizeHeader(h));
-                if (alias(h) is { } c) keys.Add(c);
+                keys.Clear();
+                foreach (var h in row.Fields)
+                {
+                    keys.Add(CsvReader.NormalizeHeader(h));
+                    if (alias(h) is { } c) keys.Add(c);
+                }
+                if (required.All(r => keys.Contains(CsvReader.NormalizeHeader(r)))) return n;
             }
-            if (required.All(r => keys.Contains(CsvReader.NormalizeHeader(r)))) return n;
         }
         if (names.Count == 1) return names[0];
         throw new IndicatorInputException(book.File, null,

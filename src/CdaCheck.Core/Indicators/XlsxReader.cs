@@ -21,6 +21,11 @@ public sealed class XlsxWorkbook
 {
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string RelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    /// <summary>The same in a workbook saved as "Strict Open XML" (ISO/IEC 29500 strict).</summary>
+    private const string StrictMain = "http://purl.oclc.org/ooxml/spreadsheetml/main";
+    private const string StrictRelNs = "http://purl.oclc.org/ooxml/officeDocument/relationships";
+
+    private static bool IsMain(string ns) => ns == Main || ns == StrictMain;
     /// <summary>Most cells of a row (same bound as a CSV record's fields).</summary>
     public const int MaxColumns = CsvReader.MaxFields;
 
@@ -92,9 +97,9 @@ public sealed class XlsxWorkbook
         using var x = Reader(wb);
         while (x.Read())
         {
-            if (x.NodeType != XmlNodeType.Element || x.NamespaceURI != Main) continue;
+            if (x.NodeType != XmlNodeType.Element || !IsMain(x.NamespaceURI)) continue;
             if (x.LocalName == "workbookPr") _date1904 = x.GetAttribute("date1904") is "1" or "true";
-            else if (x.LocalName == "sheet" && x.GetAttribute("name") is { } n && x.GetAttribute("id", RelNs) is { } rid
+            else if (x.LocalName == "sheet" && x.GetAttribute("name") is { } n && (x.GetAttribute("id", RelNs) ?? x.GetAttribute("id", StrictRelNs)) is { } rid
                      && targets.TryGetValue(rid, out var part))
                 _sheets.Add((n, NormalizePart(part)));
         }
@@ -121,7 +126,7 @@ public sealed class XlsxWorkbook
         while (!advance || r.Read())
         {
             advance = true;
-            if (r.NodeType == XmlNodeType.Element && r.NamespaceURI == Main)
+            if (r.NodeType == XmlNodeType.Element && IsMain(r.NamespaceURI))
             {
                 if (r.LocalName == "si") { inSi = true; sb.Clear(); if (r.IsEmptyElement) { _shared.Add(""); inSi = false; } }
                 else if (r.LocalName == "rPh" && !r.IsEmptyElement) phonetic++;
@@ -131,7 +136,7 @@ public sealed class XlsxWorkbook
                     advance = false;
                 }
             }
-            else if (r.NodeType == XmlNodeType.EndElement && r.NamespaceURI == Main)
+            else if (r.NodeType == XmlNodeType.EndElement && IsMain(r.NamespaceURI))
             {
                 if (r.LocalName == "rPh") phonetic--;
                 else if (r.LocalName == "si" && inSi) { _shared.Add(sb.ToString()); inSi = false; }
@@ -154,7 +159,7 @@ public sealed class XlsxWorkbook
         bool inCellXfs = false;
         while (r.Read())
         {
-            if (r.NodeType == XmlNodeType.Element && r.NamespaceURI == Main)
+            if (r.NodeType == XmlNodeType.Element && IsMain(r.NamespaceURI))
             {
                 if (r.LocalName == "numFmt" && int.TryParse(r.GetAttribute("numFmtId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
                     custom[id] = r.GetAttribute("formatCode") ?? "";
@@ -194,9 +199,6 @@ public sealed class XlsxWorkbook
         return _sheets.Select(s => s.Name).FirstOrDefault(n => CsvReader.NormalizeHeader(n) == key);
     }
 
-    /// <summary>The first row (header) of each sheet, for choosing the sheet of an extraction.</summary>
-    public IReadOnlyList<string> Header(string sheet) => Rows(sheet).FirstOrDefault()?.Fields ?? [];
-
     /// <summary>Rows of a sheet, in order, blank rows skipped; cells between filled ones are empty strings.</summary>
     public IEnumerable<CsvRecord> Rows(string sheet)
     {
@@ -218,7 +220,7 @@ public sealed class XlsxWorkbook
         while (!advance || SafeRead(r))
         {
             advance = true;
-            if (r.NodeType == XmlNodeType.Element && r.NamespaceURI == Main)
+            if (r.NodeType == XmlNodeType.Element && IsMain(r.NamespaceURI))
             {
                 switch (r.LocalName)
                 {
@@ -252,7 +254,7 @@ public sealed class XlsxWorkbook
                         break;
                 }
             }
-            else if (r.NodeType == XmlNodeType.EndElement && r.NamespaceURI == Main)
+            else if (r.NodeType == XmlNodeType.EndElement && IsMain(r.NamespaceURI))
             {
                 if (r.LocalName == "c" && inCell)
                 {
@@ -284,6 +286,10 @@ public sealed class XlsxWorkbook
                 return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i >= 0 && i < _shared.Count ? _shared[i] : "";
             case "inlineStr" or "str" or "e":
                 return raw;
+            case "d": // an ISO 8601 date cell (Strict workbooks, some generators): the extractions' text form
+                return DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var iso)
+                    ? iso.ToString(iso.TimeOfDay == TimeSpan.Zero ? "dd/MM/yyyy" : "dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture)
+                    : raw;
             case "b":
                 return raw.Trim() is "1" or "true" ? "oui" : "non";
         }

@@ -11,7 +11,7 @@ namespace CdaCheck.Tests.Indicators;
 /// worked examples with per-domain tiers from an .xlsx workbook, unusable inputs stopping the run, and the SUN-ES DMP
 /// estimate (100 − 10 − 7 = 83) with the national formula over séjours with a DMP.
 /// </summary>
-public sealed class HandMadeMonthsTests : IDisposable
+public sealed partial class HandMadeMonthsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cdacheck-handmade").FullName;
 
