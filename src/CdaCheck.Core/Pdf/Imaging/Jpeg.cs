@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace CdaCheck.Core.Pdf.Imaging;
 
 /// <summary>
@@ -116,7 +119,14 @@ public static class Jpeg
 
     private sealed class Huffman
     {
-        public readonly ushort[] Fast = new ushort[512];
+        public const int FastBits = 10;
+        /// <summary>Codes of up to <see cref="FastBits"/> bits: (length &lt;&lt; 8) | symbol, 0 for longer codes.</summary>
+        public readonly ushort[] Fast = new ushort[1 << FastBits];
+        /// <summary>
+        /// AC coefficients whose code and extra bits fit in <see cref="FastBits"/> bits, decoded in one look-up:
+        /// (value &lt;&lt; 16) | (run &lt;&lt; 8) | bits consumed; 0 otherwise (end of block, ZRL, longer codes).
+        /// </summary>
+        public readonly int[] FastAc = new int[1 << FastBits];
         public readonly int[] MaxCode = new int[18];
         public readonly int[] ValPtr = new int[17];
         public readonly int[] MinCode = new int[17];
@@ -133,10 +143,17 @@ public static class Jpeg
                 MinCode[len] = code;
                 for (int i = 0; i < n; i++, code++, k++)
                 {
-                    if (len <= 9 && k < Values.Length)
+                    if (len > FastBits || k >= Values.Length) continue;
+                    int first = code << (FastBits - len), cnt = 1 << (FastBits - len);
+                    int rs = Values[k], size = rs & 15, run = rs >> 4;
+                    for (int j = 0; j < cnt && first + j < Fast.Length; j++)
                     {
-                        int first = code << (9 - len), cnt = 1 << (9 - len);
-                        for (int j = 0; j < cnt && first + j < 512; j++) Fast[first + j] = (ushort)((len << 8) | Values[k]);
+                        Fast[first + j] = (ushort)((len << 8) | rs);
+                        if (size == 0 || len + size > FastBits) continue;
+                        // the extra bits follow the code: extend them to the signed value
+                        int extra = (j >> (FastBits - len - size)) & ((1 << size) - 1);
+                        int value = extra < (1 << (size - 1)) ? extra - (1 << size) + 1 : extra;
+                        FastAc[first + j] = (value << 16) | (run << 8) | (len + size);
                     }
                 }
                 MaxCode[len] = n == 0 ? -1 : code - 1;
@@ -155,7 +172,7 @@ public static class Jpeg
         private bool _progressive;
         // bit reader
         private int _pos, _end, _bitCnt, _eobrun;
-        private uint _bits;
+        private ulong _bits; // left-aligned: the next bit is bit 63
         private bool _marker;
 
         public void Run(ReadOnlySpan<byte> d)
@@ -333,7 +350,7 @@ public static class Jpeg
 
         private void Fill(ReadOnlySpan<byte> d)
         {
-            while (_bitCnt <= 24)
+            while (_bitCnt <= 56)
             {
                 int b = 0;
                 if (!_marker && _pos < _end)
@@ -348,7 +365,7 @@ public static class Jpeg
                     }
                     else _pos++;
                 }
-                _bits |= (uint)b << (24 - _bitCnt);
+                _bits |= (ulong)b << (56 - _bitCnt);
                 _bitCnt += 8;
             }
         }
@@ -357,7 +374,7 @@ public static class Jpeg
         {
             if (n == 0) return 0;
             if (_bitCnt < n) Fill(d);
-            int v = (int)(_bits >> (32 - n));
+            int v = (int)(_bits >> (64 - n));
             _bits <<= n; _bitCnt -= n;
             return v;
         }
@@ -374,15 +391,15 @@ public static class Jpeg
         {
             if (h is null) throw new InvalidDataException("missing Huffman table");
             if (_bitCnt < 16) Fill(d);
-            int e = h.Fast[_bits >> 23];
+            int e = h.Fast[(int)(_bits >> (64 - Huffman.FastBits))];
             if (e != 0)
             {
                 int l = e >> 8;
                 _bits <<= l; _bitCnt -= l;
                 return e & 0xFF;
             }
-            int code = (int)(_bits >> 16);
-            for (int len = 10; len <= 16; len++)
+            int code = (int)(_bits >> 48);
+            for (int len = Huffman.FastBits + 1; len <= 16; len++)
             {
                 int c = code >> (16 - len);
                 if (c <= h.MaxCode[len])
@@ -406,9 +423,22 @@ public static class Jpeg
                         int t = Huff(d, _dc[c.Dc]);
                         c.Pred += Receive(d, t);
                         co[off] = (short)c.Pred;
-                        var ac = _ac[c.Ac];
+                        var ac = _ac[c.Ac] ?? throw new InvalidDataException("missing Huffman table");
+                        var fastAc = ac.FastAc;
                         for (int k = 1; k < 64;)
                         {
+                            if (_bitCnt < 32) Fill(d); // a code and its extra bits: 32 bits at most
+                            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
+                            if (e != 0)
+                            {
+                                k += (e >> 8) & 15;
+                                int l = e & 31;
+                                _bits <<= l; _bitCnt -= l;
+                                if (k > 63) break;
+                                co[off + ZigZag[k]] = (short)(e >> 16);
+                                k++;
+                                continue;
+                            }
                             int rs = Huff(d, ac), s = rs & 15, r = rs >> 4;
                             if (s == 0) { if (r < 15) break; k += 16; continue; }
                             k += r;
@@ -431,9 +461,22 @@ public static class Jpeg
                 case 3: // AC first
                     {
                         if (_eobrun > 0) { _eobrun--; break; }
-                        var ac = _ac[c.Ac];
+                        var ac = _ac[c.Ac] ?? throw new InvalidDataException("missing Huffman table");
+                        var fastAc = ac.FastAc;
                         for (int k = ss; k <= se;)
                         {
+                            if (_bitCnt < 32) Fill(d);
+                            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
+                            if (e != 0)
+                            {
+                                k += (e >> 8) & 15;
+                                int l = e & 31;
+                                _bits <<= l; _bitCnt -= l;
+                                if (k > 63) break;
+                                co[off + ZigZag[k]] = (short)((e >> 16) * (1 << al));
+                                k++;
+                                continue;
+                            }
                             int rs = Huff(d, ac), s = rs & 15, r = rs >> 4;
                             if (s == 0)
                             {
@@ -506,6 +549,26 @@ public static class Jpeg
             return t;
         }
 
+        // the 8- and 4-point cosine bases as vectors over the output column x: Basis8[u][x] = cos(x, u), Basis4 likewise
+        private static readonly Vector256<float>[] Basis8 = BuildBasis8();
+        private static readonly Vector128<float>[] Basis4 = BuildBasis4();
+
+        private static Vector256<float>[] BuildBasis8()
+        {
+            var t = CosTables[0];
+            var b = new Vector256<float>[8];
+            for (int u = 0; u < 8; u++) b[u] = Vector256.Create(t[u], t[8 + u], t[16 + u], t[24 + u], t[32 + u], t[40 + u], t[48 + u], t[56 + u]);
+            return b;
+        }
+
+        private static Vector128<float>[] BuildBasis4()
+        {
+            var t = CosTables[1];
+            var b = new Vector128<float>[4];
+            for (int u = 0; u < 4; u++) b[u] = Vector128.Create(t[u], t[8 + u], t[16 + u], t[24 + u]);
+            return b;
+        }
+
         private void Idct(Component c)
         {
             int bs = 8 / scale;
@@ -527,12 +590,14 @@ public static class Jpeg
                     int off = (by * c.BlocksPerLine + bx) * 64;
                     var blk = co.AsSpan(off, 64);
                     int outBase = by * bs * c.PlaneW + bx * bs;
-                    if (blk[1..].IndexOfAnyExcept((short)0) < 0 || bs == 1)
+                    if (bs == 1 || blk[1..].IndexOfAnyExcept((short)0) < 0)
                     {
                         byte v = Clamp(blk[0] * q[0] / 8f + 128);
                         for (int y = 0; y < bs; y++) plane.AsSpan(outBase + y * c.PlaneW, bs).Fill(v);
                         continue;
                     }
+                    if (bs == 8) { Idct8(blk, q, plane.AsSpan(outBase), c.PlaneW); continue; }
+                    if (bs == 4) { Idct4(blk, q, plane.AsSpan(outBase), c.PlaneW); continue; }
                     for (int k = 0; k < 64; k++) f[k] = blk[k] * q[k];
                     // rows (v = row of frequencies): tmp[v*8+x] = Σu cos(x,u) F(v,u)
                     uint rowsUsed = 0;
@@ -567,6 +632,67 @@ public static class Jpeg
             }
             c.Plane = plane;
             c.Coefs = [];
+        }
+
+        /// <summary>
+        /// Full-size inverse DCT of one block (separable, the same float sums as the generic path, 8 columns at a time):
+        /// the row pass skips rows of zero frequencies, the column pass stops at the last non-zero row.
+        /// </summary>
+        private static void Idct8(ReadOnlySpan<short> blk, ushort[] q, Span<byte> dst, int stride)
+        {
+            var basis = Basis8;
+            Span<Vector256<float>> rows = stackalloc Vector256<float>[8];
+            int lastRow = -1;
+            for (int v = 0; v < 8; v++)
+            {
+                var r = Vector256<float>.Zero;
+                int o = v * 8;
+                for (int u = 0; u < 8; u++)
+                {
+                    int k = blk[o + u];
+                    if (k != 0) r += basis[u] * (float)(k * q[o + u]);
+                }
+                rows[v] = r;
+                if (r != Vector256<float>.Zero) lastRow = v;
+            }
+            var t = CosTables[0];
+            for (int y = 0; y < 8; y++)
+            {
+                var s = Vector256.Create(128f);
+                for (int v = 0; v <= lastRow; v++) s += rows[v] * t[y * 8 + v];
+                Store8(s, dst.Slice(y * stride, 8));
+            }
+        }
+
+        /// <summary>Half-size (4×4) inverse DCT of one block: the 4×4 low frequencies, as the generic path.</summary>
+        private static void Idct4(ReadOnlySpan<short> blk, ushort[] q, Span<byte> dst, int stride)
+        {
+            var basis = Basis4;
+            var b0 = basis[0]; var b1 = basis[1]; var b2 = basis[2]; var b3 = basis[3];
+            Vector128<float> r0 = Row4(blk, q, 0, b0, b1, b2, b3), r1 = Row4(blk, q, 8, b0, b1, b2, b3),
+                r2 = Row4(blk, q, 16, b0, b1, b2, b3), r3 = Row4(blk, q, 24, b0, b1, b2, b3);
+            var t = CosTables[1];
+            for (int y = 0; y < 4; y++)
+            {
+                int o = y * 8;
+                var s = Vector128.Create(128f) + r0 * t[o] + r1 * t[o + 1] + r2 * t[o + 2] + r3 * t[o + 3];
+                var i = Vector128.ConvertToInt32(Vector128.Min(Vector128.Max(s + Vector128.Create(0.5f), Vector128<float>.Zero), Vector128.Create(255f)));
+                var bytes = Vector128.Narrow(Vector128.Narrow(i, i), Vector128<short>.Zero);
+                MemoryMarshal.Write(dst.Slice(y * stride, 4), bytes.AsUInt32().ToScalar());
+            }
+        }
+
+        private static Vector128<float> Row4(ReadOnlySpan<short> blk, ushort[] q, int o,
+            Vector128<float> b0, Vector128<float> b1, Vector128<float> b2, Vector128<float> b3)
+            => b0 * (float)(blk[o] * q[o]) + b1 * (float)(blk[o + 1] * q[o + 1]) + b2 * (float)(blk[o + 2] * q[o + 2]) + b3 * (float)(blk[o + 3] * q[o + 3]);
+
+        /// <summary>Rounds and clamps 8 samples to bytes as <see cref="Clamp"/> does.</summary>
+        private static void Store8(Vector256<float> s, Span<byte> dst)
+        {
+            var i = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(s + Vector256.Create(0.5f), Vector256<float>.Zero), Vector256.Create(255f)));
+            var w = Vector128.Narrow(i.GetLower(), i.GetUpper());
+            var b = Vector128.Narrow(w, Vector128<short>.Zero);
+            MemoryMarshal.Write(dst, b.AsUInt64().ToScalar());
         }
 
         private static byte Clamp(float v) => v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)(v + 0.5f);
