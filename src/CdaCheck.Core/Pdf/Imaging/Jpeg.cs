@@ -102,11 +102,22 @@ public static class Jpeg
         width = height = channels = 0;
         var hdr = ReadHeader(data, out _);
         if (hdr is null) return null;
-        var dec = new Decoder(scale is 1 or 2 or 4 or 8 ? scale : 1, budget, maxSamples);
+        bool transform = Transform(hdr, colorTransform);
+        bool lumaOnly = output == JpegOutput.Luma && (hdr.Components == 1 || hdr.Components == 3 && transform);
+        var dec = new Decoder(scale is 1 or 2 or 4 or 8 ? scale : 1, budget, maxSamples, lumaOnly ? 1 : hdr.Components);
         try { dec.Run(data); }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidDataException) { }
         if (dec.Comps is null) return null;
-        return dec.Output(hdr, output, colorTransform, out width, out height, out channels);
+        return dec.Output(hdr, output, transform, lumaOnly, out width, out height, out channels);
+    }
+
+    /// <summary>Does a colour transform apply: YCbCr for 3 components, YCCK for 4 (the PDF's /ColorTransform, else the Adobe flag, else JFIF defaults).</summary>
+    private static bool Transform(Header hdr, int? colorTransform)
+    {
+        int n = hdr.Components;
+        if (colorTransform is int ct) return ct != 0 && n >= 3;
+        if (hdr.Adobe) return hdr.AdobeTransform != 0;
+        return n == 3 && !(hdr.Ids.Length == 3 && hdr.Ids[0] == 'R' && hdr.Ids[1] == 'G' && hdr.Ids[2] == 'B');
     }
 
     private sealed class Component
@@ -163,11 +174,17 @@ public static class Jpeg
         }
     }
 
-    private sealed class Decoder(int scale, Action? budget, long maxSamples)
+    /// <summary>
+    /// The decoder proper. Progressive data keeps every component's coefficients until the last scan; sequential
+    /// data is transformed block by block as it is decoded (no coefficient array), and the components the output does
+    /// not use (<paramref name="used"/>: the chroma of a luminance-only output) are entropy-decoded and dropped.
+    /// </summary>
+    private sealed class Decoder(int scale, Action? budget, long maxSamples, int used)
     {
         public Component[]? Comps;
         private readonly ushort[][] _q = new ushort[4][];
         private readonly Huffman?[] _dc = new Huffman?[4], _ac = new Huffman?[4];
+        private short[]? _block; // sequential data: the block being decoded
         private int _width, _height, _hMax = 1, _vMax = 1, _mcusX, _mcusY, _restart;
         private bool _progressive;
         // bit reader
@@ -233,7 +250,23 @@ public static class Jpeg
                 total += (long)c.BlocksPerLine * c.BlocksPerColumn * 64;
             }
             if (total > maxSamples) return false;
-            foreach (var c in comps) c.Coefs = new short[c.BlocksPerLine * c.BlocksPerColumn * 64];
+            if (progressive) foreach (var c in comps) c.Coefs = new short[c.BlocksPerLine * c.BlocksPerColumn * 64];
+            else
+            {
+                // sequential: one block of coefficients at a time; the used planes start mid-gray (what is never decoded)
+                _block = new short[64];
+                int bs = 8 / scale;
+                for (int i = 0; i < comps.Length; i++)
+                {
+                    var c = comps[i];
+                    c.Coefs = _block;
+                    if (i >= used) continue;
+                    c.PlaneW = c.BlocksPerLine * bs;
+                    c.PlaneH = c.BlocksPerColumn * bs;
+                    c.Plane = new byte[c.PlaneW * c.PlaneH];
+                    Array.Fill(c.Plane, (byte)128);
+                }
+            }
             Comps = comps;
             return true;
         }
@@ -303,7 +336,8 @@ public static class Jpeg
                     {
                         if (_restart > 0 && n > 0 && n % _restart == 0) Restart(d, sc);
                         n++;
-                        Block(d, c, (by * c.BlocksPerLine + bx) * 64, kind, ss, se, al);
+                        if (_block is null) Block(d, c, (by * c.BlocksPerLine + bx) * 64, kind, ss, se, al);
+                        else { Block(d, c, 0, kind, ss, se, al); Emit(c, by, bx); }
                     }
                 }
             }
@@ -319,7 +353,11 @@ public static class Jpeg
                         foreach (var c in sc)
                             for (int v = 0; v < c.V; v++)
                                 for (int h = 0; h < c.H; h++)
-                                    Block(d, c, ((my * c.V + v) * c.BlocksPerLine + mx * c.H + h) * 64, kind, ss, se, al);
+                                {
+                                    int by = my * c.V + v, bx = mx * c.H + h;
+                                    if (_block is null) Block(d, c, (by * c.BlocksPerLine + bx) * 64, kind, ss, se, al);
+                                    else { Block(d, c, 0, kind, ss, se, al); Emit(c, by, bx); }
+                                }
                     }
                 }
             }
@@ -569,69 +607,83 @@ public static class Jpeg
             return b;
         }
 
+        /// <summary>Sequential data: the block just decoded into <see cref="_block"/> goes to its plane (if used), then is cleared.</summary>
+        private void Emit(Component c, int by, int bx)
+        {
+            var blk = _block!;
+            if (c.Plane is { } plane && by < c.BlocksPerColumn && bx < c.BlocksPerLine)
+            {
+                int bs = 8 / scale;
+                IdctBlock(blk, _q[c.Tq], plane.AsSpan(by * bs * c.PlaneW + bx * bs), c.PlaneW, bs);
+            }
+            Array.Clear(blk);
+        }
+
+        /// <summary>Progressive data, after the last scan: the component's coefficients to its plane.</summary>
         private void Idct(Component c)
         {
+            if (_block is not null) return; // sequential: done while decoding
             int bs = 8 / scale;
-            int ti = scale switch { 1 => 0, 2 => 1, 4 => 2, _ => 3 };
-            var cos = CosTables[ti];
-            int nu = Math.Min(8, bs); // frequencies kept: the low ones at reduced scale
             c.PlaneW = c.BlocksPerLine * bs;
             c.PlaneH = c.BlocksPerColumn * bs;
             var plane = new byte[c.PlaneW * c.PlaneH];
             var q = _q[c.Tq];
-            Span<float> f = stackalloc float[64];
-            Span<float> tmp = stackalloc float[64];
             var co = c.Coefs;
             for (int by = 0; by < c.BlocksPerColumn; by++)
             {
                 if ((by & 31) == 0) budget?.Invoke();
                 for (int bx = 0; bx < c.BlocksPerLine; bx++)
-                {
-                    int off = (by * c.BlocksPerLine + bx) * 64;
-                    var blk = co.AsSpan(off, 64);
-                    int outBase = by * bs * c.PlaneW + bx * bs;
-                    if (bs == 1 || blk[1..].IndexOfAnyExcept((short)0) < 0)
-                    {
-                        byte v = Clamp(blk[0] * q[0] / 8f + 128);
-                        for (int y = 0; y < bs; y++) plane.AsSpan(outBase + y * c.PlaneW, bs).Fill(v);
-                        continue;
-                    }
-                    if (bs == 8) { Idct8(blk, q, plane.AsSpan(outBase), c.PlaneW); continue; }
-                    if (bs == 4) { Idct4(blk, q, plane.AsSpan(outBase), c.PlaneW); continue; }
-                    for (int k = 0; k < 64; k++) f[k] = blk[k] * q[k];
-                    // rows (v = row of frequencies): tmp[v*8+x] = Σu cos(x,u) F(v,u)
-                    uint rowsUsed = 0;
-                    for (int v = 0; v < nu; v++)
-                    {
-                        var row = f.Slice(v * 8, 8);
-                        int last = nu - 1; // highest non-zero frequency of the row: the sums stop there
-                        while (last >= 0 && row[last] == 0) last--;
-                        if (last < 0) continue;
-                        rowsUsed |= 1u << v;
-                        for (int x = 0; x < bs; x++)
-                        {
-                            float s = 0;
-                            for (int u = 0; u <= last; u++) s += cos[x * 8 + u] * row[u];
-                            tmp[v * 8 + x] = s;
-                        }
-                    }
-                    int lastRow = 31 - System.Numerics.BitOperations.LeadingZeroCount(rowsUsed);
-                    for (int v = 0; v <= lastRow; v++)
-                        if ((rowsUsed & (1u << v)) == 0) tmp.Slice(v * 8, bs).Clear();
-                    for (int y = 0; y < bs; y++)
-                    {
-                        int o = outBase + y * c.PlaneW;
-                        for (int x = 0; x < bs; x++)
-                        {
-                            float s = 128;
-                            for (int v = 0; v <= lastRow; v++) s += cos[y * 8 + v] * tmp[v * 8 + x];
-                            plane[o + x] = Clamp(s);
-                        }
-                    }
-                }
+                    IdctBlock(co.AsSpan((by * c.BlocksPerLine + bx) * 64, 64), q, plane.AsSpan(by * bs * c.PlaneW + bx * bs), c.PlaneW, bs);
             }
             c.Plane = plane;
             c.Coefs = [];
+        }
+
+        /// <summary>One block's inverse DCT at 1/scale (bs×bs samples) into <paramref name="dst"/> (row stride <paramref name="stride"/>).</summary>
+        private static void IdctBlock(ReadOnlySpan<short> blk, ushort[] q, Span<byte> dst, int stride, int bs)
+        {
+            if (bs == 1 || blk[1..].IndexOfAnyExcept((short)0) < 0)
+            {
+                byte dc = Clamp(blk[0] * q[0] / 8f + 128);
+                for (int y = 0; y < bs; y++) dst.Slice(y * stride, bs).Fill(dc);
+                return;
+            }
+            if (bs == 8) { Idct8(blk, q, dst, stride); return; }
+            if (bs == 4) { Idct4(blk, q, dst, stride); return; }
+            var cos = CosTables[2];
+            int nu = bs; // frequencies kept: the low ones at reduced scale
+            Span<float> f = stackalloc float[64];
+            Span<float> tmp = stackalloc float[64];
+            for (int k = 0; k < 64; k++) f[k] = blk[k] * q[k];
+            // rows (v = row of frequencies): tmp[v*8+x] = Σu cos(x,u) F(v,u)
+            uint rowsUsed = 0;
+            for (int v = 0; v < nu; v++)
+            {
+                var row = f.Slice(v * 8, 8);
+                int last = nu - 1; // highest non-zero frequency of the row: the sums stop there
+                while (last >= 0 && row[last] == 0) last--;
+                if (last < 0) continue;
+                rowsUsed |= 1u << v;
+                for (int x = 0; x < bs; x++)
+                {
+                    float s = 0;
+                    for (int u = 0; u <= last; u++) s += cos[x * 8 + u] * row[u];
+                    tmp[v * 8 + x] = s;
+                }
+            }
+            int lastRow = 31 - System.Numerics.BitOperations.LeadingZeroCount(rowsUsed);
+            for (int v = 0; v <= lastRow; v++)
+                if ((rowsUsed & (1u << v)) == 0) tmp.Slice(v * 8, bs).Clear();
+            for (int y = 0; y < bs; y++)
+            {
+                int o = y * stride;
+                for (int x = 0; x < bs; x++)
+                {
+                    float s = 128;
+                    for (int v = 0; v <= lastRow; v++) s += cos[y * 8 + v] * tmp[v * 8 + x];
+                    dst[o + x] = Clamp(s);
+                }
+            }
         }
 
         /// <summary>
@@ -697,18 +749,12 @@ public static class Jpeg
 
         private static byte Clamp(float v) => v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)(v + 0.5f);
 
-        public byte[] Output(Header hdr, JpegOutput output, int? colorTransform, out int ow, out int oh, out int channels)
+        public byte[] Output(Header hdr, JpegOutput output, bool transform, bool lumaOnly, out int ow, out int oh, out int channels)
         {
             var comps = Comps!;
             int n = comps.Length;
             ow = (_width + scale - 1) / scale;
             oh = (_height + scale - 1) / scale;
-            // does a transform apply: YCbCr for 3 components, YCCK for 4 (Adobe flag, else the PDF's /ColorTransform, else JFIF defaults)
-            bool transform;
-            if (colorTransform is int ct) transform = ct != 0 && n >= 3;
-            else if (hdr.Adobe) transform = hdr.AdobeTransform != 0;
-            else transform = n == 3 && !(hdr.Ids.Length == 3 && hdr.Ids[0] == 'R' && hdr.Ids[1] == 'G' && hdr.Ids[2] == 'B');
-            bool lumaOnly = output == JpegOutput.Luma && (n == 1 || n == 3 && transform);
             int used = lumaOnly ? 1 : n;
             for (int i = 0; i < used; i++) Idct(comps[i]);
             channels = output == JpegOutput.Luma ? 1 : n;
