@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -101,7 +102,17 @@ public static class Jpeg
     {
         width = height = channels = 0;
         var hdr = ReadHeader(data, out _);
-        if (hdr is null) return null;
+        return hdr is null ? null : Decode(data, hdr, scale, output, colorTransform, budget, maxSamples, out width, out height, out channels);
+    }
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte}, int, JpegOutput, int?, Action?, long, out int, out int, out int)"/> with the
+    /// frame header the caller already read from the same data (<see cref="ReadHeader"/>: not read again).
+    /// </summary>
+    public static byte[]? Decode(ReadOnlySpan<byte> data, Header hdr, int scale, JpegOutput output, int? colorTransform, Action? budget,
+        long maxSamples, out int width, out int height, out int channels)
+    {
+        width = height = channels = 0;
         bool transform = Transform(hdr, colorTransform);
         bool lumaOnly = output == JpegOutput.Luma && (hdr.Components == 1 || hdr.Components == 3 && transform);
         var dec = new Decoder(scale is 1 or 2 or 4 or 8 ? scale : 1, budget, maxSamples, lumaOnly ? 1 : hdr.Components);
@@ -408,12 +419,23 @@ public static class Jpeg
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int Bits(ReadOnlySpan<byte> d, int n)
         {
             if (n == 0) return 0;
             if (_bitCnt < n) Fill(d);
             int v = (int)(_bits >> (64 - n));
             _bits <<= n; _bitCnt -= n;
+            return v;
+        }
+
+        /// <summary>One bit (the correction and sign bits of the refinement scans).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private int Bit(ReadOnlySpan<byte> d)
+        {
+            if (_bitCnt == 0) Fill(d);
+            int v = (int)(_bits >> 63);
+            _bits <<= 1; _bitCnt--;
             return v;
         }
 
@@ -425,17 +447,21 @@ public static class Jpeg
             return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int Huff(ReadOnlySpan<byte> d, Huffman? h)
         {
             if (h is null) throw new InvalidDataException("missing Huffman table");
             if (_bitCnt < 16) Fill(d);
             int e = h.Fast[(int)(_bits >> (64 - Huffman.FastBits))];
-            if (e != 0)
-            {
-                int l = e >> 8;
-                _bits <<= l; _bitCnt -= l;
-                return e & 0xFF;
-            }
+            if (e == 0) return HuffLong(h);
+            int l = e >> 8;
+            _bits <<= l; _bitCnt -= l;
+            return e & 0xFF;
+        }
+
+        /// <summary>Codes longer than <see cref="Huffman.FastBits"/> (at least 16 bits are buffered).</summary>
+        private int HuffLong(Huffman h)
+        {
             int code = (int)(_bits >> 48);
             for (int len = Huffman.FastBits + 1; len <= 16; len++)
             {
@@ -494,7 +520,7 @@ public static class Jpeg
                         break;
                     }
                 case 2: // DC refinement
-                    if (Bits(d, 1) != 0) co[off] |= (short)(1 << al);
+                    if (Bit(d) != 0) co[off] |= (short)(1 << al);
                     break;
                 case 3: // AC first
                     {
@@ -534,32 +560,36 @@ public static class Jpeg
                         int p1 = 1 << al, m1 = -1 << al;
                         int k = ss;
                         var ac = _ac[c.Ac];
+                        // the block's coefficients and the zig-zag order by reference: k stays within ss..se ≤ 63 and
+                        // the block within the array (co[off] is checked), so the per-coefficient checks can go
+                        ref short blk = ref co[off];
+                        ref byte zz = ref MemoryMarshal.GetArrayDataReference(ZigZag);
                         if (_eobrun == 0)
                         {
                             for (; k <= se; k++)
                             {
                                 int rs = Huff(d, ac), s = rs & 15, r = rs >> 4;
-                                if (s != 0) s = Bits(d, 1) != 0 ? p1 : m1;
+                                if (s != 0) s = Bit(d) != 0 ? p1 : m1;
                                 else if (r != 15) { _eobrun = (1 << r) + Bits(d, r); break; }
                                 do
                                 {
-                                    int z = off + ZigZag[k];
-                                    if (co[z] != 0)
+                                    ref short z = ref Unsafe.Add(ref blk, Unsafe.Add(ref zz, k));
+                                    if (z != 0)
                                     {
-                                        if (Bits(d, 1) != 0 && (co[z] & p1) == 0) co[z] = (short)(co[z] >= 0 ? co[z] + p1 : co[z] + m1);
+                                        if (Bit(d) != 0 && (z & p1) == 0) z = (short)(z >= 0 ? z + p1 : z + m1);
                                     }
                                     else if (--r < 0) break;
                                     k++;
                                 } while (k <= se);
-                                if (s != 0 && k <= 63) co[off + ZigZag[k]] = (short)s;
+                                if (s != 0 && k <= se) Unsafe.Add(ref blk, Unsafe.Add(ref zz, k)) = (short)s;
                             }
                         }
                         if (_eobrun > 0)
                         {
                             for (; k <= se; k++)
                             {
-                                int z = off + ZigZag[k];
-                                if (co[z] != 0 && Bits(d, 1) != 0 && (co[z] & p1) == 0) co[z] = (short)(co[z] >= 0 ? co[z] + p1 : co[z] + m1);
+                                ref short z = ref Unsafe.Add(ref blk, Unsafe.Add(ref zz, k));
+                                if (z != 0 && Bit(d) != 0 && (z & p1) == 0) z = (short)(z >= 0 ? z + p1 : z + m1);
                             }
                             _eobrun--;
                         }
