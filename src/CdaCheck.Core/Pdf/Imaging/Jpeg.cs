@@ -678,9 +678,9 @@ public static class Jpeg
                 for (int y = 0; y < bs; y++) dst.Slice(y * stride, bs).Fill(dc);
                 return;
             }
-            if (bs == 8) { Idct8(blk, q, dst, stride); return; }
+            if (bs == 8 && Vector256.IsHardwareAccelerated) { Idct8(blk, q, dst, stride); return; } // else the generic sums (no emulated 256-bit vectors)
             if (bs == 4) { Idct4(blk, q, dst, stride); return; }
-            var cos = CosTables[2];
+            var cos = CosTables[bs switch { 8 => 0, 4 => 1, _ => 2 }];
             int nu = bs; // frequencies kept: the low ones at reduced scale
             Span<float> f = stackalloc float[64];
             Span<float> tmp = stackalloc float[64];
