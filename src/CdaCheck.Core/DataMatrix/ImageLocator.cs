@@ -124,7 +124,9 @@ public static class ImageLocator
         // Connected components (4-neighbour) of the dark runs of each row: a run joins the runs of the
         // row above whose columns overlap it (union-find). Components are listed in the order of their
         // first pixel in raster order.
-        int maxRuns = (int)Math.Min(n, (long)(width + 1) / 2 * height);
+        // the run arrays are sized by the runs the image has (a page of text has some 10 per row, not width/2: the
+        // arrays then come from the pool instead of 4 page-sized allocations per search)
+        int maxRuns = CountRuns(dark, width, height);
         var rx0 = Scratch<int>.Rent(maxRuns);
         var rx1 = Scratch<int>.Rent(maxRuns);
         var ry = Scratch<int>.Rent(maxRuns);
@@ -232,6 +234,28 @@ public static class ImageLocator
             if (rot.Status == DecodeStatus.Decoded) break;
         }
         return found;
+    }
+
+    /// <summary>Dark runs of the image (maximal horizontal spans of dark pixels, each row apart).</summary>
+    private static int CountRuns(bool[] dark, int width, int height)
+    {
+        int runs = 0;
+        for (int y = 0; y < height; y++)
+        {
+            var row = dark.AsSpan(y * width, width);
+            int x = row.IndexOf(true);
+            while (x >= 0)
+            {
+                runs++;
+                int end = row[x..].IndexOf(false);
+                if (end < 0) break;
+                x += end;
+                int next = row[x..].IndexOf(true);
+                if (next < 0) break;
+                x += next;
+            }
+        }
+        return runs;
     }
 
     private static int RunRoot(int[] parent, int a)

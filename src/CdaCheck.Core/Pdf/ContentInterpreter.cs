@@ -949,7 +949,7 @@ public sealed class ContentInterpreter
         var budget = _budget;
         AddImage(new PlacedImage(ow, oh, () =>
         {
-            var samples = Imaging.Jpeg.Decode(jpeg.Span, scale, luma ? Imaging.Jpeg.JpegOutput.Luma : Imaging.Jpeg.JpegOutput.Samples, ct, budget,
+            var samples = Imaging.Jpeg.Decode(jpeg.Span, hdr, scale, luma ? Imaging.Jpeg.JpegOutput.Luma : Imaging.Jpeg.JpegOutput.Samples, ct, budget,
                 maxSamples, out int jw, out int jh, out _);
             byte[] g = samples is null || jw != ow || jh != oh ? WhiteImage(ow, oh)
                 : luma ? samples : ToGray(format with { W = ow, H = oh, Bpc = 8 }, samples);

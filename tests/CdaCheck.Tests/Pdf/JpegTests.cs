@@ -92,6 +92,119 @@ public class JpegTests
         finally { File.Delete(src); File.Delete(jpg); }
     }
 
+    /// <summary>A noisy page-like picture (odd size: partial MCUs; noise: long codes, large values, AC-heavy blocks).</summary>
+    private static void MakeNoisySource(string ppm)
+    {
+        var (code, _) = DmtxOracle.Run("convert", ["-size", "611x457", "gradient:white-gray60", "-fill", "black", "-draw", "rectangle 40,40 200,200",
+            "-draw", "rectangle 300,60 309,400", "-fill", "red", "-draw", "circle 450,300 500,380", "-seed", "3", "-attenuate", "0.6", "+noise", "Gaussian", ppm], null, 60_000);
+        code.ShouldBe(0);
+    }
+
+    /// <summary>A PPM/PGM file (binary, maxval 255) as its samples.</summary>
+    private static (int W, int H, int Channels, byte[] Samples) ReadPnm(byte[] f)
+    {
+        int pos = 0;
+        string Token()
+        {
+            while (pos < f.Length && (char.IsWhiteSpace((char)f[pos]) || f[pos] == '#'))
+            {
+                if (f[pos] != '#') { pos++; continue; }
+                while (pos < f.Length && f[pos] != '\n') pos++; // a comment line
+            }
+            int start = pos;
+            while (pos < f.Length && !char.IsWhiteSpace((char)f[pos])) pos++;
+            return System.Text.Encoding.ASCII.GetString(f, start, pos - start);
+        }
+        string magic = Token();
+        int w = int.Parse(Token()), h = int.Parse(Token());
+        Token().ShouldBe("255");
+        pos++;
+        int ch = magic == "P5" ? 1 : 3;
+        return (w, h, ch, f.AsSpan(pos, w * h * ch).ToArray());
+    }
+
+    private static (int W, int H, int Channels, byte[] Samples) Djpeg(string jpg, params string[] options)
+    {
+        var (code, stdout) = DmtxOracle.Run("djpeg", [.. options, "-pnm", jpg], null, 60_000);
+        code.ShouldBe(0);
+        return ReadPnm(stdout);
+    }
+
+    /// <summary>
+    /// The fast paths (look-up Huffman decoding of code and value together, the block-by-block sequential decoder that
+    /// drops unused chroma, the vectorised 8×8 and 4×4 inverse DCT, the refinement scans) against libjpeg-turbo's djpeg,
+    /// on files cjpeg writes with restart intervals, optimised and standard tables, 4:2:0/4:2:2/4:4:4, gray,
+    /// baseline and progressive: full-size samples and luminance at 1/1, 1/2, 1/4 and 1/8 scale.
+    /// </summary>
+    [ToolTheory("convert", "cjpeg", "djpeg")]
+    [InlineData("-quality 75 -sample 2x2 -restart 3B")]
+    [InlineData("-quality 95 -sample 1x1 -restart 1")]
+    [InlineData("-quality 30 -sample 2x1 -optimize")]
+    [InlineData("-quality 100 -grayscale")]
+    [InlineData("-quality 60 -grayscale -restart 5B")]
+    [InlineData("-quality 85 -progressive -sample 2x2")]
+    [InlineData("-quality 40 -progressive -sample 1x1 -restart 2B")]
+    [InlineData("-quality 90 -progressive -grayscale -restart 1")]
+    public void Fast_paths_match_libjpeg(string options)
+    {
+        var src = Temp("src.ppm");
+        var jpg = Temp("fast.jpg");
+        try
+        {
+            MakeNoisySource(src);
+            DmtxOracle.Run("cjpeg", [.. options.Split(' '), "-outfile", jpg, src], null, 60_000).Code.ShouldBe(0);
+            var data = File.ReadAllBytes(jpg);
+            bool gray = options.Contains("grayscale");
+            if (options.Contains("restart")) data.AsSpan().IndexOf([(byte)0xFF, (byte)0xDD]).ShouldBeGreaterThan(0); // a DRI segment
+
+            // full-size samples: libjpeg's float IDCT, chroma replicated as ours (-nosmooth)
+            var reference = Djpeg(jpg, "-dct", "float", "-nosmooth");
+            var ours = Jpeg.Decode(data, 1, Jpeg.JpegOutput.Samples, null, null, 1 << 26, out int w, out int h, out int ch);
+            ours.ShouldNotBeNull();
+            (w, h, ch).ShouldBe((reference.W, reference.H, reference.Channels));
+            Compare(ours, reference.Samples, 1.0, 8, "samples");
+
+            // luminance at each scale against libjpeg's luminance averaged over the same blocks
+            var y = gray ? reference.Samples : Djpeg(jpg, "-dct", "float", "-grayscale").Samples;
+            foreach (int scale in new[] { 1, 2, 4, 8 })
+            {
+                var luma = Jpeg.Decode(data, scale, Jpeg.JpegOutput.Luma, null, null, 1 << 26, out int lw, out int lh, out int lc);
+                luma.ShouldNotBeNull();
+                (lw, lh, lc).ShouldBe(((w + scale - 1) / scale, (h + scale - 1) / scale, 1));
+                int fw = w / scale, fh = h / scale; // whole reduced pixels only
+                var ourFull = new byte[fw * fh];
+                var refAvg = new byte[fw * fh];
+                for (int py = 0; py < fh; py++)
+                    for (int px = 0; px < fw; px++)
+                    {
+                        int sum = 0;
+                        for (int dy = 0; dy < scale; dy++)
+                            for (int dx = 0; dx < scale; dx++) sum += y[(py * scale + dy) * w + px * scale + dx];
+                        refAvg[py * fw + px] = (byte)((sum + scale * scale / 2) / (scale * scale));
+                        ourFull[py * fw + px] = luma[py * lw + px];
+                    }
+                // a reduced inverse DCT is not an average of the full one: close on average, exact at 1/1
+                Compare(ourFull, refAvg, scale == 1 ? 1.0 : 3.0, scale == 1 ? 8 : 64, $"luma 1/{scale}");
+            }
+        }
+        finally { File.Delete(src); File.Delete(jpg); }
+    }
+
+    private static void Compare(byte[] ours, byte[] reference, double maxMean, int maxDiff, string what)
+    {
+        ours.Length.ShouldBe(reference.Length, what);
+        long sum = 0; int worst = 0;
+        for (int i = 0; i < ours.Length; i++)
+        {
+            int d = Math.Abs(ours[i] - reference[i]);
+            sum += d;
+            worst = Math.Max(worst, d);
+        }
+        double mean = (double)sum / ours.Length;
+        mean.ShouldBeLessThan(maxMean, $"{what}: mean absolute difference {mean:F3}");
+        worst.ShouldBeLessThanOrEqualTo(maxDiff, $"{what}: largest difference");
+    }
+
     [Fact]
     public void Refuses_what_it_does_not_decode()
     {

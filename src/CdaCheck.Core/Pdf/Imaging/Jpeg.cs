@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace CdaCheck.Core.Pdf.Imaging;
 
 /// <summary>
@@ -98,12 +102,33 @@ public static class Jpeg
     {
         width = height = channels = 0;
         var hdr = ReadHeader(data, out _);
-        if (hdr is null) return null;
-        var dec = new Decoder(scale is 1 or 2 or 4 or 8 ? scale : 1, budget, maxSamples);
+        return hdr is null ? null : Decode(data, hdr, scale, output, colorTransform, budget, maxSamples, out width, out height, out channels);
+    }
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte}, int, JpegOutput, int?, Action?, long, out int, out int, out int)"/> with the
+    /// frame header the caller already read from the same data (<see cref="ReadHeader"/>: not read again).
+    /// </summary>
+    public static byte[]? Decode(ReadOnlySpan<byte> data, Header hdr, int scale, JpegOutput output, int? colorTransform, Action? budget,
+        long maxSamples, out int width, out int height, out int channels)
+    {
+        width = height = channels = 0;
+        bool transform = Transform(hdr, colorTransform);
+        bool lumaOnly = output == JpegOutput.Luma && (hdr.Components == 1 || hdr.Components == 3 && transform);
+        var dec = new Decoder(scale is 1 or 2 or 4 or 8 ? scale : 1, budget, maxSamples, lumaOnly ? 1 : hdr.Components);
         try { dec.Run(data); }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidDataException) { }
         if (dec.Comps is null) return null;
-        return dec.Output(hdr, output, colorTransform, out width, out height, out channels);
+        return dec.Output(hdr, output, transform, lumaOnly, out width, out height, out channels);
+    }
+
+    /// <summary>Does a colour transform apply: YCbCr for 3 components, YCCK for 4 (the PDF's /ColorTransform, else the Adobe flag, else JFIF defaults).</summary>
+    private static bool Transform(Header hdr, int? colorTransform)
+    {
+        int n = hdr.Components;
+        if (colorTransform is int ct) return ct != 0 && n >= 3;
+        if (hdr.Adobe) return hdr.AdobeTransform != 0;
+        return n == 3 && !(hdr.Ids.Length == 3 && hdr.Ids[0] == 'R' && hdr.Ids[1] == 'G' && hdr.Ids[2] == 'B');
     }
 
     private sealed class Component
@@ -116,7 +141,14 @@ public static class Jpeg
 
     private sealed class Huffman
     {
-        public readonly ushort[] Fast = new ushort[512];
+        public const int FastBits = 10;
+        /// <summary>Codes of up to <see cref="FastBits"/> bits: (length &lt;&lt; 8) | symbol, 0 for longer codes.</summary>
+        public readonly ushort[] Fast = new ushort[1 << FastBits];
+        /// <summary>
+        /// AC coefficients whose code and extra bits fit in <see cref="FastBits"/> bits, decoded in one look-up:
+        /// (value &lt;&lt; 16) | (run &lt;&lt; 8) | bits consumed; 0 otherwise (end of block, ZRL, longer codes).
+        /// </summary>
+        public readonly int[] FastAc = new int[1 << FastBits];
         public readonly int[] MaxCode = new int[18];
         public readonly int[] ValPtr = new int[17];
         public readonly int[] MinCode = new int[17];
@@ -133,10 +165,17 @@ public static class Jpeg
                 MinCode[len] = code;
                 for (int i = 0; i < n; i++, code++, k++)
                 {
-                    if (len <= 9 && k < Values.Length)
+                    if (len > FastBits || k >= Values.Length) continue;
+                    int first = code << (FastBits - len), cnt = 1 << (FastBits - len);
+                    int rs = Values[k], size = rs & 15, run = rs >> 4;
+                    for (int j = 0; j < cnt && first + j < Fast.Length; j++)
                     {
-                        int first = code << (9 - len), cnt = 1 << (9 - len);
-                        for (int j = 0; j < cnt && first + j < 512; j++) Fast[first + j] = (ushort)((len << 8) | Values[k]);
+                        Fast[first + j] = (ushort)((len << 8) | rs);
+                        if (size == 0 || len + size > FastBits) continue;
+                        // the extra bits follow the code: extend them to the signed value
+                        int extra = (j >> (FastBits - len - size)) & ((1 << size) - 1);
+                        int value = extra < (1 << (size - 1)) ? extra - (1 << size) + 1 : extra;
+                        FastAc[first + j] = (value << 16) | (run << 8) | (len + size);
                     }
                 }
                 MaxCode[len] = n == 0 ? -1 : code - 1;
@@ -146,16 +185,22 @@ public static class Jpeg
         }
     }
 
-    private sealed class Decoder(int scale, Action? budget, long maxSamples)
+    /// <summary>
+    /// The decoder proper. Progressive data keeps every component's coefficients until the last scan; sequential
+    /// data is transformed block by block as it is decoded (no coefficient array), and the components the output does
+    /// not use (<paramref name="used"/>: the chroma of a luminance-only output) are entropy-decoded and dropped.
+    /// </summary>
+    private sealed class Decoder(int scale, Action? budget, long maxSamples, int used)
     {
         public Component[]? Comps;
         private readonly ushort[][] _q = new ushort[4][];
         private readonly Huffman?[] _dc = new Huffman?[4], _ac = new Huffman?[4];
+        private short[]? _block; // sequential data: the block being decoded
         private int _width, _height, _hMax = 1, _vMax = 1, _mcusX, _mcusY, _restart;
         private bool _progressive;
         // bit reader
         private int _pos, _end, _bitCnt, _eobrun;
-        private uint _bits;
+        private ulong _bits; // left-aligned: the next bit is bit 63
         private bool _marker;
 
         public void Run(ReadOnlySpan<byte> d)
@@ -216,7 +261,23 @@ public static class Jpeg
                 total += (long)c.BlocksPerLine * c.BlocksPerColumn * 64;
             }
             if (total > maxSamples) return false;
-            foreach (var c in comps) c.Coefs = new short[c.BlocksPerLine * c.BlocksPerColumn * 64];
+            if (progressive) foreach (var c in comps) c.Coefs = new short[c.BlocksPerLine * c.BlocksPerColumn * 64];
+            else
+            {
+                // sequential: one block of coefficients at a time; the used planes start mid-gray (what is never decoded)
+                _block = new short[64];
+                int bs = 8 / scale;
+                for (int i = 0; i < comps.Length; i++)
+                {
+                    var c = comps[i];
+                    c.Coefs = _block;
+                    if (i >= used) continue;
+                    c.PlaneW = c.BlocksPerLine * bs;
+                    c.PlaneH = c.BlocksPerColumn * bs;
+                    c.Plane = new byte[c.PlaneW * c.PlaneH];
+                    Array.Fill(c.Plane, (byte)128);
+                }
+            }
             Comps = comps;
             return true;
         }
@@ -286,7 +347,8 @@ public static class Jpeg
                     {
                         if (_restart > 0 && n > 0 && n % _restart == 0) Restart(d, sc);
                         n++;
-                        Block(d, c, (by * c.BlocksPerLine + bx) * 64, kind, ss, se, al);
+                        if (_block is null) Block(d, c, (by * c.BlocksPerLine + bx) * 64, kind, ss, se, al);
+                        else { Block(d, c, 0, kind, ss, se, al); Emit(c, by, bx); }
                     }
                 }
             }
@@ -302,7 +364,11 @@ public static class Jpeg
                         foreach (var c in sc)
                             for (int v = 0; v < c.V; v++)
                                 for (int h = 0; h < c.H; h++)
-                                    Block(d, c, ((my * c.V + v) * c.BlocksPerLine + mx * c.H + h) * 64, kind, ss, se, al);
+                                {
+                                    int by = my * c.V + v, bx = mx * c.H + h;
+                                    if (_block is null) Block(d, c, (by * c.BlocksPerLine + bx) * 64, kind, ss, se, al);
+                                    else { Block(d, c, 0, kind, ss, se, al); Emit(c, by, bx); }
+                                }
                     }
                 }
             }
@@ -333,7 +399,7 @@ public static class Jpeg
 
         private void Fill(ReadOnlySpan<byte> d)
         {
-            while (_bitCnt <= 24)
+            while (_bitCnt <= 56)
             {
                 int b = 0;
                 if (!_marker && _pos < _end)
@@ -348,17 +414,28 @@ public static class Jpeg
                     }
                     else _pos++;
                 }
-                _bits |= (uint)b << (24 - _bitCnt);
+                _bits |= (ulong)b << (56 - _bitCnt);
                 _bitCnt += 8;
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int Bits(ReadOnlySpan<byte> d, int n)
         {
             if (n == 0) return 0;
             if (_bitCnt < n) Fill(d);
-            int v = (int)(_bits >> (32 - n));
+            int v = (int)(_bits >> (64 - n));
             _bits <<= n; _bitCnt -= n;
+            return v;
+        }
+
+        /// <summary>One bit (the correction and sign bits of the refinement scans).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private int Bit(ReadOnlySpan<byte> d)
+        {
+            if (_bitCnt == 0) Fill(d);
+            int v = (int)(_bits >> 63);
+            _bits <<= 1; _bitCnt--;
             return v;
         }
 
@@ -370,19 +447,23 @@ public static class Jpeg
             return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int Huff(ReadOnlySpan<byte> d, Huffman? h)
         {
             if (h is null) throw new InvalidDataException("missing Huffman table");
             if (_bitCnt < 16) Fill(d);
-            int e = h.Fast[_bits >> 23];
-            if (e != 0)
-            {
-                int l = e >> 8;
-                _bits <<= l; _bitCnt -= l;
-                return e & 0xFF;
-            }
-            int code = (int)(_bits >> 16);
-            for (int len = 10; len <= 16; len++)
+            int e = h.Fast[(int)(_bits >> (64 - Huffman.FastBits))];
+            if (e == 0) return HuffLong(h);
+            int l = e >> 8;
+            _bits <<= l; _bitCnt -= l;
+            return e & 0xFF;
+        }
+
+        /// <summary>Codes longer than <see cref="Huffman.FastBits"/> (at least 16 bits are buffered).</summary>
+        private int HuffLong(Huffman h)
+        {
+            int code = (int)(_bits >> 48);
+            for (int len = Huffman.FastBits + 1; len <= 16; len++)
             {
                 int c = code >> (16 - len);
                 if (c <= h.MaxCode[len])
@@ -406,9 +487,22 @@ public static class Jpeg
                         int t = Huff(d, _dc[c.Dc]);
                         c.Pred += Receive(d, t);
                         co[off] = (short)c.Pred;
-                        var ac = _ac[c.Ac];
+                        var ac = _ac[c.Ac] ?? throw new InvalidDataException("missing Huffman table");
+                        var fastAc = ac.FastAc;
                         for (int k = 1; k < 64;)
                         {
+                            if (_bitCnt < 32) Fill(d); // a code and its extra bits: 32 bits at most
+                            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
+                            if (e != 0)
+                            {
+                                k += (e >> 8) & 15;
+                                int l = e & 31;
+                                _bits <<= l; _bitCnt -= l;
+                                if (k > 63) break;
+                                co[off + ZigZag[k]] = (short)(e >> 16);
+                                k++;
+                                continue;
+                            }
                             int rs = Huff(d, ac), s = rs & 15, r = rs >> 4;
                             if (s == 0) { if (r < 15) break; k += 16; continue; }
                             k += r;
@@ -426,14 +520,27 @@ public static class Jpeg
                         break;
                     }
                 case 2: // DC refinement
-                    if (Bits(d, 1) != 0) co[off] |= (short)(1 << al);
+                    if (Bit(d) != 0) co[off] |= (short)(1 << al);
                     break;
                 case 3: // AC first
                     {
                         if (_eobrun > 0) { _eobrun--; break; }
-                        var ac = _ac[c.Ac];
+                        var ac = _ac[c.Ac] ?? throw new InvalidDataException("missing Huffman table");
+                        var fastAc = ac.FastAc;
                         for (int k = ss; k <= se;)
                         {
+                            if (_bitCnt < 32) Fill(d);
+                            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
+                            if (e != 0)
+                            {
+                                k += (e >> 8) & 15;
+                                int l = e & 31;
+                                _bits <<= l; _bitCnt -= l;
+                                if (k > 63) break;
+                                co[off + ZigZag[k]] = (short)((e >> 16) * (1 << al));
+                                k++;
+                                continue;
+                            }
                             int rs = Huff(d, ac), s = rs & 15, r = rs >> 4;
                             if (s == 0)
                             {
@@ -453,32 +560,36 @@ public static class Jpeg
                         int p1 = 1 << al, m1 = -1 << al;
                         int k = ss;
                         var ac = _ac[c.Ac];
+                        // the block's coefficients and the zig-zag order by reference: k stays within ss..se ≤ 63 and
+                        // the block within the array (co[off] is checked), so the per-coefficient checks can go
+                        ref short blk = ref co[off];
+                        ref byte zz = ref MemoryMarshal.GetArrayDataReference(ZigZag);
                         if (_eobrun == 0)
                         {
                             for (; k <= se; k++)
                             {
                                 int rs = Huff(d, ac), s = rs & 15, r = rs >> 4;
-                                if (s != 0) s = Bits(d, 1) != 0 ? p1 : m1;
+                                if (s != 0) s = Bit(d) != 0 ? p1 : m1;
                                 else if (r != 15) { _eobrun = (1 << r) + Bits(d, r); break; }
                                 do
                                 {
-                                    int z = off + ZigZag[k];
-                                    if (co[z] != 0)
+                                    ref short z = ref Unsafe.Add(ref blk, Unsafe.Add(ref zz, k));
+                                    if (z != 0)
                                     {
-                                        if (Bits(d, 1) != 0 && (co[z] & p1) == 0) co[z] = (short)(co[z] >= 0 ? co[z] + p1 : co[z] + m1);
+                                        if (Bit(d) != 0 && (z & p1) == 0) z = (short)(z >= 0 ? z + p1 : z + m1);
                                     }
                                     else if (--r < 0) break;
                                     k++;
                                 } while (k <= se);
-                                if (s != 0 && k <= 63) co[off + ZigZag[k]] = (short)s;
+                                if (s != 0 && k <= se) Unsafe.Add(ref blk, Unsafe.Add(ref zz, k)) = (short)s;
                             }
                         }
                         if (_eobrun > 0)
                         {
                             for (; k <= se; k++)
                             {
-                                int z = off + ZigZag[k];
-                                if (co[z] != 0 && Bits(d, 1) != 0 && (co[z] & p1) == 0) co[z] = (short)(co[z] >= 0 ? co[z] + p1 : co[z] + m1);
+                                ref short z = ref Unsafe.Add(ref blk, Unsafe.Add(ref zz, k));
+                                if (z != 0 && Bit(d) != 0 && (z & p1) == 0) z = (short)(z >= 0 ? z + p1 : z + m1);
                             }
                             _eobrun--;
                         }
@@ -506,83 +617,174 @@ public static class Jpeg
             return t;
         }
 
+        // the 8- and 4-point cosine bases as vectors over the output column x: Basis8[u][x] = cos(x, u), Basis4 likewise
+        private static readonly Vector256<float>[] Basis8 = BuildBasis8();
+        private static readonly Vector128<float>[] Basis4 = BuildBasis4();
+
+        private static Vector256<float>[] BuildBasis8()
+        {
+            var t = CosTables[0];
+            var b = new Vector256<float>[8];
+            for (int u = 0; u < 8; u++) b[u] = Vector256.Create(t[u], t[8 + u], t[16 + u], t[24 + u], t[32 + u], t[40 + u], t[48 + u], t[56 + u]);
+            return b;
+        }
+
+        private static Vector128<float>[] BuildBasis4()
+        {
+            var t = CosTables[1];
+            var b = new Vector128<float>[4];
+            for (int u = 0; u < 4; u++) b[u] = Vector128.Create(t[u], t[8 + u], t[16 + u], t[24 + u]);
+            return b;
+        }
+
+        /// <summary>Sequential data: the block just decoded into <see cref="_block"/> goes to its plane (if used), then is cleared.</summary>
+        private void Emit(Component c, int by, int bx)
+        {
+            var blk = _block!;
+            if (c.Plane is { } plane && by < c.BlocksPerColumn && bx < c.BlocksPerLine)
+            {
+                int bs = 8 / scale;
+                IdctBlock(blk, _q[c.Tq], plane.AsSpan(by * bs * c.PlaneW + bx * bs), c.PlaneW, bs);
+            }
+            Array.Clear(blk);
+        }
+
+        /// <summary>Progressive data, after the last scan: the component's coefficients to its plane.</summary>
         private void Idct(Component c)
         {
+            if (_block is not null) return; // sequential: done while decoding
             int bs = 8 / scale;
-            int ti = scale switch { 1 => 0, 2 => 1, 4 => 2, _ => 3 };
-            var cos = CosTables[ti];
-            int nu = Math.Min(8, bs); // frequencies kept: the low ones at reduced scale
             c.PlaneW = c.BlocksPerLine * bs;
             c.PlaneH = c.BlocksPerColumn * bs;
             var plane = new byte[c.PlaneW * c.PlaneH];
             var q = _q[c.Tq];
-            Span<float> f = stackalloc float[64];
-            Span<float> tmp = stackalloc float[64];
             var co = c.Coefs;
             for (int by = 0; by < c.BlocksPerColumn; by++)
             {
                 if ((by & 31) == 0) budget?.Invoke();
                 for (int bx = 0; bx < c.BlocksPerLine; bx++)
-                {
-                    int off = (by * c.BlocksPerLine + bx) * 64;
-                    var blk = co.AsSpan(off, 64);
-                    int outBase = by * bs * c.PlaneW + bx * bs;
-                    if (blk[1..].IndexOfAnyExcept((short)0) < 0 || bs == 1)
-                    {
-                        byte v = Clamp(blk[0] * q[0] / 8f + 128);
-                        for (int y = 0; y < bs; y++) plane.AsSpan(outBase + y * c.PlaneW, bs).Fill(v);
-                        continue;
-                    }
-                    for (int k = 0; k < 64; k++) f[k] = blk[k] * q[k];
-                    // rows (v = row of frequencies): tmp[v*8+x] = Σu cos(x,u) F(v,u)
-                    uint rowsUsed = 0;
-                    for (int v = 0; v < nu; v++)
-                    {
-                        var row = f.Slice(v * 8, 8);
-                        int last = nu - 1; // highest non-zero frequency of the row: the sums stop there
-                        while (last >= 0 && row[last] == 0) last--;
-                        if (last < 0) continue;
-                        rowsUsed |= 1u << v;
-                        for (int x = 0; x < bs; x++)
-                        {
-                            float s = 0;
-                            for (int u = 0; u <= last; u++) s += cos[x * 8 + u] * row[u];
-                            tmp[v * 8 + x] = s;
-                        }
-                    }
-                    int lastRow = 31 - System.Numerics.BitOperations.LeadingZeroCount(rowsUsed);
-                    for (int v = 0; v <= lastRow; v++)
-                        if ((rowsUsed & (1u << v)) == 0) tmp.Slice(v * 8, bs).Clear();
-                    for (int y = 0; y < bs; y++)
-                    {
-                        int o = outBase + y * c.PlaneW;
-                        for (int x = 0; x < bs; x++)
-                        {
-                            float s = 128;
-                            for (int v = 0; v <= lastRow; v++) s += cos[y * 8 + v] * tmp[v * 8 + x];
-                            plane[o + x] = Clamp(s);
-                        }
-                    }
-                }
+                    IdctBlock(co.AsSpan((by * c.BlocksPerLine + bx) * 64, 64), q, plane.AsSpan(by * bs * c.PlaneW + bx * bs), c.PlaneW, bs);
             }
             c.Plane = plane;
             c.Coefs = [];
         }
 
+        /// <summary>One block's inverse DCT at 1/scale (bs×bs samples) into <paramref name="dst"/> (row stride <paramref name="stride"/>).</summary>
+        private static void IdctBlock(ReadOnlySpan<short> blk, ushort[] q, Span<byte> dst, int stride, int bs)
+        {
+            if (bs == 1 || blk[1..].IndexOfAnyExcept((short)0) < 0)
+            {
+                byte dc = Clamp(blk[0] * q[0] / 8f + 128);
+                for (int y = 0; y < bs; y++) dst.Slice(y * stride, bs).Fill(dc);
+                return;
+            }
+            if (bs == 8 && Vector256.IsHardwareAccelerated) { Idct8(blk, q, dst, stride); return; } // else the generic sums (no emulated 256-bit vectors)
+            if (bs == 4) { Idct4(blk, q, dst, stride); return; }
+            var cos = CosTables[bs switch { 8 => 0, 4 => 1, _ => 2 }];
+            int nu = bs; // frequencies kept: the low ones at reduced scale
+            Span<float> f = stackalloc float[64];
+            Span<float> tmp = stackalloc float[64];
+            for (int k = 0; k < 64; k++) f[k] = blk[k] * q[k];
+            // rows (v = row of frequencies): tmp[v*8+x] = Σu cos(x,u) F(v,u)
+            uint rowsUsed = 0;
+            for (int v = 0; v < nu; v++)
+            {
+                var row = f.Slice(v * 8, 8);
+                int last = nu - 1; // highest non-zero frequency of the row: the sums stop there
+                while (last >= 0 && row[last] == 0) last--;
+                if (last < 0) continue;
+                rowsUsed |= 1u << v;
+                for (int x = 0; x < bs; x++)
+                {
+                    float s = 0;
+                    for (int u = 0; u <= last; u++) s += cos[x * 8 + u] * row[u];
+                    tmp[v * 8 + x] = s;
+                }
+            }
+            int lastRow = 31 - System.Numerics.BitOperations.LeadingZeroCount(rowsUsed);
+            for (int v = 0; v <= lastRow; v++)
+                if ((rowsUsed & (1u << v)) == 0) tmp.Slice(v * 8, bs).Clear();
+            for (int y = 0; y < bs; y++)
+            {
+                int o = y * stride;
+                for (int x = 0; x < bs; x++)
+                {
+                    float s = 128;
+                    for (int v = 0; v <= lastRow; v++) s += cos[y * 8 + v] * tmp[v * 8 + x];
+                    dst[o + x] = Clamp(s);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Full-size inverse DCT of one block (separable, the same float sums as the generic path, 8 columns at a time):
+        /// the row pass skips rows of zero frequencies, the column pass stops at the last non-zero row.
+        /// </summary>
+        private static void Idct8(ReadOnlySpan<short> blk, ushort[] q, Span<byte> dst, int stride)
+        {
+            var basis = Basis8;
+            Span<Vector256<float>> rows = stackalloc Vector256<float>[8];
+            int lastRow = -1;
+            for (int v = 0; v < 8; v++)
+            {
+                var r = Vector256<float>.Zero;
+                int o = v * 8;
+                for (int u = 0; u < 8; u++)
+                {
+                    int k = blk[o + u];
+                    if (k != 0) r += basis[u] * (float)(k * q[o + u]);
+                }
+                rows[v] = r;
+                if (r != Vector256<float>.Zero) lastRow = v;
+            }
+            var t = CosTables[0];
+            for (int y = 0; y < 8; y++)
+            {
+                var s = Vector256.Create(128f);
+                for (int v = 0; v <= lastRow; v++) s += rows[v] * t[y * 8 + v];
+                Store8(s, dst.Slice(y * stride, 8));
+            }
+        }
+
+        /// <summary>Half-size (4×4) inverse DCT of one block: the 4×4 low frequencies, as the generic path.</summary>
+        private static void Idct4(ReadOnlySpan<short> blk, ushort[] q, Span<byte> dst, int stride)
+        {
+            var basis = Basis4;
+            var b0 = basis[0]; var b1 = basis[1]; var b2 = basis[2]; var b3 = basis[3];
+            Vector128<float> r0 = Row4(blk, q, 0, b0, b1, b2, b3), r1 = Row4(blk, q, 8, b0, b1, b2, b3),
+                r2 = Row4(blk, q, 16, b0, b1, b2, b3), r3 = Row4(blk, q, 24, b0, b1, b2, b3);
+            var t = CosTables[1];
+            for (int y = 0; y < 4; y++)
+            {
+                int o = y * 8;
+                var s = Vector128.Create(128f) + r0 * t[o] + r1 * t[o + 1] + r2 * t[o + 2] + r3 * t[o + 3];
+                var i = Vector128.ConvertToInt32(Vector128.Min(Vector128.Max(s + Vector128.Create(0.5f), Vector128<float>.Zero), Vector128.Create(255f)));
+                var bytes = Vector128.Narrow(Vector128.Narrow(i, i), Vector128<short>.Zero);
+                MemoryMarshal.Write(dst.Slice(y * stride, 4), bytes.AsUInt32().ToScalar());
+            }
+        }
+
+        private static Vector128<float> Row4(ReadOnlySpan<short> blk, ushort[] q, int o,
+            Vector128<float> b0, Vector128<float> b1, Vector128<float> b2, Vector128<float> b3)
+            => b0 * (float)(blk[o] * q[o]) + b1 * (float)(blk[o + 1] * q[o + 1]) + b2 * (float)(blk[o + 2] * q[o + 2]) + b3 * (float)(blk[o + 3] * q[o + 3]);
+
+        /// <summary>Rounds and clamps 8 samples to bytes as <see cref="Clamp"/> does.</summary>
+        private static void Store8(Vector256<float> s, Span<byte> dst)
+        {
+            var i = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(s + Vector256.Create(0.5f), Vector256<float>.Zero), Vector256.Create(255f)));
+            var w = Vector128.Narrow(i.GetLower(), i.GetUpper());
+            var b = Vector128.Narrow(w, Vector128<short>.Zero);
+            MemoryMarshal.Write(dst, b.AsUInt64().ToScalar());
+        }
+
         private static byte Clamp(float v) => v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)(v + 0.5f);
 
-        public byte[] Output(Header hdr, JpegOutput output, int? colorTransform, out int ow, out int oh, out int channels)
+        public byte[] Output(Header hdr, JpegOutput output, bool transform, bool lumaOnly, out int ow, out int oh, out int channels)
         {
             var comps = Comps!;
             int n = comps.Length;
             ow = (_width + scale - 1) / scale;
             oh = (_height + scale - 1) / scale;
-            // does a transform apply: YCbCr for 3 components, YCCK for 4 (Adobe flag, else the PDF's /ColorTransform, else JFIF defaults)
-            bool transform;
-            if (colorTransform is int ct) transform = ct != 0 && n >= 3;
-            else if (hdr.Adobe) transform = hdr.AdobeTransform != 0;
-            else transform = n == 3 && !(hdr.Ids.Length == 3 && hdr.Ids[0] == 'R' && hdr.Ids[1] == 'G' && hdr.Ids[2] == 'B');
-            bool lumaOnly = output == JpegOutput.Luma && (n == 1 || n == 3 && transform);
             int used = lumaOnly ? 1 : n;
             for (int i = 0; i < used; i++) Idct(comps[i]);
             channels = output == JpegOutput.Luma ? 1 : n;
