@@ -10,6 +10,7 @@ namespace CdaCheck.Tests.Kit;
 /// evaluating the same expression at once read each other's bindings (dynamic errors in `every … satisfies`, wrong
 /// results). The schemas are loaded in parallel, as the kit loads its generic layers.
 /// </summary>
+[Collection("kit-concurrency")] // the two concurrency tests never overlap (each loads the machine; the CLI's document time budget is 10 s)
 public class KitConcurrencyStressTests
 {
     private const int Threads = 4;
