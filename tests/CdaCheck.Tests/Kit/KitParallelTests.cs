@@ -8,6 +8,7 @@ namespace CdaCheck.Tests.Kit;
 /// once the XPath2 package sometimes rejected a valid StrucMin expression (KIT-019 on every document) or raised dynamic
 /// errors in `every … satisfies` (KIT-010 "did not run"), which a one-thread run never gives.
 /// </summary>
+[Collection("kit-concurrency")] // the two concurrency tests never overlap (each loads the machine; the CLI's document time budget is 10 s)
 public class KitParallelTests
 {
     private static Dictionary<string, int> Findings(string json)

@@ -33,22 +33,16 @@ internal static class KitXPath
     private static readonly object RegisterLock = new();
     private static bool registered;
 
-    /// <summary>
-    /// Serialises every use of the XPath2 package (compilation and evaluation). Measured on 2026-12-02: with two
-    /// documents validated at once, the package's parser now and then rejected a valid kit expression (KIT-019) and
-    /// `every … satisfies` raised dynamic errors (KIT-010) that a one-thread run never gives, although each run
-    /// evaluates its own clones of the compiled expressions. The shared state (in the package or in this engine's use
-    /// of it) is not identified yet; until it is, the kit's schematron layers run one document at a time (the other
-    /// stages stay parallel). KitParallelTests fails without this lock.
-    /// </summary>
-    internal static readonly object EngineLock = new();
-
     internal static void EnsureFunctions()
     {
         if (Volatile.Read(ref registered)) return;
         lock (RegisterLock)
         {
             if (registered) return;
+            // The package's character table (used by its tokenizer) is filled lazily and published before it is
+            // filled: a second thread that tokenizes meanwhile reads a partly empty table and rejects a valid
+            // expression (XPST0003, KIT-019). It is filled here once, under this lock, before any compilation.
+            _ = Wmhelp.XPath2.MS.XmlCharType.Instance;
             var t = FunctionTable.Inst;
             t.Add(FnNs, "doc", 1, XPath2ResultType.Navigator, (ctx, p, a) => Doc(a[0], true)!, true);
             t.Add(FnNs, "doc-available", 1, XPath2ResultType.Boolean, (ctx, p, a) => DocAvailable(a[0]), true);
@@ -559,10 +553,16 @@ internal static class KitXPath
     }
 
     /// <summary>Compiles an expression (after the rewrites) with the schema's namespace bindings.</summary>
-    internal static XPath2Expression Compile(string expr, IXmlNamespaceResolver ns)
+    internal static XPath2Expression Compile(string expr, IXmlNamespaceResolver ns) => CompileRewritten(Rewrite(expr), ns);
+
+    /// <summary>
+    /// Compiles an already rewritten expression (<see cref="XPath2Expression.Expression"/> of a compiled one): an
+    /// independent copy with its own tree and context, for a concurrent evaluator.
+    /// </summary>
+    internal static XPath2Expression CompileRewritten(string rewritten, IXmlNamespaceResolver ns)
     {
         EnsureFunctions();
-        lock (EngineLock) return XPath2Expression.Compile(Rewrite(expr), ns);
+        return XPath2Expression.Compile(rewritten, ns);
     }
 }
 

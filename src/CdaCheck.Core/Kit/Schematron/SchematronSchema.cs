@@ -23,7 +23,8 @@ public sealed class SchematronSchema
     private readonly string baseDir;
     private readonly SchematronOptions options;
     private readonly ConcurrentDictionary<string, Lazy<XPathNavigator?>> docs = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<Dictionary<XPath2Expression, XPath2Expression>> clonePool = new();
+    private readonly ConcurrentBag<ExprSet> exprSets = new();
+    private int originalsTaken;
 
     public string Path { get; }
 
@@ -698,12 +699,8 @@ public sealed class SchematronSchema
         => Run(document, cancellationToken).Results;
 
     /// <summary>Validates and also returns the dynamic errors met (where Saxon would have stopped with no report).</summary>
+    /// <remarks>Safe to call from several threads at once: each run evaluates its own set of compiled expressions (<see cref="ExprSet"/>).</remarks>
     public SchematronRun Run(XPathNavigator document, CancellationToken cancellationToken = default)
-    {
-        lock (KitXPath.EngineLock) return RunLocked(document, cancellationToken); // not yet safe for concurrent runs: see EngineLock
-    }
-
-    private SchematronRun RunLocked(XPathNavigator document, CancellationToken cancellationToken)
     {
         var results = new List<SchematronResult>();
         var errors = new List<SchematronProblem>();
@@ -712,7 +709,7 @@ public sealed class SchematronSchema
         var saved = KitXPath.Scope;
         var scope = new KitXPath.EvalScope { Schema = this };
         KitXPath.Scope = scope;
-        var exprs = RentClones();
+        var exprs = RentExprs();
         try
         {
             var vars = new Dictionary<System.Xml.XmlQualifiedName, object>();
@@ -765,13 +762,13 @@ public sealed class SchematronSchema
         finally
         {
             KitXPath.Scope = saved;
-            ReturnClones(exprs);
+            exprSets.Add(exprs);
         }
         return new SchematronRun(results, errors);
     }
 
     private List<XPathNavigator> Select(ContextModel ctx, XPathNavigator root, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs, NameIndex index,
+        List<SchematronProblem> errors, ExprSet exprs, NameIndex index,
         Dictionary<string, List<XPathNavigator>> prefixes)
     {
         var list = new List<XPathNavigator>();
@@ -801,7 +798,7 @@ public sealed class SchematronSchema
     /// prefix is in document order per parent; the caller sorts.
     /// </summary>
     private List<XPathNavigator> SelectPath(PathStep[] steps, XPathNavigator root, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs, NameIndex index,
+        List<SchematronProblem> errors, ExprSet exprs, NameIndex index,
         Dictionary<string, List<XPathNavigator>> prefixes)
     {
         int start = steps.Length - 1;
@@ -837,7 +834,7 @@ public sealed class SchematronSchema
     }
 
     private bool Accept(PathStep step, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs)
+        List<SchematronProblem> errors, ExprSet exprs)
     {
         foreach (var p in step.Predicates)
         {
@@ -942,7 +939,7 @@ public sealed class SchematronSchema
 
     private void RunRule(PatternModel pattern, RuleModel rule, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> globalsVars,
         List<SchematronResult> results, List<SchematronProblem> errors, KitXPath.EvalScope scope,
-        Dictionary<XPath2Expression, XPath2Expression> exprs)
+        ExprSet exprs)
     {
         Dictionary<System.Xml.XmlQualifiedName, object>? local = null;
         foreach (var item in rule.Items)
@@ -983,7 +980,7 @@ public sealed class SchematronSchema
     }
 
     private string RenderMessage(CheckItem check, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, KitXPath.EvalScope scope, Dictionary<XPath2Expression, XPath2Expression> exprs)
+        List<SchematronProblem> errors, KitXPath.EvalScope scope, ExprSet exprs)
     {
         var sb = new StringBuilder();
         foreach (var seg in check.Message)
@@ -1003,7 +1000,7 @@ public sealed class SchematronSchema
     }
 
     private object Eval(Compiled c, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        List<SchematronProblem> errors, Dictionary<XPath2Expression, XPath2Expression> exprs)
+        List<SchematronProblem> errors, ExprSet exprs)
     {
         if (c.Expr == null) return Undefined.Value;
         try { return EvalOrThrow(c, node, vars, exprs); }
@@ -1014,11 +1011,9 @@ public sealed class SchematronSchema
         }
     }
 
-    private static object EvalOrThrow(Compiled c, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars,
-        Dictionary<XPath2Expression, XPath2Expression> exprs)
+    private object EvalOrThrow(Compiled c, XPathNavigator node, Dictionary<System.Xml.XmlQualifiedName, object> vars, ExprSet exprs)
     {
-        var expr = c.Expr!;
-        if (!exprs.TryGetValue(expr, out var mine)) exprs[expr] = mine = expr.Clone();
+        var mine = exprs.For(c.Expr!, this);
         var given = NoVars;
         if (c.Vars.Length > 0)
         {
@@ -1029,10 +1024,39 @@ public sealed class SchematronSchema
         return mine.Evaluate(new NodeProvider(node), given);
     }
 
-    private Dictionary<XPath2Expression, XPath2Expression> RentClones()
-        => clonePool.TryTake(out var d) ? d : new Dictionary<XPath2Expression, XPath2Expression>(ReferenceEqualityComparer.Instance);
+    /// <summary>
+    /// The compiled expressions one run evaluates, never used by two runs at once. The XPath2 package keeps evaluation
+    /// state in the compiled expression itself: <c>Evaluate</c> stores a new running context (variable binder) in the
+    /// expression's <c>XPath2Context</c> and re-binds its tree (the data-pool slots of <c>for</c>/<c>some</c>/<c>every</c>
+    /// variables and variable references), and <c>XPath2Expression.Clone()</c> shares both tree and context. Two
+    /// threads evaluating the same expression (or clones of it) then read each other's bindings: wrong slots, dynamic
+    /// errors in <c>every … satisfies</c> (KIT-010). The first set evaluates the expressions compiled at load; any
+    /// other set (a run concurrent with it) compiles its own copy of each expression on first use. Sets are pooled and
+    /// reused, so there are never more than the most runs of this schema ever concurrent (the --parallel degree).
+    /// </summary>
+    private sealed class ExprSet(bool originals)
+    {
+        private readonly Dictionary<XPath2Expression, XPath2Expression>? copies = originals ? null : new(ReferenceEqualityComparer.Instance);
 
-    private void ReturnClones(Dictionary<XPath2Expression, XPath2Expression> d) => clonePool.Add(d);
+        public XPath2Expression For(XPath2Expression loaded, SchematronSchema schema)
+        {
+            if (copies == null) return loaded;
+            if (!copies.TryGetValue(loaded, out var mine)) copies[loaded] = mine = schema.CompileCopy(loaded);
+            return mine;
+        }
+    }
+
+    private ExprSet RentExprs()
+        => exprSets.TryTake(out var s) ? s : new ExprSet(Interlocked.Exchange(ref originalsTaken, 1) == 0);
+
+    private readonly object copyLock = new();
+
+    /// <summary>An independent compilation of a loaded expression (its rewritten text, the schema's namespaces).</summary>
+    private XPath2Expression CompileCopy(XPath2Expression loaded)
+    {
+        // the namespace manager is read by the package's context constructor: one reader at a time
+        lock (copyLock) return KitXPath.CompileRewritten(loaded.Expression, nsManager);
+    }
 
     /// <summary>A let value used many times: node sequences are buffered so that each reference reads them whole.</summary>
     private static object Materialize(object v)
