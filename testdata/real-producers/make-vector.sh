@@ -8,8 +8,9 @@
 #   gs        zint's EPS placed on a PostScript page (translate/rotate), ghostscript -sDEVICE=pdfwrite
 #   skia      chromium --headless --print-to-pdf of an HTML page with zint's SVG inline (CSS rotate)
 #   reportlab reportlab's own ECC200DataMatrix widget, and the modules drawn by reportlab, under a rotating 'cm'
-# at 0°, 1°, 3°, 5° (and 90°/180°), module sizes from 0.5 pt to 4 pt. LibreOffice is not used (not installed on CI:
-# libreoffice-draw is large); its drawing (closed paths rounded to 0.05 pt) is imitated by the cairo 'poly' style.
+#   libreoffice  LibreOffice Draw exporting the rsvg pages (when soffice is installed; its polygons are also
+#             imitated by the cairo 'poly' style, rounded to 0.05 pt)
+# at 0°, 1°, 3°, 5° (and 30°/90°/180°), module sizes from 0.5 pt to 4 pt.
 #
 #   make-vector.sh OUT PAYLOAD_FILE
 #
@@ -257,7 +258,29 @@ for spec in "1.42 1" "1.42 5" "3 180"; do
   V reportlab "$OUT/reportlab-runs-${1}pt-${2}deg.pdf" "$T/dump.txt" "$1" "$2" runs "$PAYLOAD"; oracle "reportlab-runs-${1}pt-${2}deg" "$1"
 done
 
-# 6. a vector page without a symbol (cairo: text and a table of thin rules)
+# 6. LibreOffice Draw (when soffice is installed: .ci/run installs libreoffice-draw-nogui): the same A4 SVG pages
+#    imported and exported to PDF in one soffice run. LibreOffice writes each module as a closed path on its grid of
+#    1/100 mm, a rotated one starting in the middle of a side (5 points, the extra one slightly off the side).
+SOFFICE=$(command -v soffice || command -v libreoffice || true)
+if [ -n "$SOFFICE" ]; then
+  mkdir -p "$T/lo"
+  for spec in "1.42 0" "1.42 1" "1.42 3" "1.42 5" "0.85 2" "2.5 30" "1.42 90"; do
+    set -- $spec
+    V svg "$T/page.svg" "$T/sym.svg" "$1" "$2" 0 plain
+    cp "$T/page.svg" "$T/lo/libreoffice-${1}pt-${2}deg.svg"
+  done
+  HOME="$T/lohome" timeout 300 "$SOFFICE" --headless --norestore -env:UserInstallation=file://"$T/lohome" \
+    --convert-to pdf:draw_pdf_Export --outdir "$T/lo" "$T"/lo/*.svg >/dev/null 2>&1 || true
+  for f in "$T"/lo/*.pdf; do
+    [ -f "$f" ] || continue
+    name=$(basename "$f" .pdf); mv "$f" "$OUT/$name.pdf"
+    module=${name#libreoffice-}; oracle "$name" "${module%%pt-*}"
+  done
+else
+  echo "make-vector.sh: LibreOffice (soffice) not on PATH: no libreoffice-* documents" >&2
+fi
+
+# 7. a vector page without a symbol (cairo: text and a table of thin rules)
 "$PY" - "$OUT/cairo-nosymbol-table.pdf" <<'PYEOF'
 import sys, cairo
 s = cairo.PDFSurface(sys.argv[1], 595, 842); c = cairo.Context(s)
