@@ -429,6 +429,23 @@ public static class Jpeg
             return v;
         }
 
+        /// <summary>
+        /// One AC coefficient from the look-up table, when its code and value fit <see cref="Huffman.FastBits"/> bits:
+        /// <paramref name="k"/> advanced by the zero run, the bits consumed, the value given; false when the code is
+        /// longer (the caller decodes it the slow way). The caller has filled at least 32 bits.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool FastAc(int[] fastAc, ref int k, out int value)
+        {
+            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
+            value = e >> 16;
+            if (e == 0) return false;
+            k += (e >> 8) & 15;
+            int l = e & 31;
+            _bits <<= l; _bitCnt -= l;
+            return true;
+        }
+
         /// <summary>One bit (the correction and sign bits of the refinement scans).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int Bit(ReadOnlySpan<byte> d)
@@ -492,14 +509,10 @@ public static class Jpeg
                         for (int k = 1; k < 64;)
                         {
                             if (_bitCnt < 32) Fill(d); // a code and its extra bits: 32 bits at most
-                            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
-                            if (e != 0)
+                            if (FastAc(fastAc, ref k, out int v))
                             {
-                                k += (e >> 8) & 15;
-                                int l = e & 31;
-                                _bits <<= l; _bitCnt -= l;
                                 if (k > 63) break;
-                                co[off + ZigZag[k]] = (short)(e >> 16);
+                                co[off + ZigZag[k]] = (short)v;
                                 k++;
                                 continue;
                             }
@@ -530,14 +543,10 @@ public static class Jpeg
                         for (int k = ss; k <= se;)
                         {
                             if (_bitCnt < 32) Fill(d);
-                            int e = fastAc[(int)(_bits >> (64 - Huffman.FastBits))];
-                            if (e != 0)
+                            if (FastAc(fastAc, ref k, out int v))
                             {
-                                k += (e >> 8) & 15;
-                                int l = e & 31;
-                                _bits <<= l; _bitCnt -= l;
                                 if (k > 63) break;
-                                co[off + ZigZag[k]] = (short)((e >> 16) * (1 << al));
+                                co[off + ZigZag[k]] = (short)(v * (1 << al));
                                 k++;
                                 continue;
                             }
