@@ -411,20 +411,20 @@ public sealed class CsvTable
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         using var reader = CsvReader.OpenText(stream, 4096, out _, out var separator);
-        List<CsvRecord>? rows = null;
-        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); }, separator: separator);
+        return Load(reader, displayName, required, errors, separator);
     }
 
-    public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors)
+    /// <summary>The whole table (every row kept), read with <paramref name="separator"/>.</summary>
+    public static CsvTable? Load(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors, char separator = ';')
     {
         List<CsvRecord>? rows = null;
-        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); });
+        return Stream(reader, displayName, required, errors, t => { rows = t.Rows; return row => rows.Add(row); }, separator: separator);
     }
 
     /// <summary>
     /// Reads a file row by row: <paramref name="bind"/> is called once with the table (its header read and
     /// checked, no rows kept) and returns the handler of each row, which sees every row in file order and
-    /// may drop it. Errors are those of <see cref="Load(TextReader, string, IReadOnlyList{string}, List{InputError})"/>,
+    /// may drop it. Errors are those of <see cref="Load(TextReader, string, IReadOnlyList{string}, List{InputError}, char)"/>,
     /// in the same order: reader limits as met, then the file's SEC-082 and SEC-083 notices.
     /// </summary>
     public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
