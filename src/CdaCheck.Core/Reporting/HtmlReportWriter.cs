@@ -32,7 +32,14 @@ public sealed class HtmlReportWriter : IReportWriter
         _output = output;
         _ctx = ctx;
         _spoolPath = Path.Combine(Path.GetTempPath(), "cdacheck-html-" + Guid.NewGuid().ToString("N") + ".part");
-        _spool = new StreamWriter(new FileStream(_spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), new UTF8Encoding(false));
+        var spool = new FileStream(_spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        // The spool holds the report's sections (identity too with --reveal-identity): on Unix its name is removed at
+        // once, so a run killed by a signal or a crash leaves nothing behind (the open handle keeps the data).
+        if (!OperatingSystem.IsWindows())
+        {
+            try { File.Delete(_spoolPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        _spool = new StreamWriter(spool, new UTF8Encoding(false));
     }
 
     private Lang L => _ctx.Options.Language;

@@ -75,9 +75,17 @@ public sealed class SaxonKit
     /// <c>../../jeuxDeValeurs/JDV_J143...xml</c> from profils/; infrastructure/), so that Saxon reads the same files
     /// the engine reads in the kit itself.
     /// </summary>
+    /// <summary>Removes a temporary folder of this process when the process ends (the kit copy was left in /tmp).</summary>
+    public static void RemoveAtExit(string dir) =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+
     private string CopyTree()
     {
         var root = Path.Combine(Path.GetTempPath(), "cdacheck-saxon-kit-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..6]);
+        RemoveAtExit(root);
         foreach (var folder in new[] { "schematrons", "jeuxDeValeurs", "infrastructure" })
         {
             var src = Path.Combine(kitDir, folder);

@@ -65,6 +65,7 @@ public static class KitMutants
     {
         var dir = Path.Combine(Path.GetTempPath(), folderPrefix + Environment.ProcessId);
         Directory.CreateDirectory(dir);
+        CdaCheck.TestData.Kit.SaxonKit.RemoveAtExit(dir); // was left in /tmp after every run
         var list = new List<string>();
         foreach (var b in bases)
         {

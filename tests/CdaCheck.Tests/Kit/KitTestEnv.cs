@@ -26,6 +26,7 @@ public static class KitTestEnv
     private static readonly Lazy<string> J07 = new(() =>
     {
         var p = Path.Combine(Path.GetTempPath(), "cdacheck-kit-j07-" + Environment.ProcessId, J07VocName);
+        SaxonKit.RemoveAtExit(Path.GetDirectoryName(p)!);
         SaxonKit.WriteJ07Voc(KitDir, p);
         return p;
     });

@@ -19,6 +19,7 @@ public class LanguageTests
         bad.ShouldNotBe(xml);
         var path = Path.Combine(Path.GetTempPath(), $"cdacheck-lang-{Environment.ProcessId}.xml");
         File.WriteAllText(path, bad);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path); // not left in /tmp
         return path;
     }
 

@@ -105,6 +105,31 @@ public class HtmlBatchReportTests
         html.ShouldNotContain("Synthèse");
     }
 
+    /// <summary>
+    /// The HTML writer spools sections to a temporary file: on Linux its name is gone as soon as it is opened, so a
+    /// run killed by a signal leaves no spool (with --reveal-identity it holds identity) in the temporary folder.
+    /// </summary>
+    [LinuxFact]
+    public void Html_spool_has_no_name_while_the_report_is_written()
+    {
+        var options = new ValidationOptions { Language = Lang.En };
+        var r = Shared.Validator(options).Validate("a.xml", CdaCheck.TestData.Cda.CdaBuilder.Ldl().ToBytes());
+        var ms = new MemoryStream();
+        using (var w = new HtmlReportWriter(ms, new ReportContext(options, Shared.Data)))
+        {
+            w.Begin(); w.Write(r);
+            var spools = new DirectoryInfo("/proc/self/fd").GetFiles()
+                .Select(f => { try { return f.LinkTarget ?? ""; } catch (IOException) { return ""; } })
+                .Where(t => t.Contains("cdacheck-html-", StringComparison.Ordinal)).ToList();
+            spools.ShouldNotBeEmpty(); // control: the spool is open
+            spools.ShouldAllBe(t => t.EndsWith("(deleted)", StringComparison.Ordinal));
+            var summary = new ReportSummary();
+            summary.Add(r, options.FailOn);
+            w.End(summary);
+        }
+        System.Text.Encoding.UTF8.GetString(ms.ToArray()).ShouldContain("doc-1");
+    }
+
     private static string? Chromium => new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
 
     /// <summary>Screenshots go to the test output folder, to be looked at.</summary>
