@@ -58,41 +58,67 @@ public static class RasterFallback
         return null;
     }
 
-    /// <summary>Renders page <paramref name="page"/> as an image placed over the whole page (null when the tool is absent or fails).</summary>
+    /// <summary>Largest PGM read back from the renderer (a 300 dpi gray A0 page is about 140 MB).</summary>
+    private const int MaxRenderedBytes = 256 << 20;
+
+    /// <summary>
+    /// Renders page <paramref name="page"/> as an image placed over the whole page (null when the tool is absent or
+    /// fails). The PDF goes to the tool on its standard input and the image comes back on its standard output: the
+    /// document (identity and all) is never written to a shared temporary folder, so nothing is left there when the
+    /// run is killed and no other local user can read it meanwhile.
+    /// </summary>
     public static PlacedImage? Render(byte[] pdf, int page = 1, int dpi = 300, int timeoutMs = 15_000)
     {
         var tool = _tool.Value;
         if (tool is null) return null;
-        var dir = Path.Combine(Path.GetTempPath(), "cdacheck-dm-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
         try
         {
-            var input = Path.Combine(dir, "in.pdf");
-            File.WriteAllBytes(input, pdf);
-            var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var a in new[] { "-r", dpi.ToString(System.Globalization.CultureInfo.InvariantCulture), "-gray", "-f", page.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "-l", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-singlefile", input, Path.Combine(dir, "out") })
+                     "-l", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-singlefile", "-" })
                 psi.ArgumentList.Add(a);
             using var p = Process.Start(psi);
             if (p is null) return null;
-            p.StandardOutput.ReadToEndAsync();
-            p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(timeoutMs)) { try { p.Kill(true); } catch (InvalidOperationException) { } return null; }
-            var pgm = Path.Combine(dir, "out.pgm");
-            if (p.ExitCode != 0 || !File.Exists(pgm)) return null;
-            var img = Pgm.Read(File.ReadAllBytes(pgm));
+            var feed = Task.Run(() =>
+            {
+                try { p.StandardInput.BaseStream.Write(pdf); p.StandardInput.Close(); }
+                catch (IOException) { } // the tool stopped reading (bad PDF): its exit code says so
+            });
+            _ = p.StandardError.ReadToEndAsync();
+            var read = Task.Run(() => ReadBounded(p.StandardOutput.BaseStream, MaxRenderedBytes));
+            if (!p.WaitForExit(timeoutMs) || !read.Wait(timeoutMs))
+            {
+                try { p.Kill(true); } catch (InvalidOperationException) { }
+                return null;
+            }
+            feed.Wait(timeoutMs);
+            var bytes = read.Result;
+            if (p.ExitCode != 0 || bytes is null) return null;
+            var img = Pgm.Read(bytes);
             if (img is null) return null;
             double wPt = img.Value.Width * 72.0 / dpi, hPt = img.Value.Height * 72.0 / dpi;
             return new PlacedImage(img.Value.Width, img.Value.Height, img.Value.Gray, new Pdf.Matrix(wPt, 0, 0, hPt, 0, 0), $"page {page} @{dpi}dpi");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or AggregateException)
         {
             return null;
         }
-        finally
+    }
+
+    /// <summary>The whole stream, or null when it is longer than <paramref name="max"/> bytes (the rest is drained).</summary>
+    private static byte[]? ReadBounded(Stream s, int max)
+    {
+        var ms = new MemoryStream();
+        var buf = new byte[1 << 16];
+        bool over = false;
+        int n;
+        while ((n = s.Read(buf, 0, buf.Length)) > 0)
         {
-            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (over) continue;
+            if (ms.Length + n > max) { over = true; ms = new MemoryStream(); continue; }
+            ms.Write(buf, 0, n);
         }
+        return over ? null : ms.ToArray();
     }
 }
 
