@@ -53,7 +53,7 @@ public static class KitCommand
         try { return OfficialKit.Load(folder, data); }
         catch (KitException ex)
         {
-            stderr.WriteLine("error: " + ex.Rule.Id + " " + Texts.Format(lang, "cli.kit.notLoadable", ex.Folder, ex.Reason));
+            stderr.WriteLine("error: " + ex.Rule.Id + " " + Texts.Format(lang, "cli.kit.notLoadable", PathDisplay.Of(ex.Folder), Printable.Escape(ex.Reason)));
             return null;
         }
     }

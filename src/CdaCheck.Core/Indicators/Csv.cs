@@ -409,7 +409,7 @@ public sealed class CsvTable
     /// <summary>Reads a file; null (with an input error) when it is unreadable or lacks a required column.</summary>
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path);
         using var reader = CsvReader.OpenText(stream, 4096, out _, out var separator);
         return Load(reader, displayName, required, errors, separator);
     }

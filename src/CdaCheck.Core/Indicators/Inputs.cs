@@ -320,7 +320,7 @@ public static class InputReader
         else
         {
             display = Path.GetFileName(path);
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path, 1 << 16);
             using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252, out var separator);
             if (windows1252) inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.windows1252")));
             if (separator != ';') inputs.Errors.Add(new InputError(display, 1, Tx(options, separator == '\t' ? "ind.csv.separatorTab" : "ind.csv.separatorComma")));

@@ -243,11 +243,11 @@ public sealed class OfficialKit
             var head = Path.Combine(root, ".git", "HEAD");
             if (File.Exists(head))
             {
-                var h = File.ReadAllText(head).Trim();
+                var h = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(head).Trim();
                 if (h.StartsWith("ref: ", StringComparison.Ordinal))
                 {
                     var refFile = Path.Combine(root, ".git", h[5..].Replace('/', Path.DirectorySeparatorChar));
-                    if (File.Exists(refFile)) h = File.ReadAllText(refFile).Trim();
+                    if (File.Exists(refFile)) h = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(refFile).Trim();
                 }
                 if (h.Length >= 8 && h.All(char.IsAsciiHexDigit)) commit = h[..Math.Min(12, h.Length)];
             }
