@@ -90,7 +90,7 @@ public static partial class CliApp
         root.Subcommands.Add(RulesCommand.Create(stdout, lang));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr, lang));
         root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr, lang));
-        root.Subcommands.Add(KitCommand.Create(stdout, stderr));
+        root.Subcommands.Add(KitCommand.Create(stdout, stderr, lang));
         foreach (var extra in ExtraCommands.All(stdout, stderr, lang)) root.Subcommands.Add(extra);
         try
         {
