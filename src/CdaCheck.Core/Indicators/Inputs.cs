@@ -279,7 +279,8 @@ public static class InputReader
     }
 
     /// <summary>Quotes an input value in a message, shortened (input errors never carry identity columns).</summary>
-    private static string Printable(string? v) => v is null ? "" : v.Length > 40 ? v[..40] + "…" : v;
+    /// <summary>A cell quoted in an input error: cut at 40 characters, control, bidi and invisible characters escaped (\x1B, \u202E).</summary>
+    private static string Printable(string? v) => v is null ? "" : CdaCheck.Core.Reporting.Printable.Escape(v.Length > 40 ? v[..40] + "…" : v);
 
     /// <summary>
     /// Reads an input file row by row (no raw row is kept): <paramref name="bind"/> resolves the columns once

@@ -159,6 +159,24 @@ public sealed class OperationalPathTests : IDisposable
         en.Stdout.ShouldContain("(dangling symbolic link)");
     }
 
+    /// <summary>A cell quoted in an indicators input error (a yes/no column holding a bidi override and an ESC sequence) is escaped in every format.</summary>
+    [Fact]
+    public void Indicator_input_errors_quote_hostile_cells_escaped()
+    {
+        using var month = new CdaCheck.Tests.Indicators.MonthFixture();
+        var docs = File.ReadAllLines(month.P("documents.csv"));
+        docs[1] = docs[1].Replace(";non;non", ";o\u202Eui\u2028\u001b[2J;non", StringComparison.Ordinal);
+        File.WriteAllLines(month.P("documents.csv"), docs);
+        foreach (var format in new[] { "text", "json", "csv", "fhir" })
+        {
+            var run = Bounded(CliRunner.French, "indicators", "--program", "hopen2", "--month", "2026-10", "--allow-any-month",
+                "--venues", month.P("venues.csv"), "--documents", month.P("documents.csv"), "--traces", month.P("traces.csv"), "--format", format);
+            run.ExitCode.ShouldBe(0, format + ": " + run.Stderr);
+            foreach (var raw in new[] { "\u202E", "\u001b", "\u2028" }) run.Stdout.ShouldNotContain(raw, customMessage: format);
+            if (format == "text") run.Stdout.ShouldContain("o\\u202Eui\\u2028\\x1B[2J", customMessage: format);
+        }
+    }
+
     [Theory]
     [InlineData("line\u2028sep", "line\\u2028sep")]
     [InlineData("para\u2029sep", "para\\u2029sep")]
