@@ -153,6 +153,12 @@ public sealed class OperationalPathTests : IDisposable
         fr.Stdout.ShouldContain("L'entrée est un tube nommé (FIFO), pas un fichier ordinaire");
         fr.Stdout.ShouldContain("(lien symbolique cassé)");
         foreach (var english in new[] { "character device", "named pipe", "dangling symbolic link", "un(e)" }) fr.Stdout.ShouldNotContain(english);
+        // JUnit and inspect say the severity as the text report does (was "error SEC-020 … []" in a French report)
+        var junit = Bounded(CliRunner.French, "validate", "--format", "junit", "/dev/zero");
+        var failure = XDocument.Parse(junit.Stdout).Descendants("failure").Single().Value;
+        failure.ShouldStartWith("erreur SEC-020 L'entrée est un périphérique en mode caractère");
+        failure.ShouldNotContain("[]");
+        Bounded(CliRunner.French, "inspect", "/dev/zero").Stdout.ShouldContain("erreur        SEC-020");
         var en = Bounded(CliRunner.English, "validate", "/dev/zero", P("pipe.xml"), P("dangling.xml"));
         en.Stdout.ShouldContain("The input is a character device, not a regular file");
         en.Stdout.ShouldContain("The input is a FIFO (named pipe), not a regular file");
