@@ -85,7 +85,7 @@ public sealed class AtomicFile : IDisposable
         _open.TryRemove(temp, out _);
     }
 
-    /// <summary>On SIGTERM/SIGINT: remove every open temporary file, then let the signal end the process as usual.</summary>
+    /// <summary>On SIGTERM/SIGINT/SIGHUP/SIGQUIT (and the other terminating signals on Linux): remove every open temporary file, then let the signal end the process as usual.</summary>
     private static void RegisterSignals()
     {
         if (_signals is not null || OperatingSystem.IsWindows() || OperatingSystem.IsBrowser()) return;
@@ -93,10 +93,13 @@ public sealed class AtomicFile : IDisposable
         {
             if (_signals is not null) return;
             var list = new List<PosixSignalRegistration>();
-            foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+            // and on Linux the other signals whose default action ends the process (raw numbers): SIGUSR1, SIGUSR2,
+            // SIGALRM, SIGXCPU (a CPU ulimit), SIGXFSZ (a file size ulimit hit by the report itself), SIGVTALRM
+            PosixSignal[] more = OperatingSystem.IsLinux() ? [(PosixSignal)10, (PosixSignal)12, (PosixSignal)14, (PosixSignal)24, (PosixSignal)25, (PosixSignal)26] : [];
+            foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }.Concat(more))
             {
                 try { list.Add(PosixSignalRegistration.Create(sig, _ => { foreach (var t in _open.Keys) RemoveTemp(t); })); }
-                catch (PlatformNotSupportedException) { }
+                catch (Exception e) when (e is PlatformNotSupportedException or ArgumentException or IOException) { }
             }
             _signals = list;
         }
