@@ -135,12 +135,21 @@ public static partial class CliApp
     /// The error line for an I/O failure: a path refused because of what it is (a FIFO, a device, a folder) or a FIFO
     /// nobody reads is said in the run's language; other failures give the system's reason.
     /// </summary>
-    public static string ErrorText(Exception ex, Lang lang) => ex switch
+    public static string ErrorText(Exception ex, Lang lang, string? path = null)
     {
-        NotRegularFileException n => Texts.Format(lang, "cli.error.notRegular", PathDisplay.Of(n.Path), FileProbe.KindPhrase(n.Kind).Render(lang, false)),
-        FifoWithoutReaderException f => Texts.Format(lang, "cli.error.noReader", PathDisplay.Of(f.Path)),
-        _ => Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)),
-    };
+        string Reason(string key) => Texts.Format(lang, "cli.error", path is null ? Texts.Get(lang, key) : Texts.Format(lang, "cli.error.io.at", PathDisplay.Of(path), Texts.Get(lang, key)));
+        return ex switch
+        {
+            NotRegularFileException n => Texts.Format(lang, "cli.error.notRegular", PathDisplay.Of(n.Path), FileProbe.KindPhrase(n.Kind).Render(lang, false)),
+            FifoWithoutReaderException f => Texts.Format(lang, "cli.error.noReader", PathDisplay.Of(f.Path)),
+            // the usual write failures, by errno (the runtime's IOException carries it as HResult on Unix)
+            IOException { HResult: 28 or 122 } when !OperatingSystem.IsWindows() => Reason("cli.error.io.noSpace"),
+            IOException { HResult: 30 } when !OperatingSystem.IsWindows() => Reason("cli.error.io.readOnly"),
+            IOException { HResult: 27 } when !OperatingSystem.IsWindows() => Reason("cli.error.io.tooLarge"),
+            UnauthorizedAccessException when path is not null => Reason("cli.error.io.denied"),
+            _ => Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)),
+        };
+    }
 }
 
 /// <summary>Commands added by later layers (indicators, inspect, evidence) register here.</summary>

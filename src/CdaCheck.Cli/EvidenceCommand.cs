@@ -72,8 +72,10 @@ public static class EvidenceCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine(ex is NotRegularFileException or FifoWithoutReaderException
-                    ? CliApp.ErrorText(ex, lang) : Texts.Format(lang, "cli.error.cannotWrite", PathDisplay.Of(outPath), ex.GetType().Name));
+                // a known cause in the run's language (a device, a FIFO nobody reads, a full disk…), else the exception type
+                var text = CliApp.ErrorText(ex, lang, outPath);
+                stderr.WriteLine(text != Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)) ? text
+                    : Texts.Format(lang, "cli.error.cannotWrite", PathDisplay.Of(outPath), ex.GetType().Name));
                 return CliApp.ExitError;
             }
             stderr.WriteLine(Texts.Format(lang, "cli.evidence.written", PathDisplay.Of(outPath)));

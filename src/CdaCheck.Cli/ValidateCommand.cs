@@ -208,9 +208,9 @@ public static class ValidateCommand
                 stderr.WriteLine(Texts.Format(ctx.Options.Language, "report.text.ignored", summary.Ignored.Count));
             return summary.NonConformant == 0 ? CliApp.ExitOk : CliApp.ExitNonConformant;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine(CliApp.ErrorText(ex, ctx.Options.Language));
+            stderr.WriteLine(CliApp.ErrorText(ex, ctx.Options.Language, output ?? Texts.Get(ctx.Options.Language, "cli.error.io.stdout")));
             return CliApp.ExitError;
         }
         finally

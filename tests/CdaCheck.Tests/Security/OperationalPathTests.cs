@@ -111,6 +111,15 @@ public sealed class OperationalPathTests : IDisposable
         }
         Directory.GetFiles(_dir.FullName, ".*.tmp").ShouldBeEmpty();
         Directory.GetFiles("/dev", ".*.tmp").ShouldBeEmpty();
+        if (full != "/dev/null")
+        {
+            var fr = Bounded(CliRunner.French, "validate", "-o", full, Sample);
+            fr.Stderr.ShouldContain("plus de place sur le disque (ENOSPC)"); // the reason in the run's language, not the system's English
+            var ev = Bounded(CliRunner.French, "evidence", Sample, "-o", full);
+            ev.ExitCode.ShouldBe(3, ev.Stderr);
+            ev.Stderr.ShouldContain("(ENOSPC)");
+            Kind(full).ShouldBe("character special file");
+        }
         var folder = Bounded(CliRunner.French, "validate", "-o", _dir.FullName, Sample);
         folder.ExitCode.ShouldBe(3, folder.Stderr);
         folder.Stderr.ShouldContain("est un dossier, pas un fichier ordinaire");
