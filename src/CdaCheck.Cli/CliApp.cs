@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
+using CdaCheck.Core.Input;
+using CdaCheck.Core.Reporting;
 
 namespace CdaCheck.Cli;
 
 /// <summary>The cdacheck command: thin over the engine. Exit codes: 0 conformant, 1 non-conformant, 2 usage, 3 I/O or internal.</summary>
-public static class CliApp
+public static partial class CliApp
 {
     public const int ExitOk = 0, ExitNonConformant = 1, ExitUsage = 2, ExitError = 3;
     public const string LangOption = "--lang";
@@ -88,14 +90,14 @@ public static class CliApp
         root.Subcommands.Add(RulesCommand.Create(stdout, lang));
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr, lang));
         root.Subcommands.Add(EvidenceCommand.Create(stdout, stderr, lang));
-        root.Subcommands.Add(KitCommand.Create(stdout, stderr));
+        root.Subcommands.Add(KitCommand.Create(stdout, stderr, lang));
         foreach (var extra in ExtraCommands.All(stdout, stderr, lang)) root.Subcommands.Add(extra);
         try
         {
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                foreach (var e in parse.Errors) stderr.WriteLine(Texts.Format(lang, "cli.error", e.Message));
+                foreach (var e in parse.Errors) stderr.WriteLine(Texts.Format(lang, "cli.error", Printable.Escape(e.Message)));
                 stderr.WriteLine(Texts.Get(lang, "cli.seeHelp"));
                 return ExitUsage;
             }
@@ -103,17 +105,17 @@ public static class CliApp
         }
         catch (ReferenceDataException ex)
         {
-            stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", ex.Message));
+            stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", Printable.Escape(ex.Message)));
             return ExitError;
         }
         catch (UsageException ex)
         {
-            stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
+            stderr.WriteLine(Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)));
             return ExitUsage;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
+            stderr.WriteLine(ErrorText(ex, lang));
             return ExitError;
         }
         catch (Exception ex)
@@ -126,6 +128,29 @@ public static class CliApp
 }
 
 public sealed class UsageException(string message) : Exception(message);
+
+public static partial class CliApp
+{
+    /// <summary>
+    /// The error line for an I/O failure: a path refused because of what it is (a FIFO, a device, a folder) or a FIFO
+    /// nobody reads is said in the run's language; other failures give the system's reason.
+    /// </summary>
+    public static string ErrorText(Exception ex, Lang lang, string? path = null)
+    {
+        string Reason(string key) => Texts.Format(lang, "cli.error", path is null ? Texts.Get(lang, key) : Texts.Format(lang, "cli.error.io.at", PathDisplay.Of(path), Texts.Get(lang, key)));
+        return ex switch
+        {
+            NotRegularFileException n => Texts.Format(lang, "cli.error.notRegular", PathDisplay.Of(n.Path), FileProbe.KindPhrase(n.Kind).Render(lang, false)),
+            FifoWithoutReaderException f => Texts.Format(lang, "cli.error.noReader", PathDisplay.Of(f.Path)),
+            // the usual write failures, by errno (the runtime's IOException carries it as HResult on Unix)
+            IOException { HResult: 28 or 122 } when !OperatingSystem.IsWindows() => Reason("cli.error.io.noSpace"),
+            IOException { HResult: 30 } when !OperatingSystem.IsWindows() => Reason("cli.error.io.readOnly"),
+            IOException { HResult: 27 } when !OperatingSystem.IsWindows() => Reason("cli.error.io.tooLarge"),
+            UnauthorizedAccessException when path is not null => Reason("cli.error.io.denied"),
+            _ => Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)),
+        };
+    }
+}
 
 /// <summary>Commands added by later layers (indicators, inspect, evidence) register here.</summary>
 public static partial class ExtraCommands

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CdaCheck.Core.Evidence;
+using CdaCheck.Core.Input;
 using CdaCheck.Core.Localization;
 using CdaCheck.Core.Reference;
 using CdaCheck.Core.Reporting;
@@ -27,9 +28,9 @@ public static class EvidenceCommand
             var path = pr.GetValue(file)!;
             var outPath = pr.GetValue(output);
             if (string.IsNullOrWhiteSpace(outPath)) { stderr.WriteLine(Texts.Get(lang, "cli.evidence.outputRequired")); return CliApp.ExitUsage; }
-            if (Directory.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.isFolder", path)); return CliApp.ExitUsage; }
-            if (!File.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
-            if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal))
+            if (Directory.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.isFolder", PathDisplay.Of(path))); return CliApp.ExitUsage; }
+            if (!File.Exists(path)) { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", PathDisplay.Of(path))); return CliApp.ExitUsage; }
+            if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(outPath), StringComparison.Ordinal) || FileProbe.SameFile(path, outPath))
             { stderr.WriteLine(Texts.Get(lang, "cli.evidence.sameFile")); return CliApp.ExitUsage; }
             var limits = new Limits();
             foreach (var l in pr.GetValue(limit) ?? [])
@@ -46,7 +47,7 @@ public static class EvidenceCommand
             }
             if (!Validator.LooksLikeXml(bytes.AsSpan(0, Math.Min(bytes.Length, 1024))))
             {
-                stderr.WriteLine(Texts.Format(lang, "cli.ux.evidence.notXml", path,
+                stderr.WriteLine(Texts.Format(lang, "cli.ux.evidence.notXml", PathDisplay.Of(path),
                     bytes.AsSpan().StartsWith("%PDF-"u8) ? Texts.Get(lang, "cli.ux.evidence.isPdf") : Texts.Get(lang, "cli.ux.evidence.notXmlKind")));
                 return CliApp.ExitUsage;
             }
@@ -71,10 +72,13 @@ public static class EvidenceCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine(Texts.Format(lang, "cli.error.cannotWrite", outPath, ex.GetType().Name));
+                // a known cause in the run's language (a device, a FIFO nobody reads, a full disk…), else the exception type
+                var text = CliApp.ErrorText(ex, lang, outPath);
+                stderr.WriteLine(text != Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)) ? text
+                    : Texts.Format(lang, "cli.error.cannotWrite", PathDisplay.Of(outPath), ex.GetType().Name));
                 return CliApp.ExitError;
             }
-            stderr.WriteLine(Texts.Format(lang, "cli.evidence.written", outPath));
+            stderr.WriteLine(Texts.Format(lang, "cli.evidence.written", PathDisplay.Of(outPath)));
             return CliApp.ExitOk;
         });
         return cmd;

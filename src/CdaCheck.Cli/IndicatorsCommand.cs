@@ -59,7 +59,7 @@ public static class IndicatorsCommand
             }
             catch (ReferenceDataException ex)
             {
-                stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", ex.Message));
+                stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", Printable.Escape(ex.Message)));
                 return CliApp.ExitError;
             }
             var w = pr.GetValue(window);
@@ -97,8 +97,16 @@ public static class IndicatorsCommand
             var fmt = pr.GetValue(format)!;
             var outPath = pr.GetValue(output);
             if (fmt == "xlsx" && outPath is null) return Usage(stderr, lang, Texts.Get(lang, "cli.indicators.xlsxNeedsOutput"));
+            if (outPath is not null)
+            {
+                // an extraction, the workbook or the mapping as the output: the report would replace it (book.xlsx#Sheet names book.xlsx)
+                var inputs = new[] { venuesPath, documentsPath, tracesPath, pr.GetValue(mss), pr.GetValue(identities), book, pr.GetValue(columns), pr.GetValue(ps41Eml) }
+                    .OfType<string>().SelectMany(p => p.LastIndexOf('#') is > 0 and var h ? new[] { p, p[..h] } : [p]).ToList();
+                if (ValidateCommand.OutputIsInput(outPath, inputs) is { } same)
+                { stderr.WriteLine(Texts.Format(lang, "cli.error.outputIsInput", PathDisplay.Of(same))); return CliApp.ExitUsage; }
+            }
             var docRoot = pr.GetValue(root);
-            if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine(Texts.Format(lang, "cli.indicators.noDocumentsRoot", docRoot)); return CliApp.ExitError; }
+            if (docRoot is not null && !Directory.Exists(docRoot)) { stderr.WriteLine(Texts.Format(lang, "cli.indicators.noDocumentsRoot", PathDisplay.Of(docRoot))); return CliApp.ExitError; }
             var request = new IndicatorRequest(prog, year, mon)
             {
                 Window = w, Tier = t, SunEsReached = domains, Establishment = pr.GetValue(establishment), Finess = pr.GetValue(finess), Language = lang,
@@ -120,7 +128,7 @@ public static class IndicatorsCommand
                     using var file = new AtomicFile(outPath);
                     IndicatorWriters.Write(fmt, report, file.Stream);
                     file.Commit();
-                    stderr.WriteLine(Texts.Format(lang, "cli.indicators.summary", report.Indicators.Count, report.Validations, report.InputErrors.Count, outPath));
+                    stderr.WriteLine(Texts.Format(lang, "cli.indicators.summary", report.Indicators.Count, report.Validations, report.InputErrors.Count, PathDisplay.Of(outPath)));
                 }
                 else
                 {
@@ -136,17 +144,17 @@ public static class IndicatorsCommand
             catch (IndicatorInputException ex)
             {
                 // a required column missing, no usable row, an unreadable workbook: nothing is computed (usage error)
-                stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
+                stderr.WriteLine(Texts.Format(lang, "cli.error", Printable.Escape(ex.Message)));
                 return CliApp.ExitUsage;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Message));
+                stderr.WriteLine(CliApp.ErrorText(ex, lang));
                 return CliApp.ExitError;
             }
             catch (ReferenceDataException ex)
             {
-                stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", ex.Message));
+                stderr.WriteLine(Texts.Format(lang, "cli.error.referenceData", Printable.Escape(ex.Message)));
                 return CliApp.ExitError;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -161,7 +169,7 @@ public static class IndicatorsCommand
 
     private static int Usage(TextWriter stderr, Lang lang, string message)
     {
-        stderr.WriteLine(Texts.Format(lang, "cli.error", message));
+        stderr.WriteLine(Texts.Format(lang, "cli.error", Printable.Escape(message)));
         return CliApp.ExitUsage;
     }
 

@@ -24,10 +24,10 @@ public static class InspectCommand
             {
                 // A folder: inspect each file CdaCheck reads, in order.
                 files = Core.Input.InputExpander.Expand([path]).Files.ToList();
-                if (files.Count == 0) { stderr.WriteLine(Texts.Format(lang, "cli.ux.inspect.emptyFolder", path)); return CliApp.ExitUsage; }
+                if (files.Count == 0) { stderr.WriteLine(Texts.Format(lang, "cli.ux.inspect.emptyFolder", PathDisplay.Of(path))); return CliApp.ExitUsage; }
             }
             else if (File.Exists(path)) files = [path];
-            else { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", path)); return CliApp.ExitUsage; }
+            else { stderr.WriteLine(Texts.Format(lang, "cli.error.noSuchFile", PathDisplay.Of(path))); return CliApp.ExitUsage; }
             var options = new ValidationOptions
             {
                 Language = lang,

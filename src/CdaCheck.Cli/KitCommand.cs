@@ -11,9 +11,8 @@ public static class KitCommand
 {
     public const string EnvironmentVariable = "CDACHECK_KIT";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Lang lang)
     {
-        var lang = Language();
         var dir = new Argument<string>("dir") { Description = Texts.Get(lang, "cli.kit.argument") };
         var format = new Option<string>("--format", "-f") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
@@ -53,10 +52,10 @@ public static class KitCommand
         try { return OfficialKit.Load(folder, data); }
         catch (KitException ex)
         {
-            stderr.WriteLine("error: " + ex.Rule.Id + " " + Texts.Format(lang, "cli.kit.notLoadable", ex.Folder, ex.Reason));
+            // the reason is a catalogue key (no folder, not a kit root) or a loader's own words
+            var reason = Texts.Find(lang, ex.Reason) ?? Printable.Escape(ex.Reason);
+            stderr.WriteLine(Texts.Format(lang, "cli.error", ex.Rule.Id + " " + Texts.Format(lang, "cli.kit.notLoadable", PathDisplay.Of(ex.Folder), reason)));
             return null;
         }
     }
-
-    internal static Lang Language() => LangExtensions.Resolve(null, Environment.GetEnvironmentVariable) ?? Lang.Fr;
 }

@@ -78,10 +78,12 @@ public static class ValidateCommand
             if (pr.GetValue(o.Parallel) < 0) throw new UsageException(Texts.Format(options.Language, "cli.ux.parallel", pr.GetValue(o.Parallel)));
             var data = ReferenceData.Load(pr.GetValue(o.Schemas));
             var expansion = InputExpander.Expand(pr.GetValue(paths)!);
-            foreach (var u in expansion.Unmatched) stderr.WriteLine(Texts.Format(lang, "cli.error.noMatch", u));
+            foreach (var u in expansion.Unmatched) stderr.WriteLine(Texts.Format(lang, "cli.error.noMatch", PathDisplay.Of(u)));
             if (expansion.Unmatched.Count > 0) return CliApp.ExitUsage;
             if (expansion.Files.Count == 0) { stderr.WriteLine(Texts.Get(lang, "cli.error.noInput")); return CliApp.ExitUsage; }
             var files = ApplyShard(expansion.Files, pr.GetValue(o.Shard), lang);
+            if (pr.GetValue(o.Output) is { } target && OutputIsInput(target, expansion.Files) is { } same)
+            { stderr.WriteLine(Texts.Format(lang, "cli.error.outputIsInput", PathDisplay.Of(same))); return CliApp.ExitUsage; }
             var kitFolder = KitCommand.Resolve(pr.GetValue(kitOption), Environment.GetEnvironmentVariable);
             if (kitFolder is not null)
             {
@@ -141,6 +143,19 @@ public static class ValidateCommand
         return files.Where((_, i) => i % n == k - 1).ToList();
     }
 
+    /// <summary>
+    /// The input that <paramref name="output"/> names (the same file by device and inode: also through a link or a hard
+    /// link), or null: the report moved into place would replace a document being validated. One stat per input, and
+    /// only when the output file already exists.
+    /// </summary>
+    public static string? OutputIsInput(string output, IReadOnlyList<string> inputs)
+    {
+        if (FileProbe.Identity(output) is not { } target || FileProbe.Kind(output) != FileKind.Regular) return null;
+        foreach (var input in inputs)
+            if (FileProbe.Identity(input) == target) return output;
+        return null;
+    }
+
     /// <summary>What the run shows besides the report: colours in the text report, progress on stderr.</summary>
     public sealed record RunUi(bool Color, ProgressLine? Progress, bool StdoutIsTerminal)
     {
@@ -188,14 +203,14 @@ public static class ValidateCommand
             stream.Flush();
             file?.Commit();
             if (output is not null)
-                stderr.WriteLine(Texts.Format(ctx.Options.Language, "cli.validate.summary", summary.Documents, summary.Conformant, summary.NonConformant, output));
+                stderr.WriteLine(Texts.Format(ctx.Options.Language, "cli.validate.summary", summary.Documents, summary.Conformant, summary.NonConformant, PathDisplay.Of(output)));
             if (output is not null && summary.Ignored.Count > 0)
                 stderr.WriteLine(Texts.Format(ctx.Options.Language, "report.text.ignored", summary.Ignored.Count));
             return summary.NonConformant == 0 ? CliApp.ExitOk : CliApp.ExitNonConformant;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine(Texts.Format(ctx.Options.Language, "cli.error", ex.Message));
+            stderr.WriteLine(CliApp.ErrorText(ex, ctx.Options.Language, output ?? Texts.Get(ctx.Options.Language, "cli.error.io.stdout")));
             return CliApp.ExitError;
         }
         finally

@@ -102,9 +102,10 @@ public sealed class ColumnAliases
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
         if (info.Length > 1 << 20) throw new IndicatorInputException(name, null, T("ind.columns.tooLarge"));
+        var bytes = CdaCheck.Core.Input.FileProbe.ReadAllBytesRegular(path, 1 << 20); // a FIFO or /dev/zero is refused, never read
         int line = 0;
         var user = new List<(string Role, string Key, string Canonical)>();
-        foreach (var raw in File.ReadLines(path))
+        foreach (var raw in ReadLines(bytes))
         {
             line++;
             var l = raw.Trim().TrimStart('\uFEFF');
@@ -133,5 +134,11 @@ public sealed class ColumnAliases
         // the user's lines win over the table's aliases
         foreach (var (role, key, canonical) in user) copy.Map(role)[key] = canonical;
         return copy;
+    }
+
+    private static IEnumerable<string> ReadLines(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        while (reader.ReadLine() is { } line) yield return line;
     }
 }

@@ -331,7 +331,8 @@ public sealed class ConformanceGate
         {
             try
             {
-                using var reader = XmlReader.Create(file, settings);
+                using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(file); // a FIFO named *.xml is refused, not opened
+                using var reader = XmlReader.Create(stream, settings);
                 if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "ClinicalDocument") continue;
                 int depth = reader.Depth;
                 reader.Read();

@@ -93,9 +93,9 @@ public static class CsvReader
         return invalid;
     }
 
-    public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';')
+    public static IEnumerable<CsvRecord> Read(TextReader textReader, string file, List<InputError> errors, char separator = ';', CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr)
     {
-        var reader = new CsvRecordReader(textReader, file, errors, separator);
+        var reader = new CsvRecordReader(textReader, file, errors, separator, lang);
         var fields = new List<string>();
         while (reader.Next(fields)) yield return new CsvRecord(reader.RecordLine, fields.ToArray());
     }
@@ -105,7 +105,7 @@ public static class CsvReader
     /// call): runs of ordinary characters are copied from the block buffer at once, and short values that
     /// repeat down a column (oui/non, dates, codes, statuses) are shared instead of allocated per row.
     /// </summary>
-    internal sealed class CsvRecordReader(TextReader inner, string file, List<InputError> errors, char separator)
+    internal sealed class CsvRecordReader(TextReader inner, string file, List<InputError> errors, char separator, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr)
     {
         private readonly char[] _buf = new char[1 << 16];
         private int _pos, _len;
@@ -150,7 +150,7 @@ public static class CsvReader
                 if (c == -1)
                 {
                     _done = true;
-                    if (inQuotes) errors.Add(new InputError(file, recordLine, "unterminated quoted field at end of file"));
+                    if (inQuotes) errors.Add(new InputError(file, recordLine, CdaCheck.Core.Localization.Texts.Get(lang, "ind.csv.unterminatedQuote")));
                     if (any || _fieldLen > 0 || fields.Count > 0)
                     {
                         fields.Add(TakeField(fields.Count));
@@ -164,12 +164,12 @@ public static class CsvReader
                     if (inQuotes)
                     {
                         // an open quoted field cannot be resynchronised reliably
-                        errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters inside a quoted field: the rest of the file was not read", CsvRules.RecordTooLong.Id));
+                        errors.Add(new InputError(file, recordLine, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.recordTooLongQuoted", MaxRecordChars), CsvRules.RecordTooLong.Id));
                         _done = true;
                         fields.Clear();
                         return false;
                     }
-                    errors.Add(new InputError(file, recordLine, $"record longer than {MaxRecordChars} characters: skipped", CsvRules.RecordTooLong.Id));
+                    errors.Add(new InputError(file, recordLine, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.recordTooLong", MaxRecordChars), CsvRules.RecordTooLong.Id));
                     while (c != -1 && c != '\n') c = Read();
                     fields.Clear();
                     _fieldLen = 0;
@@ -204,7 +204,7 @@ public static class CsvReader
                     quotedField = false;
                     if (fields.Count > MaxFields)
                     {
-                        errors.Add(new InputError(file, recordLine, $"more than {MaxFields} fields: the rest of the file was not read", CsvRules.TooManyFields.Id));
+                        errors.Add(new InputError(file, recordLine, CdaCheck.Core.Localization.Texts.Format(lang, "ind.csv.tooManyFields", MaxFields), CsvRules.TooManyFields.Id));
                         _done = true;
                         fields.Clear();
                         return false;
@@ -409,7 +409,7 @@ public sealed class CsvTable
     /// <summary>Reads a file; null (with an input error) when it is unreadable or lacks a required column.</summary>
     public static CsvTable? Load(string path, string displayName, IReadOnlyList<string> required, List<InputError> errors)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path);
         using var reader = CsvReader.OpenText(stream, 4096, out _, out var separator);
         return Load(reader, displayName, required, errors, separator);
     }
@@ -429,7 +429,7 @@ public sealed class CsvTable
     /// </summary>
     public static CsvTable? Stream(TextReader reader, string displayName, IReadOnlyList<string> required, List<InputError> errors,
         Func<CsvTable, Action<CsvRecord>> bind, Func<string, string?>? alias = null, CdaCheck.Core.Localization.Lang lang = CdaCheck.Core.Localization.Lang.Fr, char separator = ';') =>
-        Stream(CsvReader.Read(reader, displayName, errors, separator), displayName, required, errors, bind, alias, lang);
+        Stream(CsvReader.Read(reader, displayName, errors, separator, lang), displayName, required, errors, bind, alias, lang);
 
     /// <summary>Rows looked at below a first row that lacks a required column, for the real header (a title above it).</summary>
     public const int MaxRowsAboveHeader = 10;

@@ -279,7 +279,8 @@ public static class InputReader
     }
 
     /// <summary>Quotes an input value in a message, shortened (input errors never carry identity columns).</summary>
-    private static string Printable(string? v) => v is null ? "" : v.Length > 40 ? v[..40] + "…" : v;
+    /// <summary>A cell quoted in an input error: cut at 40 characters, control, bidi and invisible characters escaped (\x1B, \u202E).</summary>
+    private static string Printable(string? v) => v is null ? "" : CdaCheck.Core.Reporting.Printable.Escape(v.Length > 40 ? v[..40] + "…" : v);
 
     /// <summary>
     /// Reads an input file row by row (no raw row is kept): <paramref name="bind"/> resolves the columns once
@@ -320,7 +321,7 @@ public static class InputReader
         else
         {
             display = Path.GetFileName(path);
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path, 1 << 16);
             using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252, out var separator);
             if (windows1252) inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.windows1252")));
             if (separator != ';') inputs.Errors.Add(new InputError(display, 1, Tx(options, separator == '\t' ? "ind.csv.separatorTab" : "ind.csv.separatorComma")));

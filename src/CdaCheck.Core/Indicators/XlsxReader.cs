@@ -58,7 +58,7 @@ public sealed class XlsxWorkbook
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
         if (info.Length > limits.MaxInputBytes)
             throw new IndicatorInputException(name, null, T("ind.book.tooLarge", limits.MaxInputBytes));
-        var bytes = System.IO.File.ReadAllBytes(path);
+        var bytes = CdaCheck.Core.Input.FileProbe.ReadAllBytesRegular(path, limits.MaxInputBytes);
         if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
         var options = new ValidationOptions { Limits = limits, Language = lang };
         var sink = new FindingSink(options);

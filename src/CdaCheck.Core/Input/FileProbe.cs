@@ -106,19 +106,66 @@ public static class FileProbe
         _ => FileKind.Other,
     };
 
-    /// <summary>Name of the kind in messages.</summary>
-    public static string Describe(FileKind k) => k switch
+    /// <summary>Name of the kind in messages (English; <see cref="KindPhrase"/> for reports).</summary>
+    public static string Describe(FileKind k) => KindPhrase(k).Render(Localization.Lang.En, false);
+
+    /// <summary>The kind with its article ("a FIFO (named pipe)", « un tube nommé (FIFO) »), in the report's language.</summary>
+    public static Localization.Phrase KindPhrase(FileKind k) => new("file.kind." + k switch
     {
-        FileKind.Fifo => "FIFO (named pipe)",
-        FileKind.CharacterDevice => "character device",
-        FileKind.BlockDevice => "block device",
+        FileKind.Fifo => "fifo",
+        FileKind.CharacterDevice => "characterDevice",
+        FileKind.BlockDevice => "blockDevice",
         FileKind.Socket => "socket",
         FileKind.Directory => "folder",
-        FileKind.DanglingLink => "dangling symbolic link",
-        FileKind.LinkLoop => "symbolic link loop",
-        FileKind.Unreadable => "permission denied",
-        FileKind.UnrepresentableName => "file name not valid UTF-8",
+        FileKind.DanglingLink => "danglingLink",
+        FileKind.LinkLoop => "linkLoop",
+        FileKind.Unreadable => "unreadable",
+        FileKind.UnrepresentableName => "unrepresentableName",
         FileKind.Missing => "missing",
-        _ => "not a regular file",
-    };
+        _ => "other",
+    });
+
+    /// <summary>
+    /// Opens a file given by an option (reference data, an extraction, a column mapping, a kit file) for reading, after
+    /// asking what it is: a FIFO, a socket, a device or a folder is refused (<see cref="NotRegularFileException"/>)
+    /// without being opened, so nothing blocks or reads forever. A missing file gets the runtime's FileNotFoundException.
+    /// </summary>
+    public static FileStream OpenRegular(string path, int bufferSize = 4096)
+    {
+        var kind = Kind(path);
+        if (kind is not (FileKind.Regular or FileKind.Missing or FileKind.UnrepresentableName)) throw new NotRegularFileException(path, kind);
+        return RawPath.Bytes(path) is null
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize)
+            : OpenRead(path);
+    }
+
+    /// <summary>The whole of a regular file (see <see cref="OpenRegular"/>), at most <paramref name="maxBytes"/> bytes.</summary>
+    public static byte[] ReadAllBytesRegular(string path, long maxBytes = int.MaxValue - 64)
+    {
+        using var fs = OpenRegular(path, 1);
+        using var ms = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        int n;
+        while ((n = fs.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (ms.Length + n > maxBytes) throw new IOException($"{path}: larger than {maxBytes} bytes");
+            ms.Write(buffer, 0, n);
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>The text of a regular file (UTF-8, BOM honoured).</summary>
+    public static string ReadAllTextRegular(string path) => new StreamReader(new MemoryStream(ReadAllBytesRegular(path)), Encoding.UTF8, true).ReadToEnd();
+
+    /// <summary>Whether two paths name the same existing file (device and inode; links followed, hard links seen).</summary>
+    public static bool SameFile(string a, string b) =>
+        Identity(a) is { } x && Identity(b) is { } y && x == y;
+}
+
+/// <summary>A path given where a file is read or written names a FIFO, a socket, a device or a folder: refused, not opened.</summary>
+public sealed class NotRegularFileException(string path, FileKind kind)
+    : IOException(path + ": " + FileProbe.Describe(kind) + ", not a regular file")
+{
+    public string Path { get; } = path;
+    public FileKind Kind { get; } = kind;
 }

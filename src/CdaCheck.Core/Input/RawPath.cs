@@ -96,6 +96,27 @@ public static class RawPath
         catch (UnauthorizedAccessException) { return false; }
     }
 
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_FcntlSetIsNonBlocking", SetLastError = true)]
+    private static extern int SetIsNonBlocking(IntPtr fd, int isNonBlocking);
+
+    /// <summary>
+    /// Opens a FIFO for writing without ever blocking: open(2) with O_NONBLOCK fails with ENXIO when no process reads
+    /// (a plain open would wait forever), then the descriptor is made blocking again for the writes. One open only: a
+    /// probe opened and closed first would hand the reader an end of file. Null with <paramref name="noReader"/> when
+    /// nobody reads; null without it where this cannot be done (the caller opens the usual way).
+    /// </summary>
+    internal static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenFifoForWriting(string path, out bool noReader)
+    {
+        noReader = false;
+        if (!Supported) return null;
+        var raw = Bytes(path) ?? [.. Encoding.UTF8.GetBytes(path), 0];
+        var fd = OpenFile(raw, 0x1 | 0x800 | 0x80000); // O_WRONLY | O_NONBLOCK | O_CLOEXEC
+        if (fd < 0) { noReader = Marshal.GetLastPInvokeError() == 6; return null; } // ENXIO
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)fd, ownsHandle: true);
+        if (SetIsNonBlocking((IntPtr)fd, 0) != 0) { handle.Dispose(); return null; }
+        return handle;
+    }
+
     /// <summary>Opens the raw path read-only (never blocking on a FIFO swapped in after the probe); -1 on failure (errno kept).</summary>
     internal static IntPtr Open(byte[] raw) => OpenFile(raw, OpenFlags);
 

@@ -35,7 +35,7 @@ public sealed class KitTerminology
         var list = Path.Combine(folder, "Terminologies.txt");
         if (File.Exists(list))
         {
-            foreach (var raw in File.ReadLines(list))
+            foreach (var raw in CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(list).Split('\n'))
             {
                 var parts = raw.Split("==>", 2, StringSplitOptions.TrimEntries);
                 if (parts.Length != 2 || parts[0].Length == 0 || !parts[0].All(c => char.IsAsciiDigit(c) || c == '.')) continue;

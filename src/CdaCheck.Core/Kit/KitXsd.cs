@@ -33,8 +33,8 @@ public sealed class KitXsd
             var root = Path.GetDirectoryName(Path.GetFullPath(xsdPath))!;
             var resolver = new FolderResolver(Path.GetFullPath(Path.Combine(root, "..")));
             var set = new XmlSchemaSet { XmlResolver = resolver };
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null };
-            using (var reader = XmlReader.Create(xsdPath, settings))
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null, CloseInput = true };
+            using (var reader = XmlReader.Create(CdaCheck.Core.Input.FileProbe.OpenRegular(xsdPath), settings, new Uri(Path.GetFullPath(xsdPath)).AbsoluteUri))
                 set.Add(null, reader);
             set.Compile();
             return (new KitXsd(set), null);
@@ -154,7 +154,7 @@ public sealed class KitXsd
             // (urn:hl7-org:v3, the usual case, is passed by no query at all, so that a file reached by several paths
             // keeps one location and is read once.)
             var ns = absoluteUri.Query.StartsWith("?ns=", StringComparison.Ordinal) ? Uri.UnescapeDataString(absoluteUri.Query[4..]) : XmlLocation.Hl7;
-            var text = File.ReadAllText(p);
+            var text = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(p);
             var start = SchemaStart.Match(text);
             if (!start.Success) return new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
             var own = TargetNamespace.Match(start.Value);

@@ -138,9 +138,9 @@ public sealed class OfficialKit
     public static OfficialKit Load(string directory, ReferenceData data)
     {
         var root = Path.GetFullPath(directory);
-        if (!Directory.Exists(root)) throw new KitException(KitRules.NotLoadable, root, "no such folder");
+        if (!Directory.Exists(root)) throw new KitException(KitRules.NotLoadable, root, "kit.reason.noFolder");
         if (!Directory.Exists(Path.Combine(root, "schematrons")) || !Directory.Exists(Path.Combine(root, "infrastructure")))
-            throw new KitException(KitRules.NotLoadable, root, "it holds no schematrons/ and infrastructure/ folders (is it the root of TestContenuCDA-3-0?)");
+            throw new KitException(KitRules.NotLoadable, root, "kit.reason.notKitRoot");
         var lazy = _loaded.GetOrAdd(root, r => new Lazy<OfficialKit>(() => new OfficialKit(r, data)));
         return lazy.Value;
     }
@@ -243,11 +243,11 @@ public sealed class OfficialKit
             var head = Path.Combine(root, ".git", "HEAD");
             if (File.Exists(head))
             {
-                var h = File.ReadAllText(head).Trim();
+                var h = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(head).Trim();
                 if (h.StartsWith("ref: ", StringComparison.Ordinal))
                 {
                     var refFile = Path.Combine(root, ".git", h[5..].Replace('/', Path.DirectorySeparatorChar));
-                    if (File.Exists(refFile)) h = File.ReadAllText(refFile).Trim();
+                    if (File.Exists(refFile)) h = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(refFile).Trim();
                 }
                 if (h.Length >= 8 && h.All(char.IsAsciiHexDigit)) commit = h[..Math.Min(12, h.Length)];
             }
@@ -269,7 +269,7 @@ public sealed class OfficialKit
 
 /// <summary>The kit folder cannot be used (exit 3 at the command line).</summary>
 public sealed class KitException(RuleDescriptor rule, string folder, string reason)
-    : Exception(string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.Message(Localization.Lang.Fr), folder, reason))
+    : Exception(string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.Message(Localization.Lang.Fr), folder, Localization.Texts.Find(Localization.Lang.Fr, reason) ?? reason))
 {
     public RuleDescriptor Rule { get; } = rule;
     public string Folder { get; } = folder;

@@ -107,10 +107,13 @@ public sealed class ReferenceData
         return new ReferenceData(dir, sets);
     }
 
+    /// <summary>A reference file larger than this is refused (they are a few KB): /dev/zero under a name never fills memory.</summary>
+    private const long MaxFileBytes = 64L << 20;
+
     private static ValueSet ReadValueSet(string file)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllBytes(file)); }
+        try { doc = JsonDocument.Parse(Input.FileProbe.ReadAllBytesRegular(file, MaxFileBytes)); }
         catch (JsonException ex) { throw new ReferenceDataException($"Value set file {file} is not valid JSON: {ex.Message}"); }
         var root = doc.RootElement;
         string Req(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
@@ -150,7 +153,7 @@ public sealed class ReferenceData
         {
             var path = Path.Combine(Directory, relativePath);
             if (!File.Exists(path)) throw new ReferenceDataException($"Reference file {relativePath} is missing from {Directory}.");
-            var bytes = File.ReadAllBytes(path);
+            var bytes = Input.FileProbe.ReadAllBytesRegular(path, MaxFileBytes);
             if (bytes.Length == 0) throw new ReferenceDataException($"Reference file {relativePath} is empty.");
             using var doc = JsonDocument.Parse(bytes);
             return parse(doc.RootElement) ?? throw new ReferenceDataException($"Reference file {relativePath} could not be read.");

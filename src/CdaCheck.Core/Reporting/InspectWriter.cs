@@ -108,7 +108,7 @@ public static class InspectWriter
         w.WriteLine($"{pad}{F("findings", r.Findings.Count)}");
         foreach (var f in r.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal))
         {
-            w.WriteLine($"{pad}  {f.Severity.ToWire(),-7} {f.RuleId} {Printable.Escape(f.Message)}");
+            w.WriteLine($"{pad}  {TextReportWriter.SeverityName(f.Severity, lang).PadRight(SeverityWidth(lang))} {f.RuleId} {Printable.Escape(f.Message)}");
             var where = Printable.Escape(f.Location.Format(lang));
             if (where.Length > 0) w.WriteLine($"{pad}          {F("at", where)}");
         }
@@ -120,4 +120,7 @@ public static class InspectWriter
     }
 
     private static string Visible(string s) => s.Replace("\u001d", "<GS>").Replace("\u001e", "<RS>").Replace("\u001f", "<US>");
+
+    /// <summary>Width of the longest severity name in the language (avertissement, warning).</summary>
+    private static int SeverityWidth(Lang lang) => Enum.GetValues<Severity>().Max(s => TextReportWriter.SeverityName(s, lang).Length);
 }

@@ -25,11 +25,19 @@ public sealed class JUnitReportWriter(Stream output, ReportContext ctx) : IRepor
         string? failure = null, type = null;
         if (failing.Count > 0)
         {
-            failure = string.Join("\n", failing.Select(f => $"{f.Severity.ToWire()} {f.RuleId} {Printable.Escape(f.Message)} [{Printable.Escape(f.Location.Format(lang))}]" + (f.DetailsLine() is { } d ? $" ({Printable.Escape(d)})" : "")));
+            failure = string.Join("\n", failing.Select(Line));
             type = string.Join(",", failing.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal));
         }
-        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(f => $"{f.Severity.ToWire()} {f.RuleId} {Printable.Escape(f.Message)} [{Printable.Escape(f.Location.Format(lang))}]" + (f.DetailsLine() is { } d ? $" ({Printable.Escape(d)})" : "")));
+        var sysout = string.Join("\n", all.Where(f => f.Severity < failOn).Select(Line));
         var cls = "cdacheck." + (r.SegurKind ?? r.Kind.ToWire());
+
+        // severity as the text report says it (erreur, avertissement), location only when there is one
+        string Line(Finding f)
+        {
+            var where = Printable.Escape(f.Location.Format(lang));
+            return $"{TextReportWriter.SeverityName(f.Severity, lang)} {f.RuleId} {Printable.Escape(f.Message)}" + (where.Length > 0 ? $" [{where}]" : "")
+                + (f.DetailsLine() is { } d ? $" ({Printable.Escape(d)})" : "");
+        }
         _cases.Add((PathDisplay.Of(r.Path), cls, failure, type, sysout));
     }
 

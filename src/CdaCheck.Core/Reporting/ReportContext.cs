@@ -103,7 +103,8 @@ public static class PathDisplay
 
 /// <summary>
 /// Text from the input (file and zip entry names, quoted values) made safe to print: control characters (C0, DEL,
-/// C1: a raw ESC would drive the user's terminal), bidirectional overrides, lone surrogates and non-characters are
+/// C1: a raw ESC would drive the user's terminal), bidirectional overrides and marks, line and paragraph separators,
+/// zero-width and other invisible characters, lone surrogates and non-characters are
 /// written as visible escapes (<c>\x1B</c>, <c>\u202E</c>), so the text report never sends them to a terminal and
 /// every character is one XML 1.0 can carry.
 /// </summary>
@@ -133,7 +134,13 @@ public static class Printable
     {
         char c = s[i];
         if (c < 0x20 || c is >= '\u007F' and <= '\u009F') return false;
+        if (c < '\u00AD') return true;
         if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\uFFFE' or '\uFFFF') return false;
+        // Invisible characters that move or hide text: bidi marks (LRM, RLM, ALM), line and paragraph separators (a line
+        // break in many viewers, a line terminator in older JavaScript), zero-width space and word joiners, soft hyphen,
+        // invisible operators, BOM / zero-width no-break space, interlinear annotations. ZWJ and ZWNJ stay (scripts, emoji).
+        if (c is '\u00AD' or '\u061C' or '\u180E' or '\u200B' or '\u200E' or '\u200F' or '\u2028' or '\u2029'
+            or >= '\u2060' and <= '\u2064' or '\uFEFF' or >= '\uFFF9' and <= '\uFFFB') return false;
         if (char.IsHighSurrogate(c)) return i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]);
         if (char.IsLowSurrogate(c)) return false;
         return true;

@@ -76,7 +76,7 @@ public sealed class Validator
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            refused = WithFinding(path, options, SecurityRules.UnreadableInput, ex.GetType().Name);
+            refused = WithFinding(path, options, SecurityRules.UnreadableInput, ReadError(ex));
             return null;
         }
     }
@@ -85,11 +85,19 @@ public sealed class Validator
     public static DocumentResult Refused(string path, FileKind kind, ValidationOptions options) => kind switch
     {
         FileKind.Fifo or FileKind.CharacterDevice or FileKind.BlockDevice or FileKind.Socket or FileKind.Other or FileKind.Directory
-            => WithFinding(path, options, SecurityRules.NotRegularFile, FileProbe.Describe(kind)),
+            => WithFinding(path, options, SecurityRules.NotRegularFile, FileProbe.KindPhrase(kind)),
         FileKind.DanglingLink or FileKind.LinkLoop or FileKind.Unreadable
-            => WithFinding(path, options, SecurityRules.UnfollowableEntry, FileProbe.Describe(kind)),
+            => WithFinding(path, options, SecurityRules.UnfollowableEntry, FileProbe.KindPhrase(kind)),
         FileKind.UnrepresentableName => WithFinding(path, options, SecurityRules.UnrepresentableName),
-        _ => WithFinding(path, options, SecurityRules.UnreadableInput, "FileNotFoundException"),
+        _ => WithFinding(path, options, SecurityRules.UnreadableInput, new Localization.Phrase("file.error.notFound")),
+    };
+
+    /// <summary>Why a file could not be read, in the report's language (the exception type only: no message, no content).</summary>
+    private static Localization.Phrase ReadError(Exception ex) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => new("file.error.notFound"),
+        UnauthorizedAccessException => new("file.error.denied"),
+        _ => new("file.error.io", ex.GetType().Name),
     };
 
     private static DocumentResult TooLarge(string path, long size, ValidationOptions options)

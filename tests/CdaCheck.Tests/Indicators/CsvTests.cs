@@ -41,7 +41,7 @@ public class CsvTests
     {
         var errors = new List<InputError>();
         Read("a;b\n\"open;2\n", errors);
-        errors.ShouldHaveSingleItem().Message.ShouldContain("unterminated");
+        errors.ShouldHaveSingleItem().Message.ShouldContain("guillemets non terminé"); // French by default, like every report text
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal static class SchematronLoader
 
     internal static XDocument LoadXml(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path);
         using var reader = XmlReader.Create(stream, SafeSettings(), path);
         return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
     }

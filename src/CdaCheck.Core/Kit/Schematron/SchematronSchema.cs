@@ -683,7 +683,7 @@ public sealed class SchematronSchema
         if (!File.Exists(path)) return null;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path);
             using var reader = XmlReader.Create(stream, SchematronLoader.SafeSettings(), new Uri(abs).AbsoluteUri);
             return new XPathDocument(reader).CreateNavigator();
         }

@@ -77,7 +77,7 @@ public static class VoletIndex
         for (int i = 0; i < order.Count && order.Count < 5000; i++)
         {
             string text;
-            try { text = File.ReadAllText(order[i]); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            try { text = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(order[i]); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
             foreach (Match m in IncludeHref.Matches(text))
             {
                 var href = m.Groups["h"].Value.Split('#')[0];
@@ -96,7 +96,7 @@ public static class VoletIndex
         foreach (var f in files)
         {
             string text;
-            try { text = File.ReadAllText(f); } catch (IOException) { continue; }
+            try { text = CdaCheck.Core.Input.FileProbe.ReadAllTextRegular(f); } catch (IOException) { continue; }
             foreach (Match a in ExprAttr.Matches(text))
             {
                 var v = a.Groups["v"].Value;
