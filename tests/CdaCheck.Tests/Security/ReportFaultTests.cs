@@ -25,7 +25,9 @@ public sealed class ReportFaultTests : IDisposable
         var psi = new ProcessStartInfo("sh") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         var program = exe is null ? $"dotnet '{Cli}'" : $"'{exe}'";
-        psi.ArgumentList.Add($"{shellPrefix} exec {program} " + string.Join(' ', args.Select(a => $"'{a}'")) + " " + (shellPrefix.Contains(">&-") ? ">&-" : ""));
+        // env --default-signal: a test run started in the background by a script inherits SIGINT ignored (POSIX), and so
+        // would the CLI; the signal tests want the disposition a user's shell gives.
+        psi.ArgumentList.Add($"{shellPrefix} exec env --default-signal {program} " + string.Join(' ', args.Select(a => $"'{a}'")) + " " + (shellPrefix.Contains(">&-") ? ">&-" : ""));
         psi.Environment["CDACHECK_SCHEMAS"] = TestPaths.Schemas;
         return Process.Start(psi)!;
     }
