@@ -1,0 +1,134 @@
+using System.IO.Compression;
+using System.Text;
+using CdaCheck.Core.Indicators;
+using CdaCheck.Core.Validation;
+using CdaCheck.Core.Xdm;
+using CdaCheck.TestData.Cda;
+using CdaCheck.TestData.Xdm;
+
+namespace CdaCheck.Tests.Security;
+
+/// <summary>
+/// Numbers read from the input that drive date or size arithmetic, at the ends of their range: each ends in a
+/// finding, an input error or plain text, never an internal error (SEC-005, exit 3).
+/// </summary>
+public sealed class HostileNumbersTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("cdacheck-numbers");
+    public void Dispose() => _dir.Delete(true);
+    private string P(string name) => Path.Combine(_dir.FullName, name);
+
+    private static string Indicators => Path.Combine(TestPaths.TestData, "indicators");
+
+    private const string VenueHeader = "IPP;N° venue;UF;Date entrée;Date sortie;Hospitalisé sortant;Acte chirurgical;Consultation ACE;Activité;Décédé;Non assuré;Type INS;Mineur ASE;Nouveau-né maternité;DMP;Opposition DMP;INS qualifiée;Passage urgences seul";
+    private static string Venue(string ipp, string number, string entry, string exit, string activity) =>
+        $"{ipp};{number};U1;{entry};{exit};oui;non;non;{activity};non;non;NIR;non;non;ouvert;non;oui;non";
+
+    private static (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = CdaCheck.Cli.CliApp.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private (int Code, string Out, string Err) RunIndicators(string program, string month, string venues) => Cli(
+        "indicators", "--program", program, "--month", month, "--allow-any-month", "--lang", "en", "--format", "json",
+        "--venues", venues, "--documents", Path.Combine(Indicators, "documents.csv"), "--traces", Path.Combine(Indicators, "traces.csv"),
+        "--documents-root", Indicators);
+
+    /// <summary>
+    /// 31/12/9999 and 01/01/0001 are dates an extraction can hold: a psychiatry exit of 31/12/9999 (chained venues: exit
+    /// + 1 day), a radiotherapy series starting in 9999 (entry + 3 months), a history look-back from year 1 (entry − 5
+    /// years), and the month 9999-12 (its last day) overflowed DateOnly: exit 3 and no report.
+    /// </summary>
+    [Theory]
+    [InlineData("sun-es")]
+    [InlineData("hopen2")]
+    public void Indicator_dates_at_the_ends_of_the_calendar_give_a_report(string program)
+    {
+        var cases = new Dictionary<string, string[]>
+        {
+            ["psy.csv"] = [Venue("P1", "V1", "01/10/2026", "31/12/9999", "PSY"), Venue("P1", "V2", "02/10/2026", "05/10/2026", "PSY")],
+            ["series.csv"] = [Venue("P1", "V1", "31/12/9999", "31/12/9999", "RADIOTHERAPIE"), Venue("P1", "V2", "30/12/9999", "31/12/9999", "RADIOTHERAPIE"),
+                              Venue("P1", "V3", "01/10/2026", "01/10/2026", "RADIOTHERAPIE"), Venue("P1", "V4", "31/10/9999", "31/12/9999", "DIALYSE")],
+            ["history.csv"] = [Venue("P1", "V1", "01/01/0001", "02/01/0001", "MCO"), Venue("P1", "V2", "01/10/2026", "05/10/2026", "MCO"),
+                               Venue("P2", "V3", "01/01/0001", "01/01/0001", "MCO"), Venue("P2", "V4", "03/01/0001", "05/10/2026", "MCO")],
+        };
+        foreach (var (name, rows) in cases)
+        {
+            File.WriteAllLines(P(name), [VenueHeader, .. rows]);
+            var (code, stdout, stderr) = RunIndicators(program, "2026-10", P(name));
+            code.ShouldBeOneOf([0, 1], $"{program} {name}: {stderr}");
+            using (System.Text.Json.JsonDocument.Parse(stdout)) { }
+        }
+        var (c2, _, e2) = RunIndicators(program, "9999-12", Path.Combine(Indicators, "venues.csv"));
+        c2.ShouldBeOneOf([0, 1], "month 9999-12: " + e2);
+        new IndicatorRequest(program, 9999, 12).End.ShouldBe(new DateOnly(9999, 12, 31));
+    }
+
+    /// <summary>A one-sheet workbook whose cell B2 is a number with a date style (1904 date system or not).</summary>
+    private static void Workbook(string path, string serial, bool date1904)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        void Part(string name, string xml)
+        {
+            using var w = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+            w.Write(xml);
+        }
+        const string ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+        Part("[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
+        Part("xl/workbook.xml", $"<workbook {ns} xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><workbookPr date1904=\"{(date1904 ? 1 : 0)}\"/>" +
+            "<sheets><sheet name=\"Feuille\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+        Part("xl/_rels/workbook.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+            "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
+        Part("xl/styles.xml", $"<styleSheet {ns}><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs></styleSheet>");
+        Part("xl/worksheets/sheet1.xml", $"<worksheet {ns}><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Date</t></is></c></row>" +
+            $"<row r=\"2\"><c r=\"A2\" s=\"1\"><v>45731</v></c><c r=\"B2\" s=\"1\"><v>{serial}</v></c></row></sheetData></worksheet>");
+    }
+
+    /// <summary>
+    /// A date-styled cell whose serial rounds (to the minute) past 31/12/9999, or any serial of the last four years in
+    /// the 1904 date system, overflowed DateTime.AddTicks: the indicators run stopped with an internal error. Such a cell
+    /// is read as the number it is written as.
+    /// </summary>
+    [Theory]
+    [InlineData("2958465.9999999", false)]
+    [InlineData("2958465.99999", false)]
+    [InlineData("2958465", true)]
+    [InlineData("2957100", true)]
+    [InlineData("2958465.999305", true)]
+    public void Xlsx_date_serials_past_the_last_day_are_read_as_numbers(string serial, bool date1904)
+    {
+        var path = P("serial.xlsx");
+        Workbook(path, serial, date1904);
+        var book = XlsxWorkbook.Open(path, Shared.Data);
+        var row = book.Rows("Feuille").Single(r => r.Line == 2);
+        row.Fields[0].ShouldBe(date1904 ? "16/03/2029" : "15/03/2025", "control: an ordinary serial is a date");
+        row.Fields[1].ShouldBe(serial);
+        var d = double.Parse(serial, System.Globalization.CultureInfo.InvariantCulture);
+        XlsxWorkbook.SerialToText(d, date1904).ShouldBeNull();
+        XlsxWorkbook.SerialToText(2958465, false).ShouldBe("31/12/9999");
+        XlsxWorkbook.SerialToText(2958465 - 1462, true).ShouldBe("31/12/9999");
+    }
+
+    /// <summary>
+    /// The CDA effectiveTime compared with the XDM creationTime is brought to UTC: 99991231230000-0200 is in year
+    /// 10000 and 00010101000000+0100 before year 1 (DateTime overflow), and a zone written in other digits
+    /// (+٠١٠٠, matched by \d) reached int.Parse: both gave SEC-005.
+    /// </summary>
+    [Theory]
+    [InlineData("99991231230000-0200")]
+    [InlineData("00010101000000+0100")]
+    [InlineData("20251103101500+\u0660\u0661\u0660\u0660")]
+    [InlineData("2025110310\u0661\u0665\u0660\u0660+0100")]
+    public void Effective_times_whose_utc_instant_cannot_be_computed_are_not_compared(string ts)
+    {
+        Hl7Values.CdaTsToUtcDtm(ts).ShouldBeNull();
+        var cda = SampleCda.Builder().WithEffectiveTime(ts).ToBytes();
+        var r = Shared.Validator().Validate("IHE_XDM.ZIP", XdmVariants.Valid(Shared.Data, cda));
+        r.AllFindings().ShouldNotContain(f => f.RuleId == "SEC-005", string.Join("; ", r.AllFindings().Select(f => f.RuleId + " " + f.Message)));
+        r.AllFindings().ShouldNotBeEmpty();
+        Hl7Values.CdaTsToUtcDtm("20251103101500+0100").ShouldBe("20251103091500", "control");
+    }
+}
