@@ -58,9 +58,18 @@ public sealed class XlsxWorkbook
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
         if (info.Length > limits.MaxInputBytes)
             throw new IndicatorInputException(name, null, T("ind.book.tooLarge", limits.MaxInputBytes));
-        var bytes = System.IO.File.ReadAllBytes(path);
-        if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
         var options = new ValidationOptions { Limits = limits, Language = lang };
+        // read as a validated input is (never File.ReadAllBytes): /dev/zero or a FIFO named as a workbook is refused,
+        // not read forever or waited on, and no more than the input limit is read
+        var bytes = Validator.ReadInput(path, options, out var refusal);
+        if (bytes is null)
+        {
+            var why = refusal?.Findings.FirstOrDefault();
+            throw new IndicatorInputException(name, null, why?.RuleId == SecurityRules.InputTooLarge.Id
+                ? T("ind.book.tooLarge", limits.MaxInputBytes)
+                : T("ind.book.unsafe", why is null ? T("ind.book.unreadableZip") : why.RuleId + " " + why.Message));
+        }
+        if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
         var sink = new FindingSink(options);
         var content = SafeZip.Read(bytes, sink, new ValidationContext(data, options));
         var refused = sink.Findings.FirstOrDefault(f => f.Severity >= Severity.Error);

@@ -131,4 +131,71 @@ public sealed class HostileNumbersTests : IDisposable
         r.AllFindings().ShouldNotBeEmpty();
         Hl7Values.CdaTsToUtcDtm("20251103101500+0100").ShouldBe("20251103091500", "control");
     }
+
+    /// <summary>
+    /// --limit values past what the arithmetic holds: decompressed-bytes=8589934591g made the PDF's document total
+    /// (four times it) negative, so every embedded PDF was a "decompression bomb of more than -4 bytes" (SEC-010).
+    /// </summary>
+    [Theory]
+    [InlineData("decompressed-bytes=8589934591g")]
+    [InlineData("decompressed-bytes=9223372036854775807")]
+    [InlineData("decompressed-bytes=3g")]
+    public void Limits_past_the_arithmetic_do_not_invent_findings(string limit)
+    {
+        var sample = Path.Combine(TestPaths.TestData, "samples", "ldl-n1.xml");
+        var run = CliRunner.Invoke("validate", "--format", "json", "--limit", limit, sample);
+        run.Stdout.ShouldNotContain("SEC-010");
+        run.Stdout.ShouldNotContain("SEC-005");
+        run.ExitCode.ShouldBe(0, run.Stdout);
+    }
+
+    /// <summary>
+    /// --limit input-bytes=4g and a 3 GB file: the buffer's int size overflowed (OverflowException, exit 3, the JSON
+    /// report cut off); input-bytes=long.MaxValue and a file longer than it says (/proc): limit + 1 overflowed
+    /// (IndexOutOfRangeException). No array holds more than Array.MaxLength: that is the limit then.
+    /// </summary>
+    [Fact]
+    public void Input_limits_past_what_an_array_holds()
+    {
+        var big = P("big.xml");
+        using (var f = File.Create(big)) f.SetLength(3L << 30); // sparse: no disk used
+        var options = new ValidationOptions { Limits = new Limits().With("input-bytes=4g") };
+        Validator.ReadInput(big, options, out var refused).ShouldBeNull();
+        refused.ShouldNotBeNull();
+        refused.Findings.ShouldContain(f => f.RuleId == "SEC-002");
+        refused.Findings[0].Message.ShouldNotContain("4294967296", customMessage: "the limit named is the one applied");
+
+        if (OperatingSystem.IsLinux())
+        {
+            var huge = new ValidationOptions { Limits = new Limits().With("input-bytes=9223372036854775807") };
+            var bytes = Validator.ReadInput("/proc/self/status", huge, out var r2);
+            r2.ShouldBeNull();
+            bytes.ShouldNotBeNull();
+            Encoding.ASCII.GetString(bytes).ShouldContain("Name:");
+        }
+        var run = CliRunner.Invoke("validate", "--format", "json", "--limit", "input-bytes=4g", big);
+        run.ExitCode.ShouldBe(1, run.Stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        doc.RootElement.GetProperty("documents")[0].GetProperty("findings")[0].GetProperty("ruleId").GetString().ShouldBe("SEC-002");
+    }
+
+    /// <summary>
+    /// Extractions named by path are asked what they are before they are opened: a workbook that is /dev/zero was
+    /// read with File.ReadAllBytes (memory without end), a CSV extraction that is /dev/zero or a FIFO was read or
+    /// waited on forever. Each stops the run with exit 2 naming SEC-020.
+    /// </summary>
+    [LinuxFact]
+    public void Extractions_that_are_devices_or_fifos_are_refused()
+    {
+        File.CreateSymbolicLink(P("zero.xlsx"), "/dev/zero");
+        File.CreateSymbolicLink(P("zero.csv"), "/dev/zero");
+        using (var p = System.Diagnostics.Process.Start("mkfifo", [P("fifo.csv")])!) p.WaitForExit();
+        foreach (var venues in new[] { P("zero.xlsx"), P("zero.xlsx") + "#venues", P("zero.csv"), P("fifo.csv"), "/dev/zero" })
+        {
+            var run = CliRunner.InvokeWithin(TimeSpan.FromSeconds(60), "indicators", "--program", "sun-es", "--month", "2026-10", "--lang", "en",
+                "--venues", venues, "--documents", Path.Combine(Indicators, "documents.csv"), "--traces", Path.Combine(Indicators, "traces.csv"));
+            run.ExitCode.ShouldBe(2, venues + ": " + run.Stderr);
+            run.Stderr.ShouldContain("SEC-020", customMessage: venues);
+        }
+    }
 }
