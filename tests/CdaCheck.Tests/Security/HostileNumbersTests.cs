@@ -182,7 +182,7 @@ public sealed class HostileNumbersTests : IDisposable
     /// <summary>
     /// Extractions named by path are asked what they are before they are opened: a workbook that is /dev/zero was
     /// read with File.ReadAllBytes (memory without end), a CSV extraction that is /dev/zero or a FIFO was read or
-    /// waited on forever. Each stops the run with exit 2 naming SEC-020.
+    /// waited on forever, and so was the --columns mapping file. Each stops the run with exit 2 naming SEC-020.
     /// </summary>
     [LinuxFact]
     public void Extractions_that_are_devices_or_fifos_are_refused()
@@ -196,6 +196,14 @@ public sealed class HostileNumbersTests : IDisposable
                 "--venues", venues, "--documents", Path.Combine(Indicators, "documents.csv"), "--traces", Path.Combine(Indicators, "traces.csv"));
             run.ExitCode.ShouldBe(2, venues + ": " + run.Stderr);
             run.Stderr.ShouldContain("SEC-020", customMessage: venues);
+        }
+        foreach (var mapping in new[] { P("zero.csv"), P("fifo.csv") }) // --columns: the column mapping file
+        {
+            var run = CliRunner.InvokeWithin(TimeSpan.FromSeconds(60), "indicators", "--program", "sun-es", "--month", "2026-10", "--lang", "en",
+                "--venues", Path.Combine(Indicators, "venues.csv"), "--documents", Path.Combine(Indicators, "documents.csv"),
+                "--traces", Path.Combine(Indicators, "traces.csv"), "--columns", mapping);
+            run.ExitCode.ShouldBe(2, mapping + ": " + run.Stderr);
+            run.Stderr.ShouldContain("SEC-020", customMessage: mapping);
         }
     }
 }
