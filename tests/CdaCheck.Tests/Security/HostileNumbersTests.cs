@@ -206,4 +206,25 @@ public sealed class HostileNumbersTests : IDisposable
             run.Stderr.ShouldContain("SEC-020", customMessage: mapping);
         }
     }
+
+    /// <summary>
+    /// A charset that .NET knows but will not use (UTF-7: NotSupportedException, not ArgumentException) in an RFC 2047
+    /// encoded word or an RFC 2231 parameter escaped the MIME reader: an internal error for the whole message.
+    /// </summary>
+    [Theory]
+    [InlineData("Subject", "=?utf-7?B?QUJDRA==?=")]
+    [InlineData("Subject", "=?UTF-7?Q?A+AOk-?=")]
+    [InlineData("Content-Disposition", "attachment; title*=utf-7''%41%2B%41%4F%6B%2D")]
+    public void Mime_charsets_that_cannot_be_used_are_read_as_utf8(string header, string value)
+    {
+        var eml = Encoding.Latin1.GetString(EmlBuilder.ForSample(Shared.Data).Build());
+        eml = header == "Subject"
+            ? eml.Replace("Subject: ", "Subject: " + value + " ", StringComparison.Ordinal)
+            : eml.Replace("Content-Disposition: attachment;", "Content-Disposition: " + value + ";", StringComparison.Ordinal);
+        eml.ShouldContain("utf-7", Case.Insensitive);
+        var r = Shared.Validator().Validate("message.eml", Encoding.Latin1.GetBytes(eml));
+        r.AllFindings().ShouldNotContain(f => f.RuleId == "SEC-005", string.Join("; ", r.AllFindings().Select(f => f.RuleId + " " + f.Message)));
+        CdaCheck.Core.Mss.MimeReader.DecodeEncodedWords("=?utf-7?B?QUJDRA==?=").ShouldBe("ABCD");
+        CdaCheck.Core.Mss.MimeReader.DecodeRfc2231("utf-7''%41%42", null, out _).ShouldBe("AB");
+    }
 }
