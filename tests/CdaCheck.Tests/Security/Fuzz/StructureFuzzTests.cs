@@ -26,7 +26,7 @@ public class StructureFuzzTests(ITestOutputHelper output)
     private static List<(string Name, byte[] Bytes)> Cases(string target, int count, Func<Random, byte[]> make)
     {
         var list = new List<(string, byte[])>(count);
-        for (int i = 0; i < count; i++) list.Add(($"{target}-{i}", make(new Random(20261202 + i * 7919))));
+        for (int i = 0; i < count; i++) list.Add(($"{target}-{i}", make(new Random(FuzzTests.Seed + i * 7919))));
         return list;
     }
 
