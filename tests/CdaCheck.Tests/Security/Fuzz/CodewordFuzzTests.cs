@@ -20,7 +20,7 @@ public class CodewordFuzzTests
     {
         var oids = Shared.Data.ValueSet("ins-oids");
         var sizes = SymbolSize.All;
-        var cases = Enumerable.Range(0, FuzzTests.Cases(1_500)).Select(i => ($"cw-{i}", BitConverter.GetBytes(i))).ToList();
+        var cases = Enumerable.Range(0, FuzzTests.Cases(500)).Select(i => ($"cw-{i}", BitConverter.GetBytes(i))).ToList();
         FuzzTests.Run("codewords", cases, cases.Count, seed =>
         {
             var r = new Random(FuzzTests.Seed ^ BitConverter.ToInt32(seed));
