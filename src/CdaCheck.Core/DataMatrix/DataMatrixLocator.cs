@@ -58,6 +58,20 @@ public static class RasterFallback
         return null;
     }
 
+    /// <summary>
+    /// The resolution (at most <paramref name="dpi"/>) at which a page of <paramref name="box"/> (points, [x0 y0 x1 y1])
+    /// renders to at most <see cref="Pdf.ContentInterpreter.MaxImagePixels"/> pixels: a /MediaBox of 14400 pt (or 1e308)
+    /// at 300 dpi is a bitmap of gigabytes, which pdftoppm would render and this process read.
+    /// </summary>
+    public static int DpiFor(double[]? box, int dpi = 300)
+    {
+        if (box is not { Length: 4 }) return dpi;
+        double w = Math.Abs(box[2] - box[0]), h = Math.Abs(box[3] - box[1]);
+        if (!double.IsFinite(w) || !double.IsFinite(h) || w * h <= 0) return dpi;
+        double max = 72 * Math.Sqrt(Pdf.ContentInterpreter.MaxImagePixels / (w * h));
+        return (int)Math.Clamp(Math.Floor(max), 1, dpi);
+    }
+
     /// <summary>Renders page <paramref name="page"/> as an image placed over the whole page (null when the tool is absent or fails).</summary>
     public static PlacedImage? Render(byte[] pdf, int page = 1, int dpi = 300, int timeoutMs = 15_000)
     {
@@ -80,6 +94,8 @@ public static class RasterFallback
             if (!p.WaitForExit(timeoutMs)) { try { p.Kill(true); } catch (InvalidOperationException) { } return null; }
             var pgm = Path.Combine(dir, "out.pgm");
             if (p.ExitCode != 0 || !File.Exists(pgm)) return null;
+            // a page larger than DpiFor expected (a box it could not read) is not read into memory
+            if (new FileInfo(pgm).Length > Pdf.ContentInterpreter.MaxImagePixels + 1024) return null;
             var img = Pgm.Read(File.ReadAllBytes(pgm));
             if (img is null) return null;
             double wPt = img.Value.Width * 72.0 / dpi, hPt = img.Value.Height * 72.0 / dpi;

@@ -227,4 +227,42 @@ public sealed class HostileNumbersTests : IDisposable
         CdaCheck.Core.Mss.MimeReader.DecodeEncodedWords("=?utf-7?B?QUJDRA==?=").ShouldBe("ABCD");
         CdaCheck.Core.Mss.MimeReader.DecodeRfc2231("utf-7''%41%42", null, out _).ShouldBe("AB");
     }
+
+    /// <summary>
+    /// The raster fallback rendered page 1 at 300 dpi whatever its /MediaBox: a page of 4000 pt is a bitmap of 278 MB
+    /// (14400 pt: 3.6 GB) that pdftoppm wrote and this process read whole. The resolution is lowered so that the page
+    /// is at most ContentInterpreter.MaxImagePixels pixels, and a larger output is not read.
+    /// </summary>
+    [Fact]
+    public void Raster_resolution_follows_the_page_size()
+    {
+        CdaCheck.Core.DataMatrix.RasterFallback.DpiFor([0, 0, 595, 842]).ShouldBe(300);
+        CdaCheck.Core.DataMatrix.RasterFallback.DpiFor([0, 0, 14400, 14400]).ShouldBe(40);
+        CdaCheck.Core.DataMatrix.RasterFallback.DpiFor([0, 0, 1e308, 1e308]).ShouldBe(1, "an area that overflows to infinity: the least (and the rendered size is checked)");
+        CdaCheck.Core.DataMatrix.RasterFallback.DpiFor([0, 0, 1e200, 1e200]).ShouldBe(1);
+        CdaCheck.Core.DataMatrix.RasterFallback.DpiFor([0, 0, double.NaN, 5]).ShouldBe(300);
+        CdaCheck.Core.DataMatrix.RasterFallback.DpiFor(null).ShouldBe(300);
+        foreach (var side in new[] { 595.0, 4000, 14400 })
+        {
+            int dpi = CdaCheck.Core.DataMatrix.RasterFallback.DpiFor([0, 0, side, side]);
+            Math.Pow(side * dpi / 72, 2).ShouldBeLessThanOrEqualTo(CdaCheck.Core.Pdf.ContentInterpreter.MaxImagePixels);
+        }
+    }
+
+    [ToolFact("pdftoppm")]
+    public void A_huge_page_rendered_by_the_raster_fallback_stays_within_the_image_limit()
+    {
+        var pdf = Encoding.Latin1.GetString(Fuzz.PdfImageHarnessTests.Pdf("/Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", "/Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8"));
+        // the page object keeps its length (the cross-reference offsets stay right): a 4000 pt square page
+        pdf = pdf.Replace("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]", "<</Type /Page /Parent 2 0 R /MediaBox[0 0 4000 4000]", StringComparison.Ordinal);
+        pdf.ShouldContain("[0 0 4000 4000]");
+        var (prefix, _, suffix) = Fuzz.FuzzSeeds.N1Parts();
+        var xml = Encoding.UTF8.GetBytes(prefix + Convert.ToBase64String(Encoding.Latin1.GetBytes(pdf)) + suffix);
+        var v = Shared.Validator(new ValidationOptions { RasterFallback = RasterMode.Always });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var r = v.Validate("huge-page.xml", xml);
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(200L << 20);
+        r.AllFindings().ShouldNotContain(f => f.RuleId == "SEC-005");
+        r.Pdf.ShouldNotBeNull();
+    }
 }
