@@ -58,8 +58,19 @@ public static class RasterFallback
         return null;
     }
 
-    /// <summary>Largest PGM read back from the renderer (a 300 dpi gray A0 page is about 140 MB).</summary>
-    private const int MaxRenderedBytes = 256 << 20;
+    /// <summary>
+    /// The resolution (at most <paramref name="dpi"/>) at which a page of <paramref name="box"/> (points, [x0 y0 x1 y1])
+    /// renders to at most <see cref="Pdf.ContentInterpreter.MaxImagePixels"/> pixels: a /MediaBox of 14400 pt (or 1e308)
+    /// at 300 dpi is a bitmap of gigabytes, which pdftoppm would render and this process read.
+    /// </summary>
+    public static int DpiFor(double[]? box, int dpi = 300)
+    {
+        if (box is not { Length: 4 }) return dpi;
+        double w = Math.Abs(box[2] - box[0]), h = Math.Abs(box[3] - box[1]);
+        if (!double.IsFinite(w) || !double.IsFinite(h) || w * h <= 0) return dpi;
+        double max = 72 * Math.Sqrt(Pdf.ContentInterpreter.MaxImagePixels / (w * h));
+        return (int)Math.Clamp(Math.Floor(max), 1, dpi);
+    }
 
     /// <summary>
     /// Renders page <paramref name="page"/> as an image placed over the whole page (null when the tool is absent or
@@ -85,7 +96,7 @@ public static class RasterFallback
                 catch (IOException) { } // the tool stopped reading (bad PDF): its exit code says so
             });
             _ = p.StandardError.ReadToEndAsync();
-            var read = Task.Run(() => ReadBounded(p.StandardOutput.BaseStream, MaxRenderedBytes));
+            var read = Task.Run(() => ReadBounded(p.StandardOutput.BaseStream, (int)(Pdf.ContentInterpreter.MaxImagePixels + 1024)));
             if (!p.WaitForExit(timeoutMs) || !read.Wait(timeoutMs))
             {
                 try { p.Kill(true); } catch (InvalidOperationException) { }
@@ -93,7 +104,7 @@ public static class RasterFallback
             }
             feed.Wait(timeoutMs);
             var bytes = read.Result;
-            if (p.ExitCode != 0 || bytes is null) return null;
+            if (p.ExitCode != 0 || bytes is null) return null; // null: a page larger than DpiFor expected (a box it could not read) is not read into memory
             var img = Pgm.Read(bytes);
             if (img is null) return null;
             double wPt = img.Value.Width * 72.0 / dpi, hPt = img.Value.Height * 72.0 / dpi;

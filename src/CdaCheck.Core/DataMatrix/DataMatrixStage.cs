@@ -168,7 +168,10 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
             if (bytes is not null)
             {
                 ctx.CheckBudget();
-                var img = RasterFallback.Render(bytes, 1);
+                double[]? box = null;
+                try { if (main.Document?.Pages is { Count: > 0 } pages) box = pages[0].MediaBox; }
+                catch (PdfLimitException) { } // no page tree: DpiFor's default, the rendered size is checked
+                var img = RasterFallback.Render(bytes, 1, RasterFallback.DpiFor(box));
                 if (img is not null)
                 {
                     var found = ImageLocator.Find(img, 1, "raster", ctx.CheckBudget);

@@ -101,8 +101,8 @@ public static partial class InsPayloadRules
 
     [GeneratedRegex(@"^[0-9.]{19,20}$")] private static partial Regex OidRe();
     [GeneratedRegex(@"^[A-Z '\-]+$")] private static partial Regex NameRe();
-    [GeneratedRegex(@"^(\d{2})-(\d{2})-(\d{4})$")] private static partial Regex DateRe();
-    [GeneratedRegex(@"^(\d{5}|2[AB]\d{3})$")] private static partial Regex CogRe();
+    [GeneratedRegex(@"^([0-9]{2})-([0-9]{2})-([0-9]{4})$")] private static partial Regex DateRe();
+    [GeneratedRegex(@"^([0-9]{5}|2[AB][0-9]{3})$")] private static partial Regex CogRe();
 
     /// <summary>Checks a decoded symbol as an INS DataMatrix. Returns the parsed payload.</summary>
     public static InsPayload Check(DataMatrixResult symbol, ValueSet insOids, FindingSink sink, Location loc)

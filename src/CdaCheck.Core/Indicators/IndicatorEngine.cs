@@ -454,7 +454,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                         }
                         foreach (var v in list)
                         {
-                            if (chain.Count > 0 && (open || v.Entry > end!.Value.AddDays(sd.MaxGapDays))) Flush();
+                            if (chain.Count > 0 && (open || v.Entry > Dates.AddDays(end!.Value, sd.MaxGapDays))) Flush();
                             if (chain.Count > 0 && open) Flush();
                             chain.Add(v);
                             if (v.Exit is null) open = true;
@@ -468,7 +468,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                         int i = 0;
                         while (i < list.Count)
                         {
-                            var limit = list[i].Entry.AddMonths(sd.WindowMonths);
+                            var limit = Dates.AddMonths(list[i].Entry, sd.WindowMonths);
                             int j = i;
                             while (j + 1 < list.Count && list[j + 1].Entry < limit) j++;
                             if (j - i + 1 >= sd.MinSessions)
@@ -569,7 +569,7 @@ public sealed class IndicatorEngine(ConformanceGate gate)
                     // a previous *séjour* (by activity, not any venue) of the patient ended within the 5 years before the entry
                     var previous = ctx.StaysByIpp ??= stays.GroupBy(x => x.Ipp, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
                     if (!previous.TryGetValue(s.Ipp, out var mine) || !mine.Exists(o => !ReferenceEquals(o, s) && o.Entry < s.Entry
-                        && o.Exit is { } oe && oe < s.Entry && oe >= s.Entry.AddYears(-cutoffYears))) continue;
+                        && o.Exit is { } oe && oe < s.Entry && oe >= Dates.AddMonths(s.Entry, -12 * cutoffYears))) continue;
                     var unit = new UnitRow { Indicator = def.Id, UnitType = def.Unit, UnitId = s.Id, Ipp = s.Ipp, Note = s.Activity };
                     r.Units.Add(unit);
                     units.Add((s, unit));
@@ -753,5 +753,24 @@ public sealed class IndicatorEngine(ConformanceGate gate)
             foreach (var reason in u.Reasons) r.GapByReason[reason] = r.GapByReason.GetValueOrDefault(reason) + 1;
         }
         r.Rejected.Sort((a, b) => string.CompareOrdinal(a.Document, b.Document));
+    }
+}
+
+/// <summary>
+/// Date arithmetic on the extractions' dates, which may be anything from 01/01/0001 to 31/12/9999: a result past
+/// either end is held at that end (DateOnly.AddDays/AddMonths throw there), which is what the comparisons mean
+/// (nothing is after 31/12/9999).
+/// </summary>
+internal static class Dates
+{
+    public static DateOnly AddDays(DateOnly d, int days) =>
+        DateOnly.FromDayNumber((int)Math.Clamp((long)d.DayNumber + days, DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber));
+
+    public static DateOnly AddMonths(DateOnly d, int months)
+    {
+        long index = d.Year * 12L + d.Month - 1 + months; // months since January of year 0
+        if (index < 12) return DateOnly.MinValue;
+        if (index > 9999 * 12L + 11) return DateOnly.MaxValue;
+        return d.AddMonths(months);
     }
 }

@@ -321,7 +321,12 @@ public static class InputReader
         else
         {
             display = Path.GetFileName(path);
-            using var stream = CdaCheck.Core.Input.FileProbe.OpenRegular(path, 1 << 16);
+            // what the path is, asked before opening it: /dev/zero (one endless record) or a FIFO (no writer) as an
+            // extraction read or waited on forever
+            if (CdaCheck.Core.Input.FileProbe.Kind(path) is var kind && kind is not (CdaCheck.Core.Input.FileKind.Regular or CdaCheck.Core.Input.FileKind.Missing)
+                && Validator.Refused(path, kind, new ValidationOptions { Limits = options.Limits, Language = options.Language }).Findings.FirstOrDefault() is { } refusal)
+                throw new IndicatorInputException(display, null, refusal.RuleId + " " + refusal.Message);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             using var reader = CsvReader.OpenText(stream, 1 << 16, out var windows1252, out var separator);
             if (windows1252) inputs.Errors.Add(new InputError(display, 1, Tx(options, "ind.csv.windows1252")));
             if (separator != ';') inputs.Errors.Add(new InputError(display, 1, Tx(options, separator == '\t' ? "ind.csv.separatorTab" : "ind.csv.separatorComma")));

@@ -17,7 +17,8 @@ public sealed record IndicatorRequest(string Program, int Year, int Month)
     public CdaCheck.Core.Localization.Lang Language { get; init; } = CdaCheck.Core.Localization.Lang.Fr;
     public string Period => $"{Year:0000}-{Month:00}";
     public DateOnly Start => new(Year, Month, 1);
-    public DateOnly End => Start.AddMonths(1).AddDays(-1);
+    /// <summary>The month's last day (December 9999 included: no date past it is computed).</summary>
+    public DateOnly End => new(Year, Month, DateTime.DaysInMonth(Year, Month));
 }
 
 /// <summary>One séjour, consultation, document, patient or correspondent examined for an indicator (the detail sheet).</summary>

@@ -58,9 +58,18 @@ public sealed class XlsxWorkbook
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
         if (info.Length > limits.MaxInputBytes)
             throw new IndicatorInputException(name, null, T("ind.book.tooLarge", limits.MaxInputBytes));
-        var bytes = CdaCheck.Core.Input.FileProbe.ReadAllBytesRegular(path, limits.MaxInputBytes);
-        if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
         var options = new ValidationOptions { Limits = limits, Language = lang };
+        // read as a validated input is (never File.ReadAllBytes): /dev/zero or a FIFO named as a workbook is refused,
+        // not read forever or waited on, and no more than the input limit is read
+        var bytes = Validator.ReadInput(path, options, out var refusal);
+        if (bytes is null)
+        {
+            var why = refusal?.Findings.FirstOrDefault();
+            throw new IndicatorInputException(name, null, why?.RuleId == SecurityRules.InputTooLarge.Id
+                ? T("ind.book.tooLarge", limits.MaxInputBytes)
+                : T("ind.book.unsafe", why is null ? T("ind.book.unreadableZip") : why.RuleId + " " + why.Message));
+        }
+        if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
         var sink = new FindingSink(options);
         var content = SafeZip.Read(bytes, sink, new ValidationContext(data, options));
         var refused = sink.Findings.FirstOrDefault(f => f.Severity >= Severity.Error);
@@ -294,17 +303,23 @@ public sealed class XlsxWorkbook
                 return raw.Trim() is "1" or "true" ? "oui" : "non";
         }
         if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return raw;
-        if (style >= 0 && style < _dateStyles.Count && _dateStyles[style] && d is >= 0 and < 2958466) return SerialToText(d, _date1904);
+        if (style >= 0 && style < _dateStyles.Count && _dateStyles[style] && SerialToText(d, _date1904) is { } date) return date;
         if (Math.Abs(d) < 1e15 && d == Math.Floor(d)) return ((long)d).ToString(CultureInfo.InvariantCulture);
         return raw;
     }
 
-    /// <summary>A date serial as the extractions' text form: dd/MM/yyyy, with HH:mm when it carries a time.</summary>
-    public static string SerialToText(double serial, bool date1904 = false)
+    /// <summary>
+    /// A date serial as the extractions' text form: dd/MM/yyyy, with HH:mm when it carries a time; null when it is
+    /// not a date up to 31/12/9999 23:59 (negative, NaN, or past the last day once rounded to the minute, which the
+    /// 1904 date system reaches four years early).
+    /// </summary>
+    public static string? SerialToText(double serial, bool date1904 = false)
     {
         var origin = date1904 ? new DateTime(1904, 1, 1) : new DateTime(1899, 12, 30);
-        var ticks = (long)Math.Round(serial * TimeSpan.TicksPerDay / TimeSpan.TicksPerMinute) * TimeSpan.TicksPerMinute;
-        var dt = origin.AddTicks(ticks);
+        if (!(serial >= 0 && serial < 2958466)) return null;
+        long minutes = (long)Math.Round(serial * TimeSpan.TicksPerDay / TimeSpan.TicksPerMinute);
+        if (minutes > (DateTime.MaxValue.Ticks - origin.Ticks) / TimeSpan.TicksPerMinute) return null;
+        var dt = origin.AddTicks(minutes * TimeSpan.TicksPerMinute);
         return dt.TimeOfDay == TimeSpan.Zero
             ? dt.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)
             : dt.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture);

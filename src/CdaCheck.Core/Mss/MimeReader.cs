@@ -355,8 +355,9 @@ public static class MimeReader
             case "us-ascii": case "ascii": return Encoding.ASCII;
             case "iso-8859-1": case "latin1": case "iso-8859-15": case "windows-1252": case "cp1252": return Encoding.Latin1;
             default:
+                // an unknown name is an ArgumentException, UTF-7 (disabled in .NET) a NotSupportedException
                 try { return Encoding.GetEncoding(charset); }
-                catch (ArgumentException) { return new UTF8Encoding(false, false); }
+                catch (Exception ex) when (ex is ArgumentException or NotSupportedException) { return new UTF8Encoding(false, false); }
         }
     }
 

@@ -934,7 +934,7 @@ public sealed class ContentInterpreter
             return;
         }
         long px = (long)hdr.Width * hdr.Height;
-        if (px > MaxImagePixels || px * hdr.Components * 2 > _doc.Options.MaxDecompressedBytes * 2)
+        if (px > MaxImagePixels || px * hdr.Components > _doc.Options.MaxDecompressedBytes)
         {
             _doc.AddIssue(new PdfIssue(PdfIssueKind.DecompressionBomb, $"image {name} of {hdr.Width}x{hdr.Height} pixels not decoded", objNum));
             return;

@@ -34,7 +34,12 @@ public sealed record PdfIssue(PdfIssueKind Kind, string Detail, int ObjectNumber
 /// <summary>Limits applied while reading one PDF.</summary>
 public sealed record PdfReadOptions
 {
-    public long MaxDecompressedBytes { get; init; } = 128L * 1024 * 1024;
+    /// <summary>
+    /// Largest decoded stream; held at <see cref="Array.MaxLength"/> (no array holds more, and the document total,
+    /// four times this, then stays far from overflowing: --limit decompressed-bytes=8589934591g made it negative).
+    /// </summary>
+    public long MaxDecompressedBytes { get => _maxDecompressed; init => _maxDecompressed = Math.Clamp(value, 0, Array.MaxLength); }
+    private readonly long _maxDecompressed = 128L * 1024 * 1024;
     public int MaxObjects { get; init; } = 500_000;
     public int MaxDepth { get; init; } = 64;
     /// <summary>Called in loops over untrusted structure; throws to stop (see <see cref="ValidationContext.CheckBudget"/>).</summary>

@@ -336,13 +336,13 @@ public static class PdfFilters
 
     public static byte[] Lzw(ReadOnlySpan<byte> data, bool earlyChange, long maxBytes)
     {
-        var output = new List<byte>(data.Length * 3);
+        var output = new List<byte>((int)Math.Min(data.Length * 3L, Array.MaxLength)); // sizes in long: the data may be a 1 GB Flate output under a raised limit
         var prefix = new int[4096];
         var suffix = new byte[4096];
         var length = new int[4096];
         for (int i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = (byte)i; length[i] = 1; }
         int next = 258, codeLen = 9, prev = -1;
-        int bitPos = 0, totalBits = data.Length * 8;
+        long bitPos = 0, totalBits = data.Length * 8L;
         var tmp = new byte[4096];
         int sinceBudget = 0;
         while (bitPos + codeLen <= totalBits)
@@ -350,7 +350,7 @@ public static class PdfFilters
             if (++sinceBudget == Budget.Every) { sinceBudget = 0; Budget.Check(); }
             int code = 0;
             for (int i = 0; i < codeLen; i++, bitPos++)
-                code = (code << 1) | ((data[bitPos >> 3] >> (7 - (bitPos & 7))) & 1);
+                code = (code << 1) | ((data[(int)(bitPos >> 3)] >> (7 - (int)(bitPos & 7))) & 1);
             if (code == 256) { next = 258; codeLen = 9; prev = -1; continue; }
             if (code == 257) break;
             int entry;
@@ -412,7 +412,7 @@ public static class PdfFilters
 
     public static byte[] Ascii85(ReadOnlySpan<byte> data)
     {
-        var o = new List<byte>(data.Length * 4 / 5 + 4);
+        var o = new List<byte>(data.Length / 5 * 4 + 4);
         int start = 0;
         if (data.Length >= 2 && data[0] == '<' && data[1] == '~') start = 2;
         Span<int> group = stackalloc int[5];
@@ -446,7 +446,7 @@ public static class PdfFilters
 
     public static byte[] RunLength(ReadOnlySpan<byte> data, long maxBytes)
     {
-        var o = new List<byte>(data.Length * 2);
+        var o = new List<byte>((int)Math.Min(data.Length * 2L, Array.MaxLength));
         int i = 0, runs = 0;
         while (i < data.Length)
         {

@@ -44,12 +44,14 @@ public sealed class Validator
         refused = null;
         var kind = FileProbe.Kind(path);
         if (kind != FileKind.Regular) { refused = Refused(path, kind, options); return null; }
-        long limit = options.Limits.MaxInputBytes;
+        // no array holds more than Array.MaxLength bytes, whatever --limit input-bytes says (4g: a 3 GB file
+        // overflowed the int size of the buffer)
+        long limit = Math.Min(options.Limits.MaxInputBytes, Array.MaxLength - 1L);
         try
         {
             using var fs = FileProbe.OpenRead(path); // by raw bytes for a name that is not UTF-8 (RawPath)
             long declared = fs.Length;
-            if (declared > limit) { refused = TooLarge(path, declared, options); return null; }
+            if (declared > limit) { refused = TooLarge(path, declared, options, limit); return null; }
             // The declared size exactly, not zeroed (every byte kept is overwritten by the read; a short read is cut
             // below): the usual file is then read into its final array with no copy. A file longer than it said
             // (growing, /proc) is read on up to the limit plus one byte.
@@ -60,7 +62,7 @@ public sealed class Validator
             {
                 if (n == buffer.Length)
                 {
-                    if (n > limit) { refused = TooLarge(path, n, options); return null; }
+                    if (n > limit) { refused = TooLarge(path, n, options, limit); return null; }
                     if (fs.Read(one) == 0) break;
                     Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(4096, (long)buffer.Length * 2)));
                     buffer[n++] = one[0];
@@ -70,7 +72,7 @@ public sealed class Validator
                 if (r == 0) break;
                 n += r;
             }
-            if (n > limit) { refused = TooLarge(path, n, options); return null; }
+            if (n > limit) { refused = TooLarge(path, n, options, limit); return null; }
             if (n != buffer.Length) Array.Resize(ref buffer, n);
             return buffer;
         }
@@ -100,9 +102,10 @@ public sealed class Validator
         _ => new("file.error.io", ex.GetType().Name),
     };
 
-    private static DocumentResult TooLarge(string path, long size, ValidationOptions options)
+    /// <param name="limit">The limit applied (below input-bytes when that is past what an array holds).</param>
+    private static DocumentResult TooLarge(string path, long size, ValidationOptions options, long limit)
     {
-        var r = WithFinding(path, options, SecurityRules.InputTooLarge, size, Limits.Named("input-bytes", options.Limits.MaxInputBytes));
+        var r = WithFinding(path, options, SecurityRules.InputTooLarge, size, Limits.Named("input-bytes", limit));
         r.Size = size;
         return r;
     }

@@ -6,22 +6,23 @@ namespace CdaCheck.Core.Xdm;
 /// <summary>HL7 v2 data types used in XDS metadata (CX, XCN, XON, DTM) and CDA TS conversion.</summary>
 public static partial class Hl7Values
 {
-    [GeneratedRegex(@"^\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?$")]
+    // [0-9], not \d: \d also matches the other scripts' digits (U+0660…), which the parsers below do not read
+    [GeneratedRegex(@"^[0-9]{4}([0-9]{2}([0-9]{2}([0-9]{2}([0-9]{2}([0-9]{2})?)?)?)?)?$")]
     private static partial Regex DtmRx();
 
-    [GeneratedRegex(@"^(?<id>\d{5}(\d{2}|2A|2B)\d{8})\^\^\^&(?<oid>1\.2\.250\.1\.213\.1\.4\.(8|9|10|11))&ISO\^NH$")]
+    [GeneratedRegex(@"^(?<id>[0-9]{5}([0-9]{2}|2A|2B)[0-9]{8})\^\^\^&(?<oid>1\.2\.250\.1\.213\.1\.4\.(8|9|10|11))&ISO\^NH$")]
     private static partial Regex InsCxRx();
 
-    [GeneratedRegex(@"^[^\^&]{1,64}\^\^\^&[0-2](\.\d+)+&ISO\^(PI|NH|PT|MR|NI)$")]
+    [GeneratedRegex(@"^[^\^&]{1,64}\^\^\^&[0-2](\.[0-9]+)+&ISO\^(PI|NH|PT|MR|NI)$")]
     private static partial Regex CxRx();
 
-    [GeneratedRegex(@"^[0-2](\.(0|[1-9]\d*))+$")]
+    [GeneratedRegex(@"^[0-2](\.(0|[1-9][0-9]*))+$")]
     private static partial Regex OidRx();
 
-    [GeneratedRegex(@"^&[0-2](\.(0|[1-9]\d*))+&ISO$")]
+    [GeneratedRegex(@"^&[0-2](\.(0|[1-9][0-9]*))+&ISO$")]
     private static partial Regex HdRx();
 
-    [GeneratedRegex(@"^(?<dt>\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?)(\.\d{1,4})?(?<tz>[+-]\d{4})?$")]
+    [GeneratedRegex(@"^(?<dt>[0-9]{4}([0-9]{2}([0-9]{2}([0-9]{2}([0-9]{2}([0-9]{2})?)?)?)?)?)(\.[0-9]{1,4})?(?<tz>[+-][0-9]{4})?$")]
     private static partial Regex TsRx();
 
     [GeneratedRegex(@"^[0-9a-fA-F]{40}$")]
@@ -116,7 +117,7 @@ public static partial class Hl7Values
 
     /// <summary>
     /// Converts a CDA TS (YYYYMMDD[hhmm[ss]][.f][±ZZZZ]) to the UTC DTM digits at the same precision.
-    /// Without an offset (or a time), the digits are returned as written. Null when not a TS.
+    /// Without an offset (or a time), the digits are returned as written. Null when not a TS, or when the UTC instant is outside years 1 to 9999.
     /// </summary>
     public static string? CdaTsToUtcDtm(string? ts)
     {
@@ -129,7 +130,9 @@ public static partial class Hl7Values
         if (!TryParseDigits(dt, out var local)) return null;
         int sign = tz[0] == '-' ? -1 : 1;
         var offset = new TimeSpan(int.Parse(tz.AsSpan(1, 2), CultureInfo.InvariantCulture), int.Parse(tz.AsSpan(3, 2), CultureInfo.InvariantCulture), 0);
-        var utc = local - sign * offset;
+        long utcTicks = local.Ticks - sign * offset.Ticks; // 99991231230000-0200 is in year 10000 in UTC: not a DTM
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks) return null;
+        var utc = new DateTime(utcTicks);
         return utc.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)[..dt.Length];
     }
 

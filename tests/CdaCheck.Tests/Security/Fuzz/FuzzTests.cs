@@ -10,7 +10,7 @@ namespace CdaCheck.Tests.Security.Fuzz;
 /// <summary>
 /// Deterministic mutation fuzzing (15,200 cases in the normal run, spread over the targets below, about 25 s with the
 /// structure-aware targets about 60 s in all on CI;
-/// CDACHECK_FUZZ_CASES sets the cases per target for longer runs). Property: every case ends in a
+/// CDACHECK_FUZZ_CASES sets the cases per target for longer runs, CDACHECK_FUZZ_SEED other cases). Property: every case ends in a
 /// result (a report with findings, or the decoder's verdict), no unhandled exception, no internal
 /// error (SEC-005), no case over 2 s or allocating more than 1 GB. Structure-aware targets: <see cref="StructureFuzzTests"/>. A failing case is saved under testdata/fuzz-regressions/new/ to
 /// become a regression fixture (move it to testdata/fuzz-regressions/ once fixed).
@@ -25,6 +25,13 @@ public class FuzzTests
     public static int Cases(int @default) =>
         int.TryParse(Environment.GetEnvironmentVariable("CDACHECK_FUZZ_CASES"), out var n) && n > 0 ? n : @default;
 
+    /// <summary>
+    /// The seed every generator starts from: 20261202 (CI), or CDACHECK_FUZZ_SEED for other cases than CI's (a failing
+    /// case is saved under its target and number; rerun with the same seed to get it again).
+    /// </summary>
+    public static int Seed =>
+        int.TryParse(Environment.GetEnvironmentVariable("CDACHECK_FUZZ_SEED"), out var s) ? s : 20261202;
+
     private static Validator NewValidator() => Shared.Validator(new ValidationOptions { Limits = new Limits { DocumentTimeoutMs = 1_500 } });
 
     /// <summary>Runs <paramref name="cases"/> mutations of the seeds (the seeds themselves when <paramref name="mutate"/> is false: structure-aware harnesses) through <paramref name="run"/>, which returns null when fine or a failure text.</summary>
@@ -35,7 +42,7 @@ public class FuzzTests
         var clock = new Stopwatch();
         for (int i = 0; i < cases && failures.Count < 20; i++)
         {
-            var m = new Mutator((StableHash(target) ^ (i * 7919)) & 0x7FFFFFFF);
+            var m = new Mutator((StableHash(target) ^ (i * 7919) ^ (Seed - 20261202)) & 0x7FFFFFFF);
             var (name, bytes) = seeds[i % seeds.Count];
             var input = mutate ? m.Mutate(bytes) : bytes;
             long allocated = GC.GetAllocatedBytesForCurrentThread();

@@ -46,7 +46,7 @@ public class PdfImageHarnessTests
 
     private static IEnumerable<(string Dict, string Mask)> Cases(string[] widths, string[] heights, int count)
     {
-        var rnd = new Random(20261202);
+        var rnd = new Random(FuzzTests.Seed);
         for (int i = 0; i < count; i++)
         {
             var w = widths[rnd.Next(widths.Length)];
@@ -77,7 +77,7 @@ public class PdfImageHarnessTests
 
     [Fact]
     public void Hostile_image_dictionaries_of_ordinary_size_give_findings_not_internal_errors() =>
-        RunCases(Cases(SmallSizes, SmallSizes, 120));
+        RunCases(Cases(SmallSizes, SmallSizes, FuzzTests.Cases(120)));
 
     /// <summary>
     /// Sizes past 2^31 (2^32 + 1, 3037000500², 2^32 × 2^32, long.MaxValue, 1e300): the size arithmetic is checked
@@ -85,7 +85,7 @@ public class PdfImageHarnessTests
     /// </summary>
     [Fact]
     public void Overflowing_image_sizes_give_no_internal_error() =>
-        RunCases(Cases(HugeSizes, [.. HugeSizes, .. SmallSizes], 120));
+        RunCases(Cases(HugeSizes, [.. HugeSizes, .. SmallSizes], FuzzTests.Cases(120)));
 
     [Fact]
     public void The_harness_pdf_is_read_by_our_reader()

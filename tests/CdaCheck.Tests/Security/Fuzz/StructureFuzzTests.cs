@@ -26,7 +26,7 @@ public class StructureFuzzTests(ITestOutputHelper output)
     private static List<(string Name, byte[] Bytes)> Cases(string target, int count, Func<Random, byte[]> make)
     {
         var list = new List<(string, byte[])>(count);
-        for (int i = 0; i < count; i++) list.Add(($"{target}-{i}", make(new Random(20261202 + i * 7919))));
+        for (int i = 0; i < count; i++) list.Add(($"{target}-{i}", make(new Random(FuzzTests.Seed + i * 7919))));
         return list;
     }
 
@@ -92,6 +92,39 @@ public class StructureFuzzTests(ITestOutputHelper output)
             }
             return null;
         });
+    }
+
+    /// <summary>
+    /// The indicators over extractions dated at the ends of the calendar (31/12/9999, 01/01/0001) and with what is not a
+    /// date, for both programmes and a month drawn among ordinary ones and 9999-12: every run ends in a report or a
+    /// usage error (exit 0, 1 or 2), never an internal error (exit 3).
+    /// </summary>
+    [Fact]
+    public void Indicator_extractions_with_hostile_dates()
+    {
+        var dir = Directory.CreateTempSubdirectory("cdacheck-fuzz-ind");
+        try
+        {
+            var cases = Cases("ind", FuzzTests.Cases(40), r =>
+            {
+                var (venues, documents, traces) = StructureMutators.IndicatorMonth(r);
+                return Encoding.UTF8.GetBytes(string.Join("\u0000", venues, documents, traces, r.Next(2) == 0 ? "sun-es" : "hopen2", r.Next(4) == 0 ? "9999-12" : "2026-10"));
+            });
+            RunTarget("ind", cases, "", bytes =>
+            {
+                var parts = Encoding.UTF8.GetString(bytes).Split('\u0000');
+                File.WriteAllText(Path.Combine(dir.FullName, "venues.csv"), parts[0]);
+                File.WriteAllText(Path.Combine(dir.FullName, "documents.csv"), parts[1]);
+                File.WriteAllText(Path.Combine(dir.FullName, "traces.csv"), parts[2]);
+                var o = new StringWriter();
+                var e = new StringWriter();
+                int code = CdaCheck.Cli.CliApp.Run(["indicators", "--program", parts[3], "--month", parts[4], "--allow-any-month", "--lang", "en", "--format", "json",
+                    "--venues", Path.Combine(dir.FullName, "venues.csv"), "--documents", Path.Combine(dir.FullName, "documents.csv"),
+                    "--traces", Path.Combine(dir.FullName, "traces.csv"), "--documents-root", dir.FullName], o, e);
+                return code is 0 or 1 or 2 ? null : $"exit {code}: {e}";
+            });
+        }
+        finally { dir.Delete(true); }
     }
 
     /// <summary>The identity traits of the seeds (sample CDA of the packages and messages, LDL of the PDFs) in every printed form.</summary>

@@ -309,8 +309,16 @@ public static class StructureMutators
         int edits = 1 + r.Next(3);
         for (int k = 0; k < edits; k++)
         {
-            switch (r.Next(8))
+            switch (r.Next(9))
             {
+                case 8: // RFC 2047 encoded words and RFC 2231 parameters in charsets .NET refuses or does not know
+                {
+                    var cs = Pick(r, "utf-7", "UTF-7", "x-unknown", "", "utf-8*fr", "\u0000", "ibm037", "utf-32BE", "iso-2022-jp", "unicodeFFFE", "x-user-defined", "csISO2022JP");
+                    text = r.Next(2) == 0
+                        ? text.Replace("Subject: ", "Subject: =?" + cs + "?" + Pick(r, "B", "Q", "b", "X") + "?" + Pick(r, "QUJDRA==", "A+AOk-", "=FF=FE", "", "????") + "?= ", StringComparison.Ordinal)
+                        : text.Replace("Content-Disposition: attachment;", "Content-Disposition: attachment; title*=" + cs + "''%41%2B%FF; title*1*=%41;", StringComparison.Ordinal);
+                    break;
+                }
                 case 0: // boundaries
                 {
                     var which = r.Next(2) == 0 ? Outer : Inner;
@@ -374,6 +382,44 @@ public static class StructureMutators
             }
         }
         return Encoding.Latin1.GetBytes(text);
+    }
+
+    // ---------------------------------------------------------------- indicator extractions (dates and numbers)
+
+    private static readonly string[] HostileDates =
+    [
+        "01/10/2026", "05/10/2026", "31/10/2026", "31/12/9999", "30/12/9999", "01/12/9999", "01/01/0001", "02/01/0001", "29/02/2000",
+        "29/02/2100", "1/1/1", "31/12/9999 23:59", "31/12/9999 23:59:59", "01/10/2026 25:00", "00/00/0000", "99/99/9999", "01/10/99999",
+        "2026-10-01", "45000", "1e308", "-1", "", " ", "\u0661\u0660/\u0661\u0660/\u0662\u0660\u0662\u0666",
+    ];
+
+    private static readonly string[] Activities = ["MCO", "SSR", "PSY", "HAD", "RADIOTHERAPIE", "CHIMIOTHERAPIE", "DIALYSE", "URGENCES", ""];
+
+    /// <summary>
+    /// A venues extraction of a few patients whose dates are drawn from the ends of the calendar and from what is not
+    /// a date, across every counting mode (venue, chained venues, series, history), with the documents and traces of
+    /// the sample month dated the same way.
+    /// </summary>
+    public static (string Venues, string Documents, string Traces) IndicatorMonth(Random r)
+    {
+        var v = new StringBuilder("IPP;N° venue;UF;Date entrée;Date sortie;Hospitalisé sortant;Acte chirurgical;Consultation ACE;Activité;Décédé;Non assuré;Type INS;Mineur ASE;Nouveau-né maternité;DMP;Opposition DMP;INS qualifiée;Passage urgences seul\n");
+        var d = new StringBuilder("IPP;N° venue;Date production;Id local du document;Type de document;Fichier;Non-transmission;Document historique\n");
+        var t = new StringBuilder("Id local document;Date émission;code LOINC;IPP;Statut traitement DMP;N° séjour\n");
+        int venues = 2 + r.Next(10);
+        for (int i = 0; i < venues; i++)
+        {
+            string ipp = "P" + r.Next(3), no = "V" + i, act = Pick(r, Activities);
+            string entry = r.Next(3) == 0 ? Pick(r, HostileDates) : "0" + (1 + r.Next(9)) + "/10/2026";
+            string exit = r.Next(3) == 0 ? Pick(r, HostileDates) : "0" + (1 + r.Next(9)) + "/10/2026";
+            v.Append(CultureInfo.InvariantCulture, $"{ipp};{no};U1;{entry};{exit};{Pick(r, "oui", "non")};non;{Pick(r, "oui", "non")};{act};non;non;NIR;non;non;ouvert;non;oui;non\n");
+            if (r.Next(2) == 0)
+            {
+                var date = r.Next(2) == 0 ? Pick(r, HostileDates) : exit;
+                d.Append(CultureInfo.InvariantCulture, $"{ipp};{no};{date};D{i};11490-0;;non;non\n");
+                t.Append(CultureInfo.InvariantCulture, $"D{i};{(r.Next(2) == 0 ? Pick(r, HostileDates) : date)};11490-0;{ipp};SUCCES;{no}\n");
+            }
+        }
+        return (v.ToString(), d.ToString(), t.ToString());
     }
 
     // ---------------------------------------------------------------- CSV
