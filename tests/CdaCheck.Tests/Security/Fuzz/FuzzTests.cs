@@ -202,7 +202,7 @@ public class FuzzTests
         var dir = Path.Combine(TestPaths.TestData, "fuzz-regressions");
         if (!Directory.Exists(dir)) return;
         var validator = Shared.Validator();
-        foreach (var f in Directory.EnumerateFiles(dir, "*.bin", SearchOption.TopDirectoryOnly))
+        foreach (var f in Directory.EnumerateFiles(dir, "*.bin", SearchOption.AllDirectories)) // new/ too: cases saved by a fuzz run
         {
             var r = validator.Validate(f, File.ReadAllBytes(f));
             r.AllFindings().ShouldNotContain(x => x.RuleId == "SEC-005", Path.GetFileName(f));
