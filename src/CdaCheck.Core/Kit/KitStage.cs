@@ -30,7 +30,10 @@ public sealed class KitStage : ICdaCheck
         var bytes = doc.Source;
         if (bytes is null) return;
         var mask = KitIdentityMask.From(doc.Root, sink.Reveal);
-        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, ctx.Limits.DocumentTimeoutMs - ctx.ElapsedMs)));
+        // SEC-004 is the thread's CPU time, checked through the ambient budget inside the XSD and schematron loops; the
+        // token is only the wall-clock backstop (as ValidationContext.CheckBudget's), so that a loaded machine, where
+        // the wall time runs several times faster than the thread's CPU time, does not change the verdict.
+        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(WallBackstopLeftMs(ctx)));
         try
         {
             RunXsd(kit, bytes, sink, ctx, mask, budget.Token);
@@ -71,10 +74,14 @@ public sealed class KitStage : ICdaCheck
         }
     }
 
+    /// <summary>Wall time left before the backstop ends the document, at least 1 ms and within what a timer accepts.</summary>
+    internal static long WallBackstopLeftMs(ValidationContext ctx) =>
+        Math.Clamp((long)ctx.Limits.DocumentTimeoutMs * ValidationContext.WallBackstopFactor - ctx.ElapsedMs, 1, int.MaxValue);
+
     /// <summary>The document as the schematron engine reads it: the original bytes, with line information.</summary>
     internal static XPathNavigator Navigator(byte[] bytes, Limits limits)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
+        using var stream = new BudgetedStream(new MemoryStream(bytes, writable: false));
         using var reader = XmlReader.Create(stream, SecureXml.Settings(limits));
         return new XPathDocument(reader, XmlSpace.Preserve).CreateNavigator();
     }

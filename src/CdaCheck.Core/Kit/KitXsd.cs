@@ -78,7 +78,11 @@ public sealed class KitXsd
         int checkedAt = 0;
         while (reader.Read())
         {
-            if ((++checkedAt & 1023) == 0) ct.ThrowIfCancellationRequested();
+            if ((++checkedAt & 1023) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                Budget.Check();
+            }
             string? at = null;
             if (reader.NodeType == XmlNodeType.Element)
             {

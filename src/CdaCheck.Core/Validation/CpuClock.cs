@@ -38,4 +38,23 @@ public static class CpuClock
         if (Available && ClockGetTime(ClockThreadCpuTimeId, out var ts) == 0) return ts.Sec * 1000 + ts.Nsec / 1_000_000;
         return Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
     }
+
+    /// <summary>
+    /// Time the calling thread has spent ready to run but waiting for a CPU (Linux: the second field of
+    /// /proc/thread-self/schedstat), in milliseconds; -1 when it cannot be read. That is the time a loaded machine
+    /// takes from a thread: the wall-clock backstop leaves it out so that load alone does not end a document.
+    /// A file read: call it only off the hot path.
+    /// </summary>
+    public static long ThreadRunQueueWaitMs()
+    {
+        if (!OperatingSystem.IsLinux()) return -1;
+        try
+        {
+            var text = File.ReadAllText("/proc/thread-self/schedstat");
+            var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length >= 2 && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ns)
+                ? ns / 1_000_000 : -1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException) { return -1; }
+    }
 }

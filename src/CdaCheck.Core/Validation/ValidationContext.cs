@@ -7,7 +7,9 @@ namespace CdaCheck.Core.Validation;
 /// <remarks>
 /// SEC-004 budget: the CPU time of the thread that validates the document (<see cref="CpuClock"/>), so the verdict
 /// does not depend on the machine's load. Work done on another thread is measured in wall time. A wall-clock
-/// backstop (<see cref="WallBackstopFactor"/> × the budget) still ends a document whose thread is starved or blocked.
+/// backstop (<see cref="WallBackstopFactor"/> × the budget) still ends a document whose thread is blocked; once the
+/// wall time has passed the budget, the time the thread then spends waiting for a CPU on a loaded machine (Linux
+/// schedstat) is left out of it, so that the same document gets the same verdict however loaded the machine is.
 /// The budget is checked inside the long loops (content operators, filters, image decoding, symbol searches, zip
 /// reads, XML parsing), either through <see cref="CheckBudget"/> or the cheap ambient <see cref="Budget.Poll"/>.
 /// </remarks>
@@ -19,6 +21,10 @@ public sealed class ValidationContext
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly int _thread = Environment.CurrentManagedThreadId;
     private readonly long _cpuStart = CpuClock.ThreadMs();
+    // Run-queue wait of the thread when the wall time first passed the budget (-1: not yet, or not readable).
+    private long _waitAtBudget = -1;
+    private bool _waitTaken;
+    private long _backstopReadAt = long.MinValue / 2, _backstopWall;
 
     public ValidationContext(ReferenceData data, ValidationOptions options)
     {
@@ -43,8 +49,29 @@ public sealed class ValidationContext
         // first; both are truncated to whole milliseconds, hence two of margin): while the wall time is under the
         // budget, the CPU clock (a system call per read) need not be read.
         if (wall + 2 <= budget) return;
-        if (SpentMs > budget || wall > (long)budget * WallBackstopFactor)
+        bool own = Environment.CurrentManagedThreadId == _thread;
+        if (own && !_waitTaken)
+        {
+            _waitTaken = true;
+            _waitAtBudget = CpuClock.ThreadRunQueueWaitMs();
+        }
+        if (SpentMs > budget)
             throw new BudgetExceededException(budget);
+        long backstop = (long)budget * WallBackstopFactor;
+        if (wall > backstop && BackstopWallMs(wall, own) > backstop)
+            throw new BudgetExceededException(budget);
+    }
+
+    /// <summary>The wall time, less the run-queue wait of the thread since the wall time passed the budget.</summary>
+    private long BackstopWallMs(long wall, bool own)
+    {
+        if (!own || _waitAtBudget < 0) return wall;
+        // a file read: at most once per 20 ms of wall time (loops check the budget far more often)
+        if (wall - _backstopReadAt < 20) return _backstopWall + (wall - _backstopReadAt);
+        long now = CpuClock.ThreadRunQueueWaitMs();
+        _backstopReadAt = wall;
+        _backstopWall = now < 0 ? wall : wall - Math.Max(0, now - _waitAtBudget);
+        return _backstopWall;
     }
 
     /// <summary>Makes this context the ambient budget of the calling thread until the result is disposed (nested contexts keep the outer one).</summary>

@@ -58,6 +58,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         if (subsets.Count == 0) orphanFolders.Add(root);
         foreach (var file in zip.Files)
         {
+            Budget.Poll(orphanFolders.Count);
             if (!orphanFolders.Exists(f => file.Name.StartsWith(f, StringComparison.Ordinal))) continue;
             if (Path.GetFileName(file.Name).Equals(Metadata, StringComparison.OrdinalIgnoreCase)) continue;
             if (!Validator.LooksLikeXml(file.Bytes.AsSpan(0, Math.Min(file.Bytes.Length, 1024))) || !ContainsClinicalDocument(file.Bytes)) continue;
@@ -71,8 +72,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
     /// <summary>The folder holding the XDM content: "" normally, "X/" when wrapped in an extra top folder.</summary>
     private static string FindRoot(ZipContent zip, FindingSink sink)
     {
-        bool Has(string prefix) => zip.Folders.Any(f => string.Equals(f, prefix + IheXdm + "/", StringComparison.OrdinalIgnoreCase))
-                                   || zip.Files.Any(f => f.Name.Length > prefix.Length && string.Equals(f.Name, prefix + Readme, StringComparison.OrdinalIgnoreCase));
+        bool Has(string prefix) => zip.HasFolderIgnoreCase(prefix + IheXdm + "/") || zip.FindIgnoreCase(prefix + Readme) is not null;
         if (Has("")) return "";
         var tops = zip.Folders.Where(f => f.IndexOf('/') == f.Length - 1).ToList();
         foreach (var t in tops)

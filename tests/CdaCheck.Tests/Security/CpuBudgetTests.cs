@@ -46,6 +46,47 @@ public class CpuBudgetTests
     }
 
     [Fact]
+    public void A_thread_starved_by_load_is_not_ended_by_the_wall_clock_backstop()
+    {
+        if (!OperatingSystem.IsLinux() || CpuClock.ThreadRunQueueWaitMs() < 0) return; // schedstat is Linux's
+        const int budget = 100;
+        // Load from other processes (as on a shared machine): many more busy processes than cores, so this thread waits
+        // for a CPU far longer than it runs. (Busy threads of this process would also block it in the runtime's own
+        // thread suspensions, which is not what load does.)
+        var burners = new List<Process>();
+        for (int i = 0; i < Environment.ProcessorCount * 6; i++)
+        {
+            var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("exec yes > /dev/null");
+            try { burners.Add(Process.Start(psi)!); } catch (System.ComponentModel.Win32Exception) { break; }
+        }
+        Exception? thrown = null;
+        long cpu, wall, sink = 0;
+        try
+        {
+            var ctx = Context(budget);
+            long start = CpuClock.ThreadMs();
+            var sw = Stopwatch.StartNew();
+            // work, checking the budget, until this thread has used 60 % of it in CPU time (or 20 s have passed)
+            while (CpuClock.ThreadMs() - start < budget * 6 / 10 && sw.ElapsedMilliseconds < 20_000)
+            {
+                for (int i = 0; i < 1000; i++) sink += i * i; // no allocation: a GC would block this thread
+                try { ctx.CheckBudget(); }
+                catch (BudgetExceededException e) { thrown = e; break; }
+            }
+            cpu = CpuClock.ThreadMs() - start;
+            wall = ctx.ElapsedMs;
+        }
+        finally
+        {
+            foreach (var p in burners) { try { p.Kill(); p.WaitForExit(); } catch (InvalidOperationException) { } p.Dispose(); }
+        }
+        GC.KeepAlive(sink);
+        thrown.ShouldBeNull($"{cpu} ms of CPU in {wall} ms of wall time: load alone must not end a document");
+    }
+
+    [Fact]
     public void The_ambient_poll_throws_inside_a_loop_without_a_context_at_hand()
     {
         var ctx = Context(100);

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.XPath;
+using CdaCheck.Core.Validation;
 using Wmhelp.XPath2;
 
 namespace CdaCheck.Core.Kit.Schematron;
@@ -725,6 +726,7 @@ public sealed class SchematronSchema
             foreach (var pattern in patterns)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                Budget.Check();
                 var fired = new List<(XPathNavigator Node, int Rule)>();
                 for (int r = 0; r < pattern.Rules.Count; r++)
                 {
@@ -755,6 +757,9 @@ public sealed class SchematronSchema
                 {
                     if (previous != null && previous.IsSamePosition(node)) continue;
                     previous = node;
+                    // each node runs the rule's expressions, some of which scan the whole document (//): the per-document
+                    // budget (SEC-004, CPU time) is checked per node, not only per pattern
+                    Budget.Check();
                     RunRule(pattern, pattern.Rules[r], node, vars, results, errors, scope, exprs);
                 }
             }
@@ -784,7 +789,11 @@ public sealed class SchematronSchema
             else if (alt.Anchor is { } anchor)
             {
                 if (!index.TryGet(root, anchor, out var candidates)) continue;
-                foreach (var c in candidates) Collect(Eval(alt.Select, c, vars, errors, exprs), list);
+                foreach (var c in candidates)
+                {
+                    Budget.Check();
+                    Collect(Eval(alt.Select, c, vars, errors, exprs), list);
+                }
             }
             else Collect(Eval(alt.Select, root, vars, errors, exprs), list);
         }
@@ -811,7 +820,11 @@ public sealed class SchematronSchema
             if (s == 0)
             {
                 if (index.TryGet(root, new Anchor(step.Ns, step.Local, null), out var all))
-                    foreach (var n in all) if (Accept(step, n, vars, errors, exprs)) next.Add(n);
+                    foreach (var n in all)
+                    {
+                        Budget.Poll();
+                        if (Accept(step, n, vars, errors, exprs)) next.Add(n);
+                    }
             }
             else
             {
@@ -821,6 +834,7 @@ public sealed class SchematronSchema
                     if (!c.MoveToFirstChild()) continue;
                     do
                     {
+                        Budget.Poll();
                         if (c.NodeType != XPathNodeType.Element) continue;
                         if (step.Local != null && !(c.LocalName == step.Local && c.NamespaceURI == step.Ns)) continue;
                         if (Accept(step, c, vars, errors, exprs)) next.Add(c.Clone());
@@ -907,6 +921,7 @@ public sealed class SchematronSchema
                 n.MoveToRoot();
                 while (n.MoveToFollowing(XPathNodeType.Element))
                 {
+                    Budget.Poll();
                     var key = (n.NamespaceURI, n.LocalName);
                     if (!map.TryGetValue(key, out var l)) map[key] = l = [];
                     l.Add(n.Clone());
