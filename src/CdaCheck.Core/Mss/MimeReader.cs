@@ -178,7 +178,7 @@ public static class MimeReader
             int idx = body.IndexOf(delim, pos, StringComparison.Ordinal);
             if (idx < 0) break;
             bool atLineStart = idx == 0 || body[idx - 1] == '\n';
-            if (!atLineStart) { pos = idx + delim.Length; continue; }
+            if (!atLineStart || !EndsDelimiterLine(body, idx + delim.Length)) { pos = idx + delim.Length; continue; }
             if (start >= 0)
             {
                 int end = idx;
@@ -195,6 +195,23 @@ public static class MimeReader
         }
         if (start >= 0 && start < body.Length) result.Add(body[start..]);
         return result;
+    }
+
+    /// <summary>
+    /// Whether the text after "--boundary" at <paramref name="after"/> ends a delimiter line (RFC 2046 5.1.1): "--" (the
+    /// close delimiter), or only transport padding (spaces, tabs) up to the line end. "--Bx" is a line of content for
+    /// boundary "B", not a delimiter (1,000 such lines made 1,000 parts).
+    /// </summary>
+    private static bool EndsDelimiterLine(string body, int after)
+    {
+        if (body.AsSpan(after).StartsWith("--")) return true;
+        for (int i = after; i < body.Length; i++)
+        {
+            char c = body[i];
+            if (c is '\r' or '\n') return true;
+            if (c is not (' ' or '\t')) return false;
+        }
+        return true;
     }
 
     private static byte[] Decode(string body, string? encoding)

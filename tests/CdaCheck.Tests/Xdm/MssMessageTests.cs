@@ -150,6 +150,23 @@ public class MssMessageTests
         Validate(Encoding.ASCII.GetBytes(sb.ToString())).Findings.ShouldContain(f => f.RuleId == "SEC-070");
     }
 
+    /// <summary>
+    /// RFC 2046: a delimiter line is "--boundary" then only padding, or "--boundary--". Lines of content that start
+    /// with it ("--xy" for boundary "x") are content: 1,000 of them made 1,000 parts (SEC-070).
+    /// </summary>
+    [Fact]
+    public void Lines_that_only_start_with_the_boundary_are_content()
+    {
+        var sb = new StringBuilder("From: a@b.fr\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n");
+        sb.Append("--x \t\r\nContent-Type: text/plain\r\n\r\n"); // transport padding after the delimiter
+        for (int i = 0; i < MimeReader.MaxParts * 2; i++) sb.Append("--xy line ").Append(i).Append("\r\n");
+        sb.Append("--x\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--x--\r\n");
+        var p = MimeReader.Parse(Encoding.ASCII.GetBytes(sb.ToString()));
+        p.Children.Count.ShouldBe(2);
+        Encoding.ASCII.GetString(p.Children[0].Body).ShouldContain("--xy line " + (MimeReader.MaxParts * 2 - 1));
+        Encoding.ASCII.GetString(p.Children[1].Body).ShouldBe("second");
+    }
+
     [Fact]
     public void Random_damage_to_a_message_never_crashes()
     {
