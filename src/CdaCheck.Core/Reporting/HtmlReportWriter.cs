@@ -212,7 +212,7 @@ public sealed class HtmlReportWriter : IReportWriter
         }
         string? dmDate = DmV("S6") is { } s6 && InsPayloadDate(s6) is { } iso ? iso : DmV("S6");
         Row(T("report.html.traits.matricule"), ins.Matricule, DmV("S1"), TxV("matricule"), IdentityKind.Matricule, Exact);
-        Row("OID", ins.Oid, DmV("S2"), null, null, Exact);
+        Row("OID", ins.Oid, DmV("S2"), null, IdentityKind.Oid, Exact);
         Row(T("report.html.traits.givens"), ins.BirthGivens, DmV("S3"), TxV("givens"), IdentityKind.Name, Name);
         Row(T("report.html.traits.family"), ins.BirthFamily, DmV("S4"), TxV("family"), IdentityKind.Name, Name);
         Row(T("report.html.traits.sex"), ins.Sex, DmV("S5"), null, IdentityKind.Sex, Exact);
