@@ -144,6 +144,9 @@ public sealed class TraitScrubber
 
     private TraitScrubber(string[] forms) => _forms = forms;
 
+    private static readonly string[] FrenchMonths =
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+
     /// <summary>Null when there is no trait to look for.</summary>
     public static TraitScrubber? For(IEnumerable<string?> traits)
     {
@@ -160,6 +163,14 @@ public sealed class TraitScrubber
             {
                 string y = v[..4], m = v[4..6], d = v[6..8];
                 foreach (var f in new[] { v[..8], $"{y}-{m}-{d}", $"{d}/{m}/{y}", $"{d}-{m}-{y}", $"{d}.{m}.{y}", $"{d}{m}{y}" }) Add(f);
+                int month = (m[0] - '0') * 10 + (m[1] - '0'), day = (d[0] - '0') * 10 + (d[1] - '0');
+                if (month is >= 1 and <= 12)
+                {
+                    var name = FrenchMonths[month - 1];
+                    Add($"{d} {name} {y}");
+                    Add($"{day} {name} {y}");
+                    if (day == 1) Add($"1er {name} {y}");
+                }
             }
             if (v.Length == 15)
                 foreach (var f in new[] { v[..13], $"{v[..1]} {v[1..3]} {v[3..5]} {v[5..7]} {v[7..10]} {v[10..13]} {v[13..]}", $"{v[..1]} {v[1..3]} {v[3..5]} {v[5..7]} {v[7..10]} {v[10..13]}" }) Add(f);
