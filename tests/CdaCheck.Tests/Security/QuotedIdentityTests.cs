@@ -194,3 +194,38 @@ public class QuotedIdentityTests
         IdentityVariantsTests.FindLeak(revealed, variants).ShouldNotBeNull("the revealed outputs show the trait (control)");
     }
 }
+
+/// <summary>
+/// The HTML page sketch draws text runs as bars and images as outlines: a DataMatrix drawn with one glyph (or one small
+/// image) per dark module came back in the sketch as one mark per module, a dot-matrix copy of the symbol.
+/// </summary>
+public class SketchedSymbolTests
+{
+    [Fact]
+    public void A_symbol_drawn_as_one_glyph_per_module_is_not_redrawn_module_by_module_in_the_html_sketch()
+    {
+        var dir = Directory.CreateTempSubdirectory("cdacheck-sketch");
+        try
+        {
+            var b = CdaBuilder.Ldl();
+            var modules = CdaCheck.Core.DataMatrix.DataMatrixEncoder.Encode(b.Identity!.Payload(), new CdaCheck.Core.DataMatrix.DataMatrixEncoderOptions { C40PrefixLength = 26 });
+            int dark = 0;
+            var pdf = SegurPdf.Render("Lettre de liaison", b.Identity, style: SymbolStyle.None, cartouche: false, extra: page =>
+            {
+                for (int y = 0; y < modules.GetLength(0); y++)
+                    for (int x = 0; x < modules.GetLength(1); x++)
+                        if (modules[y, x]) { page.Text("I", 400 + 2 * x, 760 - 2 * y, 2); dark++; }
+            });
+            var file = Path.Combine(dir.FullName, "glyphs.xml");
+            File.WriteAllBytes(file, b.WithPdf(pdf).ToBytes());
+            var html = Path.Combine(dir.FullName, "r.html");
+            CliRunner.Invoke("validate", "--format", "html", "-o", html, file).ExitCode.ShouldBeOneOf(0, 1);
+            var thumb = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(html), "<figure class=\"thumb\">.*?</figure>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+            thumb.ShouldNotBeEmpty();
+            int marks = System.Text.RegularExpressions.Regex.Matches(thumb, "M[0-9.-]+ [0-9.-]+h").Count;
+            dark.ShouldBeGreaterThan(300);
+            marks.ShouldBeLessThan(modules.GetLength(0) + 20); // at most about one bar per row of modules, plus the page's text
+        }
+        finally { dir.Delete(true); }
+    }
+}
