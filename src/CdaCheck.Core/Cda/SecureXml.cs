@@ -146,7 +146,7 @@ public static class SecureXml
         }
         catch (XmlException ex)
         {
-            sink.Report(ParseRules.NotWellFormed, new Location { Line = NullIfZero(ex.LineNumber), Column = NullIfZero(ex.LinePosition) }, Sanitize(ex.Message));
+            sink.Report(ParseRules.NotWellFormed, new Location { Line = NullIfZero(ex.LineNumber), Column = NullIfZero(ex.LinePosition) }, Sanitize(ex.Message, sink.Reveal));
             return null;
         }
         catch (System.Text.DecoderFallbackException)
@@ -258,9 +258,35 @@ public static class SecureXml
     private static int? NullIfZero(int v) => v == 0 ? null : v;
 
     /// <summary>XML parser messages can quote document content; keep them short.</summary>
-    private static string Sanitize(string message)
+    /// <summary>
+    /// The parser's reason on one line, at most 200 characters. The parser quotes the document's own text between
+    /// apostrophes ("'MARTIN-DUPONT' is an unexpected token", "undeclared entity 'x'", "the end tag of 'x'"), which can
+    /// be a patient's name or matricule: unless identity is revealed, every quoted text longer than one character is
+    /// shown as one '*' per character (the line and column still say where it is).
+    /// </summary>
+    internal static string Sanitize(string message, bool reveal)
     {
         var m = message.ReplaceLineEndings(" ");
+        if (!reveal) m = MaskQuoted(m);
         return m.Length > 200 ? m[..200] + "…" : m;
+    }
+
+    private static string MaskQuoted(string m)
+    {
+        var sb = new System.Text.StringBuilder(m.Length);
+        int i = 0;
+        while (i < m.Length)
+        {
+            int open = m.IndexOf('\'', i);
+            if (open < 0) { sb.Append(m, i, m.Length - i); break; }
+            int close = m.IndexOf('\'', open + 1);
+            if (close < 0) { sb.Append(m, i, m.Length - i); break; }
+            sb.Append(m, i, open + 1 - i);
+            int len = close - open - 1;
+            if (len > 1) sb.Append('*', len); else sb.Append(m, open + 1, len);
+            sb.Append('\'');
+            i = close + 1;
+        }
+        return sb.ToString();
     }
 }

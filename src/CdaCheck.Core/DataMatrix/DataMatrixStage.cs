@@ -196,7 +196,7 @@ public sealed class DataMatrixStage(ReferenceData data) : ICdaCheck
         if (p["S1"]?.Value is { } s1 && ins.Matricule is { } mat && !string.Equals(s1, mat.Trim(), StringComparison.OrdinalIgnoreCase))
             sink.Report(MatriculeMismatch, loc with { Detail = "DataMatrix S1 vs recordTarget/patientRole/id/@extension" }, Identity.Matricule(s1), Identity.Matricule(mat), IdentityDiff.Describe(s1, mat, lang));
         if (p["S2"]?.Value is { } s2 && ins.Oid is { } oid && s2 != oid)
-            sink.Report(OidMismatch, loc with { Detail = "DataMatrix S2 vs recordTarget/patientRole/id/@root" }, s2, oid);
+            sink.Report(OidMismatch, loc with { Detail = "DataMatrix S2 vs recordTarget/patientRole/id/@root" }, Identity.Oid(s2), Identity.Oid(oid));
         // Given names and family name exchanged between S3 and S4: say so on both findings.
         string? swapped = p["S3"]?.Value is { } g && p["S4"]?.Value is { } f && (ins.BirthGivens ?? ins.FirstBirthGiven) is { } eg && ins.BirthFamily is { } ef
             && IdentityDiff.Swapped(g, f, eg, ef) ? Texts.Get(lang, "identity.diff.swapped.names") : null;

@@ -111,7 +111,7 @@ public static partial class InsPayloadRules
         var p = InsPayload.Parse(raw);
 
         if (p.Header != InsPayload.ExpectedHeader)
-            sink.Report(HeaderWrong, loc, HeaderForDisplay(raw));
+            sink.Report(HeaderWrong, loc, HeaderForDisplay(raw, sink.Reveal));
         else if (!symbol.IsEncodedIn(Encodation.C40, 0, InsPayload.HeaderLength))
         {
             var modes = symbol.Segments.Where(s => s.Start < InsPayload.HeaderLength).Select(s => s.Mode.ToString()).Distinct();
@@ -178,14 +178,15 @@ public static partial class InsPayloadRules
                 sink.Report(NotAMatricule, loc, Identity.Matricule(s1.Value), s1.Value.Length);
             else if (!Nir.HasValidKey(s1.Value))
                 sink.Report(KeyInvalid, oid?.Bool("production") == false ? Severity.Warning : Severity.Error, loc,
-                    Identity.Matricule(s1.Value), s1.Value[13..], Nir.ComputeKey(s1.Value)!.Value.ToString("00", CultureInfo.InvariantCulture));
+                    Identity.Matricule(s1.Value), new Identity(s1.Value[13..], IdentityKind.Other),
+                    new Identity(Nir.ComputeKey(s1.Value)!.Value.ToString("00", CultureInfo.InvariantCulture), IdentityKind.Other)); // the key is part of the matricule, as in INS-004
         }
         if (s2 is not null)
         {
             if (!OidRe().IsMatch(s2))
                 sink.Report(OidFormat, loc, s2.Length <= 40 && s2.All(c => c is '.' or (>= '0' and <= '9'))
-                    ? (object)s2 : new Phrase("dmp.d.009", s2.Length));
-            else if (oid is null) sink.Report(UnknownOid, loc, s2);
+                    ? Identity.Oid(s2) : new Phrase("dmp.d.009", s2.Length));
+            else if (oid is null) sink.Report(UnknownOid, loc, Identity.Oid(s2));
         }
         foreach (var id in new[] { "S3", "S4" })
         {
@@ -206,12 +207,14 @@ public static partial class InsPayloadRules
     /// The start of the payload for a header message: at most 26 characters, cut before the first
     /// data identifier (S1…S7) so that no identity value is shown.
     /// </summary>
-    public static string HeaderForDisplay(string raw)
+    public static string HeaderForDisplay(string raw, bool reveal)
     {
         int end = Math.Min(raw.Length, InsPayload.HeaderLength);
         for (int i = 0; i + 1 < end; i++)
             if (raw[i] == 'S' && raw[i + 1] >= '1' && raw[i + 1] <= '7') { end = i; break; }
-        var shown = Printable(raw[..end]);
+        // a shifted or crafted payload carries the matricule or a name in the header zone: unless revealed, only the
+        // characters equal to the expected header at their position are shown
+        var shown = Printable(reveal ? raw[..end] : IdentityMask.AgainstExpected(raw[..end], InsPayload.ExpectedHeader));
         return end < raw.Length && end < InsPayload.HeaderLength ? shown + "…" : shown;
     }
 

@@ -278,9 +278,31 @@ public static class InputReader
         }
     }
 
-    /// <summary>Quotes an input value in a message, shortened (input errors never carry identity columns).</summary>
-    /// <summary>A cell quoted in an input error: cut at 40 characters, control, bidi and invisible characters escaped (\x1B, \u202E).</summary>
-    private static string Printable(string? v) => v is null ? "" : CdaCheck.Core.Reporting.Printable.Escape(v.Length > 40 ? v[..40] + "…" : v);
+    /// <summary>
+    /// Quotes an input value in a message, shortened. Input errors never read identity columns, but a row whose fields
+    /// are shifted (a name holding the separator, a column inserted by the export) puts a name, a matricule or a birth
+    /// date under a checked header: every run of 3 letters or more and of 5 digits or more is shown as '*' (the shape
+    /// that tells a date format, a code or a yes/no from another stays readable: "2025-07-05", "O", "NIR"). Control,
+    /// bidi and invisible characters are escaped (\x1B, \u202E).
+    /// </summary>
+    internal static string Printable(string? v)
+    {
+        if (v is null) return "";
+        var s = v.Length > 40 ? v[..40] : v;
+        var chars = s.ToCharArray();
+        for (int i = 0; i < chars.Length;)
+        {
+            int j = i;
+            if (char.IsLetter(chars[i])) { while (j < chars.Length && char.IsLetter(chars[j])) j++; if (j - i >= 3 && !IsCode(s[i..j])) chars.AsSpan(i, j - i).Fill('*'); }
+            else if (char.IsDigit(chars[i])) { while (j < chars.Length && char.IsDigit(chars[j])) j++; if (j - i >= 5) chars.AsSpan(i, j - i).Fill('*'); }
+            i = Math.Max(j, i + 1);
+        }
+        return CdaCheck.Core.Reporting.Printable.Escape(new string(chars)) + (v.Length > 40 ? "…" : "");
+    }
+
+    /// <summary>The words the checked columns hold (yes/no, INS types, DMP states, recipient types): shown as they are.</summary>
+    private static bool IsCode(string word) => word.ToUpperInvariant() is "OUI" or "NON" or "YES" or "TRUE" or "FALSE" or "VRAI" or "FAUX"
+        or "NIR" or "NIA" or "OUVERT" or "INCONNU" or "PATIENT" or "SUCCES" or "ECHEC";
 
     /// <summary>
     /// Reads an input file row by row (no raw row is kept): <paramref name="bind"/> resolves the columns once

@@ -204,12 +204,12 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         {
             var q = f.Attr("qualifier");
             if (q is null) { sink.Report(QualifierInvalid, doc.Loc(f), "family", new Phrase("ins.d.011")); ok = false; }
-            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", new Phrase("ins.d.012", Trim(q))); ok = false; }
+            else if (q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(f.Attribute("qualifier")), "family", new Phrase("ins.d.012", Qualifier(q))); ok = false; }
         }
         foreach (var g in givens)
         {
             var q = g.Attr("qualifier");
-            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", new Phrase("ins.d.013", Trim(q))); ok = false; }
+            if (q is not null && q is not ("BR" or "CL")) { sink.Report(QualifierInvalid, doc.Loc(g.Attribute("qualifier")), "given", new Phrase("ins.d.013", Qualifier(q))); ok = false; }
         }
 
         var bt = patient.El("birthTime");
@@ -240,6 +240,17 @@ public sealed partial class InsChecks(ReferenceData data) : ICdaCheck
         || all.StartsWith(first, StringComparison.OrdinalIgnoreCase) && all.Length > first.Length && all[first.Length] is ' ' or ',';
 
     private static string Trim(string v) => v.Length > 20 ? v[..20] + "…" : v;
+
+    /// <summary>HL7 v3 EntityNamePartQualifier codes: a name part's qualifier attribute quoted as it is only when it is one of them.</summary>
+    private static readonly HashSet<string> NamePartQualifiers = new(StringComparer.Ordinal)
+        { "AC", "AD", "BR", "CL", "IN", "LS", "NB", "PR", "SP", "TITLE", "VV", "HON", "MID", "PHON", "SRCH", "ABC", "IDE", "SYL", "CON", "DEL" };
+
+    /// <summary>
+    /// A qualifier attribute as a finding quotes it: a known code as it is, anything else (a name typed into the
+    /// attribute, a crafted value) masked as identity unless revealed.
+    /// </summary>
+    private static object Qualifier(string q) =>
+        NamePartQualifiers.Contains(q.Trim().ToUpperInvariant()) ? Trim(q) : new Identity(Trim(q), IdentityKind.Other);
 
     /// <summary>Warnings (INS-013..015): NIR sex digit, YY/MM, department 99 vs the traits. Only called when matricule and traits are valid.</summary>
     private static void CheckConsistency(CdaDocument doc, XElement? patient, InsInfo ins, FindingSink sink)

@@ -149,21 +149,40 @@ public sealed class HtmlReportWriter : IReportWriter
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<figure class=\"thumb\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(W * scale)}\" height=\"{N(Hh * scale)}\" viewBox=\"0 0 {N(W)} {N(Hh)}\" role=\"img\" aria-label=\"{H(T("report.html.thumb.aria"))}\">");
         sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"page\" x=\"0\" y=\"0\" width=\"{N(W)}\" height=\"{N(Hh)}\"/>");
-        // Images: outlines only.
+        // Images: outlines only, and not the tiny ones (a symbol drawn as one small image per module would be
+        // drawn again, module by module, by their outlines).
+        double minSide = Math.Max(W, Hh) / 100;
         foreach (var img in page.Images.Take(200))
         {
             var b = img.Bounds;
+            if (b.Width < minSide && b.Height < minSide) continue;
             sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"img\" x=\"{N(b.X - x0)}\" y=\"{N(Hh - (b.Y - y0) - b.Height)}\" width=\"{N(b.Width)}\" height=\"{N(b.Height)}\"/>");
         }
-        // Text runs: one grey bar each, width estimated from the length and font size; identity text included, as bars.
+        // Text runs: grey bars, width estimated from the length and font size; identity text included, as bars. Runs
+        // of one line less than an eighth of the page apart make one bar: a symbol drawn with one glyph per module (a
+        // DataMatrix font, crafted "■" runs) would otherwise come back as a dot per dark module, a readable symbol.
         sb.Append("<path class=\"text\" d=\"");
+        var bars = new List<(double X, double Y, double W, double H)>();
         foreach (var t in page.Texts.Take(5000))
         {
             var len = t.Text.AsSpan().Trim().Length;
             if (len == 0) continue;
             var size = t.FontSize is > 0 and < 500 ? t.FontSize : 10;
             double bw = Math.Min(len * size * 0.5, W), bh = size * 0.7, bx = t.X - x0, by = Hh - (t.Y - y0) - bh;
+            bars.Add((bx, by, bw, bh));
+        }
+        bars.Sort((a, b) => a.Y != b.Y ? a.Y.CompareTo(b.Y) : a.X.CompareTo(b.X));
+        for (int i = 0; i < bars.Count;)
+        {
+            var (bx, by, bw, bh) = bars[i];
+            int j = i + 1;
+            for (; j < bars.Count && Math.Abs(bars[j].Y - by) < bh * 0.5 && bars[j].X <= bx + bw + Math.Max(4 * bh, W / 8); j++)
+            {
+                bw = Math.Max(bw, bars[j].X + bars[j].W - bx);
+                bh = Math.Max(bh, bars[j].H);
+            }
             sb.Append(CultureInfo.InvariantCulture, $"M{N(bx)} {N(by)}h{N(bw)}v{N(bh)}h{N(-bw)}z");
+            i = j;
         }
         sb.Append("\"/>");
         var legend = new List<string>();
@@ -219,7 +238,7 @@ public sealed class HtmlReportWriter : IReportWriter
         }
         string? dmDate = DmV("S6") is { } s6 && InsPayloadDate(s6) is { } iso ? iso : DmV("S6");
         Row(T("report.html.traits.matricule"), ins.Matricule, DmV("S1"), TxV("matricule"), IdentityKind.Matricule, Exact);
-        Row("OID", ins.Oid, DmV("S2"), null, null, Exact);
+        Row("OID", ins.Oid, DmV("S2"), null, IdentityKind.Oid, Exact);
         Row(T("report.html.traits.givens"), ins.BirthGivens, DmV("S3"), TxV("givens"), IdentityKind.Name, Name);
         Row(T("report.html.traits.family"), ins.BirthFamily, DmV("S4"), TxV("family"), IdentityKind.Name, Name);
         Row(T("report.html.traits.sex"), ins.Sex, DmV("S5"), null, IdentityKind.Sex, Exact);

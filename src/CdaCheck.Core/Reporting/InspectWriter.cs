@@ -53,7 +53,7 @@ public static class InspectWriter
             Line("birthGivens", ins.BirthGivens is null ? null : ctx.Show(Identity.Name(ins.BirthGivens)));
             Line("usedFamily", ins.UsedFamily is null ? null : ctx.Show(Identity.Name(ins.UsedFamily)));
             Line("usedGiven", ins.UsedGiven is null ? null : ctx.Show(Identity.Name(ins.UsedGiven)));
-            Line("sex", ins.Sex);
+            Line("sex", ins.Sex is null ? null : ctx.Show(Identity.Sex(ins.Sex)));
             Line("birthDate", ins.BirthTime is null ? null : ctx.Show(Identity.BirthDate(ins.BirthTime)));
             Line("birthPlace", ins.BirthPlaceCode is null ? null : ctx.Show(Identity.Place(ins.BirthPlaceCode)));
             if (r.EmbeddedFiles.Count > 0)
@@ -92,7 +92,7 @@ public static class InspectWriter
             if (dm.Payload is not null) Line("payload", ctx.Reveal ? Visible(dm.Payload) : InsPayloadMask.Mask(dm.Payload));
             if (dm.Fields is not null)
                 foreach (var (k, v) in dm.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-                    Line(k, k is "S2" or "S5" || ctx.Reveal ? Visible(v) : IdentityMask.Mask(v, IdentityKind.Other));
+                    Line(k, ctx.Reveal ? Visible(v) : Visible(InsPayloadMask.Field(k, v)));
             if (dm.Modules is { } grid)
             {
                 var m = SymbolDisplay.ForReport(grid, ctx.Reveal);

@@ -138,7 +138,7 @@ public sealed class JsonReportWriter : IReportWriter
             WriteNullable("birthFamily", ins.BirthFamily is null ? null : _ctx.Show(Identity.Name(ins.BirthFamily)));
             WriteNullable("firstBirthGiven", ins.FirstBirthGiven is null ? null : _ctx.Show(Identity.Name(ins.FirstBirthGiven)));
             WriteNullable("birthGivens", ins.BirthGivens is null ? null : _ctx.Show(Identity.Name(ins.BirthGivens)));
-            WriteNullable("sex", ins.Sex);
+            WriteNullable("sex", ins.Sex is null ? null : _ctx.Show(Identity.Sex(ins.Sex)));
             WriteNullable("birthDate", ins.BirthTime is null ? null : _ctx.Show(Identity.BirthDate(ins.BirthTime)));
             WriteNullable("birthPlace", ins.BirthPlaceCode is null ? null : _ctx.Show(Identity.Place(ins.BirthPlaceCode)));
             _w.WriteEndObject();
@@ -264,7 +264,12 @@ public static class InsPayloadMask
         // Keep the header, the field IDs, S2 (OID) and S5 (sex); hide S1, S3, S4, S6, S7 values.
         var sb = new System.Text.StringBuilder();
         int i = 0;
-        if (payload.StartsWith("IS", StringComparison.Ordinal) && payload.Length >= 26) { sb.Append(payload, 0, 26); i = 26; }
+        if (payload.StartsWith("IS", StringComparison.Ordinal) && payload.Length >= 26)
+        {
+            // the header as far as it is the expected one: a shifted or crafted payload can carry the matricule there
+            sb.Append(IdentityMask.AgainstExpected(payload[..26], CdaCheck.Core.DataMatrix.InsPayload.ExpectedHeader));
+            i = 26;
+        }
         else return "(masked)";
         while (i < payload.Length)
         {
@@ -277,7 +282,7 @@ public static class InsPayloadMask
                 int max = id switch { "S1" => 15, "S2" => 20, "S5" => 1, "S6" => 10, "S7" => 5, _ => 100 };
                 while (end < payload.Length && payload[end] != '\u001d' && end - i < max) end++;
                 var value = payload[i..end];
-                sb.Append(id is "S2" or "S5" ? value : "***");
+                sb.Append(id is "S2" or "S5" ? Field(id, value) : "***");
                 i = end;
                 if (i < payload.Length && payload[i] == '\u001d') { sb.Append("<GS>"); i++; }
             }
@@ -285,4 +290,15 @@ public static class InsPayloadMask
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// One field of the payload as a masked report shows it: S2 when it is an OID and S5 when it is a sex code (they
+    /// identify nobody and are needed to read the findings), every other field and any other S2/S5 value masked.
+    /// </summary>
+    public static string Field(string id, string value) => id switch
+    {
+        "S2" => IdentityMask.Mask(value, IdentityKind.Oid),
+        "S5" => IdentityMask.Mask(value, IdentityKind.Sex),
+        _ => IdentityMask.Mask(value, IdentityKind.Other),
+    };
 }

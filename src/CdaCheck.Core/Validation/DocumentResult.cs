@@ -89,7 +89,7 @@ public sealed class DocumentResult
         Kind = kind;
     }
 
-    public string Path { get; }
+    public string Path { get; internal set; }
     public InputKind Kind { get; set; }
     /// <summary>SHA-256 of the input bytes (hex), for caching and evidence.</summary>
     public string? Sha256 { get; set; }

@@ -142,7 +142,7 @@ public sealed class Validator
                 ValidateCda(bytes, result, sink, ctx, entry);
             else
             {
-                sink.Report(ParseRules.UnknownInput, Location.None, bytes.Length == 0 ? Localization.Texts.Get(Options.Language, "input.emptyFile") : Printable(head));
+                sink.Report(ParseRules.UnknownInput, Location.None, bytes.Length == 0 ? Localization.Texts.Get(Options.Language, "input.emptyFile") : Printable(head, Options.RevealIdentity));
             }
         }
         catch (BudgetExceededException ex)
@@ -159,6 +159,7 @@ public sealed class Validator
             sink.Report(SecurityRules.InputTooLarge, Location.None, bytes.LongLength, Limits.Named("input-bytes", Options.Limits.MaxInputBytes));
         }
         result.Findings.AddRange(sink.Findings);
+        if (parent is null && !Options.RevealIdentity) IdentityScrubber.Apply(result);
         return result;
     }
 
@@ -191,11 +192,23 @@ public sealed class Validator
         return i < head.Length && head[i] == (byte)'<';
     }
 
-    private static string Printable(ReadOnlySpan<byte> head)
+    /// <summary>
+    /// The first 8 bytes, printable ASCII as it is and any other byte as '.'. Unless identity is revealed, a run of 3 or
+    /// more letters or digits is shown as '*' (a text export starting with a birth date or a name is an unknown input
+    /// too); the short runs that make magic numbers (PK, MZ, BM…) and the punctuation stay readable.
+    /// </summary>
+    internal static string Printable(ReadOnlySpan<byte> head, bool reveal)
     {
-        var sb = new StringBuilder();
-        foreach (var b in head[..Math.Min(head.Length, 8)])
-            sb.Append(b is >= 0x20 and < 0x7F ? (char)b : '.');
-        return sb.ToString();
+        var chars = new char[Math.Min(head.Length, 8)];
+        for (int i = 0; i < chars.Length; i++) chars[i] = head[i] is >= 0x20 and < 0x7F ? (char)head[i] : '.';
+        if (!reveal)
+            for (int i = 0; i < chars.Length;)
+            {
+                int j = i;
+                while (j < chars.Length && char.IsAsciiLetterOrDigit(chars[j])) j++;
+                if (j - i >= 3) chars.AsSpan(i, j - i).Fill('*');
+                i = Math.Max(j, i + 1);
+            }
+        return new string(chars);
     }
 }

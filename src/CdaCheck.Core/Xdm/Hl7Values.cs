@@ -60,6 +60,30 @@ public static partial class Hl7Values
         return (id, oid);
     }
 
+    /// <summary>
+    /// What follows the id in a CX ("^^^&amp;1.2.250.1.213.1.4.8&amp;ISO") as a finding quotes it: separators, OIDs, the
+    /// universal id type and the identifier type code as they are, any other component (a name, a matricule or a birth
+    /// date written in the wrong component) masked as identity unless revealed. Control characters escaped.
+    /// </summary>
+    public static string CxRestShown(string rest, bool reveal)
+    {
+        var printable = SafeZip.Printable(rest);
+        if (reveal) return printable;
+        var sb = new System.Text.StringBuilder(printable.Length);
+        int start = 0;
+        for (int i = 0; i <= printable.Length; i++)
+        {
+            if (i < printable.Length && printable[i] is not ('^' or '&')) continue;
+            var part = printable[start..i];
+            sb.Append(CdaCheck.Core.Rules.IdentityMask.IsOid(part) ? CdaCheck.Core.Rules.IdentityMask.Mask(part, CdaCheck.Core.Rules.IdentityKind.Oid)
+                : part.Length == 0 || part is "ISO" or "PI" or "NH" or "INS" or "INS-NIR" or "INS-NIA" or "INS-C" or "L" or "M"
+                ? part : new string('*', part.Length));
+            if (i < printable.Length) sb.Append(printable[i]);
+            start = i + 1;
+        }
+        return sb.ToString();
+    }
+
     public static bool IsCx(string? s) => s is not null && CxRx().IsMatch(s);
 
     public static bool IsUniqueId(string? s)

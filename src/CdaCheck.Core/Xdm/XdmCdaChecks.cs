@@ -35,7 +35,7 @@ public sealed class XdmCdaChecks(ReferenceData data, EbRim rim, FormatCodes form
             insId ??= child.Ins.Matricule;
             var (mid, moid) = Hl7Values.SplitCx(pid.Value);
             if (mid != insId || moid != insOid)
-                sink.Report(XdmRules.PatientIdVsIns, L(pid.Element), Identity.Matricule(mid), moid ?? "(none)", Identity.Matricule(insId), insOid ?? "(none)");
+                sink.Report(XdmRules.PatientIdVsIns, L(pid.Element), Identity.Matricule(mid), moid is null ? "(none)" : Identity.Oid(moid), Identity.Matricule(insId), insOid is null ? "(none)" : Identity.Oid(insOid));
         }
 
         // typeCode vs code
@@ -139,7 +139,7 @@ public sealed class XdmCdaChecks(ReferenceData data, EbRim rim, FormatCodes form
             if (!patientIds.Contains((sid, soid)))
             {
                 var i = spid.IndexOf('^');
-                sink.Report(XdmRules.SourcePatientIdVsCda, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(sid), i < 0 ? "" : SafeZip.Printable(spid[i..]));
+                sink.Report(XdmRules.SourcePatientIdVsCda, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(sid), i < 0 ? "" : Hl7Values.CxRestShown(spid[i..], sink.Reveal));
             }
         }
 

@@ -270,7 +270,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
                 sink.Report(XdmRules.SsAttributeMissing, L(ss.Element), attr, ss.Id);
         var pid = ss.External(_rim.SubmissionSet["patientId"]);
         if (pid is not null && !Hl7Values.TryParseInsCx(pid, out _, out _))
-            sink.Report(XdmRules.PatientIdSyntax, L(ss.ExternalIds[_rim.SubmissionSet["patientId"]].Element), Identity.Matricule(CxId(pid)), CxRest(pid));
+            sink.Report(XdmRules.PatientIdSyntax, L(ss.ExternalIds[_rim.SubmissionSet["patientId"]].Element), Identity.Matricule(CxId(pid)), CxRest(pid, sink.Reveal));
         var st = ss.Slot("submissionTime");
         if (st is not null && !Hl7Values.IsDtm(st))
             sink.Report(XdmRules.DtmSyntax, L(ss.SlotElements["submissionTime"]), "submissionTime", SafeZip.Printable(st));
@@ -306,7 +306,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         if (de.ExternalIds.TryGetValue(d["patientId"], out var pid))
         {
             if (!Hl7Values.TryParseInsCx(pid.Value, out _, out _))
-                sink.Report(XdmRules.PatientIdSyntax, L(pid.Element), Identity.Matricule(CxId(pid.Value)), CxRest(pid.Value));
+                sink.Report(XdmRules.PatientIdSyntax, L(pid.Element), Identity.Matricule(CxId(pid.Value)), CxRest(pid.Value, sink.Reveal));
             var ssPid = ss?.External(_rim.SubmissionSet["patientId"]);
             if (ssPid is not null && ssPid != pid.Value)
                 sink.Report(XdmRules.PatientIdMismatchSs, L(pid.Element), de.Id);
@@ -321,7 +321,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
         }
         foreach (var spid in de.SlotValues("sourcePatientId"))
             if (!Hl7Values.IsCx(spid))
-                sink.Report(XdmRules.SourcePatientIdSyntax, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(CxId(spid)), CxRest(spid));
+                sink.Report(XdmRules.SourcePatientIdSyntax, L(de.SlotElements["sourcePatientId"]), Identity.Matricule(CxId(spid)), CxRest(spid, sink.Reveal));
         var hash = de.Slot("hash");
         if (hash is not null && !Hl7Values.IsSha1Hex(hash))
             sink.Report(XdmRules.HashSizeSyntax, L(de.SlotElements["hash"]), "hash", SafeZip.Printable(hash));
@@ -346,7 +346,7 @@ public sealed partial class XdmInputHandler(ReferenceData data) : IInputHandler
 
     /// <summary>CX.1 (the patient identifier: masked in messages) and the rest of a CX value (authority, type: shown).</summary>
     private static string CxId(string cx) { var i = cx.IndexOf('^'); return i < 0 ? cx : cx[..i]; }
-    private static string CxRest(string cx) { var i = cx.IndexOf('^'); return i < 0 ? "" : SafeZip.Printable(cx[i..]); }
+    private static string CxRest(string cx, bool reveal) { var i = cx.IndexOf('^'); return i < 0 ? "" : Hl7Values.CxRestShown(cx[i..], reveal); }
 
     private static void CheckAuthor(XdsAuthor a, FindingSink sink, Func<XObject?, Location> L)
     {
