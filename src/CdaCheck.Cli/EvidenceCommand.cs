@@ -61,7 +61,7 @@ public static class EvidenceCommand
                 stderr.WriteLine(Texts.Get(lang, "cli.evidence.nothingWritten"));
                 return CliApp.ExitNonConformant;
             }
-            if (outcome.Validation?.DataMatrix.Status is { } st) stderr.WriteLine(Texts.Format(lang, "cli.evidence.dmStatus", st));
+            if (outcome.Validation?.DataMatrix.Status is { } st) stderr.WriteLine(Texts.Format(lang, "cli.evidence.dmStatus", CdaCheck.Core.Reporting.StatusNames.DataMatrix(st, lang)));
             if (outcome.Validation?.Findings.Any(f => f.RuleId == "DM-032") == true)
                 stderr.WriteLine(Texts.Get(lang, "cli.evidence.noDataMatrix"));
             try

@@ -91,12 +91,12 @@ public sealed class HtmlReportWriter : IReportWriter
         // Non-conformant documents open, conformant ones closed; either opens with a click, JavaScript or not.
         w.WriteLine($"<details{(ok ? "" : " open")}><summary><h{level}><span class=\"verdict\">{H(T(ok ? "report.html.conformant" : "report.html.notConformant"))}</span> {H(PathDisplay.Of(r.Path))}</h{level}></summary>");
         w.WriteLine("<dl class=\"facts\">");
-        Fact(w, T("report.html.fact.kind"), r.Kind.ToWire());
+        Fact(w, T("report.html.fact.kind"), StatusNames.Kind(r.Kind, L));
         if (r.TypeCode is not null) Fact(w, T("report.html.fact.type"), $"{r.TypeCode} {r.TypeDisplay}" + (r.SegurKind is { } k && k != "other" ? $" (Ségur : {k})" : ""));
         if (r.Level is not null) Fact(w, T("report.html.fact.level"), T(r.Level == "N1" ? "report.html.level.n1" : "report.html.level.n3"));
-        if (r.Kind == InputKind.Cda) Fact(w, "INS", r.Ins.Status.ToWire() + (r.Ins.Oid is null ? "" : $" ({r.Ins.Kind}, {r.Ins.Oid})"));
+        if (r.Kind == InputKind.Cda) Fact(w, "INS", StatusNames.Ins(r.Ins.Status, L) + (r.Ins.Oid is null ? "" : $" ({r.Ins.Kind}, {r.Ins.Oid})"));
         if (r.Pdf is { } pdf) Fact(w, "PDF", TF("report.html.fact.pdf.value", pdf.Version, pdf.Pages, pdf.Producer ?? T("report.html.unknown"), pdf.PdfA ?? T("report.html.notClaimed")));
-        if (r.Kind is InputKind.Cda or InputKind.Pdf) Fact(w, "DataMatrix", r.DataMatrix.Status.ToWire());
+        if (r.Kind is InputKind.Cda or InputKind.Pdf) Fact(w, "DataMatrix", StatusNames.DataMatrix(r.DataMatrix.Status, L));
         if (r.Indicators.Count > 0) Fact(w, T("report.html.fact.indicators"), string.Join(", ", r.Indicators));
         if (r.KitVolet is not null) Fact(w, "Volet", r.KitVolet);
         w.WriteLine("</dl>");
@@ -251,7 +251,7 @@ public sealed class HtmlReportWriter : IReportWriter
     private static string? InsPayloadDate(string s6) =>
         CdaCheck.Core.DataMatrix.InsPayloadRules.ParseDate(s6) is { } d ? d.ToString("yyyyMMdd", CultureInfo.InvariantCulture) : null;
 
-    private static void WriteGrid(TextWriter w, DataMatrixSummary dm, bool[,] m, string? maskedNote)
+    private void WriteGrid(TextWriter w, DataMatrixSummary dm, bool[,] m, string? maskedNote)
     {
         int rows = m.GetLength(0), cols = m.GetLength(1);
         const int cell = 4, quiet = 2;
@@ -267,10 +267,10 @@ public sealed class HtmlReportWriter : IReportWriter
         w.WriteLine("<figure class=\"dm\">" + sb);
         var where = new List<string> { $"{rows}×{cols} modules" };
         if (maskedNote is not null) where.Add(maskedNote);
-        if (dm.Source is not null) where.Add("drawn as " + dm.Source);
-        if (dm.Page is not null) where.Add($"page {dm.Page}");
-        if (dm.Box is not null) where.Add("at " + dm.Box);
-        w.WriteLine($"<figcaption>DataMatrix: {H(string.Join(", ", where))} — status {H(dm.Status.ToWire())}</figcaption></figure>");
+        if (dm.Source is not null) where.Add(TF("report.html.dm.drawnAs", dm.Source));
+        if (dm.Page is not null) where.Add(TF("report.html.dm.page", dm.Page));
+        if (dm.Box is not null) where.Add(TF("report.html.dm.at", dm.Box));
+        w.WriteLine($"<figcaption>{H(TF("report.html.dm.caption", string.Join(", ", where), StatusNames.DataMatrix(dm.Status, L)))}</figcaption></figure>");
     }
 
     public void End(ReportSummary s)

@@ -24,11 +24,11 @@ public sealed class TextReportWriter(TextWriter output, ReportContext ctx, bool 
         var pad = new string(' ', indent);
         var ok = r.IsConformant(ctx.Options.FailOn);
         if (quiet && ok) return;
-        var facts = new List<string> { r.Kind.ToWire() };
+        var facts = new List<string> { StatusNames.Kind(r.Kind, L) };
         if (r.TypeCode is not null) facts.Add(r.TypeCode + (r.SegurKind is { } k && k != "other" ? $" ({k})" : ""));
         if (r.Level is not null) facts.Add(r.Level);
-        if (r.Kind == InputKind.Cda) facts.Add("INS " + r.Ins.Status.ToWire());
-        if (r.Kind is InputKind.Cda or InputKind.Pdf && r.DataMatrix.Status != DataMatrixStatus.NotChecked) facts.Add("DataMatrix " + r.DataMatrix.Status.ToWire());
+        if (r.Kind == InputKind.Cda) facts.Add("INS " + StatusNames.Ins(r.Ins.Status, L));
+        if (r.Kind is InputKind.Cda or InputKind.Pdf && r.DataMatrix.Status != DataMatrixStatus.NotChecked) facts.Add("DataMatrix " + StatusNames.DataMatrix(r.DataMatrix.Status, L));
         if (r.KitVolet is not null) facts.Add(Localization.Texts.Format(ctx.Options.Language, "kit.document.volet", r.KitVolet));
         int e = r.Findings.Count(f => f.Severity == Severity.Error), w = r.Findings.Count(f => f.Severity == Severity.Warning);
         var verdict = ok ? Ansi.Paint(Texts.Get(L, "report.text.pass"), Ansi.Green, color) : Ansi.Paint(Texts.Get(L, "report.text.fail"), Ansi.Red, color);

@@ -44,6 +44,23 @@ public class UxTests
         finally { dir.Delete(true); }
     }
 
+    /// <summary>The facts after each document's path (kind, INS, DataMatrix) are in the report language, not wire values.</summary>
+    [Fact]
+    public void Document_facts_are_in_the_report_language()
+    {
+        var sample = Path.Combine(TestPaths.TestData, "samples", "bio-n1.xml");
+        var fr = CliRunner.InvokeWith(CliRunner.French, "validate", sample);
+        fr.Stdout.ShouldContain("[CDA, 11502-2 (bio), N1, INS qualifiée, DataMatrix décodé]", customMessage: fr.Stdout);
+        fr.Stdout.ShouldNotContain("qualified");
+        var en = CliRunner.InvokeWith(CliRunner.English, "validate", sample);
+        en.Stdout.ShouldContain("[CDA, 11502-2 (bio), N1, INS qualified, DataMatrix decoded]", customMessage: en.Stdout);
+        if (OperatingSystem.IsLinux())
+            CliRunner.InvokeWith(CliRunner.French, "validate", "/dev/null").Stdout.ShouldContain("/dev/null [inconnu]");
+        var html = CliRunner.InvokeWith(CliRunner.French, "validate", "--format", "html", sample).Stdout;
+        html.ShouldContain("qualifiée");
+        html.ShouldNotContain("— status");
+    }
+
     [Fact]
     public void Text_report_in_english_says_fix()
     {

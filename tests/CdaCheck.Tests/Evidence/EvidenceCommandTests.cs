@@ -36,7 +36,7 @@ public sealed class EvidenceCommandTests : IDisposable
             run.Stdout.ShouldNotContain(n);
         }
         run.Stderr.ShouldContain("text run(s) removed");
-        run.Stderr.ShouldContain("LocatedUndecodable");
+        run.Stderr.ShouldContain("DataMatrix status located but undecodable"); // the hidden symbol, in words
         // the written file validates under profile evidence without DM-031/032/033
         var check = CliRunner.Invoke("validate", output, "--profile", "evidence", "--format", "json");
         check.Stdout.ShouldNotContain("DM-031");
