@@ -102,15 +102,8 @@ public sealed class ColumnAliases
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException("no such file: " + path, path);
         if (info.Length > 1 << 20) throw new IndicatorInputException(name, null, T("ind.columns.tooLarge"));
-        // read as an input is (never File.ReadLines): /dev/zero or a FIFO given as the mapping is refused, not read
-        // or waited on forever, and no more than 1 MiB is read
         var options = new CdaCheck.Core.Validation.ValidationOptions { Limits = new CdaCheck.Core.Validation.Limits { MaxInputBytes = 1 << 20 }, Language = lang };
-        var bytes = CdaCheck.Core.Validation.Validator.ReadInput(path, options, out var refusal);
-        if (bytes is null)
-        {
-            var why = refusal?.Findings.FirstOrDefault();
-            throw new IndicatorInputException(name, null, why is null || why.RuleId == CdaCheck.Core.Validation.SecurityRules.InputTooLarge.Id ? T("ind.columns.tooLarge") : why.RuleId + " " + why.Message);
-        }
+        var bytes = IndicatorInputException.ReadWhole(path, name, options, T("ind.columns.tooLarge"));
         int line = 0;
         var user = new List<(string Role, string Key, string Canonical)>();
         foreach (var raw in ReadLines(bytes))

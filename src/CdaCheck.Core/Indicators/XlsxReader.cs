@@ -59,16 +59,8 @@ public sealed class XlsxWorkbook
         if (info.Length > limits.MaxInputBytes)
             throw new IndicatorInputException(name, null, T("ind.book.tooLarge", limits.MaxInputBytes));
         var options = new ValidationOptions { Limits = limits, Language = lang };
-        // read as a validated input is (never File.ReadAllBytes): /dev/zero or a FIFO named as a workbook is refused,
-        // not read forever or waited on, and no more than the input limit is read
-        var bytes = Validator.ReadInput(path, options, out var refusal);
-        if (bytes is null)
-        {
-            var why = refusal?.Findings.FirstOrDefault();
-            throw new IndicatorInputException(name, null, why?.RuleId == SecurityRules.InputTooLarge.Id
-                ? T("ind.book.tooLarge", limits.MaxInputBytes)
-                : T("ind.book.unsafe", why is null ? T("ind.book.unreadableZip") : why.RuleId + " " + why.Message));
-        }
+        var bytes = IndicatorInputException.ReadWhole(path, name, options, T("ind.book.tooLarge", limits.MaxInputBytes),
+            why => T("ind.book.unsafe", why ?? T("ind.book.unreadableZip")));
         if (!SafeZip.LooksLikeZip(bytes)) throw new IndicatorInputException(name, null, T("ind.book.notZip"));
         var sink = new FindingSink(options);
         var content = SafeZip.Read(bytes, sink, new ValidationContext(data, options));
@@ -348,4 +340,21 @@ public sealed class IndicatorInputException(string file, int? line, string messa
     public string File { get; } = file;
     public int? Line { get; } = line;
     public string Detail { get; } = message;
+
+    /// <summary>
+    /// An input file of the indicators (workbook, column mapping) read whole as <c>validate</c> reads an input (never
+    /// File.ReadAllBytes): /dev/zero or a FIFO is refused, not read forever or waited on, and no more than the input
+    /// limit of <paramref name="options"/> is read. A refusal stops the run: <paramref name="tooLarge"/> for the size
+    /// limit, else the rule and its message (through <paramref name="wrap"/>; null when no finding says why).
+    /// </summary>
+    internal static byte[] ReadWhole(string path, string name, ValidationOptions options, string tooLarge, Func<string?, string>? wrap = null)
+    {
+        var bytes = Validator.ReadInput(path, options, out var refusal);
+        if (bytes is not null) return bytes;
+        var why = refusal?.Findings.FirstOrDefault();
+        if (why is null || why.RuleId == SecurityRules.InputTooLarge.Id)
+            throw new IndicatorInputException(name, null, why is null && wrap is not null ? wrap(null) : tooLarge);
+        var reason = why.RuleId + " " + why.Message;
+        throw new IndicatorInputException(name, null, wrap is null ? reason : wrap(reason));
+    }
 }
