@@ -257,7 +257,6 @@ public static class SecureXml
 
     private static int? NullIfZero(int v) => v == 0 ? null : v;
 
-    /// <summary>XML parser messages can quote document content; keep them short.</summary>
     /// <summary>
     /// The parser's reason on one line, at most 200 characters. The parser quotes the document's own text between
     /// apostrophes ("'MARTIN-DUPONT' is an unexpected token", "undeclared entity 'x'", "the end tag of 'x'"), which can

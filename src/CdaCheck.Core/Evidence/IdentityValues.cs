@@ -43,25 +43,14 @@ public sealed class IdentityValues
                 if (tok.Length >= 3) Add(_names, tok);
     }
 
-    private static readonly string[] FrenchMonths =
-        ["JANVIER", "FEVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET", "AOUT", "SEPTEMBRE", "OCTOBRE", "NOVEMBRE", "DECEMBRE"];
-
     /// <summary>
-    /// Birth date YYYYMMDD[...]: adds YYYYMMDD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM-DD and the date in words as
-    /// a letter prints it ("14 juillet 1985", "1er mai 1985", "01 mai 1985"; compared compact, accents folded).
+    /// Birth date YYYYMMDD[...]: its printed forms (<see cref="CdaCheck.Core.Rules.IdentityMask.PrintedDates"/>: YYYYMMDD,
+    /// DD/MM/YYYY…, "14 juillet 1985", "1er mai 1985"), compared compact, accents folded.
     /// </summary>
     public void AddBirthDate(string? ts)
     {
-        if (ts is null || ts.Length < 8 || !ts[..8].All(char.IsAsciiDigit)) return;
-        string y = ts[..4], mo = ts[4..6], d = ts[6..8];
-        foreach (var f in new[] { y + mo + d, $"{d}/{mo}/{y}", $"{d}-{mo}-{y}", $"{d}.{mo}.{y}", $"{y}-{mo}-{d}" })
-            Add(_numbers, f);
-        int month = (mo[0] - '0') * 10 + (mo[1] - '0'), day = (d[0] - '0') * 10 + (d[1] - '0');
-        if (month is < 1 or > 12) return;
-        var name = FrenchMonths[month - 1];
-        Add(_numbers, d + name + y);
-        if (day < 10) Add(_numbers, day.ToString(System.Globalization.CultureInfo.InvariantCulture) + name + y);
-        if (day == 1) Add(_numbers, "1ER" + name + y);
+        foreach (var f in CdaCheck.Core.Rules.IdentityMask.PrintedDates(ts))
+            Add(_numbers, Compact(DataMatrixStage.NormaliseName(f)));
     }
 
     /// <summary>Another patient identifier (IPP, NIR of the beneficiary…): searched everywhere, like a matricule, when 6+ characters.</summary>

@@ -109,6 +109,31 @@ public static class IdentityMask
     /// </summary>
     public static string Scrub(string text, IEnumerable<string?> traits) => TraitScrubber.For(traits)?.Apply(text) ?? text;
 
+    private static readonly string[] FrenchMonths =
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+
+    /// <summary>
+    /// A birth date (YYYYMMDD…) in the forms people print it: YYYYMMDD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM-DD
+    /// and in words as a French letter writes it ("14 juillet 1985", "1 mai 1985", "1er mai 1985"); empty when the
+    /// value does not start with 8 digits. Both the report scrubber and <c>evidence</c> search these.
+    /// </summary>
+    public static IEnumerable<string> PrintedDates(string? ts)
+    {
+        if (ts is null || ts.Length < 8 || ts.AsSpan(0, 8).IndexOfAnyExceptInRange('0', '9') >= 0) yield break;
+        string y = ts[..4], m = ts[4..6], d = ts[6..8];
+        yield return y + m + d;
+        yield return $"{d}/{m}/{y}";
+        yield return $"{d}-{m}-{y}";
+        yield return $"{d}.{m}.{y}";
+        yield return $"{y}-{m}-{d}";
+        int month = (m[0] - '0') * 10 + (m[1] - '0'), day = (d[0] - '0') * 10 + (d[1] - '0');
+        if (month is < 1 or > 12) yield break;
+        var name = FrenchMonths[month - 1];
+        yield return $"{d} {name} {y}";
+        if (day < 10) yield return $"{day} {name} {y}";
+        if (day == 1) yield return $"1er {name} {y}";
+    }
+
     /// <summary>Upper case without accents, one character for one (so positions in the folded text are those of the text).</summary>
     internal static string Fold(string s) => string.Create(s.Length, s, static (span, v) =>
     {
@@ -144,9 +169,6 @@ public sealed class TraitScrubber
 
     private TraitScrubber(string[] forms) => _forms = forms;
 
-    private static readonly string[] FrenchMonths =
-        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-
     /// <summary>Null when there is no trait to look for.</summary>
     public static TraitScrubber? For(IEnumerable<string?> traits)
     {
@@ -161,16 +183,8 @@ public sealed class TraitScrubber
             foreach (var w in v.Split([' ', '-', ',', '\''], StringSplitOptions.RemoveEmptyEntries)) Add(w);
             if (v.Length >= 8 && v.AsSpan(0, 8).IndexOfAnyExceptInRange('0', '9') < 0)
             {
-                string y = v[..4], m = v[4..6], d = v[6..8];
-                foreach (var f in new[] { v[..8], $"{y}-{m}-{d}", $"{d}/{m}/{y}", $"{d}-{m}-{y}", $"{d}.{m}.{y}", $"{d}{m}{y}" }) Add(f);
-                int month = (m[0] - '0') * 10 + (m[1] - '0'), day = (d[0] - '0') * 10 + (d[1] - '0');
-                if (month is >= 1 and <= 12)
-                {
-                    var name = FrenchMonths[month - 1];
-                    Add($"{d} {name} {y}");
-                    Add($"{day} {name} {y}");
-                    if (day == 1) Add($"1er {name} {y}");
-                }
+                foreach (var f in IdentityMask.PrintedDates(v)) Add(f);
+                Add(v[6..8] + v[4..6] + v[..4]); // DDMMYYYY
             }
             if (v.Length == 15)
                 foreach (var f in new[] { v[..13], $"{v[..1]} {v[1..3]} {v[3..5]} {v[5..7]} {v[7..10]} {v[10..13]} {v[13..]}", $"{v[..1]} {v[1..3]} {v[3..5]} {v[5..7]} {v[7..10]} {v[10..13]}" }) Add(f);
